@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.http import HttpRequest
+
+from casebridge.lib import crypto
+
+_TOTP_AAD = b"allauth.mfa|secret"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Accounts are made by administrators, never by sign-up."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second factors are required for everyone and their secrets are stored encrypted."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text.encode("utf-8"), _TOTP_AAD)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text, _TOTP_AAD).decode("utf-8")
+
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        return False

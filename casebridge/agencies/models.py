@@ -1,0 +1,105 @@
+"""Agencies (HTCDS organisations), their teams, and who works in them with which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.lib.places import PROVINCES
+
+
+class OrgType(models.TextChoices):
+    """HTCDS ``org_Type`` values."""
+
+    NGO = "NGO", _("NGO")
+    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
+    HEALTH = "HealthServiceOrganisation", _("Health service organisation")
+    CENTRAL_GOVERNMENT = "CentralGovernmentOrganisation", _("Central government organisation")
+    LOCAL_GOVERNMENT = "LocalGovernmentOrganisation", _("Local government organisation")
+    IMMIGRATION = "ImmigrationService", _("Immigration service")
+    LEGAL = "LegalService", _("Legal service")
+    CORPORATE = "CorporateBusiness", _("Corporate business")
+    SCHOOL = "SchoolOrCollege", _("School or college")
+
+
+class Role(models.TextChoices):
+    """What a person does in an agency; access to case sections follows from it (cases.access)."""
+
+    POLICE_INVESTIGATOR = "police_investigator", _("Police investigator")
+    NGO_INVESTIGATOR = "ngo_investigator", _("NGO investigator")
+    AFTERCARE_SOCIAL_WORKER = "aftercare_social_worker", _("Aftercare social worker")
+    GOVERNMENT_SOCIAL_WORKER = "government_social_worker", _("Government social worker")
+    PARTNER_CASEWORKER = "partner_caseworker", _("Partner caseworker")
+    MEDICAL_STAFF = "medical_staff", _("Medical staff")
+    LAWYER = "lawyer", _("Lawyer")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager / M&E")
+    TRAINER = "trainer", _("Trainer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer / auditor")
+
+
+class Agency(models.Model):
+    """An organisation that takes part in casework: police unit, government office, NGO, shelter,
+    clinic. ``code`` prefixes the case numbers it issues."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,7}$", _("Use 2 to 8 capital letters or digits."))],
+        help_text=_("Prefix of the case numbers this agency issues."),
+    )
+    org_type = models.CharField(_("organisation type"), max_length=40, choices=OrgType.choices)
+    province = models.CharField(
+        _("province"), max_length=6, choices=[(c, en) for c, en, _km in PROVINCES], blank=True
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team inside an agency (investigations, aftercare, legal...)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} / {self.name}"
+
+
+class Membership(models.Model):
+    """A user's role in an agency (and optionally in one of its teams)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from casebridge.api.models import ApiToken
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """Create a token for ``user`` and return its key; only the digest is stored."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=_digest(key), prefix=key[:8])
+    return key
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Token <key>``."""
+
+    keyword = "Token"
+
+    def authenticate(self, request: Any) -> tuple[User, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword

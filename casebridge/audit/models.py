@@ -1,0 +1,59 @@
+"""The audit trail: one event per read or write of case data, append-only and hash-chained."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    LIST = "list", _("Listed")
+    SEARCH = "search", _("Found in a search")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+    REVIEW = "review", _("Reviewed")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, and why (for emergency access).
+
+    Rows are never changed or removed (a database trigger refuses it). ``hash`` is an HMAC over
+    the previous event's hash and this event's canonical form, so a changed, removed or
+    inserted row breaks the chain at that point; ``verify_audit`` finds it."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_username = models.CharField(max_length=150)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
+    role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    case_id = models.UUIDField(null=True, blank=True)
+    sections = models.CharField(max_length=200, blank=True)
+    via = models.CharField(max_length=60, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["case_id", "-at"], name="audit_case_time"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_time"),
+        ]
+
+
+class AuditChainHead(models.Model):
+    """The newest event's hash. Locked while an event is appended, so the chain stays linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(default=0)

@@ -1,0 +1,342 @@
+"""Every write to a case goes through these functions: checked, in one transaction, audited."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casebridge.agencies.models import Agency, Role
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases import sections as sec
+from casebridge.cases.access import CaseAccess, case_access, default_sections
+from casebridge.cases.models import (
+    CLOSED_STATUSES,
+    BreakGlass,
+    Case,
+    CaseNumberSequence,
+    CaseStatus,
+    ClosureReason,
+    EventKind,
+    ReviewOutcome,
+    TeamMember,
+    TimelineEvent,
+)
+from casebridge.cases.sections import Section
+from casebridge.lib.errors import Conflict, NotAllowed
+from casebridge.lib.places import PROVINCE_CODES
+from casebridge.people.actions import do_register_person
+from casebridge.people.models import PersonKind
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+def case_item(case: Case, sections: Iterable[str] = ()) -> Item:
+    return Item("case", str(case.pk), case.pk, tuple(sections))
+
+
+def add_event(
+    case: Case,
+    *,
+    actor: User,
+    kind: str,
+    section: str = "",
+    body: str | None = None,
+    data: dict[str, Any] | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> TimelineEvent:
+    """Put an entry on the case timeline (capabilities call this for their own events)."""
+    membership = actor.primary_membership()
+    event = TimelineEvent(
+        case=case,
+        kind=kind,
+        section=section,
+        occurred_at=occurred_at or timezone.now(),
+        actor=actor,
+        agency=membership.agency if membership else None,
+        body=body,
+        data=data or {},
+    )
+    event.save()
+    return event
+
+
+def _next_number(agency: Agency, year: int) -> str:
+    CaseNumberSequence.objects.get_or_create(agency=agency, year=year)
+    sequence = CaseNumberSequence.objects.select_for_update().get(agency=agency, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{agency.code}-{year}-{sequence.last:06d}"
+
+
+def intake_agencies(user: User) -> list[Agency]:
+    """Agencies for which ``user`` may register a survivor and open a case."""
+    return [m.agency for m in user.active_memberships() if Section.IDENTITY in default_sections(m.role)]
+
+
+@transaction.atomic
+def do_open_case(
+    *,
+    actor: User,
+    agency: Agency,
+    identity: dict[str, Any],
+    province: str,
+    opened_on: datetime.date,
+) -> Case:
+    """Register a survivor and open their case, led by ``agency``."""
+    if agency not in intake_agencies(actor):
+        raise NotAllowed(_("Your role does not allow opening cases for %(agency)s.") % {"agency": agency.name})
+    errors: dict[str, str] = {}
+    if province not in PROVINCE_CODES:
+        errors["province"] = _("Choose a province from the list.")
+    if opened_on > timezone.localdate():
+        errors["opened_on"] = _("A case cannot be opened in the future.")
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    survivor = do_register_person(actor=actor, agency=agency, kind=PersonKind.SURVIVOR, identity=identity)
+    case = Case(
+        number=_next_number(agency, opened_on.year),
+        lead_agency=agency,
+        survivor=survivor,
+        province=province,
+        owner=actor,
+        opened_on=opened_on,
+        created_by=actor,
+    )
+    case.save()
+    add_event(case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name})
+    record(actor, Action.CREATE, [case_item(case, ["identity"])], via=["lead"])
+    return case
+
+
+@transaction.atomic
+def do_update_case(
+    case: Case,
+    *,
+    actor: User,
+    status: str | None = None,
+    closure_reason: str | None = None,
+    closure_note: str | None = None,
+) -> Case:
+    """Change the status; closing needs a reason, reopening clears it."""
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can change the case status."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    new_status = status or case.status
+    if new_status not in CaseStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    reason = case.closure_reason if closure_reason is None else closure_reason
+    if new_status in CLOSED_STATUSES:
+        if not reason:
+            raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+        if reason not in ClosureReason.values:
+            raise ValidationError({"closure_reason": _("Choose one of the listed reasons.")})
+        if closure_note is not None and len(closure_note) > 2000:
+            raise ValidationError({"closure_note": _("At most 2000 characters.")})
+    else:
+        reason = ""
+    changed = new_status != case.status
+    case.status = new_status
+    case.closure_reason = reason
+    if closure_note is not None:
+        case.closure_note = closure_note or None
+    if new_status in CLOSED_STATUSES and changed:
+        case.closed_on = timezone.localdate()
+    elif new_status not in CLOSED_STATUSES:
+        case.closed_on = None
+    case.save()
+    if changed:
+        add_event(case, actor=actor, kind=EventKind.STATUS_CHANGED, data={"status": new_status, "reason": reason})
+    record(actor, Action.UPDATE, [case_item(case)], via=access.via)
+    return case
+
+
+@transaction.atomic
+def do_add_note(
+    case: Case,
+    *,
+    actor: User,
+    section: str,
+    body: str,
+    occurred_at: datetime.datetime | None = None,
+) -> TimelineEvent:
+    access = case_access(actor, case)
+    errors: dict[str, str] = {}
+    if section not in Section.values:
+        errors["section"] = _("Unknown section.")
+    elif not access.can(section):
+        errors["section"] = _("You cannot write in a section you cannot read.")
+    body = (body or "").strip()
+    if not body:
+        errors["body"] = _("The note is empty.")
+    elif len(body) > 10000:
+        errors["body"] = _("At most 10,000 characters.")
+    if occurred_at and occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["occurred_at"] = _("A note cannot describe something in the future.")
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    event = add_event(case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at)
+    record(actor, Action.CREATE, [Item("note", str(event.pk), case.pk, [section])], via=access.via)
+    return event
+
+
+def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> list[Agency]:
+    if agency is not None:
+        return [] if agency.pk == case.lead_agency_id else [agency]
+    assert user is not None
+    return [m.agency for m in user.active_memberships() if m.agency_id != case.lead_agency_id]
+
+
+@transaction.atomic
+def do_add_team_member(
+    case: Case,
+    *,
+    actor: User,
+    sections: Iterable[str],
+    user: User | None = None,
+    agency: Agency | None = None,
+) -> TeamMember:
+    """Share sections of the case with a colleague or an agency. Sharing outside the lead agency
+    needs the survivor's consent to share with that agency."""
+    from casebridge.consents.ledger import require_consent
+    from casebridge.consents.models import Purpose
+
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
+    if (user is None) == (agency is None):
+        raise ValidationError({"user": _("Add either a person or an agency.")})
+    chosen = list(dict.fromkeys(sections))
+    if not chosen or any(s not in Section.values for s in chosen):
+        raise ValidationError({"sections": _("Choose at least one section.")})
+    if user is not None and not user.is_active:
+        raise ValidationError({"user": _("This account is not active.")})
+    if agency is not None and agency.pk == case.lead_agency_id:
+        raise ValidationError({"agency": _("The lead agency already has access through its roles.")})
+    for target in _sharing_agencies(case, user, agency):
+        require_consent(case.survivor, Purpose.SHARING, agency=target)
+    member = TeamMember(case=case, user=user, agency=agency, sections=sec.to_mask(chosen), added_by=actor)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise Conflict(_("Already on the case team. Remove them first to change what they see.")) from None
+    name = agency.name if agency else user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+    add_event(case, actor=actor, kind=EventKind.TEAM_ADDED, data={"name": name, "sections": chosen})
+    record(actor, Action.UPDATE, [Item("team_member", str(member.pk), case.pk, chosen)], via=access.via)
+    return member
+
+
+@transaction.atomic
+def do_remove_team_member(member: TeamMember, *, actor: User) -> TeamMember:
+    access = case_access(actor, member.case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.removed_at is not None:
+        raise Conflict(_("Already removed from the case team."))
+    member.removed_at = timezone.now()
+    member.removed_by = actor
+    member.save(update_fields=["removed_at", "removed_by"])
+    name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
+    add_event(member.case, actor=actor, kind=EventKind.TEAM_REMOVED, data={"name": name})
+    record(actor, Action.UPDATE, [Item("team_member", str(member.pk), member.case_id)], via=access.via)
+    return member
+
+
+MIN_REASON = 20
+
+
+def can_break_glass(user: User) -> bool:
+    return any(default_sections(m.role) for m in user.active_memberships())
+
+
+@transaction.atomic
+def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass | None:
+    """Emergency access to a case the user does not otherwise reach. The attempt is audited
+    whether or not the number exists; None means no case has that number."""
+    if not can_break_glass(actor):
+        raise NotAllowed(_("Your role does not allow emergency access to case content."))
+    reason = (reason or "").strip()
+    number = (case_number or "").strip().upper()
+    if not number or len(number) > 32:
+        raise ValidationError({"case_number": _("Enter a case number, e.g. AHTJP-2026-000123.")})
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"reason": _("Explain in at least %(n)d characters why you need access now.") % {"n": MIN_REASON}}
+        )
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("At most 1000 characters.")})
+    # The one read of a case outside visible_to(): the user asks for access they do not have.
+    case = Case.objects.filter(number=number).first()
+    if case is None:
+        record(actor, Action.BREAK_GLASS, [Item("case_number", number)], via=["break_glass"], reason=reason)
+        return None
+    current = case_access(actor, case)
+    if current.reaches and not current.header_only:
+        raise Conflict(_("You already have access to this case."))
+    now = timezone.now()
+    glass = BreakGlass.objects.create(
+        case=case, user=actor, reason=reason, started_at=now, expires_at=now + settings.BREAK_GLASS_DURATION
+    )
+    add_event(case, actor=actor, kind=EventKind.BREAK_GLASS, data={"user": actor.get_username()})
+    record(actor, Action.BREAK_GLASS, [case_item(case)], via=["break_glass"], reason=reason)
+    transaction.on_commit(lambda: _alert_privacy_officers(glass))
+    return glass
+
+
+def _alert_privacy_officers(glass: BreakGlass) -> None:
+    officers = [
+        m.user
+        for m in glass.case.lead_agency.memberships.filter(role=Role.PRIVACY_OFFICER, is_active=True).select_related("user")
+        if m.user.email
+    ]
+    if not officers:
+        return
+    # The message names no survivor: the case number and the person who broke the glass only.
+    send_mail(
+        subject=f"[casebridge] Emergency access to case {glass.case.number}",
+        message=(
+            f"{glass.user.get_username()} used emergency access on case {glass.case.number} "
+            f"at {glass.started_at:%Y-%m-%d %H:%M} UTC. Review it: {reverse('audit:break_glass_list')}"
+        ),
+        from_email=None,
+        recipient_list=[u.email for u in officers],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note: str) -> BreakGlass:
+    if not BreakGlass.objects.reviewable_by(actor).filter(pk=glass.pk).exists():
+        raise NotAllowed(_("Only the lead agency's privacy officer reviews emergency access."))
+    glass = BreakGlass.objects.select_for_update().get(pk=glass.pk)
+    if glass.reviewed_at is not None:
+        raise Conflict(_("This emergency access has already been reviewed."))
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    if len(note or "") > 1000:
+        raise ValidationError({"review_note": _("At most 1000 characters.")})
+    glass.reviewed_at = timezone.now()
+    glass.reviewed_by = actor
+    glass.outcome = outcome
+    glass.review_note = note or ""
+    glass.save()
+    record(actor, Action.REVIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
+    return glass
+
+
+def read_case(actor: User, case: Case, access: CaseAccess, action: str = Action.VIEW) -> None:
+    """Audit a read of a case and the sections shown."""
+    record(actor, action, [case_item(case, access.sections)], via=access.via)

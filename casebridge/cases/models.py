@@ -1,0 +1,283 @@
+"""The case: one survivor, one lead agency, a team, and a timeline that later capabilities
+(crisis care, referrals, care plans, proceedings) add to."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.cases import sections as sec
+from casebridge.cases.sections import Section
+from casebridge.lib.fields import EncryptedTextField
+from casebridge.lib.places import PROVINCES
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+class CaseStatus(models.TextChoices):
+    """HTCDS ``cas_Status`` values."""
+
+    ACTIVE = "Active", _("Active")
+    FOLLOW_UP = "FollowUp", _("Follow-up")
+    CLOSED = "Closed", _("Closed")
+    CLOSED_REFERRED = "ClosedReferred", _("Closed — referred")
+
+
+CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED})
+
+
+class ClosureReason(models.TextChoices):
+    REINTEGRATED = "reintegrated", _("Reintegrated and safe")
+    REFERRED = "referred", _("Referred to another agency")
+    DECLINED = "declined", _("Survivor declined further services")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    REPATRIATED = "repatriated", _("Returned to country of origin")
+    NOT_A_VICTIM = "not_a_victim", _("Not a victim of trafficking")
+    DUPLICATE = "duplicate", _("Duplicate record")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User, section: Section | None = None) -> CaseQuerySet:
+        """The cases ``user`` reaches (any section, or ``section``). The one way to read cases."""
+        from casebridge.cases.access import case_q
+
+        return self.filter(case_q(user, section))
+
+
+class Case(models.Model):
+    """One survivor's case, led by one agency."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="led_cases")
+    survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases_as_survivor")
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = EncryptedTextField(_("closure note"), max_length=2000, blank=True, null=True)
+    province = models.CharField(_("province"), max_length=6, choices=[(c, en) for c, en, _km in PROVINCES])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("case worker")
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-created_at"]
+        verbose_name = _("case")
+        indexes = [
+            models.Index(fields=["lead_agency", "status"], name="case_lead_status"),
+            models.Index(fields=["-opened_on", "-created_at"], name="case_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=list(CLOSED_STATUSES)) | ~models.Q(closure_reason=""),
+                name="case_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number an agency issued in a year (row-locked while a number is taken)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="case_sequence_unique")]
+
+
+class ParticipantRole(models.TextChoices):
+    GUARDIAN = "guardian", _("Guardian")
+    FAMILY = "family", _("Family member")
+    WITNESS = "witness", _("Witness")
+
+
+class CaseParticipant(models.Model):
+    """Another person in the survivor's case: a guardian, a family member, a witness. (Suspects
+    live in the investigations compartment and link to cases through pseudonymous references.)"""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="participant_unique")]
+
+
+class TeamMember(models.Model):
+    """A user, or a whole agency, on a case's team with the sections granted to them."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="case_teams"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="case_teams"
+    )
+    sections = models.PositiveIntegerField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True, agency__isnull=False)
+                | models.Q(user__isnull=False, agency__isnull=True),
+                name="team_member_user_xor_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(removed_at__isnull=True), name="team_unique_active_user"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=models.Q(removed_at__isnull=True),
+                name="team_unique_active_agency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "case"], name="team_user_case"),
+            models.Index(fields=["agency", "case"], name="team_agency_case"),
+        ]
+
+    @property
+    def section_list(self) -> list[Section]:
+        return sec.ordered(sec.from_mask(self.sections))
+
+
+class GrantQuerySet(models.QuerySet["ReferralGrant"]):
+    def active(self, now: datetime.datetime) -> GrantQuerySet:
+        return self.filter(starts_at__lte=now, revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ReferralGrant(models.Model):
+    """Access for a receiving agency to the sections a referral needs, while it is active.
+    The referral workflow creates and revokes these; enforcement lives in cases.access."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referral_grants")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referral_grants")
+    sections = models.PositiveIntegerField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "case"], name="grant_agency_case")]
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+    def active(self, now: datetime.datetime) -> BreakGlassQuerySet:
+        return self.filter(expires_at__gt=now)
+
+    def reviewable_by(self, user: User) -> BreakGlassQuerySet:
+        """Break-glass uses on cases led by an agency where ``user`` is privacy officer."""
+        from casebridge.agencies.models import Role
+
+        agencies = [m.agency_id for m in user.active_memberships() if m.role == Role.PRIVACY_OFFICER]
+        return self.filter(case__lead_agency_id__in=agencies)
+
+
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", _("Justified")
+    NOT_JUSTIFIED = "not_justified", _("Not justified")
+
+
+class BreakGlass(models.Model):
+    """Emergency access to a case outside the user's grants: a written reason, a time limit, an
+    alert to the lead agency's privacy officers, and a review."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField(_("reason"), max_length=1000)
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField(_("review note"), max_length=1000, blank=True)
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "case", "expires_at"], name="breakglass_user_case")]
+
+
+class EventKind(models.TextChoices):
+    CASE_OPENED = "case_opened", _("Case opened")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    NOTE = "note", _("Note")
+    CONSENT = "consent", _("Consent recorded")
+    TEAM_ADDED = "team_added", _("Added to the case team")
+    TEAM_REMOVED = "team_removed", _("Removed from the case team")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
+    def visible_to(self, user: User) -> TimelineQuerySet:
+        from casebridge.cases.access import content_q
+
+        return self.filter(content_q(user))
+
+
+class TimelineEvent(models.Model):
+    """One dated entry on a case's timeline. ``section`` says who may see it (blank: everyone
+    who reaches the case); ``body`` holds free text, encrypted; ``data`` holds small,
+    non-identifying facts for display (agency names, statuses)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=40)
+    section = models.CharField(_("section"), max_length=20, blank=True, choices=Section.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
+    body = EncryptedTextField(_("text"), max_length=10000, blank=True, null=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = TimelineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-recorded_at"]
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="timeline_case_time")]
+
+    def kind_label(self) -> str:
+        try:
+            return str(EventKind(self.kind).label)
+        except ValueError:
+            return self.kind

@@ -1,0 +1,158 @@
+"""Registering people and keeping their search tokens."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.lib.codes import country_codes, language_code
+from casebridge.lib.crypto import blind_index
+from casebridge.lib.text import scripts, search_keys
+from casebridge.people.models import AgeMethod, Gender, NameToken, Person, PersonKind
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+    from casebridge.agencies.models import Agency
+
+E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+NAME_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_latin")
+IDENTITY_FIELDS = (
+    *NAME_FIELDS,
+    "aliases",
+    "birth_date",
+    "estimated_age",
+    "age_estimated_on",
+    "age_method",
+    "gender",
+    "nationalities",
+    "languages",
+    "phone",
+    "address",
+)
+
+
+def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) -> dict[str, Any]:
+    """Check and normalise identity fields; raise ValidationError naming each bad field."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    for field in NAME_FIELDS:
+        value = (data.get(field) or "").strip()
+        if not value:
+            out[field] = None
+            continue
+        if len(value) > 100:
+            fail(field, _("At most 100 characters."))
+        found = scripts(value)
+        if field.endswith("_latin") and found - {"LATIN"}:
+            fail(field, _("Use Latin letters only here; write the original script in the other name fields."))
+        elif len(found) > 1:
+            fail(field, _("This name mixes scripts (%(scripts)s). Write it in one script; the Latin spelling has its own fields.")
+                 % {"scripts": ", ".join(sorted(s.title() for s in found))})
+        elif not found:
+            fail(field, _("A name needs at least one letter."))
+        out[field] = value
+
+    aliases = data.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [a for a in (part.strip() for part in aliases.split(",")) if a]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        fail("aliases", _("Give aliases as a list of names."))
+        aliases = []
+    aliases = [a.strip() for a in aliases if a.strip()]
+    if len(aliases) > 10 or any(len(a) > 100 for a in aliases):
+        fail("aliases", _("At most 10 aliases of at most 100 characters each."))
+    out["aliases"] = aliases or None
+    if not any(out[f] for f in NAME_FIELDS) and not aliases:
+        fail("given_name", _("Give at least one name or alias (a nickname is enough)."))
+
+    birth_date = data.get("birth_date")
+    age = data.get("estimated_age")
+    if birth_date is not None and not isinstance(birth_date, datetime.date):
+        fail("birth_date", _("Enter a valid date."))
+        birth_date = None
+    if birth_date and birth_date > today:
+        fail("birth_date", _("The birth date cannot be in the future."))
+    elif birth_date and birth_date.year < 1900:
+        fail("birth_date", _("The birth date is too far in the past."))
+    if age is not None and (not isinstance(age, int) or not 0 <= age <= 120):
+        fail("estimated_age", _("The estimated age must be between 0 and 120."))
+    if birth_date and age is not None:
+        fail("estimated_age", _("Give a birth date or an estimated age, not both."))
+    method = data.get("age_method") or None
+    if (birth_date or age is not None) and not method:
+        fail("age_method", _("Say how the age was established."))
+    if method and method not in AgeMethod.values:
+        fail("age_method", _("Choose one of the listed ways."))
+    out.update(
+        birth_date=birth_date or None,
+        estimated_age=age,
+        age_estimated_on=(data.get("age_estimated_on") or today) if age is not None else None,
+        age_method=method,
+    )
+
+    gender = data.get("gender") or None
+    if gender and gender not in Gender.values:
+        fail("gender", _("Choose one of the listed values."))
+    out["gender"] = gender
+
+    nationalities = [str(c).strip().upper() for c in (data.get("nationalities") or [])]
+    bad = [c for c in nationalities if c not in country_codes()]
+    if bad:
+        fail("nationalities", _("Unknown country code: %(codes)s (use ISO 3166 two-letter codes).") % {"codes": ", ".join(bad)})
+    out["nationalities"] = sorted(set(nationalities)) or None
+
+    languages: list[str] = []
+    for raw in data.get("languages") or []:
+        code = language_code(str(raw))
+        if code is None:
+            fail("languages", _("Unknown language code: %(code)s (use ISO 639).") % {"code": raw})
+        else:
+            languages.append(code)
+    out["languages"] = list(dict.fromkeys(languages)) or None
+
+    phone = re.sub(r"[\s\-().]", "", data.get("phone") or "")
+    if phone and not E164.match(phone):
+        fail("phone", _("Write the phone number in international form, e.g. +85512345678."))
+    out["phone"] = phone or None
+
+    address = (data.get("address") or "").strip()
+    if len(address) > 500:
+        fail("address", _("At most 500 characters."))
+    out["address"] = address or None
+
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    return out
+
+
+def _tokens(names: Iterable[str]) -> set[int]:
+    return {blind_index(kind, key) for name in names for kind, key in search_keys(name)}
+
+
+def write_name_tokens(person: Person) -> None:
+    NameToken.objects.filter(person=person).delete()
+    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in _tokens(person.name_variants()))
+
+
+def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict[str, Any]) -> Person:
+    """Create a person from already cleaned identity fields; index their names; audit it."""
+    if kind not in PersonKind.values:
+        raise ValidationError({"kind": _("Unknown kind of person.")})
+    person = Person(kind=kind, registered_by_agency=agency, created_by=actor, **identity)
+    person.save()
+    write_name_tokens(person)
+    record(actor, Action.CREATE, [Item("person", str(person.pk), sections=["identity"])])
+    return person

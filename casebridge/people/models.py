@@ -1,0 +1,147 @@
+"""People in a case: survivors, family members and guardians, suspects, witnesses.
+
+Identity fields are encrypted at field level; name search goes through keyed blind-index
+tokens (:class:`NameToken`), never through the ciphertext.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.lib.fields import (
+    EncryptedDateField,
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+class PersonKind(models.TextChoices):
+    SURVIVOR = "survivor", _("Survivor")
+    FAMILY = "family", _("Family member or guardian")
+    SUSPECT = "suspect", _("Suspect")
+    WITNESS = "witness", _("Witness")
+
+
+class Gender(models.TextChoices):
+    """HTCDS ``prs_Gender`` values."""
+
+    FEMININE = "Feminine", _("Feminine")
+    MASCULINE = "Masculine", _("Masculine")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender feminine")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified / unknown")
+
+
+class AgeMethod(models.TextChoices):
+    """How a birth date or age was established (matters for deciding who is a minor)."""
+
+    DOCUMENT = "document", _("Identity or birth document")
+    FAMILY = "family", _("Stated by family")
+    SELF = "self", _("Stated by the person")
+    MEDICAL = "medical", _("Medical age assessment")
+    APPEARANCE = "appearance", _("Estimated from appearance and interview")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: User) -> PersonQuerySet:
+        """People whose identity the user may see: the survivor or a linked person of a case
+        where the user reaches the identity section."""
+        from casebridge.cases.access import case_q
+        from casebridge.cases.models import Case
+        from casebridge.cases.sections import Section
+
+        cases = Case.objects.filter(case_q(user, Section.IDENTITY))
+        return self.filter(
+            models.Q(pk__in=cases.values("survivor_id"))
+            | models.Q(pk__in=cases.values("participants__person_id").exclude(participants__person_id=None))
+        )
+
+
+class Person(models.Model):
+    """A person known to casebridge. Everything that identifies them is encrypted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=PersonKind.choices)
+    registered_by_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="registered_people"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    given_name = EncryptedTextField(_("given name (original script)"), max_length=100, blank=True, null=True)
+    family_name = EncryptedTextField(_("family name (original script)"), max_length=100, blank=True, null=True)
+    given_name_latin = EncryptedTextField(_("given name (Latin letters)"), max_length=100, blank=True, null=True)
+    family_name_latin = EncryptedTextField(_("family name (Latin letters)"), max_length=100, blank=True, null=True)
+    aliases = EncryptedJSONField(_("aliases"), blank=True, null=True)
+    birth_date = EncryptedDateField(_("birth date"), blank=True, null=True)
+    estimated_age = EncryptedIntegerField(_("estimated age (years)"), blank=True, null=True)
+    age_estimated_on = EncryptedDateField(_("age estimated on"), blank=True, null=True)
+    age_method = EncryptedTextField(_("how the age was established"), max_length=20, blank=True, null=True)
+    gender = EncryptedTextField(_("sex / gender"), max_length=30, blank=True, null=True)
+    nationalities = EncryptedJSONField(_("nationalities"), blank=True, null=True)
+    languages = EncryptedJSONField(_("languages"), blank=True, null=True)
+    phone = EncryptedTextField(_("phone"), max_length=16, blank=True, null=True)
+    address = EncryptedTextField(_("address"), max_length=500, blank=True, null=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self) -> str:
+        """The name as written, with the Latin form after it when both are known."""
+        original = " ".join(n for n in (self.family_name, self.given_name) if n)
+        latin = " ".join(n for n in (self.family_name_latin, self.given_name_latin) if n)
+        if original and latin and original != latin:
+            return f"{original} ({latin})"
+        return original or latin or ", ".join(self.aliases or []) or str(_("(name unknown)"))
+
+    def name_variants(self) -> list[str]:
+        names = [
+            " ".join(n for n in (self.family_name, self.given_name) if n),
+            " ".join(n for n in (self.given_name, self.family_name) if n),
+            " ".join(n for n in (self.family_name_latin, self.given_name_latin) if n),
+            " ".join(n for n in (self.given_name_latin, self.family_name_latin) if n),
+            *(self.aliases or []),
+        ]
+        return [n for n in dict.fromkeys(names) if n]
+
+    def age_on(self, day: object) -> int | None:
+        """Age in whole years on ``day``, from the birth date or the dated estimate."""
+        import datetime
+
+        assert isinstance(day, datetime.date)
+        if self.birth_date:
+            born = self.birth_date
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if self.estimated_age is not None:
+            since = self.age_estimated_on or self.created_at.date()
+            return self.estimated_age + max(0, (day - since).days // 365)
+        return None
+
+
+class NameToken(models.Model):
+    """A keyed blind-index token of one piece of one of a person's names (a word, a phonetic
+    key or a trigram). Without the index key a token says nothing about the name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "person"], name="nametoken_token_person")]
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="nametoken_unique")]

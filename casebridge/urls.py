@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+# The admin signs in through allauth (password and second factor), never through its own form.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "casebridge administration"
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("casebridge.api.urls")),
+    path("people/", include("casebridge.people.urls")),
+    path("privacy/", include("casebridge.audit.urls")),
+    path("", include("casebridge.cases.urls")),
+]
