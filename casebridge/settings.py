@@ -139,7 +139,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_ADAPTER = "casebridge.accounts.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Recovery codes are left out: a lost phone is reset by an administrator, who checks who is asking.
+MFA_SUPPORTED_TYPES = ["totp"]
 MFA_TOTP_ISSUER = "casebridge"
 
 # django-axes: lock a username from an address after repeated failures.
@@ -163,6 +164,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Outside production, serve static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT = env_path("CASEBRIDGE_STATIC_ROOT", VAR_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -223,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceEnum": "casebridge.lib.places.PROVINCE_CHOICES",
+        "SectionEnum": "casebridge.cases.sections.Section",
+    },
 }
 
 EMAIL_BACKEND = env_str("CASEBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

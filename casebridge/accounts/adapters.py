@@ -17,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def add_message(self, *args: Any, **kwargs: Any) -> None:
+        """allauth's own notices ("Successfully signed in as...") are not translated into Khmer
+        or Vietnamese; our pages say what matters themselves."""
+
 
 class MFAAdapter(DefaultMFAAdapter):
     """Second factors are required for everyone and their secrets are stored encrypted."""

@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casebridge.lib.places import PROVINCES
+from casebridge.lib.places import PROVINCE_CHOICES
 
 
 class OrgType(models.TextChoices):
@@ -54,7 +54,7 @@ class Agency(models.Model):
     )
     org_type = models.CharField(_("organisation type"), max_length=40, choices=OrgType.choices)
     province = models.CharField(
-        _("province"), max_length=6, choices=[(c, en) for c, en, _km in PROVINCES], blank=True
+        _("province"), max_length=6, choices=PROVINCE_CHOICES, blank=True
     )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")

@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from casebridge.agencies.api import AgencyViewSet
+from casebridge.cases.api import CaseViewSet
+from casebridge.people.api import PeopleViewSet
+
+router = DefaultRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("people", PeopleViewSet, basename="people")
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -7,6 +7,7 @@ transaction fails and nothing is shown or saved.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ def canonical(event: AuditEvent) -> bytes:
     """The bytes the chain hash covers: every column but the id and the hash itself."""
     return json.dumps(
         {
-            "at": event.at.astimezone(timezone.UTC).isoformat(),
+            "at": event.at.astimezone(datetime.UTC).isoformat(),
             "actor": event.actor_id,
             "actor_username": event.actor_username,
             "agency": event.agency_id,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.cases import sections as sec
 from casebridge.cases.sections import Section
 from casebridge.lib.fields import EncryptedTextField
-from casebridge.lib.places import PROVINCES
+from casebridge.lib.places import PROVINCE_CHOICES
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -62,7 +62,7 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_note = EncryptedTextField(_("closure note"), max_length=2000, blank=True, null=True)
-    province = models.CharField(_("province"), max_length=6, choices=[(c, en) for c, en, _km in PROVINCES])
+    province = models.CharField(_("province"), max_length=6, choices=PROVINCE_CHOICES)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("case worker")
     )
@@ -83,7 +83,7 @@ class Case(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status__in=list(CLOSED_STATUSES)) | ~models.Q(closure_reason=""),
+                condition=~models.Q(status__in=sorted(CLOSED_STATUSES)) | ~models.Q(closure_reason=""),
                 name="case_closed_has_reason",
             ),
         ]

@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+
+from casebridge.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_cases, name="my_cases"),
+    path("cases/new/", views.case_new, name="new"),
+    path("cases/<uuid:case_id>/", views.case_detail, name="detail"),
+    path("cases/<uuid:case_id>/notes/", views.note_create, name="note_create"),
+    path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
+    path("cases/<uuid:case_id>/team/add/", views.team_add, name="team_add"),
+    path("cases/<uuid:case_id>/team/<int:member_id>/remove/", views.team_remove, name="team_remove"),
+]

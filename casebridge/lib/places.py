@@ -33,6 +33,8 @@ PROVINCES: list[tuple[str, str, str]] = [
 ]
 _BY_CODE = {code: (en, km) for code, en, km in PROVINCES}
 PROVINCE_CODES = [code for code, _, _ in PROVINCES]
+# Stored choices: the code with its common English name (the display follows the language).
+PROVINCE_CHOICES = [(code, en) for code, en, _ in PROVINCES]
 
 
 def province_name(code: str) -> str:

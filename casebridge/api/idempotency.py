@@ -1,0 +1,80 @@
+"""``Idempotency-Key`` for API creates: a retry returns the first result and creates nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casebridge.api.models import IdempotencyKey
+from casebridge.lib.errors import ActionError, Conflict
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+class BadIdempotencyKey(ActionError):
+    code = "bad_idempotency_key"
+
+
+def _fingerprint(request: Request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def idempotent_create(
+    request: Request,
+    *,
+    resource_type: str,
+    create: Callable[[], models.Model],
+    refetch: Callable[[str], models.Model],
+    respond: Callable[[models.Model, int], Response],
+) -> Response:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return respond(create(), 201)
+    if not _KEY.match(key):
+        raise BadIdempotencyKey(_("The Idempotency-Key header must be 1 to 200 visible ASCII characters."))
+    fingerprint = _fingerprint(request)
+    previous = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+    if previous is not None:
+        if previous.fingerprint != fingerprint or previous.resource_type != resource_type:
+            raise Conflict(_("This Idempotency-Key was already used for a different request."))
+        response = respond(refetch(previous.resource_id), previous.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+    obj = create()
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                user=request.user,
+                key=key,
+                method=request.method or "",
+                path=request.path[:300],
+                fingerprint=fingerprint,
+                status_code=201,
+                resource_type=resource_type,
+                resource_id=str(obj.pk),
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won; this one's writes roll back with the error.
+        raise Conflict(_("A request with this Idempotency-Key is in progress; retry it in a moment.")) from None
+    return respond(obj, 201)
+
+
+def schema_header() -> Any:
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter(
+        "Idempotency-Key",
+        str,
+        OpenApiParameter.HEADER,
+        required=False,
+        description="Send the same key when retrying: the first result is returned and nothing new is created.",
+    )

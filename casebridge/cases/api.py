@@ -1,0 +1,325 @@
+"""The case API: cases, their timeline, notes, consents, team and access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casebridge.agencies.api import AgencySerializer
+from casebridge.agencies.models import Agency
+from casebridge.api.idempotency import idempotent_create, schema_header
+from casebridge.api.serializers import StrictSerializer
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action, AuditEvent
+from casebridge.cases import actions
+from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
+from casebridge.cases.sections import Section
+from casebridge.consents.actions import do_record_consent
+from casebridge.consents.api import ConsentInputSerializer, ConsentSerializer
+from casebridge.consents.models import ConsentRecord
+from casebridge.lib.errors import NotAllowed
+from casebridge.lib.places import PROVINCE_CHOICES
+from casebridge.people.actions import clean_identity
+from casebridge.people.api import IdentityInputSerializer, PersonSerializer
+
+UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    user = serializers.CharField(source="user.username", allow_null=True, default=None)
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    sections = serializers.ListField(source="section_list", child=serializers.CharField())
+
+    class Meta:
+        model = TeamMember
+        fields = ["id", "user", "agency", "sections", "added_at"]
+
+
+class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A case as the caller may see it: the survivor only with the identity section, the team
+    only to those who reach case content or lead it."""
+
+    lead_agency = AgencySerializer()
+    survivor = serializers.SerializerMethodField()
+    your_sections = serializers.SerializerMethodField()
+    shared_with = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "status", "closure_reason", "opened_on", "closed_on", "province", "lead_agency",
+            "survivor", "your_sections", "shared_with", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def _access(self, case: Case) -> CaseAccess:
+        accesses: dict[Any, CaseAccess] = self.context.setdefault("accesses", {})
+        if case.pk not in accesses:
+            accesses[case.pk] = case_access(self.context["request"].user, case)
+        return accesses[case.pk]
+
+    def get_survivor(self, case: Case) -> dict[str, Any] | None:
+        if not self._access(case).can(Section.IDENTITY):
+            return None
+        return PersonSerializer(case.survivor).data  # type: ignore[return-value]
+
+    def get_your_sections(self, case: Case) -> list[str]:
+        return [s.value for s in self._access(case).sections_list()]
+
+    def get_shared_with(self, case: Case) -> list[dict[str, Any]] | None:
+        access = self._access(case)
+        if not (access.sections or access.is_lead):
+            return None
+        members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+        return TeamMemberSerializer(members, many=True).data  # type: ignore[return-value]
+
+
+class CaseCreateSerializer(StrictSerializer):
+    lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
+    province = serializers.ChoiceField(PROVINCE_CHOICES)
+    opened_on = serializers.DateField(required=False)
+    survivor = IdentityInputSerializer()
+
+
+class CaseUpdateSerializer(StrictSerializer):
+    status = serializers.ChoiceField(CaseStatus.choices, required=False)
+    closure_reason = serializers.ChoiceField(ClosureReason.choices, required=False, allow_blank=True)
+    closure_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor = serializers.CharField(source="actor.username")
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["id", "kind", "section", "occurred_at", "recorded_at", "actor", "agency", "body", "data"]
+
+
+class NoteInputSerializer(StrictSerializer):
+    section = serializers.ChoiceField(Section.choices)
+    body = serializers.CharField(max_length=10000)
+    occurred_at = serializers.DateTimeField(required=False)
+
+
+class TeamInputSerializer(StrictSerializer):
+    username = serializers.CharField(required=False, max_length=150)
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
+    sections = serializers.ListField(child=serializers.ChoiceField(Section.choices), min_length=1, max_length=7)
+
+
+class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_username", "agency", "role", "action", "object_type", "object_id", "sections", "via", "reason"]
+
+
+def _identity_errors(error: ValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError({f"survivor.{k}": v for k, v in error.error_dict.items()})  # type: ignore[arg-type]
+    return error
+
+
+class CaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):  # type: ignore[type-arg]
+    """Cases the caller reaches. Anything else answers 404, as if it did not exist."""
+
+    serializer_class = CaseSerializer
+    lookup_value_regex = UUID_RE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return Case.objects.visible_to(self.request.user).select_related("lead_agency", "survivor")  # type: ignore[arg-type]
+
+    def _case(self) -> tuple[Case, CaseAccess]:
+        case = self.get_object()
+        access = case_access(self.request.user, case)  # type: ignore[arg-type]
+        if not access.reaches:
+            raise Http404
+        return case, access
+
+    def _respond_case(self, case: Model, status: int) -> Response:
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data, status=status)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = CaseSerializer(page, many=True, context=self.get_serializer_context())
+        data = serializer.data
+        accesses = serializer.context.get("accesses", {})
+        record(
+            request.user,  # type: ignore[arg-type]
+            Action.LIST,
+            [actions.case_item(c, accesses[c.pk].sections if c.pk in accesses else ()) for c in page or []],
+        )
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case, access = self._case()
+        actions.read_case(request.user, case, access)  # type: ignore[arg-type]
+        return self._respond_case(case, 200)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer}, parameters=[schema_header()])
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request.user
+        agencies = actions.intake_agencies(user)  # type: ignore[arg-type]
+
+        def create() -> Case:
+            payload = CaseCreateSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+            agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
+            if agency is None:
+                raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
+            try:
+                identity = clean_identity(data["survivor"])
+            except ValidationError as error:
+                raise _identity_errors(error) from None
+            return actions.do_open_case(
+                actor=user,  # type: ignore[arg-type]
+                agency=agency,
+                identity=identity,
+                province=data["province"],
+                opened_on=data.get("opened_on") or timezone.localdate(),
+            )
+
+        def refetch(pk: str) -> Case:
+            case = self.get_queryset().filter(pk=pk).first()
+            if case is None:
+                raise Http404
+            actions.read_case(user, case, case_access(user, case))  # type: ignore[arg-type]
+            return case
+
+        return idempotent_create(request, resource_type="case", create=create, refetch=refetch, respond=self._respond_case)
+
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case, access = self._case()
+        payload = CaseUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = actions.do_update_case(case, actor=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        return self._respond_case(case, 200)
+
+    @extend_schema(responses=TimelineEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        case, access = self._case()
+        events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")  # type: ignore[arg-type]
+        page = self.paginate_queryset(events)
+        record(
+            request.user,  # type: ignore[arg-type]
+            Action.LIST,
+            [Item("timeline_event", str(e.pk), case.pk, [e.section] if e.section else []) for e in page or []],
+            via=access.via,
+        )
+        return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+
+    @extend_schema(request=NoteInputSerializer, responses={200: TimelineEventSerializer(many=True), 201: TimelineEventSerializer}, parameters=[schema_header()])
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request: Request, pk: str | None = None) -> Response:
+        case, access = self._case()
+        user = request.user
+        notes = TimelineEvent.objects.visible_to(user).filter(case=case, kind="note").select_related("actor", "agency")  # type: ignore[arg-type]
+        if request.method == "GET":
+            page = self.paginate_queryset(notes)
+            record(user, Action.LIST, [Item("note", str(e.pk), case.pk, [e.section]) for e in page or []], via=access.via)  # type: ignore[arg-type]
+            return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+
+        def create() -> TimelineEvent:
+            payload = NoteInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_add_note(case, actor=user, **payload.validated_data)  # type: ignore[arg-type]
+
+        def refetch(pk: str) -> TimelineEvent:
+            note = notes.filter(pk=pk).first()
+            if note is None:
+                raise Http404
+            record(user, Action.VIEW, [Item("note", str(note.pk), case.pk, [note.section])], via=access.via)  # type: ignore[arg-type]
+            return note
+
+        return idempotent_create(
+            request,
+            resource_type="note",
+            create=create,
+            refetch=refetch,
+            respond=lambda obj, status: Response(TimelineEventSerializer(obj).data, status=status),
+        )
+
+    @extend_schema(request=ConsentInputSerializer, responses={200: ConsentSerializer(many=True), 201: ConsentSerializer}, parameters=[schema_header()])
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        case, access = self._case()
+        user = request.user
+        records = ConsentRecord.objects.visible_to(user).filter(case=case).select_related("recorded_by")  # type: ignore[arg-type]
+        if request.method == "GET":
+            page = self.paginate_queryset(records)
+            record(user, Action.LIST, [Item("consent", str(c.pk), case.pk) for c in page or []], via=access.via)  # type: ignore[arg-type]
+            return self.get_paginated_response(ConsentSerializer(page, many=True).data)
+
+        def create() -> ConsentRecord:
+            payload = ConsentInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return do_record_consent(case, actor=user, **payload.validated_data)  # type: ignore[arg-type]
+
+        def refetch(pk: str) -> ConsentRecord:
+            consent = records.filter(pk=pk).first()
+            if consent is None:
+                raise Http404
+            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk)], via=access.via)  # type: ignore[arg-type]
+            return consent
+
+        return idempotent_create(
+            request,
+            resource_type="consent",
+            create=create,
+            refetch=refetch,
+            respond=lambda obj, status: Response(ConsentSerializer(obj).data, status=status),
+        )
+
+    @extend_schema(request=TeamInputSerializer, responses={200: TeamMemberSerializer(many=True), 201: TeamMemberSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def team(self, request: Request, pk: str | None = None) -> Response:
+        case, access = self._case()
+        user = request.user
+        if not access.sections and not access.is_lead:
+            raise Http404
+        if request.method == "GET":
+            members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+            record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)  # type: ignore[arg-type]
+            return Response({"results": TeamMemberSerializer(members, many=True).data})
+        payload = TeamInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        member_user = None
+        if data.get("username"):
+            member_user = get_user_model().objects.filter(username=data["username"], is_active=True).first()
+            if member_user is None:
+                raise serializers.ValidationError({"username": [_("No active account has this username.")]})
+        member = actions.do_add_team_member(
+            case, actor=user, user=member_user, agency=data.get("agency"), sections=data["sections"]  # type: ignore[arg-type]
+        )
+        return Response(TeamMemberSerializer(member).data, status=201)
+
+    @extend_schema(responses=AccessLogSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access-log")
+    def access_log(self, request: Request, pk: str | None = None) -> Response:
+        case, access = self._case()
+        if not access.can_see_access_log:
+            raise NotAllowed(_("Only the lead agency sees who has looked at a case."))
+        events = AuditEvent.objects.filter(case_id=case.pk).select_related("agency").order_by("-at", "-id")
+        page = self.paginate_queryset(events)
+        record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)  # type: ignore[arg-type]
+        return self.get_paginated_response(AccessLogSerializer(page, many=True).data)

@@ -1,0 +1,126 @@
+"""Forms for the intake, case status, notes and the case team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.agencies.models import Agency
+from casebridge.cases.models import CaseStatus, ClosureReason
+from casebridge.cases.sections import Section
+from casebridge.lib.places import province_choices
+from casebridge.people.models import AgeMethod, Gender
+
+COMMON_NATIONALITIES = [
+    ("KH", _("Cambodian")),
+    ("VN", _("Vietnamese")),
+    ("TH", _("Thai")),
+    ("LA", _("Lao")),
+    ("MM", _("Myanmar")),
+    ("CN", _("Chinese")),
+]
+COMMON_LANGUAGES = [("khm", "ខ្មែរ"), ("vie", "Tiếng Việt"), ("eng", "English"), ("tha", "ไทย"), ("lao", "ລາວ")]
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class IntakeForm(forms.Form):
+    """Register a survivor and open their case."""
+
+    agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.none(), empty_label=None)
+    family_name = forms.CharField(label=_("Family name (as written)"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name (as written)"), max_length=100, required=False)
+    family_name_latin = forms.CharField(label=_("Family name in Latin letters"), max_length=100, required=False)
+    given_name_latin = forms.CharField(label=_("Given name in Latin letters"), max_length=100, required=False)
+    aliases = forms.CharField(
+        label=_("Other names, nicknames"), max_length=1000, required=False, help_text=_("Separate with commas.")
+    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    estimated_age = forms.IntegerField(label=_("Or estimated age (years)"), required=False, min_value=0, max_value=120)
+    age_method = forms.ChoiceField(
+        label=_("How the age was established"), choices=[("", "—"), *AgeMethod.choices], required=False
+    )
+    gender = forms.ChoiceField(label=_("Sex / gender"), choices=[("", "—"), *Gender.choices], required=False)
+    nationalities = forms.MultipleChoiceField(
+        label=_("Nationality"), choices=COMMON_NATIONALITIES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_nationalities = forms.CharField(
+        label=_("Other nationalities (ISO codes)"), max_length=100, required=False, help_text=_("For example: ID, PH")
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=COMMON_LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_languages = forms.CharField(
+        label=_("Other languages (ISO codes)"), max_length=100, required=False, help_text=_("For example: zho, mya")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, help_text=_("For example: +85512345678"))
+    address = forms.CharField(label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    province = forms.ChoiceField(label=_("Province"), choices=[])
+    opened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])  # type: ignore[attr-defined]
+        self.fields["province"].choices = province_choices()  # type: ignore[attr-defined]
+        self.fields["opened_on"].initial = timezone.localdate()
+        if agencies:
+            self.fields["agency"].initial = agencies[0].pk
+            self.fields["province"].initial = agencies[0].province
+
+    def identity_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"],
+            "family_name": data["family_name"],
+            "given_name_latin": data["given_name_latin"],
+            "family_name_latin": data["family_name_latin"],
+            "aliases": data["aliases"],
+            "birth_date": data["birth_date"],
+            "estimated_age": data["estimated_age"],
+            "age_method": data["age_method"],
+            "gender": data["gender"],
+            "nationalities": [*data["nationalities"], *_codes(data["other_nationalities"])],
+            "languages": [*data["languages"], *_codes(data["other_languages"])],
+            "phone": data["phone"],
+            "address": data["address"],
+        }
+
+
+class NoteForm(forms.Form):
+    section = forms.ChoiceField(label=_("Section"), choices=[])
+    body = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, sections: list[Section], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [(s.value, s.label) for s in sections]  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
+    closure_reason = forms.ChoiceField(
+        label=_("Reason for closing"), choices=[("", "—"), *ClosureReason.choices], required=False
+    )
+    closure_note = forms.CharField(
+        label=_("Closing note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TeamForm(forms.Form):
+    username = forms.CharField(label=_("Colleague's username"), max_length=150, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Or a whole agency"), queryset=Agency.objects.filter(is_active=True), required=False
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Sections they may see"), choices=Section.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("username")) == bool(data.get("agency")):
+            raise forms.ValidationError(_("Give either a colleague's username or an agency."))
+        return data

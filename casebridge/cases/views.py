@@ -1,0 +1,244 @@
+"""Case pages: my cases, intake, the case with its timeline, notes, status and team."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases import actions
+from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.forms import IntakeForm, NoteForm, StatusForm, TeamForm
+from casebridge.cases.models import Case, CaseStatus, TeamMember, TimelineEvent
+from casebridge.cases.sections import Section
+from casebridge.consents.ledger import current
+from casebridge.consents.models import ConsentRecord, Purpose
+from casebridge.lib.errors import ActionError
+from casebridge.lib.views import action_error_page, apply_errors, page_range
+
+PAGE_SIZE = 25
+
+
+def get_case_for_user(request: HttpRequest, case_id: UUID) -> tuple[Case, CaseAccess]:
+    """The case if the user reaches it; 404 otherwise, the same as a case that does not exist."""
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("lead_agency", "survivor"), pk=case_id)
+    access = case_access(request.user, case)
+    if not access.reaches:
+        raise Http404
+    return case, access
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.visible_to(request.user).select_related("lead_agency", "survivor")
+    status = request.GET.get("status", "")
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    named = set(
+        Case.objects.visible_to(request.user, Section.IDENTITY).filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True)
+    )
+    record(
+        request.user,
+        Action.LIST,
+        [Item("case", str(c.pk), c.pk, ["identity"] if c.pk in named else []) for c in rows],
+    )
+    return render(
+        request,
+        "cases/my_cases.html",
+        {
+            "page": page,
+            "pages": page_range(page),
+            "rows": [(c, c.pk in named) for c in rows],
+            "statuses": CaseStatus.choices,
+            "status": status,
+            "extra": f"status={status}" if status else "",
+            "can_open": bool(actions.intake_agencies(request.user)),
+        },
+    )
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    agencies = actions.intake_agencies(request.user)
+    if not agencies:
+        return render(request, "error.html", {"message": _("Your role does not allow opening cases.")}, status=403)
+    form = IntakeForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        from casebridge.people.actions import clean_identity
+
+        try:
+            identity = clean_identity(form.identity_data())
+            case = actions.do_open_case(
+                actor=request.user,
+                agency=form.cleaned_data["agency"],
+                identity=identity,
+                province=form.cleaned_data["province"],
+                opened_on=form.cleaned_data["opened_on"],
+            )
+        except ValidationError as error:
+            _map_identity_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        renamed = {
+            ("other_nationalities" if k == "nationalities" else "other_languages" if k == "languages" else k): v
+            for k, v in error.error_dict.items()
+        }
+        error = ValidationError(renamed)  # type: ignore[arg-type]
+    apply_errors(form, error)
+
+
+def _case_context(request: HttpRequest, case: Case, access: CaseAccess) -> dict[str, object]:
+    events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    team = list(
+        TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+        if access.sections
+        else []
+    )
+    consents = (
+        ConsentRecord.objects.visible_to(request.user).filter(case=case).select_related("shared_with", "recorded_by")
+        if access.sections
+        else ConsentRecord.objects.none()
+    )
+    return {
+        "case": case,
+        "access": access,
+        "timeline": page,
+        "team": team,
+        "consents": consents,
+        "services_consent": current(case.survivor, Purpose.SERVICES) if access.sections else None,
+        "note_form": NoteForm(sections=access.sections_list()) if access.sections else None,
+        "status_form": StatusForm(initial={"status": case.status, "closure_reason": case.closure_reason})
+        if access.can_manage
+        else None,
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    context = _case_context(request, case, access)
+    actions.read_case(request.user, case, access)
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def note_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    form = NoteForm(request.POST, sections=access.sections_list())
+    status = 200
+    if form.is_valid():
+        try:
+            actions.do_add_note(case, actor=request.user, section=form.cleaned_data["section"], body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 400
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _("Note added."))
+                return redirect("cases:detail", case_id=case.pk)
+            form = NoteForm(sections=access.sections_list())
+    else:
+        status = 400
+    context = _case_context(request, case, access)
+    context["note_form"] = form
+    actions.read_case(request.user, case, access)
+    template = "cases/_timeline.html" if request.htmx else "cases/case_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_update_case(
+                case,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                closure_reason=form.cleaned_data["closure_reason"],
+                closure_note=form.cleaned_data["closure_note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("cases:detail", case_id=case.pk)
+    context = _case_context(request, case, access)
+    context["status_form"] = form
+    actions.read_case(request.user, case, access)
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+def team_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    if not access.can_manage:
+        return render(request, "error.html", {"message": _("Only the lead agency's case staff can change the case team.")}, status=403)
+    form = TeamForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            user = None
+            if form.cleaned_data["username"]:
+                user = get_user_model().objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+                if user is None:
+                    form.add_error("username", _("No active account has this username."))
+            if not form.errors:
+                try:
+                    actions.do_add_team_member(
+                        case,
+                        actor=request.user,
+                        user=user,
+                        agency=form.cleaned_data["agency"],
+                        sections=form.cleaned_data["sections"],
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                except ActionError as error:
+                    form.add_error(None, error.message)
+                    status = error.status
+                else:
+                    messages.success(request, _("Added to the case team."))
+                    return redirect("cases:detail", case_id=case.pk)
+    record(request.user, Action.VIEW, [actions.case_item(case)], via=access.via)
+    return render(request, "cases/team_add.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, case_id: UUID, member_id: int) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    member = get_object_or_404(TeamMember.objects.filter(case=case), pk=member_id)
+    try:
+        actions.do_remove_team_member(member, actor=request.user)
+    except ActionError as error:
+        return action_error_page(request, error)
+    messages.success(request, _("Removed from the case team."))
+    return redirect("cases:detail", case_id=case.pk)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from casebridge.cases.actions import read_case
+from casebridge.cases.views import get_case_for_user
+from casebridge.consents.actions import do_record_consent
+from casebridge.consents.forms import ConsentForm
+from casebridge.lib.errors import ActionError
+from casebridge.lib.views import action_error_page, apply_errors
+
+
+@login_required
+def consent_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_record_consent(
+                case,
+                actor=request.user,
+                purpose=data["purpose"],
+                decision=data["decision"],
+                given_by=data["given_by"],
+                decided_on=data["decided_on"],
+                language=data["language"],
+                shared_with=data["shared_with"],
+                child_assent=data["child_assent"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("cases:detail", case_id=case.pk)
+    read_case(request.user, case, access)
+    return render(request, "consents/consent_new.html", {"case": case, "form": form}, status=400 if form.errors else 200)

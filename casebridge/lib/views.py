@@ -1,0 +1,31 @@
+"""Helpers for views: turning action errors into responses the user understands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from casebridge.lib.errors import ActionError
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def action_error_page(request: HttpRequest, error: ActionError) -> HttpResponse:
+    return render(request, "error.html", {"message": error.message}, status=error.status)
+
+
+def page_range(page: Any) -> list[int]:
+    start = max(1, page.number - 2)
+    end = min(page.paginator.num_pages, page.number + 2)
+    return list(range(start, end + 1))

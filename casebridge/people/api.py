@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases.models import Case
+from casebridge.cases.sections import Section
+from casebridge.people.models import AgeMethod, Gender, Person
+from casebridge.people.search import search_people
+
+
+class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A person's identity, shown only to those who reach the identity section."""
+
+    display_name = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    nationalities = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "kind", "display_name", "given_name", "family_name", "given_name_latin", "family_name_latin",
+            "aliases", "birth_date", "estimated_age", "age_method", "gender", "nationalities", "languages",
+            "phone", "address",
+        ]  # fmt: skip
+
+
+class IdentityInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=10)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    age_method = serializers.ChoiceField(AgeMethod.choices, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
+    nationalities = serializers.ListField(child=serializers.CharField(max_length=2), required=False, max_length=10)
+    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, max_length=10)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class SearchHitSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField()
+    display_name = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField()
+    cases = serializers.ListField(child=serializers.UUIDField())
+
+
+class PeopleViewSet(viewsets.ViewSet):
+    """Search people by name in Khmer, Vietnamese or Latin script."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="A name, any script.")],
+        responses=SearchHitSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            return Response({"detail": _("Give a name to search for in the q parameter."), "code": "invalid"}, status=400)
+        if len(query) > 200:
+            return Response({"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400)
+        hits = search_people(request.user, query)  # type: ignore[arg-type]
+        cases: dict[Any, list[Any]] = {}
+        for case_id, survivor_id in (
+            Case.objects.visible_to(request.user, Section.IDENTITY)  # type: ignore[arg-type]
+            .filter(survivor_id__in=[h.person.pk for h in hits])
+            .values_list("pk", "survivor_id")
+        ):
+            cases.setdefault(survivor_id, []).append(case_id)
+        record(request.user, Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits])  # type: ignore[arg-type]
+        data = [
+            {
+                "id": h.person.pk,
+                "display_name": h.person.display_name(),
+                "aliases": h.person.aliases or [],
+                "score": round(h.score, 1),
+                "cases": cases.get(h.person.pk, []),
+            }
+            for h in hits
+        ]
+        return Response({"results": SearchHitSerializer(data, many=True).data})

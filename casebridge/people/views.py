@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases.models import Case
+from casebridge.cases.sections import Section
+from casebridge.people.search import search_people
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    if query:
+        hits = search_people(request.user, query)
+        cases = Case.objects.visible_to(request.user, Section.IDENTITY).filter(
+            survivor_id__in=[h.person.pk for h in hits]
+        )
+        by_person: dict[object, list[Case]] = {}
+        for case in cases:
+            by_person.setdefault(case.survivor_id, []).append(case)
+        results = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
+        # The query itself is not stored: it may be a name.
+        record(request.user, Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits])
+    template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"query": query, "results": results})
