@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,7 +100,7 @@ def review(request: HttpRequest, glass_id: int) -> HttpResponse:
 def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     if not access.can_see_access_log:
-        raise Http404
+        return render(request, "error.html", {"message": _("Only the lead agency sees who has looked at a case.")}, status=403)
     events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor", "agency").order_by("-at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)

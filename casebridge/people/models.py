@@ -135,12 +135,19 @@ class Person(models.Model):
         return None
 
 
+class NameTokenQuerySet(models.QuerySet["NameToken"]):
+    def visible_to(self, user: User) -> NameTokenQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+
 class NameToken(models.Model):
     """A keyed blind-index token of one piece of one of a person's names (a word, a phonetic
     key or a trigram). Without the index key a token says nothing about the name."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     token = models.BigIntegerField()
+
+    objects = NameTokenQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["token", "person"], name="nametoken_token_person")]

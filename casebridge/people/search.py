@@ -35,7 +35,8 @@ def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     tokens = {blind_index(kind, key) for kind, key in search_keys(query[:MAX_QUERY])}
     visible = Person.objects.visible_to(user)
     candidates = list(
-        NameToken.objects.filter(token__in=tokens, person__in=visible.values("pk"))
+        NameToken.objects.visible_to(user)
+        .filter(token__in=tokens)
         .values("person_id")
         .annotate(hits=Count("id"))
         .order_by("-hits")

@@ -13,7 +13,8 @@ from casebridge.people.search import search_people
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # POST, not GET: a name in the URL would end up in server logs and browser history.
+    query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
     results = []
     if query:
         hits = search_people(request.user, query)

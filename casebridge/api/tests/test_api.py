@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from casebridge.api.authentication import issue_token
+from casebridge.api.models import ApiToken
+from casebridge.audit.models import AuditEvent
+from casebridge.cases.models import Case, TimelineEvent
+from casebridge.consents.models import ConsentRecord
+
+NEW_CASE = {
+    "province": "KH-12",
+    "survivor": {"given_name": "Hồng", "family_name": "Nguyễn Thị", "estimated_age": 16, "age_method": "appearance"},
+}
+
+
+@pytest.fixture
+def api(world):
+    def _api(persona):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.users[persona])}")
+        return client
+
+    return _api
+
+
+def test_it_creates_a_token_from_the_command(world, capsys):
+    call_command("create_api_token", "social_worker")
+    key = capsys.readouterr().out.strip()
+    assert len(key) > 30
+    token = ApiToken.objects.get()
+    assert token.digest != key and key not in token.digest
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_it_refuses_a_bad_token(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/v1/cases/").status_code == 401
+    assert APIClient().get("/api/v1/cases/").status_code in (401, 403)
+
+
+def test_it_lists_only_reachable_cases_with_results(world, api):
+    body = api("shelter_caseworker").get("/api/v1/cases/").json()
+    assert body["count"] == 1
+    case = body["results"][0]
+    assert case["number"] == world.case.number
+    assert case["survivor"]["given_name_latin"] == "Srey Pov"
+    assert case["lead_agency"]["code"] == "JPC"
+    assert {m["agency"] or m["user"] for m in case["shared_with"]} == {"SHS", "police"}
+    assert AuditEvent.objects.filter(action="list", actor=world.shelter_caseworker, case_id=world.case.pk).exists()
+
+
+def test_it_withholds_identity_without_the_section(world, api):
+    body = api("privacy_officer").get(f"/api/v1/cases/{world.case.pk}/").json()
+    assert body["survivor"] is None and body["your_sections"] == []
+    assert "Srey" not in json.dumps(body)
+
+
+def test_it_answers_404_to_outsiders_and_for_missing_cases(world, api):
+    client = api("outsider")
+    assert client.get(f"/api/v1/cases/{world.case.pk}/").status_code == 404
+    assert client.get(f"/api/v1/cases/{uuid.uuid4()}/").status_code == 404
+    assert client.get("/api/v1/cases/not-a-uuid/").status_code == 404
+    assert client.patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Closed"}, format="json").status_code == 404
+    assert client.get("/api/v1/people/?q=Srey").json()["results"] == []
+
+
+def test_it_creates_a_case_once_for_a_retried_key(world, api):
+    client = api("social_worker")
+    first = client.post("/api/v1/cases/", NEW_CASE, format="json", HTTP_IDEMPOTENCY_KEY="intake-42")
+    second = client.post("/api/v1/cases/", NEW_CASE, format="json", HTTP_IDEMPOTENCY_KEY="intake-42")
+    assert first.status_code == 201 and second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 2
+
+
+def test_it_refuses_a_reused_key_with_another_body(world, api):
+    client = api("social_worker")
+    client.post("/api/v1/cases/", NEW_CASE, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    other = dict(NEW_CASE, province="KH-17")
+    response = client.post("/api/v1/cases/", other, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 409
+    assert Case.objects.count() == 2
+
+
+def test_it_creates_without_a_key_every_time(world, api):
+    client = api("social_worker")
+    client.post("/api/v1/cases/", NEW_CASE, format="json")
+    client.post("/api/v1/cases/", NEW_CASE, format="json")
+    assert Case.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({**NEW_CASE, "province": "XX-1"}, "province"),
+        ({**NEW_CASE, "colour": "red"}, "colour"),
+        ({**NEW_CASE, "survivor": {"given_name": "x" * 101}}, "survivor"),
+        ({**NEW_CASE, "survivor": {"given_name": "Hong", "birth_date": "2999-01-01", "age_method": "document"}}, "survivor.birth_date"),
+        ({**NEW_CASE, "survivor": {"given_name": "Hongហុង"}}, "survivor.given_name"),
+        ({**NEW_CASE, "survivor": {"given_name": "Hong", "nationalities": ["ZZ"]}}, "survivor.nationalities"),
+        ({**NEW_CASE, "survivor": {}}, "survivor.given_name"),
+    ],
+)
+def test_it_refuses_bad_input_and_writes_nothing(world, api, payload, field):
+    events = AuditEvent.objects.count()
+    response = api("social_worker").post("/api/v1/cases/", payload, format="json", HTTP_IDEMPOTENCY_KEY=f"bad-{field}")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert Case.objects.count() == 1 and AuditEvent.objects.count() == events
+
+
+def test_it_refuses_malformed_json(world, api):
+    response = api("social_worker").post("/api/v1/cases/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert Case.objects.count() == 1
+
+
+def test_it_updates_the_status(world, api):
+    client = api("social_worker")
+    response = client.patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Closed"}, format="json")
+    assert response.status_code == 400 and "closure_reason" in response.json()["errors"]
+    response = client.patch(
+        f"/api/v1/cases/{world.case.pk}/", {"status": "FollowUp"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "FollowUp"
+    assert api("shelter_caseworker").patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Active"}, format="json").status_code == 403
+
+
+def test_it_adds_and_lists_notes_idempotently(world, api):
+    client = api("lawyer")
+    url = f"/api/v1/cases/{world.case.pk}/notes/"
+    note = {"section": "legal", "body": "Hearing preparation with the survivor's consent."}
+    first = client.post(url, note, format="json", HTTP_IDEMPOTENCY_KEY="n1")
+    again = client.post(url, note, format="json", HTTP_IDEMPOTENCY_KEY="n1")
+    assert first.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert TimelineEvent.objects.filter(kind="note").count() == 1
+    assert client.get(url).json()["count"] == 1
+    assert api("shelter_caseworker").get(url).json()["count"] == 0
+
+
+def test_it_records_consent_through_the_api(world, api):
+    url = f"/api/v1/cases/{world.case.pk}/consents/"
+    payload = {
+        "purpose": "testimony",
+        "decision": "refused",
+        "given_by": "survivor",
+        "decided_on": timezone.localdate().isoformat(),
+        "language": "km",
+    }
+    response = api("social_worker").post(url, payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert ConsentRecord.objects.filter(purpose="testimony", decision="refused", language="khm").exists()
+    future = dict(payload, decided_on=(timezone.localdate() + datetime.timedelta(days=2)).isoformat())
+    assert api("social_worker").post(url, future, format="json").status_code == 400
+
+
+def test_it_refuses_team_sharing_without_consent(world, api):
+    response = api("social_worker").post(
+        f"/api/v1/cases/{world.case.pk}/team/", {"agency": world.agencies["MCL"].pk, "sections": ["medical"]}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "consent_required"
+
+
+def test_it_shows_the_access_log_to_the_lead_agency(world, api):
+    api("nurse").get(f"/api/v1/cases/{world.case.pk}/")
+    log = api("privacy_officer").get(f"/api/v1/cases/{world.case.pk}/access-log/").json()
+    assert any(e["actor_username"] == "nurse" and e["action"] == "view" for e in log["results"])
+    assert api("nurse").get(f"/api/v1/cases/{world.case.pk}/access-log/").status_code == 403
+
+
+def test_it_searches_people_across_scripts(world, api):
+    client = api("social_worker")
+    for query in ["Srey Pov", "ស្រីពៅ", "srei pau", "Sok Sreypov"]:
+        results = client.get("/api/v1/people/", {"q": query}).json()["results"]
+        assert [r["id"] for r in results] == [str(world.case.survivor_id)], query
+        assert results[0]["cases"] == [str(world.case.pk)]
+    assert client.get("/api/v1/people/").status_code == 400
+    assert client.get("/api/v1/people/", {"q": "x" * 201}).status_code == 400
+
+
+def test_it_serves_the_schema_and_docs(world, api):
+    client = api("social_worker")
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "/api/v1/cases/{id}/notes/" in schema["paths"]
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_it_lists_agencies(world, api):
+    body = api("outsider").get("/api/v1/agencies/").json()
+    assert {"JPC", "AHTJP", "SHS"} <= {a["code"] for a in body["results"]}

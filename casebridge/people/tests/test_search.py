@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from casebridge.audit.models import AuditEvent
+from casebridge.cases.actions import do_open_case
+from casebridge.people.actions import clean_identity
+from casebridge.people.search import search_people
+
+
+def _open(world, **identity):
+    from django.utils import timezone
+
+    return do_open_case(
+        actor=world.social_worker,
+        agency=world.agencies["JPC"],
+        identity=clean_identity(identity),
+        province="KH-12",
+        opened_on=timezone.localdate(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ({"family_name": "Nguyễn Thị", "given_name": "Hồng"}, "Nguyen Thi Hong"),
+        ({"given_name": "សុខា"}, "Sokha"),
+        ({"given_name_latin": "Sokha"}, "សុខា"),
+        ({"family_name": "ចាន់", "given_name": "ធីតា"}, "Chan Thida"),
+        ({"given_name_latin": "Sokhar", "family_name_latin": "Keo"}, "Keo Sokha"),
+        ({"given_name": "Trần Văn Đức"}, "tran van duc"),
+        ({"aliases": ["Mây"], "given_name_latin": "Lan"}, "May"),
+    ],
+)
+def test_it_finds_a_name_in_another_script_or_spelling(world, stored, query):
+    case = _open(world, **stored)
+    hits = search_people(world.social_worker, query)
+    assert hits and hits[0].person.pk == case.survivor_id
+
+
+def test_it_does_not_find_unrelated_names(world):
+    _open(world, given_name_latin="Dara", family_name_latin="Heng")
+    assert [h.person.given_name_latin for h in search_people(world.social_worker, "Bopha")] == []
+
+
+def test_it_never_returns_people_the_user_cannot_see(world):
+    assert search_people(world.outsider, "Srey Pov") == []
+    assert search_people(world.manager, "Srey Pov") == []
+    assert [h.person for h in search_people(world.police, "Srey Pov")] == [world.case.survivor]
+
+
+def test_it_audits_each_hit_without_storing_the_query(world, login):
+    response = login(world.social_worker).post(reverse("people:search"), {"q": "Srey Pov"})
+    assert world.case.number in response.content.decode()
+    event = AuditEvent.objects.get(action="search")
+    assert event.object_id == str(world.case.survivor_id)
+    assert "Srey" not in str(event.__dict__)
+
+
+def test_it_answers_an_empty_search_page(world, login):
+    response = login(world.outsider).post(reverse("people:search"), {"q": "Srey Pov"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nobody you have access to matches this name." in body
+    assert world.case.number not in body and "Sok" not in body

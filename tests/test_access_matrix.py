@@ -1,0 +1,122 @@
+"""Every URL pattern, classified; every case-scoped route answers 404 to the outsider (and for a
+case that does not exist) and 200 to someone entitled. A new route that is not classified here
+fails the first test, so nobody adds a page without deciding who may reach it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Routes that take a case id: how the entitled persona reaches them (GET status expected).
+CASE_ROUTES = {
+    "cases:detail": ("social_worker", 200),
+    "cases:note_create": ("social_worker", 405),
+    "cases:status": ("social_worker", 405),
+    "cases:team_add": ("social_worker", 200),
+    "cases:team_remove": ("social_worker", 405),
+    "consents:new": ("social_worker", 200),
+    "audit:access_log": ("social_worker", 200),
+    "case-detail": ("social_worker", 200),
+    "case-timeline": ("social_worker", 200),
+    "case-notes": ("social_worker", 200),
+    "case-consents": ("social_worker", 200),
+    "case-team": ("social_worker", 200),
+    "case-access-log": ("social_worker", 200),
+}
+# Routes without a case id, and why they are safe to list: each shows only what is scoped.
+OTHER_ROUTES = {
+    "cases:my_cases": "lists visible_to(user) only",
+    "cases:new": "creates; needs an intake role",
+    "people:search": "searches visible_to(user) only",
+    "audit:break_glass": "asks for access; audited",
+    "audit:break_glass_list": "the privacy officer's own agency only",
+    "audit:review": "reviewable_by(user) only (tested in audit tests)",
+    "case-list": "lists visible_to(user) only",
+    "people-list": "searches visible_to(user) only",
+    "agency-list": "agencies are not case data",
+    "agency-detail": "agencies are not case data",
+    "api-root": "an index of links",
+    "schema": "the OpenAPI document",
+    "docs": "the API documentation page",
+    "set_language": "language switch",
+}
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_it_classifies_every_route():
+    ours = {
+        n
+        for n in _names(get_resolver())
+        if not n.startswith(("admin:", "account_", "mfa_", "socialaccount", "usersessions", "headless"))
+    }
+    unclassified = ours - set(CASE_ROUTES) - set(OTHER_ROUTES)
+    assert not unclassified, f"classify these routes in the access matrix: {sorted(unclassified)}"
+
+
+def _url(name: str, case_id: object, member_id: int = 1) -> str:
+    from django.urls import reverse
+
+    if name.startswith("case-"):
+        return reverse(name, kwargs={"pk": case_id})
+    if name == "cases:team_remove":
+        return reverse(name, kwargs={"case_id": case_id, "member_id": member_id})
+    return reverse(name, kwargs={"case_id": case_id})
+
+
+@pytest.mark.parametrize("name", sorted(CASE_ROUTES))
+def test_it_answers_404_to_the_outsider(world, login, name):
+    client = login(world.outsider)
+    url = _url(name, world.case.pk, world.case.team.first().pk)
+    post_only = CASE_ROUTES[name][1] == 405
+    assert client.get(url).status_code == (405 if post_only else 404)
+    # A write is refused exactly as for a case that does not exist (405 where the route never
+    # takes POST, 404 otherwise), so the answer says nothing about the case.
+    posted = client.post(url, {})
+    assert posted.status_code in (404, 405)
+    assert client.post(_url(name, uuid.uuid4()), {}).status_code == posted.status_code
+
+
+@pytest.mark.parametrize("name", sorted(CASE_ROUTES))
+def test_it_answers_404_for_a_case_that_does_not_exist(world, login, name):
+    client = login(world.social_worker)
+    url = _url(name, uuid.uuid4())
+    post_only = CASE_ROUTES[name][1] == 405
+    response = client.post(url, {}) if post_only else client.get(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(CASE_ROUTES))
+def test_it_serves_the_entitled(world, login, name):
+    persona, expected = CASE_ROUTES[name]
+    client = login(world.users[persona])
+    url = _url(name, world.case.pk, world.case.team.first().pk)
+    assert client.get(url).status_code == expected
+
+
+@pytest.mark.parametrize("persona", ["admin", "manager", "trainer", "gov_social_worker", "assessment_worker"])
+def test_it_hides_the_case_from_roles_without_access(world, login, persona):
+    client = login(world.users[persona])
+    assert client.get(_url("cases:detail", world.case.pk)).status_code == 404
+    assert client.get(_url("case-detail", world.case.pk)).status_code == 404
+    listing = client.get("/api/v1/cases/").json()
+    assert listing["count"] == 0 and listing["results"] == []
+    assert world.case.number not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(CASE_ROUTES))
+def test_it_sends_anonymous_users_away(world, client, name):
+    response = client.get(_url(name, world.case.pk, world.case.team.first().pk))
+    assert response.status_code in (302, 401, 403)
+    assert world.case.number not in response.content.decode()
