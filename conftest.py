@@ -10,9 +10,9 @@ from casebridge.lib.crypto import new_keyring
 os.environ["CASEBRIDGE_KEYS"] = new_keyring().to_json()
 os.environ.pop("CASEBRIDGE_KEY_FILE", None)
 
-import pytest  # noqa: E402
+import pytest
 
-from casebridge.lib.testing import World, build_world  # noqa: E402
+from casebridge.lib.testing import World, build_world
 
 
 @pytest.fixture(autouse=True)

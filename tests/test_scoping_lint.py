@@ -26,9 +26,15 @@ def _violations(path: Path) -> list[str]:
             ):
                 found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {owner.value.id}.{owner.attr}.{node.attr}")
         # get_object_or_404(Model, ...) / get_list_or_404(Model, ...)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("get_"):
-            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in PROTECTED:
-                found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {node.func.id}({node.args[0].id}, ...)")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id.startswith("get_")
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in PROTECTED
+        ):
+            found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {node.func.id}({node.args[0].id}, ...)")
         # Model.objects.raw / connection.cursor in views
         if isinstance(node, ast.Attribute) and node.attr in {"raw", "cursor", "extra"}:
             found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} .{node.attr}")

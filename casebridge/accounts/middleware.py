@@ -56,12 +56,11 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(self._allowed_prefixes):
-            if not is_mfa_enabled(user):
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("Set up a second factor before using the API."), "code": "mfa_required"},
-                        status=403,
-                    )
-                return redirect("mfa_activate_totp")
+        if user.is_authenticated and not request.path.startswith(self._allowed_prefixes) and not is_mfa_enabled(user):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Set up a second factor before using the API."), "code": "mfa_required"},
+                    status=403,
+                )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

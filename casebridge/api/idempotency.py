@@ -42,7 +42,9 @@ def idempotent_create(
     if not _KEY.match(key):
         raise BadIdempotencyKey(_("The Idempotency-Key header must be 1 to 200 visible ASCII characters."))
     fingerprint = _fingerprint(request)
-    previous = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+    user = request.user
+    assert user.is_authenticated
+    previous = IdempotencyKey.objects.filter(user_id=user.pk, key=key).first()
     if previous is not None:
         if previous.fingerprint != fingerprint or previous.resource_type != resource_type:
             raise Conflict(_("This Idempotency-Key was already used for a different request."))
@@ -53,7 +55,7 @@ def idempotent_create(
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(
-                user=request.user,
+                user_id=user.pk,
                 key=key,
                 method=request.method or "",
                 path=request.path[:300],

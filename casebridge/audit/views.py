@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,7 @@ from casebridge.cases import actions
 from casebridge.cases.models import BreakGlass, ReviewOutcome
 from casebridge.cases.views import get_case_for_user
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import action_error_page, apply_errors, page_range
+from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
 
 
 class BreakGlassForm(forms.Form):
@@ -41,9 +41,14 @@ class ReviewForm(forms.Form):
 
 
 @login_required
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthedRequest) -> HttpResponse:
     if not actions.can_break_glass(request.user):
-        return render(request, "error.html", {"message": _("Your role does not allow emergency access to case content.")}, status=403)
+        return render(
+            request,
+            "error.html",
+            {"message": _("Your role does not allow emergency access to case content.")},
+            status=403,
+        )
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,7 +73,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedRequest) -> HttpResponse:
     uses = BreakGlass.objects.reviewable_by(request.user).select_related("case", "user", "reviewed_by")
     page = Paginator(uses, 25).get_page(request.GET.get("page"))
     record(request.user, Action.LIST, [Item("break_glass", str(g.pk), g.case_id) for g in page.object_list])
@@ -76,8 +81,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, glass_id: int) -> HttpResponse:
-    glass = get_object_or_404(BreakGlass.objects.reviewable_by(request.user).select_related("case", "user"), pk=glass_id)
+def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
+    glass = get_object_or_404(
+        BreakGlass.objects.reviewable_by(request.user).select_related("case", "user"), pk=glass_id
+    )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,16 +98,25 @@ def review(request: HttpRequest, glass_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
-    events = AuditEvent.objects.filter(case_id=glass.case_id, actor=glass.user, at__gte=glass.started_at).order_by("at")[:200]
+    events = AuditEvent.objects.filter(case_id=glass.case_id, actor=glass.user, at__gte=glass.started_at).order_by(
+        "at"
+    )[:200]
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
-    return render(request, "audit/review.html", {"glass": glass, "form": form, "events": events}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "audit/review.html",
+        {"glass": glass, "form": form, "events": events},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
-def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def access_log(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     if not access.can_see_access_log:
-        return render(request, "error.html", {"message": _("Only the lead agency sees who has looked at a case.")}, status=403)
+        return render(
+            request, "error.html", {"message": _("Only the lead agency sees who has looked at a case.")}, status=403
+        )
     events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor", "agency").order_by("-at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)

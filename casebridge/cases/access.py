@@ -182,7 +182,7 @@ def case_access(user: User, case: Case) -> CaseAccess:
             sections |= granted
             via.add("team")
     agency_ids = {m.agency_id for m in memberships}
-    agency_grants: list[tuple[int, int, str]] = [
+    agency_grants: list[tuple[int | None, int, str]] = [
         (m.agency_id, m.sections, "team")
         for m in TeamMember.objects.filter(case=case, agency_id__in=agency_ids, removed_at__isnull=True)
     ] + [

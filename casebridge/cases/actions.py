@@ -299,7 +299,9 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
 def _alert_privacy_officers(glass: BreakGlass) -> None:
     officers = [
         m.user
-        for m in glass.case.lead_agency.memberships.filter(role=Role.PRIVACY_OFFICER, is_active=True).select_related("user")
+        for m in glass.case.lead_agency.memberships.filter(role=Role.PRIVACY_OFFICER, is_active=True).select_related(
+            "user"
+        )
         if m.user.email
     ]
     if not officers:

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from casebridge.accounts.models import User
 from casebridge.agencies.api import AgencySerializer
 from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
@@ -124,17 +125,39 @@ class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_username", "agency", "role", "action", "object_type", "object_id", "sections", "via", "reason"]
+        fields = [
+            "id",
+            "at",
+            "actor_username",
+            "agency",
+            "role",
+            "action",
+            "object_type",
+            "object_id",
+            "sections",
+            "via",
+            "reason",
+        ]
+
+
+def acting_user(request: Request) -> User:
+    """The signed-in caller (IsAuthenticated has run before any handler)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _identity_errors(error: ValidationError) -> ValidationError:
     if hasattr(error, "error_dict"):
-        return ValidationError({f"survivor.{k}": v for k, v in error.error_dict.items()})  # type: ignore[arg-type]
+        return ValidationError({f"survivor.{k}": v for k, v in error.error_dict.items()})
     return error
 
 
 class CaseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):  # type: ignore[type-arg]
     """Cases the caller reaches. Anything else answers 404, as if it did not exist."""
 
@@ -143,11 +166,11 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return Case.objects.visible_to(self.request.user).select_related("lead_agency", "survivor")  # type: ignore[arg-type]
+        return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor")
 
     def _case(self) -> tuple[Case, CaseAccess]:
         case = self.get_object()
-        access = case_access(self.request.user, case)  # type: ignore[arg-type]
+        access = case_access(acting_user(self.request), case)
         if not access.reaches:
             raise Http404
         return case, access
@@ -161,7 +184,7 @@ class CaseViewSet(
         data = serializer.data
         accesses = serializer.context.get("accesses", {})
         record(
-            request.user,  # type: ignore[arg-type]
+            acting_user(request),
             Action.LIST,
             [actions.case_item(c, accesses[c.pk].sections if c.pk in accesses else ()) for c in page or []],
         )
@@ -169,13 +192,13 @@ class CaseViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case, access = self._case()
-        actions.read_case(request.user, case, access)  # type: ignore[arg-type]
+        actions.read_case(acting_user(request), case, access)
         return self._respond_case(case, 200)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer}, parameters=[schema_header()])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request.user
-        agencies = actions.intake_agencies(user)  # type: ignore[arg-type]
+        user = acting_user(request)
+        agencies = actions.intake_agencies(user)
 
         def create() -> Case:
             payload = CaseCreateSerializer(data=request.data)
@@ -200,54 +223,64 @@ class CaseViewSet(
             case = self.get_queryset().filter(pk=pk).first()
             if case is None:
                 raise Http404
-            actions.read_case(user, case, case_access(user, case))  # type: ignore[arg-type]
+            actions.read_case(user, case, case_access(user, case))
             return case
 
-        return idempotent_create(request, resource_type="case", create=create, refetch=refetch, respond=self._respond_case)
+        return idempotent_create(
+            request, resource_type="case", create=create, refetch=refetch, respond=self._respond_case
+        )
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case, access = self._case()
+        case, _access = self._case()
         payload = CaseUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        case = actions.do_update_case(case, actor=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        case = actions.do_update_case(case, actor=acting_user(request), **payload.validated_data)
         return self._respond_case(case, 200)
 
     @extend_schema(responses=TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
-        events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")  # type: ignore[arg-type]
+        events = (
+            TimelineEvent.objects.visible_to(acting_user(request)).filter(case=case).select_related("actor", "agency")
+        )
         page = self.paginate_queryset(events)
         record(
-            request.user,  # type: ignore[arg-type]
+            acting_user(request),
             Action.LIST,
             [Item("timeline_event", str(e.pk), case.pk, [e.section] if e.section else []) for e in page or []],
             via=access.via,
         )
         return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
 
-    @extend_schema(request=NoteInputSerializer, responses={200: TimelineEventSerializer(many=True), 201: TimelineEventSerializer}, parameters=[schema_header()])
+    @extend_schema(
+        request=NoteInputSerializer,
+        responses={200: TimelineEventSerializer(many=True), 201: TimelineEventSerializer},
+        parameters=[schema_header()],
+    )
     @action(detail=True, methods=["get", "post"])
     def notes(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
-        user = request.user
-        notes = TimelineEvent.objects.visible_to(user).filter(case=case, kind="note").select_related("actor", "agency")  # type: ignore[arg-type]
+        user = acting_user(request)
+        notes = TimelineEvent.objects.visible_to(user).filter(case=case, kind="note").select_related("actor", "agency")
         if request.method == "GET":
             page = self.paginate_queryset(notes)
-            record(user, Action.LIST, [Item("note", str(e.pk), case.pk, [e.section]) for e in page or []], via=access.via)  # type: ignore[arg-type]
+            record(
+                user, Action.LIST, [Item("note", str(e.pk), case.pk, [e.section]) for e in page or []], via=access.via
+            )
             return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
 
         def create() -> TimelineEvent:
             payload = NoteInputSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            return actions.do_add_note(case, actor=user, **payload.validated_data)  # type: ignore[arg-type]
+            return actions.do_add_note(case, actor=user, **payload.validated_data)
 
         def refetch(pk: str) -> TimelineEvent:
             note = notes.filter(pk=pk).first()
             if note is None:
                 raise Http404
-            record(user, Action.VIEW, [Item("note", str(note.pk), case.pk, [note.section])], via=access.via)  # type: ignore[arg-type]
+            record(user, Action.VIEW, [Item("note", str(note.pk), case.pk, [note.section])], via=access.via)
             return note
 
         return idempotent_create(
@@ -258,27 +291,31 @@ class CaseViewSet(
             respond=lambda obj, status: Response(TimelineEventSerializer(obj).data, status=status),
         )
 
-    @extend_schema(request=ConsentInputSerializer, responses={200: ConsentSerializer(many=True), 201: ConsentSerializer}, parameters=[schema_header()])
+    @extend_schema(
+        request=ConsentInputSerializer,
+        responses={200: ConsentSerializer(many=True), 201: ConsentSerializer},
+        parameters=[schema_header()],
+    )
     @action(detail=True, methods=["get", "post"])
     def consents(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
-        user = request.user
-        records = ConsentRecord.objects.visible_to(user).filter(case=case).select_related("recorded_by")  # type: ignore[arg-type]
+        user = acting_user(request)
+        records = ConsentRecord.objects.visible_to(user).filter(case=case).select_related("recorded_by")
         if request.method == "GET":
             page = self.paginate_queryset(records)
-            record(user, Action.LIST, [Item("consent", str(c.pk), case.pk) for c in page or []], via=access.via)  # type: ignore[arg-type]
+            record(user, Action.LIST, [Item("consent", str(c.pk), case.pk) for c in page or []], via=access.via)
             return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
         def create() -> ConsentRecord:
             payload = ConsentInputSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            return do_record_consent(case, actor=user, **payload.validated_data)  # type: ignore[arg-type]
+            return do_record_consent(case, actor=user, **payload.validated_data)
 
         def refetch(pk: str) -> ConsentRecord:
             consent = records.filter(pk=pk).first()
             if consent is None:
                 raise Http404
-            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk)], via=access.via)  # type: ignore[arg-type]
+            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk)], via=access.via)
             return consent
 
         return idempotent_create(
@@ -289,16 +326,18 @@ class CaseViewSet(
             respond=lambda obj, status: Response(ConsentSerializer(obj).data, status=status),
         )
 
-    @extend_schema(request=TeamInputSerializer, responses={200: TeamMemberSerializer(many=True), 201: TeamMemberSerializer})
+    @extend_schema(
+        request=TeamInputSerializer, responses={200: TeamMemberSerializer(many=True), 201: TeamMemberSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def team(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
-        user = request.user
+        user = acting_user(request)
         if not access.sections and not access.is_lead:
             raise Http404
         if request.method == "GET":
             members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
-            record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)  # type: ignore[arg-type]
+            record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)
             return Response({"results": TeamMemberSerializer(members, many=True).data})
         payload = TeamInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -309,7 +348,11 @@ class CaseViewSet(
             if member_user is None:
                 raise serializers.ValidationError({"username": [_("No active account has this username.")]})
         member = actions.do_add_team_member(
-            case, actor=user, user=member_user, agency=data.get("agency"), sections=data["sections"]  # type: ignore[arg-type]
+            case,
+            actor=user,
+            user=member_user,
+            agency=data.get("agency"),
+            sections=data["sections"],  # type: ignore[arg-type]
         )
         return Response(TeamMemberSerializer(member).data, status=201)
 
@@ -321,5 +364,5 @@ class CaseViewSet(
             raise NotAllowed(_("Only the lead agency sees who has looked at a case."))
         events = AuditEvent.objects.filter(case_id=case.pk).select_related("agency").order_by("-at", "-id")
         page = self.paginate_queryset(events)
-        record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)  # type: ignore[arg-type]
+        record(acting_user(request), Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)

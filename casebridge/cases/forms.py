@@ -59,7 +59,9 @@ class IntakeForm(forms.Form):
         label=_("Other languages (ISO codes)"), max_length=100, required=False, help_text=_("For example: zho, mya")
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False, help_text=_("For example: +85512345678"))
-    address = forms.CharField(label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     province = forms.ChoiceField(label=_("Province"), choices=[])
     opened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 

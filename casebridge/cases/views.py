@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,14 +24,16 @@ from casebridge.cases.sections import Section
 from casebridge.consents.ledger import current
 from casebridge.consents.models import ConsentRecord, Purpose
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import action_error_page, apply_errors, page_range
+from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
 
 PAGE_SIZE = 25
 
 
-def get_case_for_user(request: HttpRequest, case_id: UUID) -> tuple[Case, CaseAccess]:
+def get_case_for_user(request: AuthedRequest, case_id: UUID) -> tuple[Case, CaseAccess]:
     """The case if the user reaches it; 404 otherwise, the same as a case that does not exist."""
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("lead_agency", "survivor"), pk=case_id)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("lead_agency", "survivor"), pk=case_id
+    )
     access = case_access(request.user, case)
     if not access.reaches:
         raise Http404
@@ -39,7 +41,7 @@ def get_case_for_user(request: HttpRequest, case_id: UUID) -> tuple[Case, CaseAc
 
 
 @login_required
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthedRequest) -> HttpResponse:
     cases = Case.objects.visible_to(request.user).select_related("lead_agency", "survivor")
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
@@ -47,7 +49,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     named = set(
-        Case.objects.visible_to(request.user, Section.IDENTITY).filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True)
+        Case.objects.visible_to(request.user, Section.IDENTITY)
+        .filter(pk__in=[c.pk for c in rows])
+        .values_list("pk", flat=True)
     )
     record(
         request.user,
@@ -70,7 +74,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthedRequest) -> HttpResponse:
     agencies = actions.intake_agencies(request.user)
     if not agencies:
         return render(request, "error.html", {"message": _("Your role does not allow opening cases.")}, status=403)
@@ -107,7 +111,7 @@ def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
     apply_errors(form, error)
 
 
-def _case_context(request: HttpRequest, case: Case, access: CaseAccess) -> dict[str, object]:
+def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dict[str, object]:
     events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     team = list(
@@ -135,7 +139,7 @@ def _case_context(request: HttpRequest, case: Case, access: CaseAccess) -> dict[
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_detail(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     context = _case_context(request, case, access)
     actions.read_case(request.user, case, access)
@@ -144,13 +148,15 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     form = NoteForm(request.POST, sections=access.sections_list())
     status = 200
     if form.is_valid():
         try:
-            actions.do_add_note(case, actor=request.user, section=form.cleaned_data["section"], body=form.cleaned_data["body"])
+            actions.do_add_note(
+                case, actor=request.user, section=form.cleaned_data["section"], body=form.cleaned_data["body"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
             status = 400
@@ -170,7 +176,7 @@ def note_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_status(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -196,10 +202,15 @@ def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @login_required
-def team_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     if not access.can_manage:
-        return render(request, "error.html", {"message": _("Only the lead agency's case staff can change the case team.")}, status=403)
+        return render(
+            request,
+            "error.html",
+            {"message": _("Only the lead agency's case staff can change the case team.")},
+            status=403,
+        )
     form = TeamForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -233,8 +244,8 @@ def team_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_remove(request: HttpRequest, case_id: UUID, member_id: int) -> HttpResponse:
-    case, access = get_case_for_user(request, case_id)
+def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpResponse:
+    case, _access = get_case_for_user(request, case_id)
     member = get_object_or_404(TeamMember.objects.filter(case=case), pk=member_id)
     try:
         actions.do_remove_team_member(member, actor=request.user)

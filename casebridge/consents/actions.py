@@ -73,7 +73,8 @@ def do_record_consent(
     elif given_by == GivenBy.SURVIVOR:
         if decision == Decision.GIVEN and age is not None and age < CONSENTS_ALONE:
             errors["given_by"] = _(
-                "A child under 15 cannot consent alone: record the consent of a parent or guardian with the child's assent."
+                "A child under 15 cannot consent alone: "
+                "record the consent of a parent or guardian with the child's assent."
             )
         child_assent = None
     if errors:
@@ -87,7 +88,7 @@ def do_record_consent(
         given_by=given_by,
         child_assent=child_assent,
         decided_on=decided_on,
-        language=code,
+        language=code or "",
         note=note or None,
         recorded_by=actor,
     )

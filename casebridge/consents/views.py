@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,11 +14,11 @@ from casebridge.cases.views import get_case_for_user
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.forms import ConsentForm
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import action_error_page, apply_errors
+from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors
 
 
 @login_required
-def consent_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,4 +44,6 @@ def consent_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", case_id=case.pk)
     read_case(request.user, case, access)
-    return render(request, "consents/consent_new.html", {"case": case, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "consents/consent_new.html", {"case": case, "form": form}, status=400 if form.errors else 200
+    )

@@ -16,7 +16,6 @@ import datetime
 import json
 from typing import Any
 
-from django import forms
 from django.core import validators
 from django.db import models
 from django.db.models import Model
@@ -126,11 +125,6 @@ class EncryptedTextField(EncryptedField):
     def to_python(self, value: Any) -> Any:
         return value if value is None else str(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
-        kwargs.setdefault("max_length", self.plain_max_length)
-        kwargs.setdefault("widget", forms.TextInput if (self.plain_max_length or 0) <= 200 else forms.Textarea)
-        return forms.CharField(required=not self.blank, label=self.verbose_name, **kwargs)
-
 
 class EncryptedDateField(EncryptedField):
     """An encrypted calendar date."""
@@ -146,9 +140,6 @@ class EncryptedDateField(EncryptedField):
             return value
         return datetime.date.fromisoformat(str(value))
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return forms.DateField(required=not self.blank, label=self.verbose_name, **kwargs)
-
 
 class EncryptedIntegerField(EncryptedField):
     """An encrypted whole number."""
@@ -161,9 +152,6 @@ class EncryptedIntegerField(EncryptedField):
 
     def to_python(self, value: Any) -> Any:
         return value if value is None else int(value)
-
-    def formfield(self, **kwargs: Any) -> Any:
-        return forms.IntegerField(required=not self.blank, label=self.verbose_name, **kwargs)
 
 
 class EncryptedJSONField(EncryptedField):

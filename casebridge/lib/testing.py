@@ -67,7 +67,9 @@ class World:
         raise AttributeError(name)
 
 
-def make_user(username: str, agency: Agency, role: str, team: Team | None = None, *, email: str = "") -> tuple[User, str]:
+def make_user(
+    username: str, agency: Agency, role: str, team: Team | None = None, *, email: str = ""
+) -> tuple[User, str]:
     user = User.objects.create_user(username=username, password=PASSWORD, email=email or f"{username}@example.org")
     Membership.objects.create(user=user, agency=agency, role=role, team=team)
     secret = generate_totp_secret()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from casebridge.lib.errors import ActionError
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request type of views behind login_required: the user is signed in."""
+
+    user: User  # type: ignore[assignment]
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

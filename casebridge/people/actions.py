@@ -59,8 +59,14 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
         if field.endswith("_latin") and found - {"LATIN"}:
             fail(field, _("Use Latin letters only here; write the original script in the other name fields."))
         elif len(found) > 1:
-            fail(field, _("This name mixes scripts (%(scripts)s). Write it in one script; the Latin spelling has its own fields.")
-                 % {"scripts": ", ".join(sorted(s.title() for s in found))})
+            fail(
+                field,
+                _(
+                    "This name mixes scripts (%(scripts)s). "
+                    "Write it in one script; the Latin spelling has its own fields."
+                )
+                % {"scripts": ", ".join(sorted(s.title() for s in found))},
+            )
         elif not found:
             fail(field, _("A name needs at least one letter."))
         out[field] = value
@@ -111,7 +117,10 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
     nationalities = [str(c).strip().upper() for c in (data.get("nationalities") or [])]
     bad = [c for c in nationalities if c not in country_codes()]
     if bad:
-        fail("nationalities", _("Unknown country code: %(codes)s (use ISO 3166 two-letter codes).") % {"codes": ", ".join(bad)})
+        fail(
+            "nationalities",
+            _("Unknown country code: %(codes)s (use ISO 3166 two-letter codes).") % {"codes": ", ".join(bad)},
+        )
     out["nationalities"] = sorted(set(nationalities)) or None
 
     languages: list[str] = []

@@ -8,12 +8,18 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from casebridge.accounts.models import User
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.people.models import AgeMethod, Gender, Person
 from casebridge.people.search import search_people
+
+
+def acting_user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -67,18 +73,24 @@ class PeopleViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         if not query:
-            return Response({"detail": _("Give a name to search for in the q parameter."), "code": "invalid"}, status=400)
+            return Response(
+                {"detail": _("Give a name to search for in the q parameter."), "code": "invalid"}, status=400
+            )
         if len(query) > 200:
-            return Response({"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400)
-        hits = search_people(request.user, query)  # type: ignore[arg-type]
+            return Response(
+                {"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400
+            )
+        hits = search_people(acting_user(request), query)
         cases: dict[Any, list[Any]] = {}
         for case_id, survivor_id in (
-            Case.objects.visible_to(request.user, Section.IDENTITY)  # type: ignore[arg-type]
+            Case.objects.visible_to(acting_user(request), Section.IDENTITY)
             .filter(survivor_id__in=[h.person.pk for h in hits])
             .values_list("pk", "survivor_id")
         ):
             cases.setdefault(survivor_id, []).append(case_id)
-        record(request.user, Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits])  # type: ignore[arg-type]
+        record(
+            acting_user(request), Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits]
+        )
         data = [
             {
                 "id": h.person.pk,

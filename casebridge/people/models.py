@@ -63,7 +63,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         cases = Case.objects.filter(case_q(user, Section.IDENTITY))
         return self.filter(
             models.Q(pk__in=cases.values("survivor_id"))
-            | models.Q(pk__in=cases.values("participants__person_id").exclude(participants__person_id=None))
+            | models.Q(pk__in=cases.filter(participants__isnull=False).values("participants__person_id"))
         )
 
 

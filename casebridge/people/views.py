@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
+from casebridge.lib.views import AuthedRequest
 from casebridge.people.search import search_people
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     # POST, not GET: a name in the URL would end up in server logs and browser history.
     query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
     results = []

@@ -107,7 +107,10 @@ def test_it_creates_without_a_key_every_time(world, api):
         ({**NEW_CASE, "province": "XX-1"}, "province"),
         ({**NEW_CASE, "colour": "red"}, "colour"),
         ({**NEW_CASE, "survivor": {"given_name": "x" * 101}}, "survivor"),
-        ({**NEW_CASE, "survivor": {"given_name": "Hong", "birth_date": "2999-01-01", "age_method": "document"}}, "survivor.birth_date"),
+        (
+            {**NEW_CASE, "survivor": {"given_name": "Hong", "birth_date": "2999-01-01", "age_method": "document"}},
+            "survivor.birth_date",
+        ),
         ({**NEW_CASE, "survivor": {"given_name": "Hongហុង"}}, "survivor.given_name"),
         ({**NEW_CASE, "survivor": {"given_name": "Hong", "nationalities": ["ZZ"]}}, "survivor.nationalities"),
         ({**NEW_CASE, "survivor": {}}, "survivor.given_name"),
@@ -131,11 +134,14 @@ def test_it_updates_the_status(world, api):
     client = api("social_worker")
     response = client.patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Closed"}, format="json")
     assert response.status_code == 400 and "closure_reason" in response.json()["errors"]
-    response = client.patch(
-        f"/api/v1/cases/{world.case.pk}/", {"status": "FollowUp"}, format="json"
-    )
+    response = client.patch(f"/api/v1/cases/{world.case.pk}/", {"status": "FollowUp"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "FollowUp"
-    assert api("shelter_caseworker").patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Active"}, format="json").status_code == 403
+    assert (
+        api("shelter_caseworker")
+        .patch(f"/api/v1/cases/{world.case.pk}/", {"status": "Active"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_it_adds_and_lists_notes_idempotently(world, api):
@@ -168,7 +174,9 @@ def test_it_records_consent_through_the_api(world, api):
 
 def test_it_refuses_team_sharing_without_consent(world, api):
     response = api("social_worker").post(
-        f"/api/v1/cases/{world.case.pk}/team/", {"agency": world.agencies["MCL"].pk, "sections": ["medical"]}, format="json"
+        f"/api/v1/cases/{world.case.pk}/team/",
+        {"agency": world.agencies["MCL"].pk, "sections": ["medical"]},
+        format="json",
     )
     assert response.status_code == 409 and response.json()["code"] == "consent_required"
 

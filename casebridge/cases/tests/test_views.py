@@ -221,7 +221,9 @@ def test_it_removes_a_team_member(world, login):
     assert login(world.police).get(reverse("cases:detail", args=[world.case.pk])).status_code == 404
 
 
-def test_it_breaks_the_glass_with_a_reason_and_alerts_the_privacy_officer(world, login, mailoutbox, django_capture_on_commit_callbacks):
+def test_it_breaks_the_glass_with_a_reason_and_alerts_the_privacy_officer(
+    world, login, mailoutbox, django_capture_on_commit_callbacks
+):
     client = login(world.outsider)
     detail = reverse("cases:detail", args=[world.case.pk])
     assert client.get(detail).status_code == 404
@@ -241,14 +243,17 @@ def test_it_breaks_the_glass_with_a_reason_and_alerts_the_privacy_officer(world,
 
 
 def test_it_refuses_break_glass_without_a_real_reason(world, login):
-    response = login(world.outsider).post(reverse("audit:break_glass"), {"case_number": world.case.number, "reason": "need"})
+    response = login(world.outsider).post(
+        reverse("audit:break_glass"), {"case_number": world.case.number, "reason": "need"}
+    )
     assert response.status_code == 400
     assert not BreakGlass.objects.exists()
 
 
 def test_it_records_a_break_glass_attempt_on_an_unknown_number(world, login):
     response = login(world.outsider).post(
-        reverse("audit:break_glass"), {"case_number": "JPC-1999-999999", "reason": "Checking a case a caller mentioned tonight."}
+        reverse("audit:break_glass"),
+        {"case_number": "JPC-1999-999999", "reason": "Checking a case a caller mentioned tonight."},
     )
     assert response.status_code == 400
     assert AuditEvent.objects.filter(action="break_glass", object_id="JPC-1999-999999").exists()

@@ -1,0 +1,53 @@
+# casebridge: `make demo` and `make test` are the two commands; the rest are their parts.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
+DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
+
+.PHONY: demo test lint test-sqlite test-postgres test-browser messages lock clean
+
+$(BIN)/.installed: requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.txt
+	touch $@
+
+# Compiled catalogues are build output (not committed).
+messages: $(BIN)/.installed
+	cd casebridge && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+
+var/keys.json: | $(BIN)/.installed
+	mkdir -p var
+	$(BIN)/python manage.py generate_keys --file var/keys.json
+
+demo: $(BIN)/.installed messages var/keys.json
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --verbosity 0
+	$(DEMO_ENV) PORT=$(PORT) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy casebridge tests conftest.py
+
+test-sqlite: $(BIN)/.installed messages
+	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m "not browser"
+
+test-postgres: $(BIN)/.installed messages
+	CASEBRIDGE_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" --create-db
+
+test-browser: $(BIN)/.installed messages
+	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m browser
+
+test: lint test-sqlite test-postgres test-browser
+
+# Re-pin dependencies after editing requirements/*.in.
+lock: $(BIN)/.installed
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var
