@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from casebridge.lib.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
 
@@ -18,7 +17,9 @@ PRODUCTION = env_bool("CASEBRIDGE_PRODUCTION", False)
 DEMO = env_bool("CASEBRIDGE_DEMO", False)
 DEBUG = env_bool("CASEBRIDGE_DEBUG", False)
 if PRODUCTION and DEMO:
-    raise ImproperlyConfigured("CASEBRIDGE_DEMO cannot be used with CASEBRIDGE_PRODUCTION: demo accounts print their secrets.")
+    raise ImproperlyConfigured(
+        "CASEBRIDGE_DEMO cannot be used with CASEBRIDGE_PRODUCTION: demo accounts print their secrets."
+    )
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("CASEBRIDGE_DEBUG cannot be used with CASEBRIDGE_PRODUCTION.")
 
@@ -70,9 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "casebridge.accounts.middleware.SessionLimitsMiddleware",
     "casebridge.accounts.middleware.RequireMFAMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +133,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # django-allauth: sign-in by username, no self sign-up, TOTP required for everyone.
 ACCOUNT_ADAPTER = "casebridge.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "casebridge.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -147,7 +149,7 @@ MFA_TOTP_ISSUER = "casebridge"
 AXES_FAILURE_LIMIT = env_int("CASEBRIDGE_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CASEBRIDGE_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "casebridge.accounts.lockout.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False

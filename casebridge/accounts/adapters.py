@@ -17,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def is_reauthentication_required(self, *args: Any, app: str = "", **kwargs: Any) -> bool:
+        """Setting up the second factor comes straight after the password, and a second
+        authenticator can never be added, so asking for the password again adds nothing."""
+        if app == "allauth.mfa":
+            return False
+        return bool(super().is_reauthentication_required(*args, app=app, **kwargs))
+
     def add_message(self, *args: Any, **kwargs: Any) -> None:
         """allauth's own notices ("Successfully signed in as...") are not translated into Khmer
         or Vietnamese; our pages say what matters themselves."""

@@ -49,7 +49,7 @@ class SessionLimitsMiddleware:
 class RequireMFAMiddleware:
     """A signed-in user without a second factor can only set one up (or sign out)."""
 
-    _allowed_prefixes = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/")
+    _allowed_prefixes = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/i18n/", "/static/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from casebridge.agencies.models import Membership
@@ -15,8 +12,6 @@ if TYPE_CHECKING:
 
 class User(AbstractUser):
     """A person who signs in with a password and a second factor."""
-
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
 
     def active_memberships(self) -> list[Membership]:
         """This user's active memberships, loaded once per request-sized object."""
