@@ -53,9 +53,7 @@ class Agency(models.Model):
         help_text=_("Prefix of the case numbers this agency issues."),
     )
     org_type = models.CharField(_("organisation type"), max_length=40, choices=OrgType.choices)
-    province = models.CharField(
-        _("province"), max_length=6, choices=PROVINCE_CHOICES, blank=True
-    )
+    province = models.CharField(_("province"), max_length=6, choices=PROVINCE_CHOICES, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )

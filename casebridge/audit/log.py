@@ -98,7 +98,9 @@ def record(
         for item in items
     ]
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # The migration creates the head; it is re-created only on an emptied database, and a
+        # chain restarted that way fails verification at its first event.
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         previous = head.last_hash
         for event in events:
             event.prev_hash = previous
@@ -127,13 +129,23 @@ def verify(batch: int = 5000) -> Verification:
     last_id = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
         if event.prev_hash != previous:
-            return Verification(False, checked, event.pk, "its link to the previous event is broken (a row was removed, inserted or changed before it)")
+            return Verification(
+                False,
+                checked,
+                event.pk,
+                "its link to the previous event is broken (a row was removed, inserted or changed before it)",
+            )
         if event.hash != audit_mac(canonical(event)):
             return Verification(False, checked, event.pk, "its content does not match its hash (the row was changed)")
         previous = event.hash
         last_id = event.pk
         checked += 1
-    head = AuditChainHead.objects.get(pk=1)
+    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(last_hash=GENESIS, last_event_id=0)
     if head.last_hash != previous or head.last_event_id != last_id:
-        return Verification(False, checked, last_id or None, "the chain ends before the recorded head (events were removed from the end)")
+        return Verification(
+            False,
+            checked,
+            last_id or None,
+            "the chain ends before the recorded head (events were removed from the end)",
+        )
     return Verification(True, checked, head_hash=previous)

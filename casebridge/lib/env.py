@@ -68,10 +68,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
-        if path.startswith("/") and url.startswith("sqlite:////"):
-            name = path
-        else:
-            name = path.lstrip("/") or ":memory:"
+        name = path if path.startswith("/") and url.startswith("sqlite:////") else path.lstrip("/") or ":memory:"
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,

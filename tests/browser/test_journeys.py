@@ -1,0 +1,85 @@
+"""The main journeys in real Chromium at 360 px wide."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.utils import translation
+
+from casebridge.cases.models import Case, TimelineEvent
+from casebridge.lib.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, world, username):  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/2fa/authenticate/")
+    code = format_hotp_value(hotp_value(world.totp_secrets[username], int(time.time()) // 30))
+    page.fill("#id_code", code)
+    page.click("button.primary")
+    page.wait_for_url("**/")
+
+
+def test_it_registers_a_survivor_adds_a_note_and_switches_language(page, live_world):
+    sign_in(page, live_world, "social_worker")
+    assert live_world.case.number in page.content()
+    page.click("text=Register a survivor")
+    page.fill("#id_family_name", "ឈឹម")
+    page.fill("#id_given_name", "សុភាព")
+    page.fill("#id_given_name_latin", "Sophea")
+    page.fill("#id_estimated_age", "16")
+    page.select_option("#id_age_method", "appearance")
+    page.select_option("#id_province", "KH-12")
+    page.click("button.primary")
+    page.wait_for_url("**/cases/*/")
+    case = Case.objects.exclude(pk=live_world.case.pk).get()
+    assert case.number in page.text_content("h1")
+    assert "ឈឹម សុភាព (Sophea)" in page.content()
+
+    # The note is added through htmx: the timeline updates without a page load.
+    page.select_option("#id_section", "crisis_care")
+    page.fill("#id_body", "Stayed with her through the night at the station.")
+    page.click(".note-form button")
+    page.wait_for_selector("text=Stayed with her through the night at the station.")
+    assert TimelineEvent.objects.filter(case=case, kind="note").count() == 1
+
+    page.click("button[lang=km]")
+    page.wait_for_load_state()
+    with translation.override("km"):
+        expected = translation.gettext("Timeline")
+    assert expected != "Timeline"
+    assert expected in page.content()
+    assert page.get_attribute("html", "lang") == "km"
+    assert page.csp_violations == []
+
+
+def test_it_finds_a_survivor_by_a_khmer_name(page, live_world):
+    sign_in(page, live_world, "shelter_caseworker")
+    page.click("nav >> text=Search")
+    page.fill("#q", "ស្រីពៅ")
+    page.click("form.filters button")
+    page.wait_for_selector("ul.results")
+    assert "Srey Pov" in page.text_content("ul.results")
+    assert live_world.case.number in page.text_content("ul.results")
+    assert page.csp_violations == []
+
+
+def test_it_shows_the_outsider_nothing(page, live_world):
+    sign_in(page, live_world, "outsider")
+    assert live_world.case.number not in page.content()
+    response = page.goto(f"/cases/{live_world.case.pk}/")
+    assert response.status == 404
+    assert "Srey" not in page.content()
+
+
+def test_it_fits_a_small_screen(page, live_world):
+    sign_in(page, live_world, "social_worker")
+    page.goto(f"/cases/{live_world.case.pk}/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
