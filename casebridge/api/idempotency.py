@@ -80,3 +80,47 @@ def schema_header() -> Any:
         required=False,
         description="Send the same key when retrying: the first result is returned and nothing new is created.",
     )
+
+
+class FormSubmission:
+    """A one-time token carried by a form, so a second submit (double click, back and resend)
+    creates nothing. Claimed before the write; released if the submission turns out invalid."""
+
+    def __init__(self, request: Any, token: object, resource_type: str) -> None:
+        self.request = request
+        self.key = f"form:{token}"
+        self.resource_type = resource_type
+        self.record: IdempotencyKey | None = None
+        self.previous: IdempotencyKey | None = None
+
+    def claim(self) -> bool:
+        user = self.request.user
+        self.previous = IdempotencyKey.objects.filter(user_id=user.pk, key=self.key).first()
+        if self.previous is not None:
+            return False
+        try:
+            with transaction.atomic():
+                self.record = IdempotencyKey.objects.create(
+                    user_id=user.pk,
+                    key=self.key,
+                    method="POST",
+                    path=self.request.path[:300],
+                    fingerprint="form",
+                    status_code=201,
+                    resource_type=self.resource_type,
+                    resource_id="",
+                )
+        except IntegrityError:
+            self.previous = IdempotencyKey.objects.filter(user_id=user.pk, key=self.key).first()
+            return False
+        return True
+
+    def done(self, obj: models.Model) -> None:
+        assert self.record is not None
+        self.record.resource_id = str(obj.pk)
+        self.record.save(update_fields=["resource_id"])
+
+    def release(self) -> None:
+        if self.record is not None:
+            self.record.delete()
+            self.record = None

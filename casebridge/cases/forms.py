@@ -12,6 +12,7 @@ from casebridge.agencies.models import Agency
 from casebridge.cases.models import CaseStatus, ClosureReason
 from casebridge.cases.sections import Section
 from casebridge.lib.places import province_choices
+from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
 
 COMMON_NATIONALITIES = [
@@ -29,7 +30,7 @@ def _codes(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(SubmissionTokenMixin, forms.Form):
     """Register a survivor and open their case."""
 
     agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.none(), empty_label=None)
@@ -93,7 +94,7 @@ class IntakeForm(forms.Form):
         }
 
 
-class NoteForm(forms.Form):
+class NoteForm(SubmissionTokenMixin, forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=[])
     body = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases import actions
@@ -24,7 +26,7 @@ from casebridge.cases.sections import Section
 from casebridge.consents.ledger import current
 from casebridge.consents.models import ConsentRecord, Purpose
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
+from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
 
 PAGE_SIZE = 25
 
@@ -82,6 +84,10 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         from casebridge.people.actions import clean_identity
 
+        once = FormSubmission(request, form.cleaned_data["submission"], "case")
+        if not once.claim():
+            previous = once.previous.resource_id if once.previous else ""
+            return already_sent(request, reverse("cases:detail", args=[previous]) if previous else None)
         try:
             identity = clean_identity(form.identity_data())
             case = actions.do_open_case(
@@ -92,10 +98,13 @@ def case_new(request: AuthedRequest) -> HttpResponse:
                 opened_on=form.cleaned_data["opened_on"],
             )
         except ValidationError as error:
+            once.release()
             _map_identity_errors(form, error)
         except ActionError as error:
+            once.release()
             return action_error_page(request, error)
         else:
+            once.done(case)
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/case_new.html", {"form": form}, status=400 if form.errors else 200)
@@ -153,14 +162,19 @@ def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     form = NoteForm(request.POST, sections=access.sections_list())
     status = 200
     if form.is_valid():
+        once = FormSubmission(request, form.cleaned_data["submission"], "note")
+        if not once.claim():
+            return already_sent(request, reverse("cases:detail", args=[case.pk]))
         try:
-            actions.do_add_note(
+            note = actions.do_add_note(
                 case, actor=request.user, section=form.cleaned_data["section"], body=form.cleaned_data["body"]
             )
         except ValidationError as error:
+            once.release()
             apply_errors(form, error)
             status = 400
         else:
+            once.done(note)
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("Note added."))
                 return redirect("cases:detail", case_id=case.pk)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.agencies.models import Agency
 from casebridge.consents.models import Decision, GivenBy, Purpose
 from casebridge.lib.codes import language_choices
+from casebridge.lib.views import SubmissionTokenMixin
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(SubmissionTokenMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     shared_with = forms.ModelChoiceField(
         label=_("Agency (for consent to share)"), queryset=Agency.objects.filter(is_active=True), required=False

@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casebridge.api.idempotency import FormSubmission
 from casebridge.cases.actions import read_case
 from casebridge.cases.views import get_case_for_user
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.forms import ConsentForm
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors
+from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors
 
 
 @login_required
@@ -23,8 +25,11 @@ def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        once = FormSubmission(request, data["submission"], "consent")
+        if not once.claim():
+            return already_sent(request, reverse("cases:detail", args=[case.pk]))
         try:
-            do_record_consent(
+            consent = do_record_consent(
                 case,
                 actor=request.user,
                 purpose=data["purpose"],
@@ -37,10 +42,13 @@ def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
+            once.release()
             apply_errors(form, error)
         except ActionError as error:
+            once.release()
             return action_error_page(request, error)
         else:
+            once.done(consent)
             messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", case_id=case.pk)
     read_case(request.user, case, access)

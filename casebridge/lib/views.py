@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from casebridge.lib.errors import ActionError
 
@@ -19,6 +21,22 @@ class AuthedRequest(HttpRequest):
     """The request type of views behind login_required: the user is signed in."""
 
     user: User  # type: ignore[assignment]
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A hidden one-time token; see casebridge.api.idempotency.FormSubmission."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4()
+
+
+def already_sent(request: HttpRequest, link: str | None) -> HttpResponse:
+    """409 for a form sent twice: the first submission was saved, this one changes nothing."""
+    message = _("This form was already sent; it was saved once.")
+    return render(request, "error.html", {"message": message, "link": link}, status=409)
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

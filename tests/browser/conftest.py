@@ -7,10 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
-# browser steps are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CASEBRIDGE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -19,10 +15,17 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are ordinary synchronous ones, so Django's async guard is lifted
+    # for browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -32,9 +35,11 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.csp_violations = []  # type: ignore[attr-defined]
     page.on(
         "console",
-        lambda msg: page.csp_violations.append(msg.text)  # type: ignore[attr-defined]
-        if "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            page.csp_violations.append(msg.text)  # type: ignore[attr-defined]
+            if "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield page
     context.close()

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBRIDGE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEBRIDGE_", "DJANGO_"))}
     env.update(
         CASEBRIDGE_PRODUCTION="1",
         CASEBRIDGE_SECRET_KEY="p" * 30 + "-production-secret-for-the-check-" + "q" * 20,

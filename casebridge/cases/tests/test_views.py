@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +29,14 @@ INTAKE = {
 }
 
 
+def _note(section, body):
+    return {"section": section, "body": body, "submission": uuid.uuid4()}
+
+
 def _intake(world, **changes):
-    data = dict(INTAKE, agency=world.agencies["JPC"].pk, opened_on=timezone.localdate().isoformat())
+    data = dict(
+        INTAKE, agency=world.agencies["JPC"].pk, opened_on=timezone.localdate().isoformat(), submission=uuid.uuid4()
+    )
     data.update(changes)
     return data
 
@@ -126,7 +133,7 @@ def test_it_adds_a_note_with_htmx(world, login):
     client = login(world.shelter_caseworker)
     response = client.post(
         reverse("cases:note_create", args=[world.case.pk]),
-        {"section": "care_plan", "body": "Attended the first vocational class."},
+        {"section": "care_plan", "body": "Attended the first vocational class.", "submission": uuid.uuid4()},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -137,14 +144,18 @@ def test_it_adds_a_note_with_htmx(world, login):
 
 def test_it_refuses_a_note_in_a_section_the_author_cannot_read(world, login):
     client = login(world.shelter_caseworker)
-    response = client.post(reverse("cases:note_create", args=[world.case.pk]), {"section": "medical", "body": "x"})
+    response = client.post(
+        reverse("cases:note_create", args=[world.case.pk]),
+        _note("medical", "x"),
+    )
     assert response.status_code == 400
     assert not TimelineEvent.objects.filter(kind="note").exists()
 
 
 def test_it_hides_notes_of_sections_the_reader_cannot_see(world, login):
     login(world.nurse).post(
-        reverse("cases:note_create", args=[world.case.pk]), {"section": "medical", "body": "Test results pending."}
+        reverse("cases:note_create", args=[world.case.pk]),
+        _note("medical", "Test results pending."),
     )
     body = login(world.shelter_caseworker).get(reverse("cases:detail", args=[world.case.pk])).content.decode()
     assert "Test results pending." not in body
@@ -196,6 +207,7 @@ def test_it_shares_with_an_agency_after_consent(world, login):
             "child_assent": "true",
             "decided_on": timezone.localdate().isoformat(),
             "language": "khm",
+            "submission": uuid.uuid4(),
         },
     )
     response = client.post(
@@ -298,3 +310,29 @@ def test_it_shows_the_access_log_to_the_lead_agency_only(world, login):
     response = login(world.privacy_officer).get(reverse("audit:access_log", args=[world.case.pk]))
     assert response.status_code == 200 and "nurse" in response.content.decode()
     assert login(world.shelter_caseworker).get(reverse("audit:access_log", args=[world.case.pk])).status_code == 403
+
+
+def test_it_opens_one_case_when_the_intake_form_is_sent_twice(world, login):
+    client = login(world.social_worker)
+    data = _intake(world)
+    assert client.post(reverse("cases:new"), data).status_code == 302
+    again = client.post(reverse("cases:new"), data)
+    assert again.status_code == 409
+    assert "already sent" in again.content.decode()
+    assert Case.objects.count() == 2
+
+
+def test_it_lets_a_corrected_form_through_after_an_error(world, login):
+    client = login(world.social_worker)
+    data = _intake(world, phone="12")
+    assert client.post(reverse("cases:new"), data).status_code == 400
+    assert client.post(reverse("cases:new"), dict(data, phone="+85512000111")).status_code == 302
+    assert Case.objects.count() == 2
+
+
+def test_it_adds_one_note_when_sent_twice(world, login):
+    client = login(world.social_worker)
+    data = {"section": "crisis_care", "body": "Arrived at the shelter.", "submission": uuid.uuid4()}
+    client.post(reverse("cases:note_create", args=[world.case.pk]), data)
+    assert client.post(reverse("cases:note_create", args=[world.case.pk]), data).status_code == 409
+    assert TimelineEvent.objects.filter(kind="note").count() == 1
