@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "casebridge.accounts",
     "casebridge.agencies",
     "casebridge.audit",
+    "casebridge.keys",
     "casebridge.people",
     "casebridge.cases",
     "casebridge.consents",

@@ -99,7 +99,8 @@ def new_keyring() -> Keyring:
 
 def add_data_key(ring: Keyring) -> Keyring:
     """Return a keyring with a fresh data key made active; the old keys stay for decryption."""
-    number = 1 + max(int(k[1:]) for k in ring.data_keys if k[1:].isdigit()) if ring.data_keys else 1
+    numbered = (int(k[1:]) for k in ring.data_keys if k.startswith("k") and k[1:].isascii() and k[1:].isdigit())
+    number = 1 + max(numbered, default=0)
     kid = f"k{number}"
     keys = dict(ring.data_keys)
     keys[kid] = secrets.token_bytes(KEY_BYTES)

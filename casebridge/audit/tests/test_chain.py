@@ -1,0 +1,138 @@
+"""The audit trail is append-only in the database, and verify_audit finds where a tampered chain breaks.
+
+The tamper tests play a database administrator who lifts the append-only triggers first. Both
+SQLite and PostgreSQL undo that DDL when the test's transaction rolls back, so the triggers are
+back for the next test (test_it_refuses_changes_in_the_database, last in this file, checks it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from casebridge.audit.log import canonical
+from casebridge.audit.models import AuditChainHead, AuditEvent
+from casebridge.lib.testing import World
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+def _broken_at(event_id: int) -> str:
+    # The id is followed by " (", so event 1 does not also match event 12.
+    return rf"^BROKEN at event {event_id} \("
+
+
+def _execute(sql: str, params: list[Any] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.fixture
+def lifted(world: World) -> list[int]:
+    """The world's audit events, with the append-only triggers lifted as a DBA could; their ids."""
+    if connection.vendor == "postgresql":
+        # The tests connect as a superuser, as a DBA would. ALTER TABLE refuses while the world's
+        # deferred foreign-key checks are pending in this transaction, so they are run first.
+        _execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        _execute("SET CONSTRAINTS ALL DEFERRED")
+    elif connection.vendor == "sqlite":
+        _execute("DROP TRIGGER audit_event_no_update")
+        _execute("DROP TRIGGER audit_event_no_delete")
+    else:
+        raise AssertionError(f"no tamper recipe for {connection.vendor}")
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    assert len(ids) >= 3, "the world should write several audit events"
+    return ids
+
+
+def test_it_verifies_the_chain_the_world_wrote(world: World) -> None:
+    output = _verify()
+    count = AuditEvent.objects.count()
+    assert count >= 3
+    head = AuditChainHead.objects.get(pk=1)
+    assert output.strip() == f"OK: {count} events verified; head {head.last_hash}"
+    assert head.last_event_id == AuditEvent.objects.order_by("id").last().pk  # type: ignore[union-attr]
+
+
+def test_it_names_a_changed_event(lifted: list[int]) -> None:
+    changed = lifted[1]
+    AuditEvent.objects.filter(pk=changed).update(object_id="someone-else")
+    with pytest.raises(CommandError, match=_broken_at(changed)) as error:
+        _verify()
+    assert "does not match its hash" in str(error.value)
+
+
+def test_it_names_the_event_after_a_removed_one(lifted: list[int]) -> None:
+    AuditEvent.objects.filter(pk=lifted[1]).delete()
+    with pytest.raises(CommandError, match=_broken_at(lifted[2])) as error:
+        _verify()
+    assert "link to the previous event is broken" in str(error.value)
+
+
+def test_it_notices_the_last_event_removed(lifted: list[int]) -> None:
+    AuditEvent.objects.filter(pk=lifted[-1]).delete()
+    with pytest.raises(CommandError, match=_broken_at(lifted[-2])) as error:
+        _verify()
+    assert "ends before the recorded head" in str(error.value)
+
+
+def test_it_notices_a_forged_event(lifted: list[int]) -> None:
+    """A forger appends an event with a well-formed SHA-256 and moves the head to it; without the
+    audit key they cannot compute the keyed hash."""
+    head = AuditChainHead.objects.get(pk=1)
+    forged = AuditEvent(
+        at=timezone.now(),
+        actor_username="privacy_officer",
+        action="view",
+        object_type="case",
+        object_id="0" * 32,
+        prev_hash=head.last_hash,
+    )
+    forged.hash = hashlib.sha256(canonical(forged)).hexdigest()
+    forged.save()
+    head.last_hash, head.last_event_id = forged.hash, forged.pk
+    head.save()
+    assert forged.pk > lifted[-1]
+    with pytest.raises(CommandError, match=_broken_at(forged.pk)) as error:
+        _verify()
+    assert "does not match its hash" in str(error.value)
+
+
+def test_it_notices_a_changed_hash_even_when_the_next_link_is_fixed(lifted: list[int]) -> None:
+    """Rewriting a row and its hash is caught at that row, not only at the next one."""
+    first, second = lifted[0], lifted[1]
+    fake = hashlib.sha256(b"forged").hexdigest()
+    AuditEvent.objects.filter(pk=first).update(object_id="someone-else", hash=fake)
+    AuditEvent.objects.filter(pk=second).update(prev_hash=fake)
+    with pytest.raises(CommandError, match=_broken_at(first)):
+        _verify()
+
+
+@pytest.mark.parametrize(
+    ("statement", "refused"),
+    [
+        ("UPDATE audit_auditevent SET object_id = 'x' WHERE id = %s", "UPDATE"),
+        ("DELETE FROM audit_auditevent WHERE id = %s", "DELETE"),
+    ],
+)
+def test_it_refuses_changes_in_the_database(world: World, statement: str, refused: str) -> None:
+    event_id = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+    assert event_id is not None
+    # A savepoint, so that PostgreSQL's aborted statement does not poison the test transaction.
+    with pytest.raises(DatabaseError, match=rf"append-only \({refused} refused\)"), transaction.atomic():
+        _execute(statement, [event_id])
+    assert AuditEvent.objects.filter(pk=event_id).exclude(object_id="x").exists()
+    assert re.match(r"^OK: ", _verify())
