@@ -1,0 +1,358 @@
+"""The demo world: fictional agencies, one account per role (and a few more), and cases made
+through the same actions a user's clicks go through, so consents, case teams, the timeline,
+search tokens and the audit chain are exactly what real use would leave.
+
+Every account shares :data:`DEMO_PASSWORD` and the TOTP secret in :mod:`casebridge.demo.totp`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency, Membership, OrgType, Role, Team
+from casebridge.cases.actions import do_add_note, do_add_team_member, do_open_case, do_update_case
+from casebridge.cases.models import Case, CaseStatus, ClosureReason
+from casebridge.cases.sections import Section
+from casebridge.consents.actions import ADULT, CONSENTS_ALONE, do_record_consent
+from casebridge.consents.models import Decision, GivenBy, Purpose
+from casebridge.demo import fake
+from casebridge.demo.names import STAFF_NAMES
+from casebridge.demo.totp import DEMO_TOTP_SECRET
+from casebridge.people.actions import clean_identity
+
+DEMO_PASSWORD = "casebridge-demo"
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    code: str
+    name: str
+    org_type: str
+    province: str
+    teams: tuple[str, ...] = ()
+
+
+AGENCIES = [
+    AgencySpec(
+        "AHTJP", "Anti-Human Trafficking and Juvenile Protection Police, Phnom Penh", OrgType.LAW_ENFORCEMENT, "KH-12"
+    ),
+    AgencySpec("AHTSR", "Anti-Human Trafficking Police, Siem Reap Provincial Unit", OrgType.LAW_ENFORCEMENT, "KH-17"),
+    AgencySpec(
+        "DOSVY",
+        "Phnom Penh Department of Social Affairs, Veterans and Youth Rehabilitation",
+        OrgType.LOCAL_GOVERNMENT,
+        "KH-12",
+    ),
+    AgencySpec("JPC", "Justice Partners Cambodia", OrgType.NGO, "KH-12", ("Investigations", "Aftercare", "Legal")),
+    AgencySpec("HAC", "Kandal Hope Assessment Centre", OrgType.NGO, "KH-8"),
+    AgencySpec("SHS", "Rumdoul House Shelter", OrgType.NGO, "KH-12"),
+    AgencySpec("MCL", "Tonle Family Health Clinic", OrgType.HEALTH, "KH-12"),
+    AgencySpec("CNS", "Cầu Nối Community Support", OrgType.NGO, "KH-12"),
+    AgencySpec("LLA", "Lantern Legal Aid", OrgType.LEGAL, "KH-12"),
+]
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    username: str
+    memberships: tuple[tuple[str, str, str], ...]  # (agency code, role, team name or "")
+
+    @property
+    def staff_key(self) -> str:
+        return self.username.split(".", 1)[1]
+
+
+def _one(username: str, code: str, role: str, team: str = "") -> AccountSpec:
+    return AccountSpec(username, ((code, role, team),))
+
+
+R = Role
+ACCOUNTS = [
+    _one("police.dara", "AHTJP", R.POLICE_INVESTIGATOR),
+    _one("police.sovann", "AHTSR", R.POLICE_INVESTIGATOR),
+    _one("ngoinv.piseth", "JPC", R.NGO_INVESTIGATOR, "Investigations"),
+    _one("aftercare.sophea", "JPC", R.AFTERCARE_SOCIAL_WORKER, "Aftercare"),
+    _one("aftercare.kanha", "JPC", R.AFTERCARE_SOCIAL_WORKER, "Aftercare"),
+    _one("govsw.sokun", "DOSVY", R.GOVERNMENT_SOCIAL_WORKER),
+    _one("shelter.channary", "SHS", R.PARTNER_CASEWORKER),
+    _one("assess.sreymom", "HAC", R.PARTNER_CASEWORKER),
+    # One caseworker works for both the shelter and the assessment centre: she sees the cases
+    # shared with either, each only in the sections shared.
+    AccountSpec("caseworker.nary", (("SHS", R.PARTNER_CASEWORKER, ""), ("HAC", R.PARTNER_CASEWORKER, ""))),
+    _one("partner.hong", "CNS", R.PARTNER_CASEWORKER),
+    _one("nurse.bopha", "MCL", R.MEDICAL_STAFF),
+    _one("doctor.visal", "MCL", R.MEDICAL_STAFF),
+    _one("lawyer.vannak", "JPC", R.LAWYER, "Legal"),
+    _one("lawyer.ratha", "LLA", R.LAWYER),
+    _one("manager.kosal", "JPC", R.PROGRAMME_MANAGER),
+    _one("trainer.lina", "JPC", R.TRAINER),
+    _one("admin.rith", "JPC", R.ADMINISTRATOR),
+    _one("privacy.malis", "JPC", R.PRIVACY_OFFICER),
+]
+
+# Sections each kind of partner needs to do its part, and no more.
+S = Section
+SHELTER_SECTIONS = (S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING)
+ASSESSMENT_SECTIONS = (S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN)
+CLINIC_SECTIONS = (S.IDENTITY, S.MEDICAL)
+POLICE_SECTIONS = (S.IDENTITY, S.INVESTIGATION)
+AFTERCARE_SECTIONS = (S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING)
+LEGAL_SECTIONS = (S.IDENTITY, S.LEGAL)
+LANGUAGE_PARTNER_SECTIONS = (S.IDENTITY, S.CARE_PLAN, S.COUNSELLING)
+
+
+@dataclass
+class DemoWorld:
+    agencies: dict[str, Agency]
+    users: dict[str, User]
+    cases: list[Case] = field(default_factory=list)
+
+
+def create_agencies() -> dict[str, Agency]:
+    agencies: dict[str, Agency] = {}
+    for spec in AGENCIES:
+        agency = Agency.objects.create(code=spec.code, name=spec.name, org_type=spec.org_type, province=spec.province)
+        for team in spec.teams:
+            Team.objects.create(agency=agency, name=team)
+        agencies[spec.code] = agency
+    return agencies
+
+
+def create_accounts(agencies: dict[str, Agency]) -> dict[str, User]:
+    # Hashing once: the password hasher is deliberately slow and every account shares the password.
+    password = make_password(DEMO_PASSWORD)
+    admin_permissions = list(Permission.objects.filter(content_type__app_label__in=["agencies", "accounts"]))
+    users: dict[str, User] = {}
+    for spec in ACCOUNTS:
+        first, last = STAFF_NAMES[spec.staff_key]
+        administrator = any(role == Role.ADMINISTRATOR for _, role, _ in spec.memberships)
+        user = User.objects.create(
+            username=spec.username,
+            password=password,
+            first_name=first,
+            last_name=last,
+            email=f"{spec.username}@example.org",
+            # Administrators use /admin/ for agencies and accounts only; never superusers, who
+            # would bypass the separation of duties.
+            is_staff=administrator,
+        )
+        if administrator:
+            user.user_permissions.set(admin_permissions)
+        for code, role, team_name in spec.memberships:
+            team = Team.objects.get(agency=agencies[code], name=team_name) if team_name else None
+            Membership.objects.create(user=user, agency=agencies[code], role=role, team=team)
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        users[spec.username] = user
+    return users
+
+
+def load(
+    *, cases: int, seed: int, progress: Callable[[int], None] | None = None, today: datetime.date | None = None
+) -> DemoWorld:
+    """Create the whole demo world. Call inside one transaction: a failure leaves nothing."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    agencies = create_agencies()
+    users = create_accounts(agencies)
+    world = DemoWorld(agencies=agencies, users=users)
+    maker = _CaseMaker(rng, world, today)
+    # Open cases in date order so case numbers follow the calendar, as they do in real use.
+    dates = sorted(today - datetime.timedelta(days=rng.randint(0, 3 * 365)) for _ in range(cases))
+    for index, opened_on in enumerate(dates, 1):
+        world.cases.append(maker.make(opened_on))
+        if progress is not None:
+            progress(index)
+    return world
+
+
+class _CaseMaker:
+    """Makes one case the way the teams would: open, record consents, share with partners who
+    have consent, write notes in the sections each author reaches, and close some old cases."""
+
+    def __init__(self, rng: random.Random, world: DemoWorld, today: datetime.date) -> None:
+        self.rng = rng
+        self.a = world.agencies
+        self.u = world.users
+        self.today = today
+        self.now = timezone.now()
+
+    def make(self, opened_on: datetime.date) -> Case:
+        rng, a, u = self.rng, self.a, self.u
+        lead, owner = fake.weighted(
+            rng,
+            [
+                (("JPC", "aftercare.sophea"), 50),
+                (("JPC", "aftercare.kanha"), 25),
+                (("DOSVY", "govsw.sokun"), 15),
+                (("AHTJP", "police.dara"), 10),
+            ],
+        )
+        person = fake.survivor(rng, opened_on)
+        identity = clean_identity(person.identity, today=self.today)
+        province = "KH-12" if lead != "JPC" else fake.case_province(rng)
+        case = do_open_case(actor=u[owner], agency=a[lead], identity=identity, province=province, opened_on=opened_on)
+        language = person.language
+        self._consent(case, owner, Purpose.SERVICES, opened_on, language)
+
+        plan: list[tuple[str, tuple[Section, ...], float]] = []
+        if lead == "JPC":
+            plan = [
+                ("SHS", SHELTER_SECTIONS, 0.6),
+                ("HAC", ASSESSMENT_SECTIONS, 0.25),
+                ("MCL", CLINIC_SECTIONS, 0.55),
+                ("police.dara", POLICE_SECTIONS, 0.4),
+                ("LLA", LEGAL_SECTIONS, 0.1),
+            ]
+            if person.nationality == "VN":
+                plan.append(("CNS", LANGUAGE_PARTNER_SECTIONS, 0.8))
+        elif lead == "DOSVY":
+            plan = [
+                ("JPC", AFTERCARE_SECTIONS, 0.5),
+                (rng.choice(["SHS", "HAC"]), SHELTER_SECTIONS, 0.7),
+                ("MCL", CLINIC_SECTIONS, 0.3),
+            ]
+        else:
+            plan = [("JPC", AFTERCARE_SECTIONS, 0.8), ("DOSVY", ASSESSMENT_SECTIONS, 0.5)]
+        shared: set[str] = set()
+        for target, sections, chance in plan:
+            if rng.random() >= chance:
+                continue
+            if self._share(case, owner, target, sections, opened_on, language):
+                shared.add(target)
+
+        if rng.random() < 0.4:
+            # The survivor's choice about testifying, recorded either way; nothing follows a refusal.
+            decision = Decision.GIVEN if rng.random() < 0.6 else Decision.REFUSED
+            self._consent(case, owner, Purpose.TESTIMONY, opened_on, language, decision=decision)
+
+        self._notes(case, owner, lead, shared, opened_on)
+        return self._maybe_close(case, owner, person.nationality, opened_on)
+
+    # --- consent and sharing ------------------------------------------------------------------
+    def _decided_on(self, opened_on: datetime.date) -> datetime.date:
+        return min(opened_on + datetime.timedelta(days=self.rng.randint(0, 2)), self.today)
+
+    def _consent(
+        self,
+        case: Case,
+        actor: str,
+        purpose: str,
+        opened_on: datetime.date,
+        language: str,
+        *,
+        decision: str = Decision.GIVEN,
+        shared_with: Agency | None = None,
+    ) -> None:
+        decided_on = self._decided_on(opened_on)
+        age = case.survivor.age_on(decided_on)
+        # Under 15 a guardian decides with the child's assent; from 15 a child may decide alone
+        # (often still with a guardian); adults always decide for themselves.
+        if age is not None and age >= ADULT:
+            given_by, assent = GivenBy.SURVIVOR, None
+        elif (age is None or age < CONSENTS_ALONE) or self.rng.random() < 0.7:
+            given_by, assent = GivenBy.GUARDIAN, True
+        else:
+            given_by, assent = GivenBy.SURVIVOR, None
+        do_record_consent(
+            case,
+            actor=self.u[actor],
+            purpose=purpose,
+            decision=decision,
+            given_by=given_by,
+            child_assent=assent,
+            decided_on=decided_on,
+            language=language,
+            shared_with=shared_with,
+        )
+
+    def _share(
+        self,
+        case: Case,
+        actor: str,
+        target: str,
+        sections: tuple[Section, ...],
+        opened_on: datetime.date,
+        language: str,
+    ) -> bool:
+        """Record consent to share with the target's agency, then add it to the team. A few
+        survivors refuse to have police told; then the police are not added."""
+        user = self.u.get(target)
+        agency = user.primary_membership().agency if user else self.a[target]  # type: ignore[union-attr]
+        refuses = target.startswith("police.") and self.rng.random() < 0.15
+        decision = Decision.REFUSED if refuses else Decision.GIVEN
+        self._consent(case, actor, Purpose.SHARING, opened_on, language, decision=decision, shared_with=agency)
+        if refuses:
+            return False
+        if user is not None:
+            do_add_team_member(case, actor=self.u[actor], user=user, sections=sections)
+        else:
+            do_add_team_member(case, actor=self.u[actor], agency=agency, sections=sections)
+        return True
+
+    # --- notes and closure --------------------------------------------------------------------
+    def _at(self, opened_on: datetime.date, days: int) -> datetime.datetime:
+        day = opened_on + datetime.timedelta(days=days)
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(self.rng.randint(7, 20))))
+        return min(moment, self.now)
+
+    def _note(self, case: Case, author: str, section: str, opened_on: datetime.date, days: int) -> None:
+        body = self.rng.choice(fake.NOTES[section])
+        do_add_note(case, actor=self.u[author], section=section, body=body, occurred_at=self._at(opened_on, days))
+
+    def _notes(self, case: Case, owner: str, lead: str, shared: set[str], opened_on: datetime.date) -> None:
+        rng = self.rng
+        if lead == "AHTJP":
+            self._note(case, owner, S.INVESTIGATION, opened_on, 0)
+        else:
+            self._note(case, owner, S.CRISIS_CARE, opened_on, 0)
+            for day in sorted(rng.sample(range(2, 60), rng.randint(0, 2))):
+                self._note(case, owner, rng.choice([S.CARE_PLAN, S.CRISIS_CARE]), opened_on, day)
+        if lead == "JPC" and rng.random() < 0.3:
+            self._note(case, "aftercare.sophea", S.COUNSELLING, opened_on, rng.randint(3, 30))
+        if "SHS" in shared and rng.random() < 0.7:
+            author = rng.choice(["shelter.channary", "caseworker.nary"])
+            self._note(case, author, rng.choice([S.CRISIS_CARE, S.CARE_PLAN]), opened_on, rng.randint(1, 20))
+        if "HAC" in shared and rng.random() < 0.6:
+            self._note(case, "assess.sreymom", S.CARE_PLAN, opened_on, rng.randint(1, 10))
+        if "MCL" in shared:
+            self._note(case, rng.choice(["nurse.bopha", "doctor.visal"]), S.MEDICAL, opened_on, rng.randint(1, 5))
+        if lead != "JPC" and "JPC" in shared:
+            self._note(case, "aftercare.sophea", S.CRISIS_CARE, opened_on, rng.randint(0, 2))
+        if "police.dara" in shared and rng.random() < 0.6:
+            self._note(case, "police.dara", S.INVESTIGATION, opened_on, rng.randint(0, 3))
+        if "CNS" in shared:
+            self._note(case, "partner.hong", S.CARE_PLAN, opened_on, rng.randint(1, 14))
+        if lead == "JPC" and rng.random() < 0.25:
+            self._note(case, "lawyer.vannak", S.LEGAL, opened_on, rng.randint(10, 90))
+        if "LLA" in shared:
+            self._note(case, "lawyer.ratha", S.LEGAL, opened_on, rng.randint(10, 90))
+
+    def _maybe_close(self, case: Case, owner: str, nationality: str, opened_on: datetime.date) -> Case:
+        age_days = (self.today - opened_on).days
+        if age_days < 120:
+            return case
+        roll = self.rng.random()
+        actor = self.u[owner]
+        if roll < 0.45:
+            reasons = [(ClosureReason.REINTEGRATED, 60), (ClosureReason.DECLINED, 10), (ClosureReason.LOST_CONTACT, 10)]
+            if nationality != "KH":
+                reasons.append((ClosureReason.REPATRIATED, 40))
+            return do_update_case(
+                case, actor=actor, status=CaseStatus.CLOSED, closure_reason=fake.weighted(self.rng, reasons)
+            )
+        if roll < 0.5:
+            return do_update_case(
+                case, actor=actor, status=CaseStatus.CLOSED_REFERRED, closure_reason=ClosureReason.REFERRED
+            )
+        if roll < 0.7:
+            return do_update_case(case, actor=actor, status=CaseStatus.FOLLOW_UP)
+        return case
