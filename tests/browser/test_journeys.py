@@ -26,7 +26,7 @@ def sign_in(page, world, username):  # type: ignore[no-untyped-def]
     page.wait_for_url("**/")
 
 
-def test_it_registers_a_survivor_adds_a_note_and_switches_language(page, live_world):
+def test_it_registers_a_survivor_and_adds_a_note(page, live_world):
     sign_in(page, live_world, "social_worker")
     assert live_world.case.number in page.content()
     page.click("text=Register a survivor")
@@ -48,7 +48,13 @@ def test_it_registers_a_survivor_adds_a_note_and_switches_language(page, live_wo
     page.click(".note-form button")
     page.wait_for_selector("text=Stayed with her through the night at the station.")
     assert TimelineEvent.objects.filter(case=case, kind="note").count() == 1
+    assert page.csp_violations == []
 
+
+@pytest.mark.xfail(reason="km catalogue not yet translated", strict=True)
+def test_it_switches_to_khmer(page, live_world):
+    sign_in(page, live_world, "social_worker")
+    page.goto(f"/cases/{live_world.case.pk}/")
     page.click("button[lang=km]")
     page.wait_for_load_state()
     with translation.override("km"):
