@@ -47,9 +47,9 @@ def require_consent(survivor: Person, purpose: str, agency: Agency | None = None
     elif record.decision == Decision.GIVEN:
         message = _("The guardian agreed but the child did not: %(subject)s is not in force.") % {"subject": subject}
     else:
-        message = _("The survivor has %(decision)s %(subject)s on %(date)s.") % {
-            "decision": record.get_decision_display().lower(),
-            "subject": subject,
-            "date": record.decided_on.isoformat(),
-        }
+        params = {"subject": subject, "date": record.decided_on.isoformat()}
+        if record.decision == Decision.REFUSED:
+            message = _("The survivor refused %(subject)s on %(date)s.") % params
+        else:
+            message = _("The survivor withdrew %(subject)s on %(date)s.") % params
     raise ConsentRequired(message)

@@ -51,7 +51,6 @@ def test_it_registers_a_survivor_and_adds_a_note(page, live_world):
     assert page.csp_violations == []
 
 
-@pytest.mark.xfail(reason="km catalogue not yet translated", strict=True)
 def test_it_switches_to_khmer(page, live_world):
     sign_in(page, live_world, "social_worker")
     page.goto(f"/cases/{live_world.case.pk}/")

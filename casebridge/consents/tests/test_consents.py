@@ -88,3 +88,14 @@ def test_it_needs_identity_access_to_record(world):
 def test_it_explains_a_missing_consent(world):
     with pytest.raises(ConsentRequired, match="has not given consent for: Taking part in the prosecution"):
         require_consent(world.case.survivor, "testimony")
+
+
+def test_it_explains_a_refusal_and_a_withdrawal_with_their_date(world):
+    earlier = TODAY() - datetime.timedelta(days=3)
+    _record(world, purpose="media", decision="refused", decided_on=earlier)
+    with pytest.raises(ConsentRequired, match=f"refused consent for: Media on {earlier.isoformat()}"):
+        require_consent(world.case.survivor, "media")
+    _record(world, purpose="research", decided_on=earlier)
+    _record(world, purpose="research", decision="withdrawn", decided_on=TODAY())
+    with pytest.raises(ConsentRequired, match=f"withdrew consent for: Research on {TODAY().isoformat()}"):
+        require_consent(world.case.survivor, "research")
