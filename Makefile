@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: demo test lint test-sqlite test-postgres test-browser messages lock clean
+.PHONY: demo totp test lint test-sqlite test-postgres test-browser messages lock clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: $(BIN)/.installed messages var/keys.json
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --verbosity 0
 	$(DEMO_ENV) PORT=$(PORT) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo accounts' current sign-in code.
+totp: $(BIN)/.installed
+	@$(DEMO_ENV) $(BIN)/python manage.py demo_totp
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -167,9 +167,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "casebridge" / "static"]
 # Outside production, serve static files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
-STATIC_ROOT = env_path("CASEBRIDGE_STATIC_ROOT", VAR_DIR / "static")
+# collectstatic target, production only (elsewhere the finders serve; no empty directory to warn about).
+STATIC_ROOT = env_path("CASEBRIDGE_STATIC_ROOT", VAR_DIR / "static") if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

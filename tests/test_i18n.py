@@ -29,8 +29,16 @@ def test_it_switches_the_language_on_every_page(world, login, language):
         timeline = translation.gettext("Timeline")
     assert heading != "My cases" and f"<h1>{heading}</h1>" in body
     assert f'lang="{language}"' in body
+    # Each language is offered in its own name, whatever the page's language.
+    for name in ("English", "ខ្មែរ", "Tiếng Việt"):
+        assert f">{name}</button>" in body
     detail = client.get(reverse("cases:detail", args=[world.case.pk])).content.decode()
     assert timeline in detail and "Timeline" not in detail
+    # Timeline facts stored as codes (a consent's purpose and decision) read as labels.
+    with translation.override(language):
+        purpose = translation.gettext("Sharing information with a named agency")
+        decision = translation.gettext("Given")
+    assert f"{purpose} · {decision} · " in detail and "sharing · given" not in detail
 
 
 @pytest.mark.parametrize("language", ["km", "vi"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.agencies.models import Agency
 from casebridge.cases.models import CaseStatus, ClosureReason
 from casebridge.cases.sections import Section
+from casebridge.lib.codes import AUTONYMS
 from casebridge.lib.places import province_choices
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
@@ -23,7 +24,7 @@ COMMON_NATIONALITIES = [
     ("MM", _("Myanmar")),
     ("CN", _("Chinese")),
 ]
-COMMON_LANGUAGES = [("khm", "ខ្មែរ"), ("vie", "Tiếng Việt"), ("eng", "English"), ("tha", "ไทย"), ("lao", "ລາວ")]
+COMMON_LANGUAGES = [(code, AUTONYMS[code]) for code in ("khm", "vie", "eng", "tha", "lao")]
 
 
 def _codes(text: str) -> list[str]:

@@ -281,3 +281,25 @@ class TimelineEvent(models.Model):
             return str(EventKind(self.kind).label)
         except ValueError:
             return self.kind
+
+    def facts(self) -> list[str]:
+        """``data`` for display, codes turned into labels in the reader's language."""
+        from casebridge.consents.models import Decision, Purpose  # consents builds on cases
+
+        labels: dict[str, type[models.TextChoices]] = {
+            "status": CaseStatus,
+            "reason": ClosureReason,
+            "purpose": Purpose,
+            "decision": Decision,
+        }
+        facts = []
+        for key in ("status", "reason", "purpose", "decision", "agency", "name"):
+            value = self.data.get(key)
+            if not value:
+                continue
+            choices = labels.get(key)
+            facts.append(str(choices(value).label) if choices and value in choices.values else str(value))
+        sections = [str(Section(s).label) for s in self.data.get("sections", []) if s in Section.values]
+        if sections:
+            facts.append(", ".join(sections))
+        return facts

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import gettext
 from functools import lru_cache
 
 import pycountry
+from django.utils.translation import get_language
+
+# The languages most survivors here speak, named in their own script: whoever speaks one can
+# find it whatever language the page is in.
+AUTONYMS = {
+    "khm": "ខ្មែរ",
+    "vie": "Tiếng Việt",
+    "eng": "English",
+    "tha": "ไทย",
+    "lao": "ລາວ",
+    "mya": "မြန်မာ",
+    "zho": "中文",
+}
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +46,30 @@ def language_code(value: str) -> str | None:
     return value if value in _languages() else None
 
 
+@lru_cache(maxsize=8)
+def _catalogue(domain: str, language: str) -> gettext.NullTranslations:
+    """pycountry's own translations of ISO names (English when it has none for the language)."""
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def country_name(code: str) -> str:
+    """The country's ISO name in the current language; the code itself if it is unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _catalogue("iso3166-1", get_language() or "en").gettext(country.name)
+
+
+def language_name(code: str) -> str:
+    """The language's own name for the common ones, else its ISO name in the current language."""
+    if code in AUTONYMS:
+        return AUTONYMS[code]
+    name = _languages().get(code)
+    if name is None:
+        return code
+    return _catalogue("iso639-3", get_language() or "en").gettext(name)
+
+
 def language_choices() -> list[tuple[str, str]]:
-    preferred = ["khm", "vie", "eng", "tha", "lao", "zho", "mya"]
-    names = _languages()
-    rest = sorted((code for code in names if code not in preferred), key=names.__getitem__)
-    return [(code, names[code]) for code in preferred + rest]
+    rest = sorted((code for code in _languages() if code not in AUTONYMS), key=language_name)
+    return [(code, language_name(code)) for code in [*AUTONYMS, *rest]]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casebridge.lib.codes import country_name, language_name
 from casebridge.lib.fields import (
     EncryptedDateField,
     EncryptedIntegerField,
@@ -110,6 +111,15 @@ class Person(models.Model):
         if original and latin and original != latin:
             return f"{original} ({latin})"
         return original or latin or ", ".join(self.aliases or []) or str(_("(name unknown)"))
+
+    def gender_label(self) -> str:
+        return str(Gender(self.gender).label) if self.gender in Gender.values else (self.gender or "")
+
+    def nationality_names(self) -> list[str]:
+        return [country_name(code) for code in self.nationalities or []]
+
+    def language_names(self) -> list[str]:
+        return [language_name(code) for code in self.languages or []]
 
     def name_variants(self) -> list[str]:
         names = [

@@ -88,3 +88,5 @@ def test_it_fits_a_small_screen(page, live_world):
     page.goto(f"/cases/{live_world.case.pk}/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+    # The stylesheet (served from the app, no CDN) is applied: main is capped at 60rem.
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "960px"

@@ -74,7 +74,7 @@ class Command(BaseCommand):
                     f"  password:     {loader.DEMO_PASSWORD}",
                     f"  TOTP secret:  {totp.DEMO_TOTP_SECRET}  (the same for every account)",
                     f"  otpauth URI:  {totp.otpauth_uri()}",
-                    "  current code: .venv/bin/python manage.py demo_totp",
+                    "  current code: make totp",
                 ]
             )
         )
