@@ -114,7 +114,11 @@ def do_open_case(
         created_by=actor,
     )
     case.save()
-    add_event(case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name})
+    # A case entered after the fact is dated on its timeline by the day it was opened.
+    when = None
+    if opened_on != timezone.localdate():
+        when = timezone.make_aware(datetime.datetime.combine(opened_on, datetime.time(9)))
+    add_event(case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name}, occurred_at=when)
     record(actor, Action.CREATE, [case_item(case, ["identity"])], via=["lead"])
     return case
 

@@ -38,9 +38,10 @@ def scripts(text: str) -> set[str]:
 def _khmer_tokenizer():  # type: ignore[no-untyped-def]
     import logging
 
-    logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
     from khmernltk import word_tokenize
 
+    # khmer-nltk sets its logger to DEBUG on import and announces loading its model.
+    logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
     return word_tokenize
 
 

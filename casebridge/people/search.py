@@ -42,13 +42,14 @@ def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
         .order_by("-hits")
         .values_list("person_id", flat=True)[:CANDIDATES]
     )
-    hits = []
+    ranked = []
     for person in visible.filter(pk__in=candidates):
-        score = max(
-            (fuzz.token_set_ratio(wanted, normalise(name)) for name in person.name_variants()),
-            default=0.0,
-        )
+        names = [normalise(name) for name in person.name_variants()]
+        # token_set_ratio lets "Sokha" match "Chan Sokha" fully; the plain ratio then puts the
+        # person called exactly "Sokha" first.
+        score = max((fuzz.token_set_ratio(wanted, name) for name in names), default=0.0)
+        closeness = max((fuzz.ratio(wanted, name) for name in names), default=0.0)
         if score >= MIN_SCORE:
-            hits.append(Hit(person, score))
-    hits.sort(key=lambda h: -h.score)
-    return hits[:limit]
+            ranked.append((score, closeness, Hit(person, score)))
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    return [hit for _, _, hit in ranked[:limit]]

@@ -89,6 +89,14 @@ def test_it_opens_a_case_from_the_intake_form(world, login):
     assert AuditEvent.objects.filter(action="create", case_id=case.pk).exists()
 
 
+def test_it_dates_a_case_entered_after_the_fact_by_its_opening_day(world, login):
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    login(world.social_worker).post(reverse("cases:new"), _intake(world, opened_on=last_week.isoformat()))
+    case = Case.objects.exclude(pk=world.case.pk).get()
+    opened = TimelineEvent.objects.get(case=case, kind="case_opened")
+    assert case.opened_on == last_week and timezone.localtime(opened.occurred_at).date() == last_week
+
+
 def test_it_refuses_a_birth_date_in_the_future_and_writes_nothing(world, login):
     client = login(world.social_worker)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)

@@ -64,3 +64,11 @@ def test_it_answers_an_empty_search_page(world, login):
     body = response.content.decode()
     assert "Nobody you have access to matches this name." in body
     assert world.case.number not in body and "Sok" not in body
+
+
+def test_it_ranks_the_exact_name_before_longer_names_that_contain_it(world):
+    longer = _open(world, given_name_latin="Sokha", family_name_latin="Chan")
+    exact = _open(world, given_name="សុខា")
+    hits = search_people(world.social_worker, "Sokha")
+    assert [h.person.pk for h in hits[:2]] == [exact.survivor_id, longer.survivor_id]
+    assert hits[0].score == hits[1].score == 100
