@@ -155,7 +155,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
 
-BREAK_GLASS_DURATION = timedelta(hours=env_int("CASEBRIDGE_BREAK_GLASS_HOURS", 4, minimum=1))
+# Emergency access is for an emergency: at most a day, whatever the configuration says.
+BREAK_GLASS_DURATION = timedelta(hours=env_int("CASEBRIDGE_BREAK_GLASS_HOURS", 4, minimum=1, maximum=24))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("vi", "Tiếng Việt")]
@@ -216,6 +217,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's forms would read objects a second time, outside the audit.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -47,6 +48,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        # The session path enforces the second factor in middleware, before DRF has read the
+        # token; a token is only as good as its owner's sign-in, so it is checked here too.
+        if not is_mfa_enabled(token.user):
+            raise exceptions.PermissionDenied(_("Set up a second factor before using the API."))
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token
 

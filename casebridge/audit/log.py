@@ -23,6 +23,7 @@ from casebridge.lib.crypto import audit_mac
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+    from casebridge.agencies.models import Membership
 
 GENESIS = "0" * 64
 
@@ -76,7 +77,7 @@ def record(
     if not items:
         return []
     origin = current_origin()
-    membership = actor.primary_membership() if actor is not None else None
+    membership = _acting_membership(actor, items[0].case_id) if actor is not None else None
     now = timezone.now()
     events = [
         AuditEvent(
@@ -111,6 +112,26 @@ def record(
         head.last_event_id = events[-1].pk or 0
         head.save(update_fields=["last_hash", "last_event_id"])
     return events
+
+
+def _acting_membership(actor: User, case_id: UUID | None) -> Membership | None:
+    """The membership the actor acts in on this case: one at the lead agency, else one at an
+    agency on the case team or with a referral grant, content roles first; else their primary."""
+    memberships = actor.active_memberships()
+    if case_id is None or len(memberships) < 2:
+        return actor.primary_membership()
+    from casebridge.cases.access import default_sections
+    from casebridge.cases.models import Case, ReferralGrant, TeamMember
+
+    lead = Case.objects.filter(pk=case_id).values_list("lead_agency_id", flat=True).first()
+    sharing = set(
+        TeamMember.objects.filter(case_id=case_id, removed_at__isnull=True).values_list("agency_id", flat=True)
+    ) | set(ReferralGrant.objects.filter(case_id=case_id, revoked_at__isnull=True).values_list("agency_id", flat=True))
+    for agencies in ({lead}, sharing):
+        here = sorted((m for m in memberships if m.agency_id in agencies), key=lambda m: not default_sections(m.role))
+        if here:
+            return here[0]
+    return actor.primary_membership()
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
 
 
 class Action(models.TextChoices):
@@ -17,6 +22,17 @@ class Action(models.TextChoices):
     DOWNLOAD = "download", _("Downloaded")
     BREAK_GLASS = "break_glass", _("Emergency access")
     REVIEW = "review", _("Reviewed")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: User) -> AuditEventQuerySet:
+        """Events on the cases the user reaches and whose lead agency they belong to ("who has
+        looked at this case" is for the lead agency only)."""
+        from casebridge.cases.models import Case
+
+        lead_agencies = [m.agency_id for m in user.active_memberships()]
+        cases = Case.objects.visible_to(user).filter(lead_agency_id__in=lead_agencies)
+        return self.filter(case_id__in=cases.values("pk"))
 
 
 class AuditEvent(models.Model):
@@ -42,6 +58,8 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

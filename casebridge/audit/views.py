@@ -98,9 +98,11 @@ def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
-    events = AuditEvent.objects.filter(case_id=glass.case_id, actor=glass.user, at__gte=glass.started_at).order_by(
-        "at"
-    )[:200]
+    events = (
+        AuditEvent.objects.visible_to(request.user)
+        .filter(case_id=glass.case_id, actor=glass.user, at__gte=glass.started_at)
+        .order_by("at")[:200]
+    )
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return render(
         request,
@@ -117,7 +119,12 @@ def access_log(request: AuthedRequest, case_id: UUID) -> HttpResponse:
         return render(
             request, "error.html", {"message": _("Only the lead agency sees who has looked at a case.")}, status=403
         )
-    events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor", "agency").order_by("-at", "-id")
+    events = (
+        AuditEvent.objects.visible_to(request.user)
+        .filter(case_id=case.pk)
+        .select_related("actor", "agency")
+        .order_by("-at", "-id")
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
     return render(request, "audit/access_log.html", {"case": case, "page": page, "pages": page_range(page)})

@@ -27,7 +27,7 @@ from casebridge.cases.sections import Section
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
-    from casebridge.cases.models import Case
+    from casebridge.cases.models import Case, TeamMember
 
 S = Section
 ROLE_DEFAULT: dict[str, frozenset[Section]] = {
@@ -211,3 +211,17 @@ def case_access(user: User, case: Case) -> CaseAccess:
         break_glass=glass,
         lead_roles=frozenset(lead_roles),
     )
+
+
+def visible_team(case: Case, access: CaseAccess) -> list[TeamMember]:
+    """The case team as ``access`` may see it: lead-agency case staff see everyone; others see
+    only members whose granted sections they reach themselves (a member's grant says what kind
+    of work goes on, e.g. an investigation, and an agency on the team may say where the child is)."""
+    from casebridge.cases.models import TeamMember
+
+    if not access.sections:
+        return []
+    members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+    if access.can_manage:
+        return list(members)
+    return [m for m in members if sec.from_mask(m.sections) <= access.sections]

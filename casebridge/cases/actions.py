@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from casebridge.cases.models import (
     CaseStatus,
     ClosureReason,
     EventKind,
+    ReferralGrant,
     ReviewOutcome,
     TeamMember,
     TimelineEvent,
@@ -224,7 +226,8 @@ def do_add_team_member(
     chosen = list(dict.fromkeys(sections))
     if not chosen or any(s not in Section.values for s in chosen):
         raise ValidationError({"sections": _("Choose at least one section.")})
-    if user is not None and not user.is_active:
+    if user is not None and (not user.is_active or not user.active_memberships()):
+        # Consent to share is given per agency: a colleague without an agency cannot be checked.
         raise ValidationError({"user": _("This account is not active.")})
     if agency is not None and agency.pk == case.lead_agency_id:
         raise ValidationError({"agency": _("The lead agency already has access through its roles.")})
@@ -237,9 +240,38 @@ def do_add_team_member(
     except IntegrityError:
         raise Conflict(_("Already on the case team. Remove them first to change what they see.")) from None
     name = agency.name if agency else user.get_full_name() or user.get_username()  # type: ignore[union-attr]
-    add_event(case, actor=actor, kind=EventKind.TEAM_ADDED, data={"name": name, "sections": chosen})
+    # Who is on the team (a shelter, a clinic) can say where the child is: identity section.
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.TEAM_ADDED,
+        section=Section.IDENTITY,
+        data={"name": name, "sections": chosen},
+    )
     record(actor, Action.UPDATE, [Item("team_member", str(member.pk), case.pk, chosen)], via=access.via)
     return member
+
+
+def end_sharing_with(case: Case, agency: Agency, *, actor: User) -> None:
+    """Consent to share with ``agency`` was refused or withdrawn: its team places, its people's
+    places and its referral grants on this case end now (called inside the consent's transaction)."""
+    now = timezone.now()
+    affected = TeamMember.objects.filter(case=case, removed_at__isnull=True).filter(
+        Q(agency=agency) | Q(user__memberships__agency=agency, user__memberships__is_active=True)
+    )
+    ids = set(affected.values_list("pk", flat=True))
+    for member in (
+        TeamMember.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("agency", "user")
+    ):
+        member.removed_at, member.removed_by = now, actor
+        member.save(update_fields=["removed_at", "removed_by"])
+        name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
+        add_event(case, actor=actor, kind=EventKind.TEAM_REMOVED, section=Section.IDENTITY, data={"name": name})
+        record(actor, Action.UPDATE, [Item("team_member", str(member.pk), case.pk)], via=["consent"])
+    for grant in ReferralGrant.objects.active(now).select_for_update().filter(case=case, agency=agency):
+        grant.revoked_at = now
+        grant.save(update_fields=["revoked_at"])
+        record(actor, Action.UPDATE, [Item("referral_grant", str(grant.pk), case.pk)], via=["consent"])
 
 
 @transaction.atomic
@@ -254,7 +286,7 @@ def do_remove_team_member(member: TeamMember, *, actor: User) -> TeamMember:
     member.removed_by = actor
     member.save(update_fields=["removed_at", "removed_by"])
     name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
-    add_event(member.case, actor=actor, kind=EventKind.TEAM_REMOVED, data={"name": name})
+    add_event(member.case, actor=actor, kind=EventKind.TEAM_REMOVED, section=Section.IDENTITY, data={"name": name})
     record(actor, Action.UPDATE, [Item("team_member", str(member.pk), member.case_id)], via=access.via)
     return member
 
@@ -328,6 +360,8 @@ def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note:
     if not BreakGlass.objects.reviewable_by(actor).filter(pk=glass.pk).exists():
         raise NotAllowed(_("Only the lead agency's privacy officer reviews emergency access."))
     glass = BreakGlass.objects.select_for_update().get(pk=glass.pk)
+    if glass.user_id == actor.pk:
+        raise NotAllowed(_("Another privacy officer must review your own emergency access."))
     if glass.reviewed_at is not None:
         raise Conflict(_("This emergency access has already been reviewed."))
     if outcome not in ReviewOutcome.values:
@@ -338,6 +372,8 @@ def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note:
     glass.reviewed_by = actor
     glass.outcome = outcome
     glass.review_note = note or ""
+    if outcome == ReviewOutcome.NOT_JUSTIFIED and glass.expires_at > glass.reviewed_at:
+        glass.expires_at = glass.reviewed_at  # access judged unjustified ends now
     glass.save()
     record(actor, Action.REVIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return glass

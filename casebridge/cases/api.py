@@ -24,7 +24,7 @@ from casebridge.api.serializers import StrictSerializer
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.access import CaseAccess, case_access, visible_team
 from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
@@ -80,10 +80,9 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     def get_shared_with(self, case: Case) -> list[dict[str, Any]] | None:
         access = self._access(case)
-        if not (access.sections or access.is_lead):
+        if not access.sections:
             return None
-        members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
-        return TeamMemberSerializer(members, many=True).data  # type: ignore[return-value]
+        return TeamMemberSerializer(visible_team(case, access), many=True).data  # type: ignore[return-value]
 
 
 class CaseCreateSerializer(StrictSerializer):
@@ -232,10 +231,11 @@ class CaseViewSet(
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case, _access = self._case()
+        case, access = self._case()
         payload = CaseUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         case = actions.do_update_case(case, actor=acting_user(request), **payload.validated_data)
+        actions.read_case(acting_user(request), case, access)  # the response shows the sections too
         return self._respond_case(case, 200)
 
     @extend_schema(responses=TimelineEventSerializer(many=True))
@@ -303,7 +303,12 @@ class CaseViewSet(
         records = ConsentRecord.objects.visible_to(user).filter(case=case).select_related("recorded_by")
         if request.method == "GET":
             page = self.paginate_queryset(records)
-            record(user, Action.LIST, [Item("consent", str(c.pk), case.pk) for c in page or []], via=access.via)
+            record(
+                user,
+                Action.LIST,
+                [Item("consent", str(c.pk), case.pk, ["identity"]) for c in page or []],
+                via=access.via,
+            )
             return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
         def create() -> ConsentRecord:
@@ -315,7 +320,7 @@ class CaseViewSet(
             consent = records.filter(pk=pk).first()
             if consent is None:
                 raise Http404
-            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk)], via=access.via)
+            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk, ["identity"])], via=access.via)
             return consent
 
         return idempotent_create(
@@ -333,12 +338,14 @@ class CaseViewSet(
     def team(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
         user = acting_user(request)
-        if not access.sections and not access.is_lead:
+        if not access.sections:
             raise Http404
         if request.method == "GET":
-            members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+            members = visible_team(case, access)
             record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)
             return Response({"results": TeamMemberSerializer(members, many=True).data})
+        if not access.can_manage:  # before looking anyone up: no answer about who has an account
+            raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
         payload = TeamInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -362,7 +369,12 @@ class CaseViewSet(
         case, access = self._case()
         if not access.can_see_access_log:
             raise NotAllowed(_("Only the lead agency sees who has looked at a case."))
-        events = AuditEvent.objects.filter(case_id=case.pk).select_related("agency").order_by("-at", "-id")
+        events = (
+            AuditEvent.objects.visible_to(acting_user(request))
+            .filter(case_id=case.pk)
+            .select_related("agency")
+            .order_by("-at", "-id")
+        )
         page = self.paginate_queryset(events)
         record(acting_user(request), Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)

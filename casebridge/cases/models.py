@@ -127,6 +127,12 @@ class CaseParticipant(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="participant_unique")]
 
 
+class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
+    def visible_to(self, user: User) -> TeamMemberQuerySet:
+        """Team entries of cases the user reaches (``access.visible_team`` then filters by section)."""
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
 class TeamMember(models.Model):
     """A user, or a whole agency, on a case's team with the sections granted to them."""
 
@@ -144,6 +150,8 @@ class TeamMember(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at"]

@@ -19,12 +19,11 @@ from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.access import CaseAccess, case_access, visible_team
 from casebridge.cases.forms import IntakeForm, NoteForm, StatusForm, TeamForm
 from casebridge.cases.models import Case, CaseStatus, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
-from casebridge.consents.ledger import current
-from casebridge.consents.models import ConsentRecord, Purpose
+from casebridge.consents.models import ConsentRecord
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
 
@@ -123,23 +122,14 @@ def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
 def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dict[str, object]:
     events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    team = list(
-        TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
-        if access.sections
-        else []
-    )
-    consents = (
-        ConsentRecord.objects.visible_to(request.user).filter(case=case).select_related("shared_with", "recorded_by")
-        if access.sections
-        else ConsentRecord.objects.none()
-    )
+    team = visible_team(case, access)
+    consents = ConsentRecord.objects.visible_to(request.user).filter(case=case).select_related("shared_with")
     return {
         "case": case,
         "access": access,
         "timeline": page,
         "team": team,
         "consents": consents,
-        "services_consent": current(case.survivor, Purpose.SERVICES) if access.sections else None,
         "note_form": NoteForm(sections=access.sections_list()) if access.sections else None,
         "status_form": StatusForm(initial={"status": case.status, "closure_reason": case.closure_reason})
         if access.can_manage
@@ -260,7 +250,7 @@ def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpResponse:
     case, _access = get_case_for_user(request, case_id)
-    member = get_object_or_404(TeamMember.objects.filter(case=case), pk=member_id)
+    member = get_object_or_404(TeamMember.objects.visible_to(request.user).filter(case=case), pk=member_id)
     try:
         actions.do_remove_team_member(member, actor=request.user)
     except ActionError as error:

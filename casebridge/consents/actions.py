@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import case_access
-from casebridge.cases.actions import add_event
+from casebridge.cases.actions import add_event, end_sharing_with
 from casebridge.cases.models import Case, EventKind
 from casebridge.cases.sections import Section
+from casebridge.consents.ledger import has_consent
 from casebridge.consents.models import ConsentRecord, Decision, GivenBy, Purpose
 from casebridge.lib.codes import language_code
 from casebridge.lib.errors import NotAllowed
@@ -97,6 +98,7 @@ def do_record_consent(
         case,
         actor=actor,
         kind=EventKind.CONSENT,
+        section=Section.IDENTITY,
         data={
             "purpose": purpose,
             "decision": decision,
@@ -104,4 +106,6 @@ def do_record_consent(
         },
     )
     record(actor, Action.CREATE, [Item("consent", str(consent.pk), case.pk, ["identity"])], via=access.via)
+    if purpose == Purpose.SHARING and shared_with is not None and not has_consent(case.survivor, purpose, shared_with):
+        end_sharing_with(case, shared_with, actor=actor)
     return consent

@@ -38,10 +38,13 @@ class GivenBy(models.TextChoices):
 
 class ConsentQuerySet(models.QuerySet["ConsentRecord"]):
     def visible_to(self, user: User) -> ConsentQuerySet:
-        """Consent records of cases the user reaches (consent governs every section)."""
+        """Consent records of cases where the user reaches the survivor's identity (a record
+        names who decided, and its note may name family)."""
+        from casebridge.cases.access import case_q
         from casebridge.cases.models import Case
+        from casebridge.cases.sections import Section
 
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+        return self.filter(case__in=Case.objects.filter(case_q(user, Section.IDENTITY)).values("pk"))
 
 
 class ConsentRecord(models.Model):

@@ -9,12 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.accounts.models import User
-from casebridge.audit.log import Item, record
+from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.people.models import AgeMethod, Gender, Person
-from casebridge.people.search import search_people
+from casebridge.people.search import hit_items, search_people
 
 
 def acting_user(request: Request) -> User:
@@ -88,9 +88,7 @@ class PeopleViewSet(viewsets.ViewSet):
             .values_list("pk", "survivor_id")
         ):
             cases.setdefault(survivor_id, []).append(case_id)
-        record(
-            acting_user(request), Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits]
-        )
+        record(acting_user(request), Action.SEARCH, hit_items(hits, cases))
         data = [
             {
                 "id": h.person.pk,

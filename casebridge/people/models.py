@@ -102,7 +102,9 @@ class Person(models.Model):
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
-        return self.display_name()
+        # Never the name: str() ends up in admin pages, logs and error reports, none of which
+        # go through the scoping and audit path.
+        return f"person {self.pk}"
 
     def display_name(self) -> str:
         """The name as written, with the Latin form after it when both are known."""

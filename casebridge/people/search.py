@@ -4,11 +4,12 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from rapidfuzz import fuzz
 
+from casebridge.audit.log import Item
 from casebridge.lib.crypto import blind_index
 from casebridge.lib.text import normalise, search_keys
 from casebridge.people.models import NameToken, Person
@@ -53,3 +54,13 @@ def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
             ranked.append((score, closeness, Hit(person, score)))
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     return [hit for _, _, hit in ranked[:limit]]
+
+
+def hit_items(hits: list[Hit], cases_by_person: dict[Any, list[Any]]) -> list[Item]:
+    """Audit items for search hits: one per hit and case shown, so each hit appears in that
+    case's "who has looked" list; a person with no case shown gets one item of their own."""
+    items = []
+    for hit in hits:
+        case_ids = cases_by_person.get(hit.person.pk) or [None]
+        items += [Item("person", str(hit.person.pk), case_id, ["identity"]) for case_id in case_ids]
+    return items

@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from casebridge.audit.log import Item, record
+from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.lib.views import AuthedRequest
-from casebridge.people.search import search_people
+from casebridge.people.search import hit_items, search_people
 
 
 @login_required
@@ -27,6 +27,7 @@ def search(request: AuthedRequest) -> HttpResponse:
             by_person.setdefault(case.survivor_id, []).append(case)
         results = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
         # The query itself is not stored: it may be a name.
-        record(request.user, Action.SEARCH, [Item("person", str(h.person.pk), sections=["identity"]) for h in hits])
+        case_ids = {person: [c.pk for c in found] for person, found in by_person.items()}
+        record(request.user, Action.SEARCH, hit_items(hits, case_ids))
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, {"query": query, "results": results})

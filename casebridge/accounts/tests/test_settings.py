@@ -41,3 +41,8 @@ def test_it_refuses_demo_mode_in_production():
 def test_it_refuses_a_short_secret_key_in_production():
     result = _run({"CASEBRIDGE_SECRET_KEY": "short"}, "check")
     assert result.returncode != 0 and "CASEBRIDGE_SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_emergency_access_longer_than_a_day():
+    result = _run({"CASEBRIDGE_BREAK_GLASS_HOURS": "72"}, "check")
+    assert result.returncode != 0 and "CASEBRIDGE_BREAK_GLASS_HOURS must be at most 24" in result.stderr

@@ -56,8 +56,11 @@ def test_it_lists_only_reachable_cases_with_results(world, api):
     assert case["number"] == world.case.number
     assert case["survivor"]["given_name_latin"] == "Srey Pov"
     assert case["lead_agency"]["code"] == "JPC"
-    assert {m["agency"] or m["user"] for m in case["shared_with"]} == {"SHS", "police"}
+    # The shelter sees itself on the team, not the police investigator (a section it does not reach).
+    assert {m["agency"] or m["user"] for m in case["shared_with"]} == {"SHS"}
     assert AuditEvent.objects.filter(action="list", actor=world.shelter_caseworker, case_id=world.case.pk).exists()
+    lead = api("social_worker").get(f"/api/v1/cases/{world.case.pk}/").json()
+    assert {m["agency"] or m["user"] for m in lead["shared_with"]} == {"SHS", "police"}
 
 
 def test_it_withholds_identity_without_the_section(world, api):
@@ -208,3 +211,45 @@ def test_it_serves_the_schema_and_docs(world, api):
 def test_it_lists_agencies(world, api):
     body = api("outsider").get("/api/v1/agencies/").json()
     assert {"JPC", "AHTJP", "SHS"} <= {a["code"] for a in body["results"]}
+
+
+def test_it_refuses_a_token_whose_owner_has_no_second_factor(world, api):
+    from allauth.mfa.models import Authenticator
+    from django.core.management.base import CommandError
+
+    client = api("social_worker")
+    Authenticator.objects.filter(user=world.social_worker).delete()
+    response = client.get(f"/api/v1/cases/{world.case.pk}/")
+    assert response.status_code == 403 and "Srey" not in response.content.decode()
+    assert "second factor" in response.json()["detail"]
+    with pytest.raises(CommandError, match="second factor"):
+        call_command("create_api_token", "social_worker")
+
+
+def test_it_lists_consents_only_with_the_identity_section(world, api):
+    assert len(api("social_worker").get(f"/api/v1/cases/{world.case.pk}/consents/").json()["results"]) == 2
+    assert api("privacy_officer").get(f"/api/v1/cases/{world.case.pk}/consents/").json()["results"] == []
+    event = AuditEvent.objects.filter(action="list", object_type="consent").first()
+    assert event is not None and event.sections == "identity"
+
+
+def test_it_puts_search_hits_in_the_cases_access_log(world, api):
+    assert api("police").get("/api/v1/people/?q=Srey Pov").json()["results"]
+    log = api("social_worker").get(f"/api/v1/cases/{world.case.pk}/access-log/").json()["results"]
+    assert [e for e in log if e["action"] == "search" and e["actor_username"] == "police"]
+
+
+def test_it_audits_the_sections_a_patch_answers_with(world, api):
+    response = api("social_worker").patch(f"/api/v1/cases/{world.case.pk}/", {"status": "FollowUp"}, format="json")
+    assert response.status_code == 200 and response.json()["survivor"]["phone"] == "+85512345678"
+    view = AuditEvent.objects.filter(action="view", actor=world.social_worker, case_id=world.case.pk).latest("id")
+    assert "identity" in view.sections.split(",")
+
+
+def test_it_says_nothing_about_usernames_to_those_who_cannot_change_the_team(world, api):
+    client = api("nurse")
+    for username in ("no-such-user", "outsider"):
+        response = client.post(
+            f"/api/v1/cases/{world.case.pk}/team/", {"username": username, "sections": ["medical"]}, format="json"
+        )
+        assert response.status_code == 403

@@ -136,3 +136,20 @@ def test_it_refuses_changes_in_the_database(world: World, statement: str, refuse
         _execute(statement, [event_id])
     assert AuditEvent.objects.filter(pk=event_id).exclude(object_id="x").exists()
     assert re.match(r"^OK: ", _verify())
+
+
+def test_it_refuses_a_replace_that_would_rewrite_an_event(world: World) -> None:
+    event = AuditEvent.objects.order_by("id").first()
+    assert event is not None
+    insert = (
+        " INTO audit_auditevent (id, at, actor_username, role, action, object_type, object_id, sections, via,"
+        " request_id, reason, prev_hash, hash)"
+        " VALUES (%s, %s, 'forger', '', 'view', 'case', 'x', '', '', '', '', '', '')"
+    )
+    if connection.vendor == "sqlite":
+        statement = "INSERT OR REPLACE" + insert
+    else:
+        statement = "INSERT" + insert + " ON CONFLICT (id) DO UPDATE SET object_id = 'x'"
+    with pytest.raises(DatabaseError, match=r"append-only"), transaction.atomic():
+        _execute(statement, [event.pk, event.at])
+    assert AuditEvent.objects.get(pk=event.pk).object_id == event.object_id

@@ -156,7 +156,7 @@ def test_it_prints_how_to_sign_in(demo, settings, monkeypatch):
     assert totp.DEMO_TOTP_SECRET in demo
     assert "otpauth://totp/" in demo
     assert "http://127.0.0.1:8000/" in demo
-    assert "manage.py demo_totp" in demo
+    assert "make totp" in demo
     assert "aftercare.sophea  JPC" in demo
     # A second run changes nothing and prints the accounts again, with the port from PORT.
     monkeypatch.setenv("PORT", "8123")
