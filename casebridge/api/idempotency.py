@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.api.models import IdempotencyKey
+from casebridge.lib.crypto import keyed_digest
 from casebridge.lib.errors import ActionError, Conflict
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -25,7 +25,8 @@ class BadIdempotencyKey(ActionError):
 
 def _fingerprint(request: Request) -> str:
     body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+    # Keyed: the body may hold a survivor's identity, and a plain hash would confirm a guess.
+    return keyed_digest("idempotency", f"{request.method} {request.path}\n{body}".encode())
 
 
 def idempotent_create(

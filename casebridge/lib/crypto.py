@@ -177,5 +177,10 @@ def blind_index(purpose: str, value: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def keyed_digest(purpose: str, message: bytes) -> str:
+    """A keyed hash of data that may hold identity (a request body): comparable, not guessable."""
+    return hmac.new(keyring().index_key, purpose.encode() + b"\x00" + message, hashlib.sha256).hexdigest()
+
+
 def audit_mac(message: bytes) -> str:
     return hmac.new(keyring().audit_key, message, hashlib.sha256).hexdigest()

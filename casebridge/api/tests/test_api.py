@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import uuid
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casebridge.api.authentication import issue_token
-from casebridge.api.models import ApiToken
+from casebridge.api.models import ApiToken, IdempotencyKey
 from casebridge.audit.models import AuditEvent
 from casebridge.cases.models import Case, TimelineEvent
 from casebridge.consents.models import ConsentRecord
@@ -86,6 +87,10 @@ def test_it_creates_a_case_once_for_a_retried_key(world, api):
     assert first.json()["id"] == second.json()["id"]
     assert second["Idempotent-Replayed"] == "true"
     assert Case.objects.count() == 2
+    # The stored fingerprint of the body (which holds the identity) is keyed, not a plain hash.
+    body = json.dumps(NEW_CASE, sort_keys=True, default=str, ensure_ascii=False)
+    plain = hashlib.sha256(f"POST /api/v1/cases/\n{body}".encode()).hexdigest()
+    assert IdempotencyKey.objects.get(key="intake-42").fingerprint != plain
 
 
 def test_it_refuses_a_reused_key_with_another_body(world, api):
