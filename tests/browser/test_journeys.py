@@ -85,7 +85,11 @@ def test_it_shows_the_outsider_nothing(page, live_world):
 
 def test_it_fits_a_small_screen(page, live_world):
     sign_in(page, live_world, "social_worker")
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.goto(f"/cases/{live_world.case.pk}/")
+    page.wait_for_load_state("networkidle")
+    assert failed == []  # the stylesheet, htmx and the icon all load from here
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     # The stylesheet (served from the app, no CDN) is applied: main is capped at 60rem.
