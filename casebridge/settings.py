@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casebridge.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProvinceEnum": "casebridge.lib.places.PROVINCE_CHOICES",
         "SectionEnum": "casebridge.cases.sections.Section",

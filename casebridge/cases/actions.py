@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from casebridge.accounts.models import User
 
 
+# No case here concerns events before this year; an earlier date is a typing mistake.
+EARLIEST_YEAR = 2000
+
+
 def case_item(case: Case, sections: Iterable[str] = ()) -> Item:
     return Item("case", str(case.pk), case.pk, tuple(sections))
 
@@ -190,6 +194,10 @@ def do_add_note(
         errors["body"] = _("At most 10,000 characters.")
     if occurred_at and occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("A note cannot describe something in the future.")
+    elif occurred_at and occurred_at.year < EARLIEST_YEAR:
+        errors["occurred_at"] = _("Check the date: a note cannot describe something before %(year)d.") % {
+            "year": EARLIEST_YEAR
+        }
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     event = add_event(case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at)

@@ -341,9 +341,9 @@ class CaseViewSet(
         if not access.sections:
             raise Http404
         if request.method == "GET":
-            members = visible_team(case, access)
+            members: list[TeamMember] = self.paginate_queryset(visible_team(case, access)) or []  # type: ignore[arg-type]
             record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)
-            return Response({"results": TeamMemberSerializer(members, many=True).data})
+            return self.get_paginated_response(TeamMemberSerializer(members, many=True).data)
         if not access.can_manage:  # before looking anyone up: no answer about who has an account
             raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
         payload = TeamInputSerializer(data=request.data)

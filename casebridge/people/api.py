@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -63,12 +63,17 @@ class SearchHitSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cases = serializers.ListField(child=serializers.UUIDField())
 
 
+@extend_schema_serializer(many=False)  # one object holding the hits, though the action is "list"
+class SearchResultsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    results = SearchHitSerializer(many=True)
+
+
 class PeopleViewSet(viewsets.ViewSet):
     """Search people by name in Khmer, Vietnamese or Latin script."""
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True, description="A name, any script.")],
-        responses=SearchHitSerializer(many=True),
+        responses=SearchResultsSerializer,
     )
     def list(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()

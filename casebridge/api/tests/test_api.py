@@ -258,3 +258,15 @@ def test_it_says_nothing_about_usernames_to_those_who_cannot_change_the_team(wor
             f"/api/v1/cases/{world.case.pk}/team/", {"username": username, "sections": ["medical"]}, format="json"
         )
         assert response.status_code == 403
+
+
+def test_it_refuses_a_note_dated_before_2000(world, api):
+    notes = TimelineEvent.objects.filter(kind="note").count()
+    response = api("social_worker").post(
+        f"/api/v1/cases/{world.case.pk}/notes/",
+        {"section": "crisis_care", "body": "Met her mother.", "occurred_at": "1999-12-31T10:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "before 2000" in json.dumps(response.json()["errors"])
+    assert TimelineEvent.objects.filter(kind="note").count() == notes
