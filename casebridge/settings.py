@@ -155,8 +155,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
 
+# API tokens end after this many days; a new one comes from `manage.py create_api_token`.
+API_TOKEN_LIFETIME = timedelta(days=env_int("CASEBRIDGE_API_TOKEN_DAYS", 90, minimum=1, maximum=366))
 # Emergency access is for an emergency: at most a day, whatever the configuration says.
 BREAK_GLASS_DURATION = timedelta(hours=env_int("CASEBRIDGE_BREAK_GLASS_HOURS", 4, minimum=1, maximum=24))
+BREAK_GLASS_PER_DAY = env_int("CASEBRIDGE_BREAK_GLASS_PER_DAY", 3, minimum=1, maximum=20)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("vi", "Tiếng Việt")]

@@ -5,6 +5,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -22,7 +23,8 @@ def _digest(key: str) -> str:
 def issue_token(user: User) -> str:
     """Create a token for ``user`` and return its key; only the digest is stored."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=_digest(key), prefix=key[:8])
+    expires_at = timezone.now() + settings.API_TOKEN_LIFETIME
+    ApiToken.objects.create(user=user, digest=_digest(key), prefix=key[:8], expires_at=expires_at)
     return key
 
 
@@ -44,10 +46,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = (
             ApiToken.objects.select_related("user")
             .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
+            .exclude(expires_at__lte=timezone.now())
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         # The session path enforces the second factor in middleware, before DRF has read the
         # token; a token is only as good as its owner's sign-in, so it is checked here too.
         if not is_mfa_enabled(token.user):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.agencies.models import Agency, Role
 from casebridge.audit.log import Item, record
-from casebridge.audit.models import Action
+from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import sections as sec
 from casebridge.cases.access import CaseAccess, case_access, default_sections
 from casebridge.cases.models import (
@@ -322,6 +322,18 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
         )
     if len(reason) > 1000:
         raise ValidationError({"reason": _("At most 1000 characters.")})
+    # A limit per day, counting attempts on unknown numbers too: emergencies are rare, and
+    # trying number after number is how an insider would go looking.
+    since = timezone.now() - datetime.timedelta(hours=24)
+    used = AuditEvent.objects.filter(actor=actor, action=Action.BREAK_GLASS, at__gte=since).count()
+    if used >= settings.BREAK_GLASS_PER_DAY:
+        raise NotAllowed(
+            _(
+                "You have used emergency access %(n)d times in the last 24 hours. "
+                "Ask the lead agency for access, or your privacy officer."
+            )
+            % {"n": used}
+        )
     # The one read of a case outside visible_to(): the user asks for access they do not have.
     case = Case.objects.filter(number=number).first()
     if case is None:

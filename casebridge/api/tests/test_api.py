@@ -270,3 +270,14 @@ def test_it_refuses_a_note_dated_before_2000(world, api):
     assert response.status_code == 400
     assert "before 2000" in json.dumps(response.json()["errors"])
     assert TimelineEvent.objects.filter(kind="note").count() == notes
+
+
+def test_it_refuses_an_expired_token(world, api, settings):
+    client = api("social_worker")
+    assert client.get("/api/v1/cases/").status_code == 200
+    token = ApiToken.objects.get(user=world.social_worker)
+    assert token.expires_at is not None
+    assert token.expires_at - token.created_at >= datetime.timedelta(days=89)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 401 and "expired" in response.json()["detail"]

@@ -128,3 +128,17 @@ def test_nobody_reviews_their_own_emergency_access(world):
         do_review_break_glass(glass, actor=officer, outcome="justified", note="")
     glass.refresh_from_db()
     assert glass.reviewed_at is None
+
+
+def test_emergency_access_is_limited_per_day_unknown_numbers_included(world, settings):
+    import pytest
+
+    from casebridge.cases.actions import do_break_glass
+    from casebridge.lib.errors import NotAllowed
+
+    settings.BREAK_GLASS_PER_DAY = 2
+    assert do_break_glass("JPC-2026-999998", actor=world.outsider, reason=REASON) is None
+    assert do_break_glass("JPC-2026-999999", actor=world.outsider, reason=REASON) is None
+    with pytest.raises(NotAllowed, match="2 times in the last 24 hours"):
+        do_break_glass(world.case.number, actor=world.outsider, reason=REASON)
+    assert not case_access(world.outsider, world.case).reaches
