@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),
 ]
+
+# JSON under /api/, the site's pages elsewhere.
+handler400 = "casebridge.api.errors.bad_request"
+handler404 = "casebridge.api.errors.page_not_found"
+handler500 = "casebridge.api.errors.server_error"

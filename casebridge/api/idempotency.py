@@ -16,7 +16,7 @@ from casebridge.api.models import IdempotencyKey
 from casebridge.lib.crypto import keyed_digest
 from casebridge.lib.errors import ActionError, Conflict
 
-_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 class BadIdempotencyKey(ActionError):
@@ -40,7 +40,7 @@ def idempotent_create(
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return respond(create(), 201)
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise BadIdempotencyKey(_("The Idempotency-Key header must be 1 to 200 visible ASCII characters."))
     fingerprint = _fingerprint(request)
     user = request.user
@@ -76,10 +76,11 @@ def schema_header() -> Any:
 
     return OpenApiParameter(
         "Idempotency-Key",
-        str,
+        {"type": "string", "pattern": "^[\\x21-\\x7e]+$", "minLength": 1, "maxLength": 200},
         OpenApiParameter.HEADER,
         required=False,
-        description="Send the same key when retrying: the first result is returned and nothing new is created.",
+        description="Send the same key when retrying: the first result is returned and nothing new is created. "
+        "1 to 200 visible ASCII characters.",
     )
 
 

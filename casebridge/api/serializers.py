@@ -4,16 +4,70 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 
+def _json_type_error(field: serializers.Field, value: Any) -> Any:  # type: ignore[type-arg]
+    """The field's own error when a JSON value is not of the type the schema gives the field.
+    DRF would turn 5 into "5" for a text field, "5" into 5 for a number or an agency, and "yes"
+    into true; form data (all text) is left to DRF, which reads it as before."""
+    if value is None:
+        return None  # null is the field's own business (allow_null)
+    if isinstance(field, serializers.ListField):
+        for item in value if isinstance(value, list) else ():  # ListField refuses a non-list itself
+            error = _json_type_error(field.child, item)
+            if error is not None:
+                return error
+        return None
+    if isinstance(field, serializers.BooleanField):
+        valid, key = isinstance(value, bool), "invalid"
+    elif isinstance(field, serializers.IntegerField):
+        valid, key = isinstance(value, int) and not isinstance(value, bool), "invalid"
+    elif isinstance(field, serializers.PrimaryKeyRelatedField):
+        valid, key = isinstance(value, int) and not isinstance(value, bool), "incorrect_type"
+    elif isinstance(field, serializers.CharField):
+        valid, key = isinstance(value, str), "invalid"
+    else:
+        return None
+    if valid:
+        return None
+    try:
+        field.fail(key, data_type=type(value).__name__)
+    except serializers.ValidationError as error:
+        return error.detail
+    return None  # pragma: no cover - fail() always raises
+
+
 class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """Refuses fields it does not know instead of ignoring them silently."""
+    """Refuses fields it does not know instead of ignoring them silently, and, in JSON, a value
+    of another type than the field's (5 for a text, "5" for a number) instead of converting it."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            errors = {}
+            for name, value in data.items():
+                error = _json_type_error(self.fields[name], value)
+                if error is not None:
+                    errors[name] = error
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):  # type: ignore[misc]
+    """The schema says what StrictSerializer does: no properties but the listed ones."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema

@@ -254,9 +254,11 @@ class CaseViewSet(
         )
         return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=TimelineEventSerializer(many=True))
     @extend_schema(
+        methods=["POST"],
         request=NoteInputSerializer,
-        responses={200: TimelineEventSerializer(many=True), 201: TimelineEventSerializer},
+        responses={201: TimelineEventSerializer},
         parameters=[schema_header()],
     )
     @action(detail=True, methods=["get", "post"])
@@ -291,9 +293,11 @@ class CaseViewSet(
             respond=lambda obj, status: Response(TimelineEventSerializer(obj).data, status=status),
         )
 
+    @extend_schema(methods=["GET"], responses=ConsentSerializer(many=True))
     @extend_schema(
+        methods=["POST"],
         request=ConsentInputSerializer,
-        responses={200: ConsentSerializer(many=True), 201: ConsentSerializer},
+        responses={201: ConsentSerializer},
         parameters=[schema_header()],
     )
     @action(detail=True, methods=["get", "post"])
@@ -331,9 +335,8 @@ class CaseViewSet(
             respond=lambda obj, status: Response(ConsentSerializer(obj).data, status=status),
         )
 
-    @extend_schema(
-        request=TeamInputSerializer, responses={200: TeamMemberSerializer(many=True), 201: TeamMemberSerializer}
-    )
+    @extend_schema(methods=["GET"], responses=TeamMemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TeamInputSerializer, responses={201: TeamMemberSerializer})
     @action(detail=True, methods=["get", "post"])
     def team(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()

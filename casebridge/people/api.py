@@ -9,12 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.accounts.models import User
+from casebridge.api.serializers import StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.people.models import AgeMethod, Gender, Person
-from casebridge.people.search import hit_items, search_people
+from casebridge.people.search import MAX_QUERY, hit_items, search_people
 
 
 def acting_user(request: Request) -> User:
@@ -39,7 +40,7 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]  # fmt: skip
 
 
-class IdentityInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class IdentityInputSerializer(StrictSerializer):
     given_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -72,16 +73,24 @@ class PeopleViewSet(viewsets.ViewSet):
     """Search people by name in Khmer, Vietnamese or Latin script."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True, description="A name, any script.")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
+                required=True,
+                description="A name, any script.",
+            )
+        ],
         responses=SearchResultsSerializer,
     )
     def list(self, request: Request) -> Response:
-        query = request.query_params.get("q", "").strip()
+        raw = request.query_params.get("q", "")
+        query = raw.strip()
         if not query:
             return Response(
                 {"detail": _("Give a name to search for in the q parameter."), "code": "invalid"}, status=400
             )
-        if len(query) > 200:
+        if len(raw) > MAX_QUERY:
             return Response(
                 {"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400
             )
