@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casebridge.people",
     "casebridge.cases",
     "casebridge.consents",
+    "casebridge.notifications",
     "casebridge.api",
     "casebridge.demo",
 ]
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "SectionEnum": "casebridge.cases.sections.Section",
     },
 }
+
+# Where people reach this casebridge: links in e-mails.
+SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env_str("CASEBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("CASEBRIDGE_EMAIL_HOST", "localhost")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("casebridge.api.urls")),
     path("people/", include("casebridge.people.urls")),
     path("privacy/", include("casebridge.audit.urls")),
+    path("notifications/", include("casebridge.notifications.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),
 ]

@@ -41,6 +41,10 @@ OTHER_ROUTES = {
     "schema": "the OpenAPI document",
     "docs": "the API documentation page",
     "set_language": "language switch",
+    "notifications:inbox": "the user's own notifications only",
+    "notifications:read": "marks the user's own notifications only",
+    "notification-list": "the caller's own notifications only",
+    "notification-read": "marks the caller's own notifications only",
 }
 
 

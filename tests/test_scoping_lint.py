@@ -21,12 +21,15 @@ PROTECTED = {
     "ReferralGrant",
     "BreakGlass",
     "AuditEvent",
+    "Reach",
+    "Notification",
 }
-SCOPES = {"visible_to", "reviewable_by", "none"}
+SCOPES = {"visible_to", "on_case", "reviewable_by", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
 ROOT = Path(__file__).resolve().parent.parent / "casebridge"
 CORE = {
     "cases/access.py",
+    "cases/signals.py",  # keeps the ways in (Reach) in step with what they are derived from
     "audit/log.py",
     "consents/ledger.py",  # takes a survivor the caller has already reached
     "audit/triggers.py",  # installs the append-only triggers

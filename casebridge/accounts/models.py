@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from casebridge.agencies.models import Membership
@@ -13,11 +16,14 @@ if TYPE_CHECKING:
 class User(AbstractUser):
     """A person who signs in with a password and a second factor."""
 
+    # The language of e-mails sent when the user is not at the screen (chosen in the header).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
     def active_memberships(self) -> list[Membership]:
         """This user's active memberships, loaded once per request-sized object."""
         cached: list[Membership] | None = getattr(self, "_active_memberships", None)
         if cached is None:
-            cached = list(self.memberships.filter(is_active=True, agency__is_active=True).select_related("agency"))
+            cached = list(self.memberships.in_force().select_related("agency"))
             self._active_memberships = cached
         return cached
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -58,6 +60,15 @@ class Agency(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set from the command line (manage.py set_platform_agency), never in the admin.
+    is_platform = models.BooleanField(
+        _("operates the platform"),
+        default=False,
+        help_text=_(
+            "The organisation that runs this casebridge: its privacy officers approve and review where an "
+            "agency has none of its own; its administrators manage every agency."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,8 +94,24 @@ class Team(models.Model):
         return f"{self.agency.code} / {self.name}"
 
 
+# Roles that reach case data (content, or a case's record and access log). A membership with one
+# takes effect only once a second person, a privacy officer, has approved it: an administrator
+# alone cannot give anyone access to survivors. (cases.access decides what each role reaches;
+# a test checks that every role it gives anything is listed here.)
+APPROVED_ROLES = frozenset(Role) - {Role.PROGRAMME_MANAGER, Role.TRAINER, Role.ADMINISTRATOR}
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_force(self) -> MembershipQuerySet:
+        """Active, at an active agency, and approved where the role needs it."""
+        return self.filter(is_active=True, agency__is_active=True).filter(
+            models.Q(approved_at__isnull=False) | ~models.Q(role__in=sorted(APPROVED_ROLES))
+        )
+
+
 class Membership(models.Model):
-    """A user's role in an agency (and optionally in one of its teams)."""
+    """A user's role in an agency (and optionally in one of its teams). One that reaches case
+    data is in force only once approved (``approved_at``) by someone other than who set it up."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
@@ -92,6 +119,16 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -101,3 +138,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.role in APPROVED_ROLES
+
+    @property
+    def pending(self) -> bool:
+        return self.is_active and self.needs_approval and self.approved_at is None
+
+
+def privacy_officers(agency: Agency) -> list[Any]:
+    """Who approves memberships at ``agency`` and reviews emergency access to its cases: its own
+    privacy officers, or, if it has none, the platform's."""
+    from casebridge.accounts.models import User
+
+    own = User.objects.filter(
+        is_active=True, memberships__in=Membership.objects.in_force().filter(agency=agency, role=Role.PRIVACY_OFFICER)
+    ).distinct()
+    if own.exists():
+        return list(own)
+    return platform_privacy_officers()
+
+
+def platform_privacy_officers() -> list[Any]:
+    from casebridge.accounts.models import User
+
+    platform = Membership.objects.in_force().filter(agency__is_platform=True, role=Role.PRIVACY_OFFICER)
+    return list(User.objects.filter(is_active=True, memberships__in=platform).distinct())

@@ -4,12 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from casebridge.agencies.api import AgencyViewSet
 from casebridge.cases.api import CaseViewSet
+from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("people", PeopleViewSet, basename="people")
 router.register("cases", CaseViewSet, basename="case")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

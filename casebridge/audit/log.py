@@ -3,17 +3,29 @@
 Every read or write of case data calls :func:`record` inside the transaction that reads or
 writes (requests run in one transaction: ATOMIC_REQUESTS). If the event cannot be written the
 transaction fails and nothing is shown or saved.
+
+Appending to the chain takes the chain head's row lock until the transaction commits, so it is
+done as late as possible: during a request, events wait on the connection and are written by
+:func:`flush`, which the database backend (``casebridge.audit.backends``) calls as the request's
+transaction ends, just before it commits. A savepoint rolled back drops the events recorded in
+it, a transaction rolled back drops them all, exactly as if they had been written at once.
+Outside a request (commands, tests calling actions) events are written at once.
+
+The hash covers every column exactly as the database stores it (the id included), so a value
+rewritten into another form that reads back the same (an upper-case id on SQLite) still breaks it.
 """
 
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,38 +42,61 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class Item:
-    """One object an action touched."""
+    """One object an action touched. ``via``, ``agency_id`` and ``role`` say how the actor reached
+    it and as whom; left as None, they come from ``record``'s ``via`` and the actor's memberships."""
 
     object_type: str
     object_id: str
     case_id: UUID | None = None
     sections: Sequence[str] = ()
+    via: Sequence[str] | None = None
+    agency_id: int | None = None
+    role: str | None = None
+
+    @classmethod
+    def on(cls, access: Any, object_type: str, object_id: object, case_id: UUID, sections: Iterable[str] = ()) -> Item:
+        """An item reached through ``access`` (a ``cases.access.CaseAccess``)."""
+        return cls(
+            object_type,
+            str(object_id),
+            case_id,
+            tuple(str(s) for s in sections),
+            tuple(access.via),
+            access.acting_agency_id,
+            access.acting_role,
+        )
 
 
-def canonical(event: AuditEvent) -> bytes:
-    """The bytes the chain hash covers: every column but the id and the hash itself."""
+def _fields() -> list[Any]:
+    return [f for f in AuditEvent._meta.concrete_fields if f.attname != "hash"]
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON: the driver hands back datetimes, UUIDs and addresses as objects."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, UUID | ipaddress.IPv4Address | ipaddress.IPv6Address):
+        return str(value)
+    if isinstance(value, ipaddress.IPv4Interface | ipaddress.IPv6Interface):
+        return str(value.ip)
+    return value
+
+
+def canonical(stored: dict[str, Any]) -> bytes:
+    """The bytes the chain hash covers: every column as stored, but the hash itself."""
     return json.dumps(
-        {
-            "at": event.at.astimezone(datetime.UTC).isoformat(),
-            "actor": event.actor_id,
-            "actor_username": event.actor_username,
-            "agency": event.agency_id,
-            "role": event.role,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "case_id": str(event.case_id) if event.case_id else None,
-            "sections": event.sections,
-            "via": event.via,
-            "ip": event.ip,
-            "request_id": event.request_id,
-            "reason": event.reason,
-            "prev_hash": event.prev_hash,
-        },
+        {column: _plain(value) for column, value in stored.items()},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
+        default=str,
     ).encode("utf-8")
+
+
+def stored_values(event: AuditEvent, connection: Any = None) -> dict[str, Any]:
+    """Each column of ``event`` (but the hash) as it is sent to, and stored by, the database."""
+    connection = connection or default_connection
+    return {f.column: f.get_db_prep_save(getattr(event, f.attname), connection) for f in _fields()}
 
 
 def record(
@@ -77,58 +112,109 @@ def record(
     if not items:
         return []
     origin = current_origin()
-    membership = _acting_membership(actor, items[0].case_id) if actor is not None else None
     now = timezone.now()
-    events = [
-        AuditEvent(
-            at=now,
-            actor=actor,
-            actor_username=actor.get_username() if actor is not None else "system",
-            agency_id=membership.agency_id if membership else None,
-            role=membership.role if membership else "",
-            action=action,
-            object_type=item.object_type,
-            object_id=item.object_id,
-            case_id=item.case_id,
-            sections=",".join(sorted(str(s) for s in item.sections)),
-            via=",".join(sorted(via)),
-            ip=origin.ip,
-            request_id=origin.request_id,
-            reason=reason,
+    via = tuple(via)
+    acting: dict[UUID | None, tuple[int | None, str]] = {}
+    events = []
+    for item in items:
+        if item.role is not None:
+            agency_id, role = item.agency_id, item.role
+        else:
+            if item.case_id not in acting:
+                membership = _acting_membership(actor, item.case_id) if actor is not None else None
+                acting[item.case_id] = (membership.agency_id, membership.role) if membership else (None, "")
+            agency_id, role = acting[item.case_id]
+        events.append(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                actor_username=actor.get_username() if actor is not None else "system",
+                agency_id=agency_id,
+                role=role,
+                action=action,
+                object_type=item.object_type,
+                object_id=item.object_id,
+                case_id=item.case_id,
+                sections=",".join(sorted(str(s) for s in item.sections)),
+                via=",".join(sorted(via or item.via or ())),
+                ip=origin.ip,
+                request_id=origin.request_id,
+                reason=reason,
+            )
         )
-        for item in items
-    ]
-    with transaction.atomic():
-        # The migration creates the head; it is re-created only on an emptied database, and a
-        # chain restarted that way fails verification at its first event.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        previous = head.last_hash
-        for event in events:
-            event.prev_hash = previous
-            event.hash = audit_mac(canonical(event))
-            previous = event.hash
-        AuditEvent.objects.bulk_create(events)
-        head.last_hash = previous
-        head.last_event_id = events[-1].pk or 0
-        head.save(update_fields=["last_hash", "last_event_id"])
+    conn = transaction.get_connection()
+    depth = getattr(conn, "audit_defer_depth", None)
+    if conn.in_atomic_block and depth is not None and len(conn.atomic_blocks) > depth:
+        conn.audit_pending.append((set(conn.savepoint_ids), events))
+    else:
+        with transaction.atomic():
+            _append(conn, events)
     return events
 
 
+def flush(conn: Any) -> None:
+    """Write the events waiting on ``conn`` (see the module's docstring)."""
+    pending = getattr(conn, "audit_pending", None)
+    if not pending:
+        return
+    events = [event for _, batch in pending for event in batch]
+    pending.clear()
+    _append(conn, events)
+
+
+def _append(conn: Any, events: list[AuditEvent]) -> None:
+    """Chain ``events`` after the head under its row lock and insert them, in the open transaction.
+    Raw SQL: this runs as the transaction commits, where the ORM's own transaction handling has
+    already stepped aside. The event ids are the chain positions, taken under the same lock."""
+    quote = conn.ops.quote_name
+    head_table, table = quote(AuditChainHead._meta.db_table), quote(AuditEvent._meta.db_table)
+    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT last_hash, last_event_id FROM {head_table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            # The migration creates the head; it is re-created only on an emptied database, and a
+            # chain restarted that way fails verification at its first event.
+            cursor.execute(f"INSERT INTO {head_table} (id, last_hash, last_event_id) VALUES (1, %s, 0)", [GENESIS])  # noqa: S608
+            row = (GENESIS, 0)
+        previous, last_id = row
+        rows = []
+        for offset, event in enumerate(events, start=1):
+            event.pk = last_id + offset
+            event.prev_hash = previous
+            stored = stored_values(event, conn)
+            event.hash = audit_mac(canonical(stored))
+            previous = event.hash
+            rows.append([*stored.values(), event.hash])
+        columns = [f.column for f in _fields()] + [AuditEvent._meta.get_field("hash").column]
+        names = ", ".join(quote(c) for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.execute(
+            f"UPDATE {head_table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # noqa: S608
+            [previous, events[-1].pk],
+        )
+
+
 def _acting_membership(actor: User, case_id: UUID | None) -> Membership | None:
-    """The membership the actor acts in on this case: one at the lead agency, else one at an
-    agency on the case team or with a referral grant, content roles first; else their primary."""
+    """The membership the actor acts in on this case, for events recorded without it: one at the
+    lead agency, else one at an agency on the case team or with a referral grant, content roles
+    first; else their primary."""
     memberships = actor.active_memberships()
     if case_id is None or len(memberships) < 2:
         return actor.primary_membership()
-    from casebridge.cases.access import default_sections
-    from casebridge.cases.models import Case, ReferralGrant, TeamMember
+    from casebridge.cases.access import is_case_staff
+    from casebridge.cases.models import Reach
 
-    lead = Case.objects.filter(pk=case_id).values_list("lead_agency_id", flat=True).first()
-    sharing = set(
-        TeamMember.objects.filter(case_id=case_id, removed_at__isnull=True).values_list("agency_id", flat=True)
-    ) | set(ReferralGrant.objects.filter(case_id=case_id, revoked_at__isnull=True).values_list("agency_id", flat=True))
-    for agencies in ({lead}, sharing):
-        here = sorted((m for m in memberships if m.agency_id in agencies), key=lambda m: not default_sections(m.role))
+    ways_in = {
+        agency: path
+        for agency, path in Reach.objects.filter(case_id=case_id, agency_id__isnull=False).values_list(
+            "agency_id", "path"
+        )
+    }
+    for wanted in (lambda path: path == "lead", lambda path: path != "lead"):
+        here = [m for m in memberships if m.agency_id in ways_in and wanted(ways_in[m.agency_id])]
+        here.sort(key=lambda m: not is_case_staff(m.role))
         if here:
             return here[0]
     return actor.primary_membership()
@@ -143,23 +229,51 @@ class Verification:
     head_hash: str = GENESIS
 
 
+def _stored_rows(batch: int) -> Iterable[dict[str, Any]]:
+    """Every event's columns exactly as stored, in chain order, a batch at a time."""
+    fields = [*_fields(), AuditEvent._meta.get_field("hash")]
+    quote = default_connection.ops.quote_name
+    # SQLite's driver turns columns declared as datetimes into objects; "+column" is the same
+    # value as stored (unary plus is a no-op there) without a declared type to convert by.
+    raw = "+" if default_connection.vendor == "sqlite" else ""
+    names = ", ".join(raw + quote(f.column) for f in fields)
+    table = quote(AuditEvent._meta.db_table)
+    last: Any = None
+    while True:
+        with default_connection.cursor() as cursor:
+            where = "" if last is None else "WHERE id > %s "
+            cursor.execute(
+                f"SELECT {names} FROM {table} {where}ORDER BY id LIMIT %s",  # noqa: S608
+                [batch] if last is None else [last, batch],
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield dict(zip([f.column for f in fields], row, strict=True))
+        last = rows[-1][0]
+
+
 def verify(batch: int = 5000) -> Verification:
     """Walk the chain from the first event; report the first event where it breaks."""
     previous = GENESIS
     checked = 0
     last_id = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
-        if event.prev_hash != previous:
+    hash_column = AuditEvent._meta.get_field("hash").column
+    for row in _stored_rows(batch):
+        event_id = row["id"]
+        if row["prev_hash"] != previous or event_id != last_id + 1:
             return Verification(
                 False,
                 checked,
-                event.pk,
+                event_id,
                 "its link to the previous event is broken (a row was removed, inserted or changed before it)",
             )
-        if event.hash != audit_mac(canonical(event)):
-            return Verification(False, checked, event.pk, "its content does not match its hash (the row was changed)")
-        previous = event.hash
-        last_id = event.pk
+        stored = {column: value for column, value in row.items() if column != hash_column}
+        if row[hash_column] != audit_mac(canonical(stored)):
+            return Verification(False, checked, event_id, "its content does not match its hash (the row was changed)")
+        previous = row[hash_column]
+        last_id = event_id
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(last_hash=GENESIS, last_event_id=0)
     if head.last_hash != previous or head.last_event_id != last_id:

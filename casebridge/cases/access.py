@@ -1,24 +1,35 @@
-"""Who may reach which case, and which of its sections. The single place these rules live.
+"""Who may reach which case, which of its sections, and which of its partners. The single place
+these rules live.
 
-A user reaches a section of a case through:
-(a) membership of the case's lead agency, with a role whose defaults include the section;
-(b) the case team, as a named user or as a member of a named agency, for the sections granted;
-(c) an active referral grant to their agency, for the sections granted;
-(d) break-the-glass, for a limited time, for their role's default sections.
+A user reaches a section of a case through one of its ways in (``Reach`` rows):
+(a) ``lead``: membership of the case's lead agency, with a role whose defaults include the section;
+(b) ``team``: the case team, as a named user or as a member of a named agency, for the sections granted;
+(c) ``referral``: an active referral grant to their agency, for the sections granted;
+(d) ``break_glass``: for a limited time, their role's default sections, never the whereabouts.
 Grants (b, c) never exceed the role's ceiling: a police investigator is never shown medical
 records, whatever is granted, and administrators, trainers and managers never read case content.
 A lead-agency privacy officer reaches the case itself (number, status, access log), no section.
 
-Everything that reads cases or their content filters through :func:`case_q` / :func:`content_q`
-via the models' ``visible_to`` managers.
+Which other agencies serve the survivor is need-to-know in itself: the lead agency's case staff
+see the whole team, every sharing consent and every partner's entries; anyone else sees only
+what concerns their own agency (see :func:`visible_team`, :func:`timeline_q`, :func:`consent_q`).
+
+The ways in are kept in the ``Reach`` table (:func:`sync_reach` derives them from the lead, team,
+grants and emergency access), so that "which cases can this user reach" is one indexed
+``EXISTS``. :func:`path_sections` says what one way in gives one role; the SQL of :func:`case_q`
+and the Python of :func:`case_access` are both built from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from django.db.models import F, Q, QuerySet
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from casebridge.agencies.models import Role
@@ -27,29 +38,36 @@ from casebridge.cases.sections import Section
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
-    from casebridge.cases.models import Case, TeamMember
+    from casebridge.agencies.models import Membership
+    from casebridge.cases.models import Case, Reach, TeamMember
 
 S = Section
 ROLE_DEFAULT: dict[str, frozenset[Section]] = {
     Role.POLICE_INVESTIGATOR: frozenset({S.IDENTITY, S.INVESTIGATION}),
     Role.NGO_INVESTIGATOR: frozenset({S.IDENTITY, S.INVESTIGATION}),
-    Role.AFTERCARE_SOCIAL_WORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING}),
-    Role.GOVERNMENT_SOCIAL_WORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN}),
-    Role.PARTNER_CASEWORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING}),
+    Role.AFTERCARE_SOCIAL_WORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING, S.WHEREABOUTS}),
+    Role.GOVERNMENT_SOCIAL_WORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.WHEREABOUTS}),
+    Role.PARTNER_CASEWORKER: frozenset({S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING, S.WHEREABOUTS}),
     Role.MEDICAL_STAFF: frozenset({S.IDENTITY, S.MEDICAL}),
     Role.LAWYER: frozenset({S.IDENTITY, S.LEGAL, S.INVESTIGATION}),
 }
 ROLE_CEILING: dict[str, frozenset[Section]] = {
-    Role.POLICE_INVESTIGATOR: frozenset({S.IDENTITY, S.INVESTIGATION, S.LEGAL, S.CRISIS_CARE}),
+    Role.POLICE_INVESTIGATOR: frozenset({S.IDENTITY, S.INVESTIGATION, S.LEGAL, S.CRISIS_CARE, S.WHEREABOUTS}),
     Role.NGO_INVESTIGATOR: frozenset({S.IDENTITY, S.INVESTIGATION, S.LEGAL}),
     Role.AFTERCARE_SOCIAL_WORKER: sec.ALL,
     Role.GOVERNMENT_SOCIAL_WORKER: sec.ALL - {S.INVESTIGATION},
     Role.PARTNER_CASEWORKER: sec.ALL - {S.INVESTIGATION},
-    Role.MEDICAL_STAFF: frozenset({S.IDENTITY, S.MEDICAL, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING}),
+    Role.MEDICAL_STAFF: frozenset({S.IDENTITY, S.MEDICAL, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING, S.WHEREABOUTS}),
     Role.LAWYER: sec.ALL,
 }
 # Roles that see a lead-agency case exist (and its access log) without any section.
 CASE_HEADER_ROLES = frozenset({Role.PRIVACY_OFFICER})
+# Emergency access is for finding out who a child is and what is being done, not where she is:
+# where she lives is what a trafficker would bribe an officer to look up.
+NEVER_BY_BREAK_GLASS = frozenset({S.WHEREABOUTS})
+
+LEAD, TEAM, REFERRAL, BREAK_GLASS = "lead", "team", "referral", "break_glass"
+_PATH_ORDER = [LEAD, TEAM, REFERRAL, BREAK_GLASS]  # the agency one acts for: the lead's first
 
 
 def default_sections(role: str) -> frozenset[Section]:
@@ -60,68 +78,130 @@ def ceiling(role: str) -> frozenset[Section]:
     return ROLE_CEILING.get(role, frozenset())
 
 
+def path_sections(path: str, mask: int, role: str) -> frozenset[Section]:
+    """What a member with ``role`` gets from one way into a case that grants ``mask``."""
+    if path == LEAD:
+        return default_sections(role)
+    if path == BREAK_GLASS:
+        return default_sections(role) - NEVER_BY_BREAK_GLASS
+    return sec.from_mask(mask) & ceiling(role)
+
+
+def is_case_staff(role: str) -> bool:
+    """A role that works on cases at its own agency (and so may manage the lead agency's cases)."""
+    return bool(default_sections(role))
+
+
 def can_hold_content(user: User) -> bool:
     return any(ceiling(m.role) for m in user.active_memberships())
 
 
-def _wanted(section: Section | None, allowed: frozenset[Section]) -> int:
-    """The bit mask to test a grant against: the one section asked for, if allowed, or any."""
+@models.PositiveIntegerField.register_lookup
+class AnyBit(models.Lookup):  # type: ignore[type-arg]
+    """``sections__anybit=mask``: the stored mask shares a bit with ``mask``."""
+
+    lookup_name = "anybit"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"({lhs} & {rhs}) <> 0", [*lhs_params, *rhs_params]
+
+
+def _wanted(section: Section | None, sections: Iterable[Section]) -> int:
+    """The bit mask to test a way in against: the one section asked for, if among ``sections``, or any."""
+    allowed = frozenset(sections)
     if section is None:
         return sec.to_mask(allowed)
     return sec.BIT[section] if section in allowed else 0
 
 
-def _grant_case_ids(queryset: QuerySet[Any], mask: int) -> QuerySet[Any]:
-    return queryset.alias(hit=F("sections").bitand(mask)).exclude(hit=0).values("case_id")
+def _by_agency(memberships: Iterable[Membership]) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = {}
+    for m in memberships:
+        roles.setdefault(m.agency_id, set()).add(m.role)
+    return roles
 
 
-def case_q(user: User, section: Section | None = None) -> Q:
-    """A filter on Case: the cases where ``user`` reaches ``section`` (or the case at all)."""
-    from casebridge.cases.models import BreakGlass, ReferralGrant, TeamMember
+def _open_at(now: datetime.datetime) -> Q:
+    return (Q(starts_at__isnull=True) | Q(starts_at__lte=now)) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+
+def reach_q(
+    user: User, section: Section | None = None, now: datetime.datetime | None = None, *, content: bool = False
+) -> Q:
+    """A filter on ``Reach``: the open ways in that give ``user`` ``section``, or the case at all
+    (with ``content``, some section of it: not only the case record a privacy officer sees)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    now = timezone.now()
     memberships = user.active_memberships()
-    q = Q(pk__in=[])
-
-    lead_agencies = [
-        m.agency_id
-        for m in memberships
-        if (section in default_sections(m.role))
-        or (section is None and (default_sections(m.role) or m.role in CASE_HEADER_ROLES))
-    ]
-    if lead_agencies:
-        q |= Q(lead_agency_id__in=lead_agencies)
-
-    user_ceiling = frozenset().union(*(ceiling(m.role) for m in memberships))
-    user_mask = _wanted(section, user_ceiling)
-    if user_mask:
-        q |= Q(pk__in=_grant_case_ids(TeamMember.objects.filter(user=user, removed_at__isnull=True), user_mask))
-
-    for m in memberships:
-        mask = _wanted(section, ceiling(m.role))
-        if not mask:
-            continue
-        team = TeamMember.objects.filter(agency_id=m.agency_id, removed_at__isnull=True)
-        grants = ReferralGrant.objects.active(now).filter(agency_id=m.agency_id)
-        q |= Q(pk__in=_grant_case_ids(team, mask)) | Q(pk__in=_grant_case_ids(grants, mask))
-
-    glass_sections = frozenset().union(*(default_sections(m.role) for m in memberships))
-    if glass_sections and (section is None or section in glass_sections):
-        q |= Q(pk__in=BreakGlass.objects.active(now).filter(user=user).values("case_id"))
-    return q
+    terms = Q(pk__in=[])
+    for agency_id, roles in _by_agency(memberships).items():
+        lead = _wanted(section, set().union(*(path_sections(LEAD, 0, r) for r in roles)))
+        if lead or (section is None and not content and roles & CASE_HEADER_ROLES):
+            terms |= Q(agency_id=agency_id, path=LEAD)
+        granted = _wanted(section, set().union(*(ceiling(r) for r in roles)))
+        if granted:
+            terms |= Q(agency_id=agency_id, path__in=[TEAM, REFERRAL], sections__anybit=granted)
+    roles = {m.role for m in memberships}
+    as_member = _wanted(section, set().union(*(ceiling(r) for r in roles)))
+    if as_member:
+        terms |= Q(user_id=user.pk, path=TEAM, sections__anybit=as_member)
+    if _wanted(section, set().union(*(path_sections(BREAK_GLASS, 0, r) for r in roles))):
+        terms |= Q(user_id=user.pk, path=BREAK_GLASS)
+    return terms & _open_at(now or timezone.now())
 
 
-def content_q(user: User, prefix: str = "case") -> Q:
-    """A filter on a model with ``case`` and ``section`` fields: rows whose section the user
-    reaches on their case. Rows with an empty section belong to the case as a whole."""
-    from casebridge.cases.models import Case
+def case_q(user: User, section: Section | None = None, *, outer: str = "pk", content: bool = False) -> Q:
+    """A filter on Case (or, with ``outer="case_id"``, on a model with a ``case``): the cases where
+    ``user`` reaches ``section`` (or the case at all; see :func:`reach_q`). One indexed EXISTS."""
+    from casebridge.cases.models import Reach
 
-    q = Q(**{"section": "", f"{prefix}__in": Case.objects.filter(case_q(user)).values("pk")})
+    ways_in = Reach.objects.filter(reach_q(user, section, content=content), case_id=OuterRef(outer))
+    return Q(Exists(ways_in))
+
+
+def _staff_agencies(user: User) -> set[int]:
+    return {m.agency_id for m in user.active_memberships() if is_case_staff(m.role)}
+
+
+def timeline_q(user: User) -> Q:
+    """A filter on TimelineEvent: entries on cases the user reaches, in sections they reach; an
+    entry about a partner agency only for the lead agency's case staff and that agency's own
+    people; an entry about emergency access only for the lead agency's case staff and privacy
+    officer."""
+    from casebridge.cases.models import Audience
+
+    by_section = Q(section="") & case_q(user, outer="case_id")
     for section in Section:
-        q |= Q(**{"section": section.value, f"{prefix}__in": Case.objects.filter(case_q(user, section)).values("pk")})
-    return q
+        by_section |= Q(section=section.value) & case_q(user, section, outer="case_id")
+    staff = _staff_agencies(user)
+    officers = {m.agency_id for m in user.active_memberships() if m.role in CASE_HEADER_ROLES}
+    mine = {m.agency_id for m in user.active_memberships()}
+    partner = Q(case__lead_agency_id__in=staff) | Q(about_agency_id__in=mine)
+    lead = Q(case__lead_agency_id__in=staff | officers)
+    return (
+        Q(audience=Audience.SECTION) & by_section
+        | Q(audience=Audience.PARTNER) & partner & case_q(user, outer="case_id")
+        | Q(audience=Audience.LEAD) & lead & case_q(user, outer="case_id")
+    )
+
+
+def team_q(user: User) -> Q:
+    """A filter on TeamMember: active places on cases where the user reaches a section, all of
+    them for the lead agency's case staff, otherwise only their own agency's and their own."""
+    mine = {m.agency_id for m in user.active_memberships()}
+    own = Q(case__lead_agency_id__in=_staff_agencies(user)) | Q(agency_id__in=mine) | Q(user_id=user.pk)
+    return Q(removed_at__isnull=True) & own & case_q(user, outer="case_id", content=True)
+
+
+def consent_q(user: User) -> Q:
+    """A filter on ConsentRecord: records of cases where the user reaches the survivor's identity
+    (a record names who decided, and its note may name family); a consent to share with an agency
+    only for the lead agency's case staff and that agency's own people."""
+    mine = {m.agency_id for m in user.active_memberships()}
+    partners = Q(shared_with__isnull=True) | Q(case__lead_agency_id__in=_staff_agencies(user))
+    return case_q(user, Section.IDENTITY, outer="case_id") & (partners | Q(shared_with_id__in=mine))
 
 
 @dataclass(frozen=True)
@@ -133,7 +213,13 @@ class CaseAccess:
     is_lead: bool = False
     header_only: bool = False
     break_glass: bool = False
-    lead_roles: frozenset[str] = field(default_factory=frozenset)
+    lead_roles: frozenset[str] = frozenset()
+    user_id: int | None = None
+    lead_agency_id: int | None = None
+    agency_ids: frozenset[int] = frozenset()
+    # The agency and role the user acts in on this case (for the audit trail and the timeline).
+    acting_agency_id: int | None = None
+    acting_role: str = ""
 
     @property
     def reaches(self) -> bool:
@@ -144,84 +230,199 @@ class CaseAccess:
 
     @property
     def can_manage(self) -> bool:
-        """Change status and team: lead-agency staff who hold content."""
-        return self.is_lead and any(default_sections(r) for r in self.lead_roles)
+        """The lead agency's case staff: change status and team, record consent, and see every
+        partner. The whole team is theirs to know."""
+        return self.is_lead and any(is_case_staff(r) for r in self.lead_roles)
+
+    @property
+    def can_write(self) -> bool:
+        """Emergency access reads; it never writes (no note, consent, status or team change)."""
+        return bool(self.sections) and self.via != frozenset({BREAK_GLASS})
 
     @property
     def can_see_access_log(self) -> bool:
         return self.is_lead
 
+    @property
+    def sees_emergency_access(self) -> bool:
+        """Who broke the glass is for the lead agency's case staff and privacy officer."""
+        return self.can_manage or bool(self.lead_roles & CASE_HEADER_ROLES)
+
+    def sees_agency(self, agency_id: int | None) -> bool:
+        """Whether the reader may learn that ``agency_id`` takes part in the case: the lead
+        agency's case staff learn every partner; others learn the lead agency and their own."""
+        return agency_id is None or self.can_manage or agency_id == self.lead_agency_id or agency_id in self.agency_ids
+
+    def sees_author(self, event: Any) -> bool:
+        """Whether the reader may see who wrote a timeline entry and from which agency (else only
+        their role): as :meth:`sees_agency`, and who broke the glass for those who review it."""
+        from casebridge.cases.models import Audience
+
+        return self.sees_agency(event.agency_id) or (event.audience == Audience.LEAD and self.sees_emergency_access)
+
     def sections_list(self) -> list[Section]:
         return sec.ordered(self.sections)
 
 
-def case_access(user: User, case: Case) -> CaseAccess:
-    """Everything ``user`` reaches on ``case``, computed from the same rules as :func:`case_q`."""
-    from casebridge.cases.models import BreakGlass, ReferralGrant, TeamMember
-
-    if not user.is_authenticated or not user.is_active:
-        return CaseAccess()
-    now = timezone.now()
+def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: datetime.datetime) -> CaseAccess:
+    """Everything ``user`` reaches on a case, from its ways in (each applied by :func:`path_sections`)."""
     memberships = user.active_memberships()
+    by_agency = _by_agency(memberships)
+    roles = {m.role for m in memberships}
     sections: set[Section] = set()
     via: set[str] = set()
-    lead_roles = {m.role for m in memberships if m.agency_id == case.lead_agency_id}
-    header = False
-    for role in lead_roles:
-        if default_sections(role):
-            sections |= default_sections(role)
-            via.add("lead")
-        if role in CASE_HEADER_ROLES:
-            header = True
-            via.add("lead")
-
-    user_ceiling = frozenset().union(*(ceiling(m.role) for m in memberships))
-    for member in TeamMember.objects.filter(case=case, user=user, removed_at__isnull=True):
-        granted = sec.from_mask(member.sections) & user_ceiling
-        if granted:
-            sections |= granted
-            via.add("team")
-    agency_ids = {m.agency_id for m in memberships}
-    agency_grants: list[tuple[int | None, int, str]] = [
-        (m.agency_id, m.sections, "team")
-        for m in TeamMember.objects.filter(case=case, agency_id__in=agency_ids, removed_at__isnull=True)
-    ] + [
-        (g.agency_id, g.sections, "referral")
-        for g in ReferralGrant.objects.active(now).filter(case=case, agency_id__in=agency_ids)
-    ]
-    for agency_id, mask, path in agency_grants:
-        for m in memberships:
-            if m.agency_id == agency_id:
-                granted = sec.from_mask(mask) & ceiling(m.role)
-                if granted:
-                    sections |= granted
-                    via.add(path)
-    glass = False
-    if BreakGlass.objects.active(now).filter(case=case, user=user).exists():
-        glass_sections = frozenset().union(*(default_sections(m.role) for m in memberships))
-        if glass_sections:
-            sections |= glass_sections
-            via.add("break_glass")
-            glass = True
+    header = glass = False
+    acting: tuple[int | None, str] | None = None
+    for row in sorted(rows, key=lambda r: _PATH_ORDER.index(r.path)):
+        if (row.starts_at and row.starts_at > now) or (row.expires_at and row.expires_at <= now):
+            continue
+        if row.agency_id is not None:
+            here = sorted(by_agency.get(row.agency_id, ()), key=lambda r: (not is_case_staff(r), r))
+            holders = [(row.agency_id, r) for r in here]
+        elif row.user_id == user.pk:
+            holders = [(None, r) for r in sorted(roles)]
+        else:
+            continue
+        for agency_id, role in holders:
+            got = path_sections(row.path, row.sections, role)
+            if got:
+                sections |= got
+                via.add(row.path)
+                if row.path == BREAK_GLASS:
+                    glass = True
+            if row.path == LEAD and role in CASE_HEADER_ROLES:
+                header = True
+                via.add(LEAD)
+            if acting is None and agency_id is not None and (got or row.path == LEAD):
+                acting = (agency_id, role)
+    lead_roles = frozenset(by_agency.get(lead_agency_id, ()))
+    primary = user.primary_membership()
+    if acting is None and primary is not None:
+        acting = (primary.agency_id, primary.role)
     return CaseAccess(
         sections=frozenset(sections),
         via=frozenset(via),
         is_lead=bool(lead_roles),
         header_only=header and not sections,
         break_glass=glass,
-        lead_roles=frozenset(lead_roles),
+        lead_roles=lead_roles,
+        user_id=user.pk,
+        lead_agency_id=lead_agency_id,
+        agency_ids=frozenset(by_agency),
+        acting_agency_id=acting[0] if acting else None,
+        acting_role=acting[1] if acting else "",
     )
 
 
+def _rows_for(user: User, case_ids: list[Any]) -> dict[Any, list[Reach]]:
+    from casebridge.cases.models import Reach
+
+    agencies = [m.agency_id for m in user.active_memberships()]
+    rows: dict[Any, list[Reach]] = {pk: [] for pk in case_ids}
+    for row in Reach.objects.filter(case_id__in=case_ids).filter(Q(agency_id__in=agencies) | Q(user_id=user.pk)):
+        rows[row.case_id].append(row)
+    return rows
+
+
+def case_access(user: User, case: Case) -> CaseAccess:
+    """Everything ``user`` reaches on ``case``: one query on its ways in."""
+    return case_accesses(user, [case])[case.pk]
+
+
+def case_accesses(user: User, cases: Iterable[Case]) -> dict[UUID, CaseAccess]:
+    """:func:`case_access` for many cases at once (a list page): one query whatever their number."""
+    cases = list(cases)
+    if not cases or not user.is_authenticated or not user.is_active:
+        return {case.pk: CaseAccess() for case in cases}
+    now = timezone.now()
+    rows = _rows_for(user, [case.pk for case in cases])
+    return {case.pk: _access_from(user, case.lead_agency_id, rows[case.pk], now) for case in cases}
+
+
 def visible_team(case: Case, access: CaseAccess) -> list[TeamMember]:
-    """The case team as ``access`` may see it: lead-agency case staff see everyone; others see
-    only members whose granted sections they reach themselves (a member's grant says what kind
-    of work goes on, e.g. an investigation, and an agency on the team may say where the child is)."""
+    """The case team as ``access`` may see it: the lead agency's case staff see everyone; others
+    see only their own agency's places and their own (who else serves the child, a shelter or
+    the police, is need-to-know in itself)."""
     from casebridge.cases.models import TeamMember
 
     if not access.sections:
         return []
     members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
+    if not access.can_manage:
+        members = members.filter(Q(agency_id__in=access.agency_ids) | Q(user_id=access.user_id))
+    return list(members)
+
+
+def case_timeline_q(case: Case, access: CaseAccess) -> Q:
+    """One case's timeline entries as ``access`` may see them: :func:`timeline_q` for one case."""
+    from casebridge.cases.models import Audience
+
+    if not access.reaches:
+        return Q(pk__in=[])
+    shown = Q(audience=Audience.SECTION, section__in=["", *access.sections])
     if access.can_manage:
-        return list(members)
-    return [m for m in members if sec.from_mask(m.sections) <= access.sections]
+        shown |= Q(audience=Audience.PARTNER)
+    else:
+        shown |= Q(audience=Audience.PARTNER, about_agency_id__in=access.agency_ids)
+    if access.sees_emergency_access:
+        shown |= Q(audience=Audience.LEAD)
+    return Q(case=case) & shown
+
+
+def case_consent_q(case: Case, access: CaseAccess) -> Q:
+    """One case's consent records as ``access`` may see them: :func:`consent_q` for one case."""
+    if not access.can(Section.IDENTITY):
+        return Q(pk__in=[])
+    if access.can_manage:
+        return Q(case=case)
+    return Q(case=case) & (Q(shared_with__isnull=True) | Q(shared_with_id__in=access.agency_ids))
+
+
+def sync_reach(case_id: Any) -> None:
+    """Rebuild a case's ways in from its lead agency, active team places, referral grants and
+    emergency access. Called whenever one of them is saved (cases.signals); ways in that have
+    already ended are left out, and the ones still to end are checked against the clock when read."""
+    from casebridge.cases.models import BreakGlass, Case, Reach, ReferralGrant, TeamMember
+
+    lead = Case.objects.filter(pk=case_id).values_list("lead_agency_id", flat=True).first()
+    if lead is None:
+        return
+    now = timezone.now()
+    rows = [Reach(case_id=case_id, agency_id=lead, path=LEAD, sections=sec.ALL_MASK)]
+    for member in TeamMember.objects.filter(case_id=case_id, removed_at__isnull=True):
+        rows.append(
+            Reach(
+                case_id=case_id, agency_id=member.agency_id, user_id=member.user_id, path=TEAM, sections=member.sections
+            )
+        )
+    for grant in ReferralGrant.objects.filter(case_id=case_id, revoked_at__isnull=True).exclude(expires_at__lte=now):
+        rows.append(
+            Reach(
+                case_id=case_id,
+                agency_id=grant.agency_id,
+                path=REFERRAL,
+                sections=grant.sections,
+                starts_at=grant.starts_at,
+                expires_at=grant.expires_at,
+            )
+        )
+    for glass in BreakGlass.objects.filter(case_id=case_id, expires_at__gt=now):
+        rows.append(
+            Reach(
+                case_id=case_id,
+                user_id=glass.user_id,
+                path=BREAK_GLASS,
+                sections=sec.ALL_MASK,
+                starts_at=glass.started_at,
+                expires_at=glass.expires_at,
+            )
+        )
+    Reach.objects.filter(case_id=case_id).delete()
+    Reach.objects.bulk_create(rows)
+
+
+def lead_reach(case: Case) -> Reach:
+    """The lead agency's way into a new case (for bulk writers that bypass ``save``)."""
+    from casebridge.cases.models import Reach
+
+    return Reach(case_id=case.pk, agency_id=case.lead_agency_id, path=LEAD, sections=sec.ALL_MASK)

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casebridge.agencies.models import Agency, Role
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency, privacy_officers
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import sections as sec
 from casebridge.cases.access import CaseAccess, case_access, default_sections
 from casebridge.cases.models import (
     CLOSED_STATUSES,
+    Audience,
     BreakGlass,
     Case,
     CaseNumberSequence,
@@ -36,19 +37,20 @@ from casebridge.cases.models import (
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import Conflict, NotAllowed
 from casebridge.lib.places import PROVINCE_CODES
+from casebridge.notifications.actions import notify
+from casebridge.notifications.models import Kind as NotificationKind
 from casebridge.people.actions import do_register_person
 from casebridge.people.models import PersonKind
 
-if TYPE_CHECKING:
-    from casebridge.accounts.models import User
-
-
 # No case here concerns events before this year; an earlier date is a typing mistake.
 EARLIEST_YEAR = 2000
+EARLIEST_DATE = datetime.date(EARLIEST_YEAR, 1, 1)
 
 
-def case_item(case: Case, sections: Iterable[str] = ()) -> Item:
-    return Item("case", str(case.pk), case.pk, tuple(sections))
+def case_item(case: Case, sections: Iterable[str] = (), access: CaseAccess | None = None) -> Item:
+    if access is None:
+        return Item("case", str(case.pk), case.pk, tuple(sections))
+    return Item.on(access, "case", case.pk, case.pk, sections)
 
 
 def add_event(
@@ -57,24 +59,55 @@ def add_event(
     actor: User,
     kind: str,
     section: str = "",
+    audience: str = Audience.SECTION,
+    about_agency: Agency | None = None,
     body: str | None = None,
     data: dict[str, Any] | None = None,
     occurred_at: datetime.datetime | None = None,
+    access: CaseAccess | None = None,
 ) -> TimelineEvent:
-    """Put an entry on the case timeline (capabilities call this for their own events)."""
-    membership = actor.primary_membership()
+    """Put an entry on the case timeline (capabilities call this for their own events). The
+    entry names the agency and role the actor acts in on this case; ``audience`` and
+    ``about_agency`` narrow who sees an entry that says which other agency serves the survivor."""
+    access = access or case_access(actor, case)
     event = TimelineEvent(
         case=case,
         kind=kind,
         section=section,
+        audience=audience,
+        about_agency=about_agency,
         occurred_at=occurred_at or timezone.now(),
         actor=actor,
-        agency=membership.agency if membership else None,
+        agency_id=access.acting_agency_id,
+        role=access.acting_role,
         body=body,
         data=data or {},
     )
     event.save()
     return event
+
+
+def lock_case(case: Case) -> Case:
+    """Take the case's row lock: every check-then-act on a case (its team, its consents, its
+    status) holds it, so two requests cannot both pass a check that only one of them may."""
+    return Case.objects.select_for_update().select_related("lead_agency", "survivor").get(pk=case.pk)
+
+
+def earliest_date(*others: datetime.date | None) -> datetime.date:
+    """The earliest date a record of a case may carry: 2000-01-01, or a later date it cannot precede."""
+    return max([EARLIEST_DATE, *(d for d in others if d)])
+
+
+def check_date(
+    errors: dict[str, str], field: str, value: datetime.date | None, *, earliest: datetime.date, future: bool = False
+) -> None:
+    """One rule for every date a person types: not before ``earliest``, not after today unless ``future``."""
+    if value is None:
+        return
+    if value < earliest:
+        errors[field] = _("Check the date: it cannot be before %(date)s.") % {"date": earliest.isoformat()}
+    elif not future and value > timezone.localdate():
+        errors[field] = _("The date cannot be in the future.")
 
 
 def _next_number(agency: Agency, year: int) -> str:
@@ -107,6 +140,8 @@ def do_open_case(
         errors["province"] = _("Choose a province from the list.")
     if opened_on > timezone.localdate():
         errors["opened_on"] = _("A case cannot be opened in the future.")
+    else:
+        check_date(errors, "opened_on", opened_on, earliest=earliest_date(identity.get("birth_date")))
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     survivor = do_register_person(actor=actor, agency=agency, kind=PersonKind.SURVIVOR, identity=identity)
@@ -124,8 +159,11 @@ def do_open_case(
     when = None
     if opened_on != timezone.localdate():
         when = timezone.make_aware(datetime.datetime.combine(opened_on, datetime.time(9)))
-    add_event(case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name}, occurred_at=when)
-    record(actor, Action.CREATE, [case_item(case, ["identity"])], via=["lead"])
+    access = case_access(actor, case)
+    add_event(
+        case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name}, occurred_at=when, access=access
+    )
+    record(actor, Action.CREATE, [case_item(case, ["identity"], access)])
     return case
 
 
@@ -139,10 +177,10 @@ def do_update_case(
     closure_note: str | None = None,
 ) -> Case:
     """Change the status; closing needs a reason, reopening clears it."""
+    case = lock_case(case)
     access = case_access(actor, case)
     if not access.can_manage:
         raise NotAllowed(_("Only the lead agency's case staff can change the case status."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
     new_status = status or case.status
     if new_status not in CaseStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -167,8 +205,9 @@ def do_update_case(
         case.closed_on = None
     case.save()
     if changed:
-        add_event(case, actor=actor, kind=EventKind.STATUS_CHANGED, data={"status": new_status, "reason": reason})
-    record(actor, Action.UPDATE, [case_item(case)], via=access.via)
+        data = {"status": new_status, "reason": reason}
+        add_event(case, actor=actor, kind=EventKind.STATUS_CHANGED, data=data, access=access)
+    record(actor, Action.UPDATE, [case_item(case, (), access)])
     return case
 
 
@@ -182,6 +221,8 @@ def do_add_note(
     occurred_at: datetime.datetime | None = None,
 ) -> TimelineEvent:
     access = case_access(actor, case)
+    if access.sections and not access.can_write:
+        raise NotAllowed(_("Emergency access is for reading: it does not allow writing anything."))
     errors: dict[str, str] = {}
     if section not in Section.values:
         errors["section"] = _("Unknown section.")
@@ -200,8 +241,10 @@ def do_add_note(
         }
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
-    event = add_event(case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at)
-    record(actor, Action.CREATE, [Item("note", str(event.pk), case.pk, [section])], via=access.via)
+    event = add_event(
+        case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at, access=access
+    )
+    record(actor, Action.CREATE, [Item.on(access, "note", event.pk, case.pk, [section])])
     return event
 
 
@@ -210,6 +253,13 @@ def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> l
         return [] if agency.pk == case.lead_agency_id else [agency]
     assert user is not None
     return [m.agency for m in user.active_memberships() if m.agency_id != case.lead_agency_id]
+
+
+def _member_agency(case: Case, user: User) -> Agency | None:
+    """The agency a colleague added by name serves the case from (the one a team entry is about)."""
+    memberships = user.active_memberships()
+    others = [m.agency for m in memberships if m.agency_id != case.lead_agency_id]
+    return others[0] if others else (memberships[0].agency if memberships else None)
 
 
 @transaction.atomic
@@ -226,6 +276,7 @@ def do_add_team_member(
     from casebridge.consents.ledger import require_consent
     from casebridge.consents.models import Purpose
 
+    case = lock_case(case)  # the consent checked below cannot be withdrawn until this commits
     access = case_access(actor, case)
     if not access.can_manage:
         raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
@@ -248,21 +299,39 @@ def do_add_team_member(
     except IntegrityError:
         raise Conflict(_("Already on the case team. Remove them first to change what they see.")) from None
     name = agency.name if agency else user.get_full_name() or user.get_username()  # type: ignore[union-attr]
-    # Who is on the team (a shelter, a clinic) can say where the child is: identity section.
+    # Who is on the team (a shelter, a clinic) can say where the child is: the lead agency's case
+    # staff and the agency concerned see the entry, nobody else.
     add_event(
         case,
         actor=actor,
         kind=EventKind.TEAM_ADDED,
-        section=Section.IDENTITY,
+        audience=Audience.PARTNER,
+        about_agency=agency or _member_agency(case, user),  # type: ignore[arg-type]
         data={"name": name, "sections": chosen},
+        access=access,
     )
-    record(actor, Action.UPDATE, [Item("team_member", str(member.pk), case.pk, chosen)], via=access.via)
+    record(actor, Action.UPDATE, [Item.on(access, "team_member", member.pk, case.pk, chosen)])
     return member
 
 
-def end_sharing_with(case: Case, agency: Agency, *, actor: User) -> None:
+def _team_removed(case: Case, member: TeamMember, *, actor: User, access: CaseAccess) -> None:
+    name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
+    about = member.agency if member.agency else _member_agency(case, member.user)  # type: ignore[arg-type]
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.TEAM_REMOVED,
+        audience=Audience.PARTNER,
+        about_agency=about,
+        data={"name": name},
+        access=access,
+    )
+
+
+def end_sharing_with(case: Case, agency: Agency, *, actor: User, access: CaseAccess) -> None:
     """Consent to share with ``agency`` was refused or withdrawn: its team places, its people's
-    places and its referral grants on this case end now (called inside the consent's transaction)."""
+    places and its referral grants on this case end now (called inside the consent's transaction,
+    which holds the case's lock)."""
     now = timezone.now()
     affected = TeamMember.objects.filter(case=case, removed_at__isnull=True).filter(
         Q(agency=agency) | Q(user__memberships__agency=agency, user__memberships__is_active=True)
@@ -273,29 +342,28 @@ def end_sharing_with(case: Case, agency: Agency, *, actor: User) -> None:
     ):
         member.removed_at, member.removed_by = now, actor
         member.save(update_fields=["removed_at", "removed_by"])
-        name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
-        add_event(case, actor=actor, kind=EventKind.TEAM_REMOVED, section=Section.IDENTITY, data={"name": name})
-        record(actor, Action.UPDATE, [Item("team_member", str(member.pk), case.pk)], via=["consent"])
+        _team_removed(case, member, actor=actor, access=access)
+        record(actor, Action.UPDATE, [Item.on(access, "team_member", member.pk, case.pk)], via=["consent"])
     for grant in ReferralGrant.objects.active(now).select_for_update().filter(case=case, agency=agency):
         grant.revoked_at = now
         grant.save(update_fields=["revoked_at"])
-        record(actor, Action.UPDATE, [Item("referral_grant", str(grant.pk), case.pk)], via=["consent"])
+        record(actor, Action.UPDATE, [Item.on(access, "referral_grant", grant.pk, case.pk)], via=["consent"])
 
 
 @transaction.atomic
 def do_remove_team_member(member: TeamMember, *, actor: User) -> TeamMember:
-    access = case_access(actor, member.case)
+    case = lock_case(member.case)
+    access = case_access(actor, case)
     if not access.can_manage:
         raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
-    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    member = TeamMember.objects.select_for_update(of=("self",)).select_related("agency", "user").get(pk=member.pk)
     if member.removed_at is not None:
         raise Conflict(_("Already removed from the case team."))
     member.removed_at = timezone.now()
     member.removed_by = actor
     member.save(update_fields=["removed_at", "removed_by"])
-    name = member.agency.name if member.agency else member.user.get_username()  # type: ignore[union-attr]
-    add_event(member.case, actor=actor, kind=EventKind.TEAM_REMOVED, section=Section.IDENTITY, data={"name": name})
-    record(actor, Action.UPDATE, [Item("team_member", str(member.pk), member.case_id)], via=access.via)
+    _team_removed(case, member, actor=actor, access=access)
+    record(actor, Action.UPDATE, [Item.on(access, "team_member", member.pk, case.pk)])
     return member
 
 
@@ -323,7 +391,9 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
     if len(reason) > 1000:
         raise ValidationError({"reason": _("At most 1000 characters.")})
     # A limit per day, counting attempts on unknown numbers too: emergencies are rare, and
-    # trying number after number is how an insider would go looking.
+    # trying number after number is how an insider would go looking. The user's row lock makes
+    # the count and the attempt one step: a second attempt waits until this one has committed.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
     since = timezone.now() - datetime.timedelta(hours=24)
     used = AuditEvent.objects.filter(actor=actor, action=Action.BREAK_GLASS, at__gte=since).count()
     if used >= settings.BREAK_GLASS_PER_DAY:
@@ -346,33 +416,32 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
     glass = BreakGlass.objects.create(
         case=case, user=actor, reason=reason, started_at=now, expires_at=now + settings.BREAK_GLASS_DURATION
     )
-    add_event(case, actor=actor, kind=EventKind.BREAK_GLASS, data={"user": actor.get_username()})
-    record(actor, Action.BREAK_GLASS, [case_item(case)], via=["break_glass"], reason=reason)
-    transaction.on_commit(lambda: _alert_privacy_officers(glass))
+    access = case_access(actor, case)
+    # Who broke the glass is for the lead agency's case staff and privacy officer only.
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.BREAK_GLASS,
+        audience=Audience.LEAD,
+        data={"user": actor.get_username()},
+        access=access,
+    )
+    record(actor, Action.BREAK_GLASS, [case_item(case, (), access)], reason=reason)
+    reviewers = break_glass_reviewers(case)
+    notify(
+        reviewers,
+        NotificationKind.BREAK_GLASS,
+        case=case,
+        data={"number": case.number, "user": actor.get_username()},
+        link=reverse("audit:break_glass_list"),
+    )
     return glass
 
 
-def _alert_privacy_officers(glass: BreakGlass) -> None:
-    officers = [
-        m.user
-        for m in glass.case.lead_agency.memberships.filter(role=Role.PRIVACY_OFFICER, is_active=True).select_related(
-            "user"
-        )
-        if m.user.email
-    ]
-    if not officers:
-        return
-    # The message names no survivor: the case number and the person who broke the glass only.
-    send_mail(
-        subject=f"[casebridge] Emergency access to case {glass.case.number}",
-        message=(
-            f"{glass.user.get_username()} used emergency access on case {glass.case.number} "
-            f"at {glass.started_at:%Y-%m-%d %H:%M} UTC. Review it: {reverse('audit:break_glass_list')}"
-        ),
-        from_email=None,
-        recipient_list=[u.email for u in officers],
-        fail_silently=True,
-    )
+def break_glass_reviewers(case: Case) -> list[User]:
+    """Who reviews emergency access to ``case``: the lead agency's privacy officers, or, where it
+    has none, the platform's (``manage.py check`` warns of agencies with neither)."""
+    return privacy_officers(case.lead_agency)
 
 
 @transaction.atomic
@@ -401,4 +470,4 @@ def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note:
 
 def read_case(actor: User, case: Case, access: CaseAccess, action: str = Action.VIEW) -> None:
     """Audit a read of a case and the sections shown."""
-    record(actor, action, [case_item(case, access.sections)], via=access.via)
+    record(actor, action, [case_item(case, access.sections, access)])

@@ -24,7 +24,7 @@ from casebridge.api.serializers import StrictSerializer
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access, visible_team
+from casebridge.cases.access import CaseAccess, case_access, case_accesses, visible_team
 from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
@@ -71,9 +71,10 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return accesses[case.pk]
 
     def get_survivor(self, case: Case) -> dict[str, Any] | None:
-        if not self._access(case).can(Section.IDENTITY):
+        access = self._access(case)
+        if not access.can(Section.IDENTITY):
             return None
-        return PersonSerializer(case.survivor).data  # type: ignore[return-value]
+        return PersonSerializer(case.survivor, context={"whereabouts": access.can(Section.WHEREABOUTS)}).data  # type: ignore[return-value]
 
     def get_your_sections(self, case: Case) -> list[str]:
         return [s.value for s in self._access(case).sections_list()]
@@ -99,12 +100,26 @@ class CaseUpdateSerializer(StrictSerializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    actor = serializers.CharField(source="actor.username")
-    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    """A timeline entry. ``actor`` and ``agency`` are null when the reader may not learn which
+    partner agency wrote it (outside the lead agency, another partner's entry); ``role`` is
+    always given."""
+
+    actor = serializers.SerializerMethodField()
+    agency = serializers.SerializerMethodField()
 
     class Meta:
         model = TimelineEvent
-        fields = ["id", "kind", "section", "occurred_at", "recorded_at", "actor", "agency", "body", "data"]
+        fields = ["id", "kind", "section", "occurred_at", "recorded_at", "actor", "agency", "role", "body", "data"]
+
+    def _shown(self, event: TimelineEvent) -> bool:
+        access: CaseAccess | None = self.context.get("access")
+        return access is not None and access.sees_author(event)
+
+    def get_actor(self, event: TimelineEvent) -> str | None:
+        return event.actor.username if self._shown(event) else None
+
+    def get_agency(self, event: TimelineEvent) -> str | None:
+        return event.agency.code if event.agency and self._shown(event) else None
 
 
 class NoteInputSerializer(StrictSerializer):
@@ -178,14 +193,14 @@ class CaseViewSet(
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data, status=status)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = CaseSerializer(page, many=True, context=self.get_serializer_context())
-        data = serializer.data
-        accesses = serializer.context.get("accesses", {})
+        rows = list(self.paginate_queryset(self.get_queryset()) or [])
+        accesses = case_accesses(acting_user(request), rows)
+        context = {**self.get_serializer_context(), "accesses": accesses}
+        data = CaseSerializer(rows, many=True, context=context).data
         record(
             acting_user(request),
             Action.LIST,
-            [actions.case_item(c, accesses[c.pk].sections if c.pk in accesses else ()) for c in page or []],
+            [actions.case_item(c, accesses[c.pk].sections, accesses[c.pk]) for c in rows],
         )
         return self.get_paginated_response(data)
 
@@ -242,17 +257,14 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
-        events = (
-            TimelineEvent.objects.visible_to(acting_user(request)).filter(case=case).select_related("actor", "agency")
-        )
+        events = TimelineEvent.objects.on_case(case, access).select_related("actor", "agency")
         page = self.paginate_queryset(events)
         record(
             acting_user(request),
             Action.LIST,
-            [Item("timeline_event", str(e.pk), case.pk, [e.section] if e.section else []) for e in page or []],
-            via=access.via,
+            [Item.on(access, "timeline_event", e.pk, case.pk, [e.section] if e.section else []) for e in page or []],
         )
-        return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+        return self.get_paginated_response(TimelineEventSerializer(page, many=True, context={"access": access}).data)
 
     @extend_schema(methods=["GET"], responses=TimelineEventSerializer(many=True))
     @extend_schema(
@@ -265,13 +277,12 @@ class CaseViewSet(
     def notes(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
         user = acting_user(request)
-        notes = TimelineEvent.objects.visible_to(user).filter(case=case, kind="note").select_related("actor", "agency")
+        notes = TimelineEvent.objects.on_case(case, access).filter(kind="note").select_related("actor", "agency")
+        shown = {"access": access}
         if request.method == "GET":
             page = self.paginate_queryset(notes)
-            record(
-                user, Action.LIST, [Item("note", str(e.pk), case.pk, [e.section]) for e in page or []], via=access.via
-            )
-            return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+            record(user, Action.LIST, [Item.on(access, "note", e.pk, case.pk, [e.section]) for e in page or []])
+            return self.get_paginated_response(TimelineEventSerializer(page, many=True, context=shown).data)
 
         def create() -> TimelineEvent:
             payload = NoteInputSerializer(data=request.data)
@@ -282,7 +293,7 @@ class CaseViewSet(
             note = notes.filter(pk=pk).first()
             if note is None:
                 raise Http404
-            record(user, Action.VIEW, [Item("note", str(note.pk), case.pk, [note.section])], via=access.via)
+            record(user, Action.VIEW, [Item.on(access, "note", note.pk, case.pk, [note.section])])
             return note
 
         return idempotent_create(
@@ -290,7 +301,7 @@ class CaseViewSet(
             resource_type="note",
             create=create,
             refetch=refetch,
-            respond=lambda obj, status: Response(TimelineEventSerializer(obj).data, status=status),
+            respond=lambda obj, status: Response(TimelineEventSerializer(obj, context=shown).data, status=status),
         )
 
     @extend_schema(methods=["GET"], responses=ConsentSerializer(many=True))
@@ -304,15 +315,10 @@ class CaseViewSet(
     def consents(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
         user = acting_user(request)
-        records = ConsentRecord.objects.visible_to(user).filter(case=case).select_related("recorded_by")
+        records = ConsentRecord.objects.on_case(case, access).select_related("recorded_by")
         if request.method == "GET":
             page = self.paginate_queryset(records)
-            record(
-                user,
-                Action.LIST,
-                [Item("consent", str(c.pk), case.pk, ["identity"]) for c in page or []],
-                via=access.via,
-            )
+            record(user, Action.LIST, [Item.on(access, "consent", c.pk, case.pk, ["identity"]) for c in page or []])
             return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
         def create() -> ConsentRecord:
@@ -324,7 +330,7 @@ class CaseViewSet(
             consent = records.filter(pk=pk).first()
             if consent is None:
                 raise Http404
-            record(user, Action.VIEW, [Item("consent", str(consent.pk), case.pk, ["identity"])], via=access.via)
+            record(user, Action.VIEW, [Item.on(access, "consent", consent.pk, case.pk, ["identity"])])
             return consent
 
         return idempotent_create(
@@ -345,7 +351,7 @@ class CaseViewSet(
             raise Http404
         if request.method == "GET":
             members: list[TeamMember] = self.paginate_queryset(visible_team(case, access)) or []  # type: ignore[arg-type]
-            record(user, Action.LIST, [Item("team_member", str(m.pk), case.pk) for m in members], via=access.via)
+            record(user, Action.LIST, [Item.on(access, "team_member", m.pk, case.pk) for m in members])
             return self.get_paginated_response(TeamMemberSerializer(members, many=True).data)
         if not access.can_manage:  # before looking anyone up: no answer about who has an account
             raise NotAllowed(_("Only the lead agency's case staff can change the case team."))
@@ -379,5 +385,5 @@ class CaseViewSet(
             .order_by("-at", "-id")
         )
         page = self.paginate_queryset(events)
-        record(acting_user(request), Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
+        record(acting_user(request), Action.VIEW, [Item.on(access, "access_log", case.pk, case.pk)])
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)

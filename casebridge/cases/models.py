@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,7 @@ from casebridge.lib.places import PROVINCE_CHOICES
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+    from casebridge.cases.access import CaseAccess
 
 
 class CaseStatus(models.TextChoices):
@@ -50,6 +51,18 @@ class CaseQuerySet(models.QuerySet["Case"]):
         from casebridge.cases.access import case_q
 
         return self.filter(case_q(user, section))
+
+    def update(self, **kwargs: Any) -> int:
+        """A bulk change of lead agency moves the lead's way in too (see WayInQuerySet)."""
+        if "lead_agency" not in kwargs and "lead_agency_id" not in kwargs:
+            return super().update(**kwargs)
+        from casebridge.cases.access import sync_reach
+
+        case_ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**kwargs)
+        for case_id in case_ids:
+            sync_reach(case_id)
+        return changed
 
 
 class Case(models.Model):
@@ -127,10 +140,34 @@ class CaseParticipant(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="participant_unique")]
 
 
-class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
+class WayInQuerySet(models.QuerySet[Any]):
+    """For the records a case's ways in (``Reach``) are derived from: a bulk ``update`` or
+    ``bulk_create`` keeps them in step too, as ``save`` does through cases.signals."""
+
+    def update(self, **kwargs: Any) -> int:
+        from casebridge.cases.access import sync_reach
+
+        case_ids = set(self.values_list("case_id", flat=True))
+        changed = super().update(**kwargs)
+        for case_id in case_ids:
+            sync_reach(case_id)
+        return changed
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        from casebridge.cases.access import sync_reach
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        for case_id in {obj.case_id for obj in created}:
+            sync_reach(case_id)
+        return created
+
+
+class TeamMemberQuerySet(WayInQuerySet):
     def visible_to(self, user: User) -> TeamMemberQuerySet:
-        """Team entries of cases the user reaches (``access.visible_team`` then filters by section)."""
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+        """Active team places the user may know of (``cases.access.team_q``)."""
+        from casebridge.cases.access import team_q
+
+        return self.filter(team_q(user))
 
 
 class TeamMember(models.Model):
@@ -180,7 +217,7 @@ class TeamMember(models.Model):
         return sec.ordered(sec.from_mask(self.sections))
 
 
-class GrantQuerySet(models.QuerySet["ReferralGrant"]):
+class GrantQuerySet(WayInQuerySet):
     def active(self, now: datetime.datetime) -> GrantQuerySet:
         return self.filter(starts_at__lte=now, revoked_at__isnull=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
@@ -205,7 +242,7 @@ class ReferralGrant(models.Model):
         indexes = [models.Index(fields=["agency", "case"], name="grant_agency_case")]
 
 
-class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+class BreakGlassQuerySet(WayInQuerySet):
     def active(self, now: datetime.datetime) -> BreakGlassQuerySet:
         return self.filter(expires_at__gt=now)
 
@@ -245,6 +282,54 @@ class BreakGlass(models.Model):
         indexes = [models.Index(fields=["user", "case", "expires_at"], name="breakglass_user_case")]
 
 
+class ReachPath(models.TextChoices):
+    LEAD = "lead", _("Lead agency")
+    TEAM = "team", _("Case team")
+    REFERRAL = "referral", _("Referral")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+class Reach(models.Model):
+    """One way into a case, kept where an index can answer "which cases can this user reach":
+    the members of an agency, or one user; the sections the path opens at most; its time window.
+
+    Derived data: ``cases.access.sync_reach`` rebuilds a case's rows from its lead agency, team,
+    referral grants and emergency access whenever one of them is saved, and nothing else writes
+    them. What a member gets from a row (their role's share of it) is decided in cases.access."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reaches")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    path = models.CharField(max_length=12, choices=ReachPath.choices)
+    sections = models.PositiveIntegerField()
+    starts_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "case"], name="reach_agency_case"),
+            models.Index(fields=["user", "case"], name="reach_user_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True, agency__isnull=False)
+                | models.Q(user__isnull=False, agency__isnull=True),
+                name="reach_user_xor_agency",
+            ),
+        ]
+
+
+class Audience(models.TextChoices):
+    """Who may see a timeline entry beyond its section. Which other agencies serve a survivor
+    is need-to-know in itself (docs/access-rules.md)."""
+
+    SECTION = "", _("Everyone who reaches its section")
+    PARTNER = "partner", _("The lead agency's case staff and the agency it is about")
+    LEAD = "lead", _("The lead agency's case staff and privacy officer")
+
+
 class EventKind(models.TextChoices):
     CASE_OPENED = "case_opened", _("Case opened")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -257,15 +342,24 @@ class EventKind(models.TextChoices):
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
     def visible_to(self, user: User) -> TimelineQuerySet:
-        from casebridge.cases.access import content_q
+        """Entries the user may see, on every case they reach."""
+        from casebridge.cases.access import timeline_q
 
-        return self.filter(content_q(user))
+        return self.filter(timeline_q(user))
+
+    def on_case(self, case: Case, access: CaseAccess) -> TimelineQuerySet:
+        """One case's entries as ``access`` (``case_access(user, case)``) may see them: the same
+        rule as visible_to, answered from the access already computed for the page."""
+        from casebridge.cases.access import case_timeline_q
+
+        return self.filter(case_timeline_q(case, access))
 
 
 class TimelineEvent(models.Model):
     """One dated entry on a case's timeline. ``section`` says who may see it (blank: everyone
-    who reaches the case); ``body`` holds free text, encrypted; ``data`` holds small,
-    non-identifying facts for display (agency names, statuses)."""
+    who reaches the case), and ``audience`` narrows it further for entries that say which other
+    agency serves the survivor (``about_agency``) or who used emergency access; ``body`` holds
+    free text, encrypted; ``data`` holds small, non-identifying facts for display."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
@@ -275,6 +369,11 @@ class TimelineEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    audience = models.CharField(max_length=8, choices=Audience.choices, blank=True, default=Audience.SECTION)
+    about_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     body = EncryptedTextField(_("text"), max_length=10000, blank=True, null=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -283,6 +382,12 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-recorded_at"]
         indexes = [models.Index(fields=["case", "-occurred_at"], name="timeline_case_time")]
+
+    def role_label(self) -> str:
+        """The author's role, for readers who may not learn the author's agency."""
+        from casebridge.agencies.models import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else str(_("A partner"))
 
     def kind_label(self) -> str:
         try:

@@ -1,4 +1,5 @@
-"""The sections a case's content belongs to, stored as a bit mask on grants."""
+"""The sections a case's content belongs to, stored as a bit mask on grants. New sections are
+added at the end: a section's bit is its position, and stored masks must keep their meaning."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ class Section(models.TextChoices):
     COUNSELLING = "counselling", _("Counselling")
     LEGAL = "legal", _("Legal")
     INVESTIGATION = "investigation", _("Investigation link")
+    # Where the survivor is: current placement, shelter, address, contact arrangements.
+    WHEREABOUTS = "whereabouts", _("Whereabouts")
 
 
 _ORDER = list(Section)
 BIT = {section: 1 << index for index, section in enumerate(_ORDER)}
 ALL = frozenset(Section)
+ALL_MASK = sum(BIT.values())
 
 
 def to_mask(sections: Iterable[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access, visible_team
+from casebridge.cases.access import CaseAccess, case_access, case_accesses, visible_team
 from casebridge.cases.forms import IntakeForm, NoteForm, StatusForm, TeamForm
 from casebridge.cases.models import Case, CaseStatus, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
@@ -41,6 +42,15 @@ def get_case_for_user(request: AuthedRequest, case_id: UUID) -> tuple[Case, Case
     return case, access
 
 
+def show_authors(events: Iterable[TimelineEvent], access: CaseAccess) -> list[TimelineEvent]:
+    """Mark each entry with whether the reader may see who wrote it: outside the lead agency,
+    an entry by another partner agency shows its author's role, not the agency or the person."""
+    shown = list(events)
+    for event in shown:
+        event.author_shown = access.sees_author(event)  # type: ignore[attr-defined]
+    return shown
+
+
 @login_required
 def my_cases(request: AuthedRequest) -> HttpResponse:
     cases = Case.objects.visible_to(request.user).select_related("lead_agency", "survivor")
@@ -49,15 +59,12 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
         cases = cases.filter(status=status)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    named = set(
-        Case.objects.visible_to(request.user, Section.IDENTITY)
-        .filter(pk__in=[c.pk for c in rows])
-        .values_list("pk", flat=True)
-    )
+    accesses = case_accesses(request.user, rows)
+    named = {c.pk for c in rows if accesses[c.pk].can(Section.IDENTITY)}
     record(
         request.user,
         Action.LIST,
-        [Item("case", str(c.pk), c.pk, ["identity"] if c.pk in named else []) for c in rows],
+        [Item.on(accesses[c.pk], "case", c.pk, c.pk, ["identity"] if c.pk in named else []) for c in rows],
     )
     return render(
         request,
@@ -120,17 +127,18 @@ def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
 
 
 def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dict[str, object]:
-    events = TimelineEvent.objects.visible_to(request.user).filter(case=case).select_related("actor", "agency")
+    events = TimelineEvent.objects.on_case(case, access).select_related("actor", "agency")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = show_authors(page.object_list, access)
     team = visible_team(case, access)
-    consents = ConsentRecord.objects.visible_to(request.user).filter(case=case).select_related("shared_with")
+    consents = ConsentRecord.objects.on_case(case, access).select_related("shared_with")
     return {
         "case": case,
         "access": access,
         "timeline": page,
         "team": team,
         "consents": consents,
-        "note_form": NoteForm(sections=access.sections_list()) if access.sections else None,
+        "note_form": NoteForm(sections=access.sections_list()) if access.can_write else None,
         "status_form": StatusForm(initial={"status": case.status, "closure_reason": case.closure_reason})
         if access.can_manage
         else None,
@@ -163,6 +171,9 @@ def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
             once.release()
             apply_errors(form, error)
             status = 400
+        except ActionError as error:
+            once.release()
+            return action_error_page(request, error)
         else:
             once.done(note)
             if not request.htmx:  # type: ignore[attr-defined]
@@ -242,7 +253,7 @@ def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
                 else:
                     messages.success(request, _("Added to the case team."))
                     return redirect("cases:detail", case_id=case.pk)
-    record(request.user, Action.VIEW, [actions.case_item(case)], via=access.via)
+    record(request.user, Action.VIEW, [actions.case_item(case, (), access)])
     return render(request, "cases/team_add.html", {"case": case, "form": form}, status=status)
 
 

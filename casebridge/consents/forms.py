@@ -28,7 +28,16 @@ class ConsentForm(SubmissionTokenMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language the survivor was told in"), choices=[])
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partner_agencies: list[int] | None = None, **kwargs: Any) -> None:
+        """``partner_agencies``: the form of a partner agency, which records only that consent to
+        share with itself was refused or withdrawn (the lead agency's case staff record the rest)."""
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
         self.fields["decided_on"].initial = timezone.localdate()
+        if partner_agencies is not None:
+            self.fields["purpose"].choices = [(Purpose.SHARING.value, Purpose.SHARING.label)]  # type: ignore[attr-defined]
+            self.fields["shared_with"].queryset = Agency.objects.filter(pk__in=partner_agencies)  # type: ignore[attr-defined]
+            self.fields["shared_with"].required = True
+            self.fields["decision"].choices = [  # type: ignore[attr-defined]
+                (d.value, d.label) for d in (Decision.REFUSED, Decision.WITHDRAWN)
+            ]

@@ -14,6 +14,8 @@ from casebridge.lib.fields import EncryptedTextField
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+    from casebridge.cases.access import CaseAccess
+    from casebridge.cases.models import Case
 
 
 class Purpose(models.TextChoices):
@@ -38,13 +40,16 @@ class GivenBy(models.TextChoices):
 
 class ConsentQuerySet(models.QuerySet["ConsentRecord"]):
     def visible_to(self, user: User) -> ConsentQuerySet:
-        """Consent records of cases where the user reaches the survivor's identity (a record
-        names who decided, and its note may name family)."""
-        from casebridge.cases.access import case_q
-        from casebridge.cases.models import Case
-        from casebridge.cases.sections import Section
+        """Consent records the user may see (``cases.access.consent_q``)."""
+        from casebridge.cases.access import consent_q
 
-        return self.filter(case__in=Case.objects.filter(case_q(user, Section.IDENTITY)).values("pk"))
+        return self.filter(consent_q(user))
+
+    def on_case(self, case: Case, access: CaseAccess) -> ConsentQuerySet:
+        """One case's records as ``access`` (``case_access(user, case)``) may see them."""
+        from casebridge.cases.access import case_consent_q
+
+        return self.filter(case_consent_q(case, access))
 
 
 class ConsentRecord(models.Model):

@@ -22,7 +22,13 @@ from casebridge.lib.views import AuthedRequest, action_error_page, already_sent,
 @login_required
 def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
-    form = ConsentForm(request.POST or None)
+    if not access.can_write:
+        message = _("Emergency access is for reading: it does not allow writing anything.")
+        if not access.break_glass:
+            message = _("Recording consent needs access to the survivor's identity.")
+        return render(request, "error.html", {"message": message}, status=403)
+    partner = None if access.can_manage else sorted(access.agency_ids - {case.lead_agency_id})
+    form = ConsentForm(request.POST or None, partner_agencies=partner)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         once = FormSubmission(request, data["submission"], "consent")
@@ -53,5 +59,8 @@ def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
             return redirect("cases:detail", case_id=case.pk)
     read_case(request.user, case, access)
     return render(
-        request, "consents/consent_new.html", {"case": case, "form": form}, status=400 if form.errors else 200
+        request,
+        "consents/consent_new.html",
+        {"case": case, "form": form, "partner": partner is not None},
+        status=400 if form.errors else 200,
     )

@@ -24,7 +24,16 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency, Membership, OrgType, Role
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
-from casebridge.cases.models import Case, CaseNumberSequence, CaseStatus, ClosureReason, EventKind, TimelineEvent
+from casebridge.cases.access import lead_reach
+from casebridge.cases.models import (
+    Case,
+    CaseNumberSequence,
+    CaseStatus,
+    ClosureReason,
+    EventKind,
+    Reach,
+    TimelineEvent,
+)
 from casebridge.demo import fake
 from casebridge.people.actions import _tokens, clean_identity
 from casebridge.people.models import NameToken, Person, PersonKind
@@ -80,10 +89,14 @@ def ensure_owner(members: Sequence[str] = ()) -> tuple[Agency, User]:
         # Nobody signs in as the generator: it only owns the data.
         user.set_unusable_password()
         user.save()
-    Membership.objects.get_or_create(user=user, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER)
+    Membership.objects.get_or_create(
+        user=user, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER, defaults={"approved_at": timezone.now()}
+    )
     for username in members:
         member = User.objects.get(username=username)
-        Membership.objects.get_or_create(user=member, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER)
+        Membership.objects.get_or_create(
+            user=member, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER, defaults={"approved_at": timezone.now()}
+        )
     return agency, user
 
 
@@ -208,6 +221,7 @@ def generate(
                     )
                 )
             Case.objects.bulk_create(new_cases)
+            Reach.objects.bulk_create(lead_reach(case) for case in new_cases)
             TimelineEvent.objects.bulk_create(
                 TimelineEvent(
                     case=case,

@@ -149,7 +149,10 @@ def create_accounts(agencies: dict[str, Agency]) -> dict[str, User]:
             user.user_permissions.set(admin_permissions)
         for code, role, team_name in spec.memberships:
             team = Team.objects.get(agency=agencies[code], name=team_name) if team_name else None
-            Membership.objects.create(user=user, agency=agencies[code], role=role, team=team)
+            # Demo memberships are in force from the start, as if their privacy officer had approved them.
+            Membership.objects.create(
+                user=user, agency=agencies[code], role=role, team=team, approved_at=timezone.now()
+            )
         TOTP.activate(user, DEMO_TOTP_SECRET)
         users[spec.username] = user
     return users

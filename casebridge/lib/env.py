@@ -72,8 +72,10 @@ def database_from_url(url: str) -> dict[str, Any]:
         path = unquote(parsed.path)
         name = path if path.startswith("/") and url.startswith("sqlite:////") else path.lstrip("/") or ":memory:"
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "casebridge.audit.backends.sqlite3",
             "NAME": name,
+            # Tests run in memory (as with Django's own SQLite backend, which pytest-django knows).
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing with "database is locked" half-way through (every read writes audit).
@@ -88,7 +90,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     if parsed.scheme in {"postgres", "postgresql"}:
         options = dict(parse_qsl(parsed.query))
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "casebridge.audit.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

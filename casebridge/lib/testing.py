@@ -71,7 +71,8 @@ def make_user(
     username: str, agency: Agency, role: str, team: Team | None = None, *, email: str = ""
 ) -> tuple[User, str]:
     user = User.objects.create_user(username=username, password=PASSWORD, email=email or f"{username}@example.org")
-    Membership.objects.create(user=user, agency=agency, role=role, team=team)
+    # The world's memberships are in force from the start, as if a privacy officer had approved them.
+    Membership.objects.create(user=user, agency=agency, role=role, team=team, approved_at=timezone.now())
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return user, secret

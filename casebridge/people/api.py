@@ -24,9 +24,11 @@ def acting_user(request: Request) -> User:
 
 
 class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """A person's identity, shown only to those who reach the identity section."""
+    """A person's identity, shown only to those who reach the identity section; the address only
+    to those who also reach the whereabouts section (``context["whereabouts"]``), else null."""
 
     display_name = serializers.CharField()
+    address = serializers.SerializerMethodField()
     aliases = serializers.ListField(child=serializers.CharField())
     nationalities = serializers.ListField(child=serializers.CharField())
     languages = serializers.ListField(child=serializers.CharField())
@@ -38,6 +40,9 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "aliases", "birth_date", "estimated_age", "age_method", "gender", "nationalities", "languages",
             "phone", "address",
         ]  # fmt: skip
+
+    def get_address(self, person: Person) -> str | None:
+        return person.address if self.context.get("whereabouts") else None
 
 
 class IdentityInputSerializer(StrictSerializer):

@@ -7,6 +7,7 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
+from django.utils import timezone
 
 from casebridge.accounts import middleware
 from casebridge.accounts.models import User
@@ -31,7 +32,9 @@ def test_it_asks_for_the_second_factor_after_the_password(world, client):
 
 def test_it_requires_every_account_to_set_up_a_second_factor(world, client):
     user = User.objects.create_user("newcomer", password=PASSWORD)
-    Membership.objects.create(user=user, agency=world.agencies["SHS"], role=Role.PARTNER_CASEWORKER)
+    Membership.objects.create(
+        user=user, agency=world.agencies["SHS"], role=Role.PARTNER_CASEWORKER, approved_at=timezone.now()
+    )
     client.post(reverse("account_login"), {"login": "newcomer", "password": PASSWORD})
     response = client.get(reverse("cases:my_cases"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")

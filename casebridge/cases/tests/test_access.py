@@ -9,7 +9,7 @@ from casebridge.cases.models import Case
 from casebridge.cases.sections import Section as S
 
 EXPECTED = {
-    "social_worker": {S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING},
+    "social_worker": {S.IDENTITY, S.CRISIS_CARE, S.CARE_PLAN, S.COUNSELLING, S.WHEREABOUTS},
     "ngo_investigator": {S.IDENTITY, S.INVESTIGATION},
     "lawyer": {S.IDENTITY, S.LEGAL, S.INVESTIGATION},
     "police": {S.IDENTITY, S.INVESTIGATION},

@@ -1,0 +1,89 @@
+"""What a user should know about: shown in the app (the header's count, the notifications page)
+and sent by e-mail in the reader's language. A notification holds codes and numbers (a case
+number, usernames, agency codes), never a survivor's name; its text is written when it is read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+class Kind(models.TextChoices):
+    BREAK_GLASS = "break_glass", gettext_lazy("Emergency access to review")
+    CONSENT_BY_PARTNER = "consent_by_partner", gettext_lazy("A partner recorded a consent decision")
+    MEMBERSHIP_PENDING = "membership_pending", gettext_lazy("A membership waits for approval")
+    MEMBERSHIP_CHANGED = "membership_changed", gettext_lazy("A membership was created, changed or ended")
+    EMAIL_CHANGED = "email_changed", gettext_lazy("An e-mail address was changed")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: User) -> NotificationQuerySet:
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing one user should know, with a link to where to act on it."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def message(self) -> str:
+        """The notification in the current language."""
+        d = {key: str(value) for key, value in self.data.items()}
+        if self.kind == Kind.BREAK_GLASS:
+            return _("%(user)s used emergency access to case %(number)s. Review it.") % d
+        if self.kind == Kind.CONSENT_BY_PARTNER:
+            return _(
+                "%(agency)s recorded on case %(number)s that consent to share information with them was %(decision)s."
+            ) % {**d, "decision": _decision(d.get("decision", ""))}
+        if self.kind == Kind.MEMBERSHIP_PENDING:
+            return _("%(by)s gave %(user)s the role %(role)s at %(agency)s. It takes effect once you approve it.") % {
+                **d,
+                "role": _role(d.get("role", "")),
+            }
+        if self.kind == Kind.MEMBERSHIP_CHANGED:
+            return _("%(by)s %(change)s the membership of %(user)s at %(agency)s (%(role)s).") % {
+                **d,
+                "role": _role(d.get("role", "")),
+                "change": _change(d.get("change", "")),
+            }
+        if self.kind == Kind.EMAIL_CHANGED:
+            return _("%(by)s changed the e-mail address of %(user)s.") % d
+        return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
+
+
+def _decision(code: str) -> str:
+    from casebridge.consents.models import Decision
+
+    return str(Decision(code).label).lower() if code in Decision.values else code
+
+
+def _role(code: str) -> str:
+    from casebridge.agencies.models import Role
+
+    return str(Role(code).label) if code in Role.values else code
+
+
+def _change(code: str) -> str:
+    return {"created": _("created"), "changed": _("changed"), "ended": _("ended")}.get(code, code)
