@@ -4,6 +4,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +30,7 @@ class RequestContextMiddleware:
         supplied = request.headers.get("X-Request-ID", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else str(uuid.uuid4())
         token = set_origin(Origin(ip=request.META.get("REMOTE_ADDR") or None, request_id=request_id))
-        marked = [conn for conn in connections.all() if hasattr(conn, "audit_pending")]
+        marked: list[Any] = [conn for conn in connections.all() if hasattr(conn, "audit_pending")]
         for conn in marked:
             conn.audit_defer_depth = len(conn.atomic_blocks)
         try:

@@ -276,6 +276,7 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     for row in sorted(rows, key=lambda r: _PATH_ORDER.index(r.path)):
         if (row.starts_at and row.starts_at > now) or (row.expires_at and row.expires_at <= now):
             continue
+        holders: list[tuple[int | None, str]]
         if row.agency_id is not None:
             here = sorted(by_agency.get(row.agency_id, ()), key=lambda r: (not is_case_staff(r), r))
             holders = [(row.agency_id, r) for r in here]

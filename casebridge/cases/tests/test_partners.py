@@ -60,7 +60,9 @@ def _consent_to_share(world, code):
 def busy_case(world):
     """The world's case with a team change, a partner's note and an emergency access on it."""
     _consent_to_share(world, "MCL")
-    do_add_team_member(world.case, actor=world.social_worker, sections=["identity", "medical"], agency=world.agencies["MCL"])
+    do_add_team_member(
+        world.case, actor=world.social_worker, sections=["identity", "medical"], agency=world.agencies["MCL"]
+    )
     member = TeamMember.objects.get(case=world.case, agency=world.agencies["MCL"], removed_at__isnull=True)
     do_remove_team_member(member, actor=world.social_worker)  # the clinic keeps its referral grant
     do_add_note(world.case, actor=world.shelter_caseworker, section="crisis_care", body="Slept well, ate breakfast.")
