@@ -44,6 +44,11 @@ OTHER_ROUTES = {
     "notifications:inbox": "the user's own notifications only",
     "notifications:read": "marks the user's own notifications only",
     "notification-list": "the caller's own notifications only",
+    "audit:memberships": "memberships awaiting the privacy officer's own approval only",
+    "audit:decide_membership": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
+    "membership-list": "memberships awaiting the caller's approval only",
+    "membership-approve": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
+    "membership-refuse": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
     "notification-read": "marks the caller's own notifications only",
 }
 

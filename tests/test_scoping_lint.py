@@ -29,6 +29,7 @@ MANAGERS = {"objects", "_base_manager", "_default_manager"}
 ROOT = Path(__file__).resolve().parent.parent / "casebridge"
 CORE = {
     "cases/access.py",
+    "cases/checks.py",  # which agencies lead any case, for manage.py check; no case is read
     "cases/signals.py",  # keeps the ways in (Reach) in step with what they are derived from
     "audit/log.py",
     "consents/ledger.py",  # takes a survivor the caller has already reached

@@ -9,12 +9,14 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.accounts.models import User
-from casebridge.agencies.admin import AuditedAdmin
+from casebridge.agencies.actions import administered_agencies, email_changed, membership_saved
+from casebridge.agencies.admin import AuditedAdmin, ScopedToAgencies
 from casebridge.agencies.models import Membership
 
 
@@ -27,11 +29,19 @@ class OwnMembershipsRefused(BaseInlineFormSet):  # type: ignore[type-arg]
             raise ValidationError(_("Another administrator must change your own memberships."))
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(ScopedToAgencies, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
     fk_name = "user"
     formset = OwnMembershipsRefused
+    fields = ["agency", "role", "team", "is_active"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return self.scoped(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self.limit_agencies(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -58,3 +68,25 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
         if obj is not None and obj.pk == request.user.pk:
             return False  # nobody raises their own privileges or resets their own factors here
         return super().has_change_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """An agency's administrator sees its people and accounts not yet in any agency."""
+        users = super().get_queryset(request)
+        agencies = administered_agencies(request.user)  # type: ignore[arg-type]
+        if agencies is None:
+            return users
+        return users.filter(Q(memberships__agency__in=agencies) | Q(memberships__isnull=True)).distinct()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        old = form.initial.get("email", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_changed(obj, actor=request.user, old=old)  # type: ignore[arg-type]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership in formset.new_objects:
+                membership_saved(membership, actor=request.user, created=True, changed=())  # type: ignore[arg-type]
+            for membership, fields in formset.changed_objects:
+                membership_saved(membership, actor=request.user, created=False, changed=fields)  # type: ignore[arg-type]

@@ -8,18 +8,28 @@ from django.http import HttpRequest
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: the languages, each named in its own script (settings.LANGUAGES,
-    untranslated), the user's agency and role, and open break-glass reviews."""
+    untranslated), the user's agency and role, open break-glass reviews, memberships waiting for
+    approval and unread notifications."""
     languages = {"language_names": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return languages
+    from casebridge.agencies.actions import awaiting_approval
+    from casebridge.agencies.models import Role
     from casebridge.cases.access import can_hold_content
     from casebridge.cases.models import BreakGlass
+    from casebridge.notifications.models import Notification
 
     membership = user.primary_membership()
+    officer = any(m.role == Role.PRIVACY_OFFICER for m in user.active_memberships())
     return {
         **languages,
         "current_membership": membership,
         "can_hold_content": can_hold_content(user),
-        "pending_reviews": BreakGlass.objects.reviewable_by(user).filter(reviewed_at__isnull=True).count(),
+        "is_privacy_officer": officer,
+        "pending_reviews": BreakGlass.objects.reviewable_by(user).filter(reviewed_at__isnull=True).count()
+        if officer
+        else 0,
+        "pending_approvals": awaiting_approval(user).count() if officer else 0,
+        "unread_notifications": Notification.objects.visible_to(user).unread().count(),
     }

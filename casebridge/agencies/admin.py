@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from casebridge.agencies.actions import administered_agencies, is_platform_administrator, membership_saved
 from casebridge.agencies.models import Agency, Membership, Team
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
@@ -53,12 +54,37 @@ class TeamInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class ScopedToAgencies:
+    """An administrator manages their own agencies only; a platform administrator, every one."""
+
+    agency_path = "agency"
+
+    def scoped(self, request: HttpRequest, queryset: Any) -> Any:
+        agencies = administered_agencies(request.user)  # type: ignore[arg-type]
+        return queryset if agencies is None else queryset.filter(**{f"{self.agency_path}__in": agencies})
+
+    def limit_agencies(self, request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
+        if db_field.name == "agency":
+            agencies = administered_agencies(request.user)  # type: ignore[arg-type]
+            if agencies is not None:
+                kwargs["queryset"] = Agency.objects.filter(pk__in=agencies)
+
+
 @admin.register(Agency)
-class AgencyAdmin(AuditedAdmin):
-    list_display = ["code", "name", "org_type", "province", "is_active"]
+class AgencyAdmin(ScopedToAgencies, AuditedAdmin):
+    list_display = ["code", "name", "org_type", "province", "is_active", "is_platform"]
     list_filter = ["org_type", "province", "is_active"]
     search_fields = ["code", "name"]
+    readonly_fields = ["is_platform"]
     inlines = [TeamInline]
+    agency_path = "pk"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return self.scoped(request, super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new agency is a new set of people who may reach survivors: the platform adds it.
+        return is_platform_administrator(request.user) and super().has_add_permission(request)  # type: ignore[arg-type]
 
 
 class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -76,15 +102,35 @@ class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+@admin.display(description=_("approval"))
+def approval(membership: Membership) -> str:
+    if not membership.needs_approval:
+        return str(_("not needed"))
+    if membership.approved_at is None:
+        return str(_("waiting for a privacy officer"))
+    return str(_("approved"))
+
+
 @admin.register(Membership)
-class MembershipAdmin(AuditedAdmin):
+class MembershipAdmin(ScopedToAgencies, AuditedAdmin):
     form = MembershipForm
-    list_display = ["user", "agency", "role", "team", "is_active"]
+    list_display = ["user", "agency", "role", "team", "is_active", approval]
     list_filter = ["role", "agency", "is_active"]
     search_fields = ["user__username", "agency__code"]
-    autocomplete_fields = ["user", "agency"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return self.scoped(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self.limit_agencies(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         form.request_user = request.user  # type: ignore[attr-defined]
         return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        membership_saved(obj, actor=request.user, created=not change, changed=form.changed_data)  # type: ignore[arg-type]

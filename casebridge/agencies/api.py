@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from typing import Any
 
-from casebridge.agencies.models import Agency
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casebridge.agencies.actions import awaiting_approval, do_approve_membership, do_refuse_membership
+from casebridge.agencies.models import Agency, Membership
 
 
 class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -16,3 +23,40 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     queryset = Agency.objects.filter(is_active=True)
     serializer_class = AgencySerializer
+
+
+class PendingMembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    user = serializers.CharField(source="user.username")
+    agency = serializers.CharField(source="agency.code")
+    changed_by = serializers.CharField(source="changed_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "agency", "role", "team", "changed_by", "changed_at", "approved_at"]
+
+
+class MembershipViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Memberships waiting for the caller's approval (privacy officers). A membership with a role
+    that reaches case data takes effect only once approved by someone other than who set it up."""
+
+    serializer_class = PendingMembershipSerializer
+    queryset = Membership.objects.none()  # for the schema; get_queryset is what answers
+
+    def get_queryset(self) -> Any:
+        return awaiting_approval(self.request.user)  # type: ignore[arg-type]
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PendingMembershipSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=PendingMembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        membership = do_approve_membership(self.get_object(), actor=request.user)  # type: ignore[arg-type]
+        return Response(PendingMembershipSerializer(membership).data)
+
+    @extend_schema(request=None, responses=PendingMembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: str | None = None) -> Response:
+        membership = do_refuse_membership(self.get_object(), actor=request.user)  # type: ignore[arg-type]
+        return Response(PendingMembershipSerializer(membership).data)

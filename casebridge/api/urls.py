@@ -2,13 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from casebridge.agencies.api import AgencyViewSet
+from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.cases.api import CaseViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
+router.register("memberships", MembershipViewSet, basename="membership")
 router.register("people", PeopleViewSet, basename="people")
 router.register("cases", CaseViewSet, basename="case")
 router.register("notifications", NotificationViewSet, basename="notification")

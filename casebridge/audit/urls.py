@@ -8,4 +8,6 @@ urlpatterns = [
     path("reviews/", views.review_list, name="break_glass_list"),
     path("reviews/<int:glass_id>/", views.review, name="review"),
     path("cases/<uuid:case_id>/access-log/", views.access_log, name="access_log"),
+    path("memberships/", views.memberships, name="memberships"),
+    path("memberships/<int:membership_id>/<str:decision>/", views.decide_membership, name="decide_membership"),
 ]

@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from casebridge.agencies.actions import awaiting_approval, do_approve_membership, do_refuse_membership
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
@@ -128,3 +130,29 @@ def access_log(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
     return render(request, "audit/access_log.html", {"case": case, "page": page, "pages": page_range(page)})
+
+
+@login_required
+def memberships(request: AuthedRequest) -> HttpResponse:
+    """Memberships waiting for this privacy officer's approval."""
+    waiting = awaiting_approval(request.user)
+    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    return render(request, "audit/memberships.html", {"page": page, "pages": page_range(page)})
+
+
+@login_required
+@require_POST
+def decide_membership(request: AuthedRequest, membership_id: int, decision: str) -> HttpResponse:
+    membership = get_object_or_404(awaiting_approval(request.user), pk=membership_id)
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    try:
+        if decision == "approve":
+            do_approve_membership(membership, actor=request.user)
+            messages.success(request, _("Membership approved: it is in force now."))
+        else:
+            do_refuse_membership(membership, actor=request.user)
+            messages.success(request, _("Membership refused: it has been ended."))
+    except ActionError as error:
+        return action_error_page(request, error)
+    return redirect("audit:memberships")

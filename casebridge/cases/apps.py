@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from casebridge.cases import signals  # noqa: F401  (connects the receivers)
+        from casebridge.cases import checks, signals  # noqa: F401  (registers the check, connects the receivers)

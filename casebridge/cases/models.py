@@ -247,11 +247,18 @@ class BreakGlassQuerySet(WayInQuerySet):
         return self.filter(expires_at__gt=now)
 
     def reviewable_by(self, user: User) -> BreakGlassQuerySet:
-        """Break-glass uses on cases led by an agency where ``user`` is privacy officer."""
-        from casebridge.agencies.models import Role
+        """Emergency access that ``user`` reviews: to cases led by an agency where they are privacy
+        officer, and, for a platform privacy officer, to cases led by an agency that has none."""
+        from casebridge.agencies.models import Membership, Role
 
-        agencies = [m.agency_id for m in user.active_memberships() if m.role == Role.PRIVACY_OFFICER]
-        return self.filter(case__lead_agency_id__in=agencies)
+        officer = [m for m in user.active_memberships() if m.role == Role.PRIVACY_OFFICER]
+        reviewed = models.Q(case__lead_agency_id__in=[m.agency_id for m in officer])
+        if any(m.agency.is_platform for m in officer):
+            own = Membership.objects.in_force().filter(
+                agency_id=models.OuterRef("case__lead_agency_id"), role=Role.PRIVACY_OFFICER
+            )
+            reviewed |= ~models.Exists(own)
+        return self.filter(reviewed) if officer else self.none()
 
 
 class ReviewOutcome(models.TextChoices):

@@ -39,6 +39,7 @@ class AgencySpec:
     org_type: str
     province: str
     teams: tuple[str, ...] = ()
+    platform: bool = False
 
 
 AGENCIES = [
@@ -58,6 +59,8 @@ AGENCIES = [
     AgencySpec("MCL", "Tonle Family Health Clinic", OrgType.HEALTH, "KH-12"),
     AgencySpec("CNS", "Cầu Nối Community Support", OrgType.NGO, "KH-12"),
     AgencySpec("LLA", "Lantern Legal Aid", OrgType.LEGAL, "KH-12"),
+    # Operates this casebridge: its privacy officer approves and reviews for agencies with none.
+    AgencySpec("OPS", "casebridge Operations (platform)", OrgType.NGO, "KH-12", platform=True),
 ]
 
 
@@ -97,7 +100,10 @@ ACCOUNTS = [
     _one("trainer.lina", "JPC", R.TRAINER),
     _one("admin.rith", "JPC", R.ADMINISTRATOR),
     _one("privacy.malis", "JPC", R.PRIVACY_OFFICER),
+    _one("privacy.chenda", "OPS", R.PRIVACY_OFFICER),
 ]
+# A new colleague whose membership waits for the privacy officer's approval (set up by admin.rith).
+PENDING = AccountSpec("newcomer.dalin", (("JPC", R.AFTERCARE_SOCIAL_WORKER, "Aftercare"),))
 
 # Sections each kind of partner needs to do its part, and no more.
 S = Section
@@ -120,7 +126,9 @@ class DemoWorld:
 def create_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
-        agency = Agency.objects.create(code=spec.code, name=spec.name, org_type=spec.org_type, province=spec.province)
+        agency = Agency.objects.create(
+            code=spec.code, name=spec.name, org_type=spec.org_type, province=spec.province, is_platform=spec.platform
+        )
         for team in spec.teams:
             Team.objects.create(agency=agency, name=team)
         agencies[spec.code] = agency
@@ -132,7 +140,7 @@ def create_accounts(agencies: dict[str, Agency]) -> dict[str, User]:
     password = make_password(DEMO_PASSWORD)
     admin_permissions = list(Permission.objects.filter(content_type__app_label__in=["agencies", "accounts"]))
     users: dict[str, User] = {}
-    for spec in ACCOUNTS:
+    for spec in [*ACCOUNTS, PENDING]:
         first, last = STAFF_NAMES[spec.staff_key]
         administrator = any(role == Role.ADMINISTRATOR for _, role, _ in spec.memberships)
         user = User.objects.create(

@@ -214,4 +214,6 @@ STAFF_NAMES: dict[str, tuple[str, str]] = {
     "lina": ("Lina", "Seng"),
     "rith": ("Rith", "Long"),
     "malis": ("Malis", "Nuon"),
+    "chenda": ("Chenda", "Kong"),
+    "dalin": ("Dalin", "Prak"),
 }

@@ -69,14 +69,14 @@ def test_it_audits_what_an_administrator_changes(world, login):
         "/admin/agencies/membership/add/",
         {
             "user": world.outsider.pk,
-            "agency": world.agencies["SHS"].pk,
+            "agency": world.agencies["JPC"].pk,
             "role": "partner_caseworker",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
-    membership = Membership.objects.get(user=world.outsider, agency=world.agencies["SHS"])
-    event = AuditEvent.objects.get(object_type="membership", object_id=str(membership.pk))
+    membership = Membership.objects.get(user=world.outsider, agency=world.agencies["JPC"])
+    event = AuditEvent.objects.get(object_type="membership", object_id=str(membership.pk), action="create")
     assert (event.actor_id, event.action, event.via) == (world.admin.pk, "create", "admin")
     response = client.post(
         f"/admin/accounts/user/{world.outsider.pk}/password/",

@@ -7,8 +7,10 @@ back for the next test (test_it_refuses_changes_in_the_database, last in this fi
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
+import uuid
 from io import StringIO
 from typing import Any
 
@@ -154,3 +156,44 @@ def test_it_refuses_a_replace_that_would_rewrite_an_event(world: World) -> None:
     with pytest.raises(DatabaseError, match=r"append-only"), transaction.atomic():
         _execute(statement, [event.pk, event.at])
     assert AuditEvent.objects.get(pk=event.pk).object_id == event.object_id
+
+
+def _changed(column: str, value: Any, event_id: int) -> Any:
+    """Another value for one stored column: the same text in another form where there is one (an
+    upper-case id reads back as the same UUID on SQLite), else a different value."""
+    if column == "id":
+        return event_id + 1000
+    if column == "at":
+        return value + datetime.timedelta(microseconds=1) if isinstance(value, datetime.datetime) else value + "1"
+    if column in ("actor_id", "agency_id"):
+        model = AuditEvent._meta.get_field(column.removesuffix("_id")).related_model
+        return model._default_manager.exclude(pk=value).values_list("pk", flat=True).first()
+    if column == "ip":
+        return "10.0.0.9" if value != "10.0.0.9" else "10.0.0.8"
+    if isinstance(value, uuid.UUID):  # PostgreSQL's uuid type has one form only
+        return uuid.uuid4()
+    if isinstance(value, str) and value != value.upper():
+        return value.upper()
+    return (value or "") + "x"
+
+
+COLUMNS = [f.column for f in AuditEvent._meta.concrete_fields]
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_it_notices_a_change_to_any_stored_column(lifted: list[int], column: str) -> None:
+    target = next(
+        pk for pk in lifted[1:-1] if AuditEvent.objects.filter(pk=pk, case_id__isnull=False, actor__isnull=False)
+    )
+    assert _verify().startswith("OK")
+    with connection.cursor() as cursor:
+        raw = "+" if connection.vendor == "sqlite" else ""
+        cursor.execute(f"SELECT {raw}{connection.ops.quote_name(column)} FROM audit_auditevent WHERE id = %s", [target])  # noqa: S608
+        (value,) = cursor.fetchone()
+    new = _changed(column, value, target)
+    assert new != value
+    _execute(f"UPDATE audit_auditevent SET {connection.ops.quote_name(column)} = %s WHERE id = %s", [new, target])  # noqa: S608
+    with pytest.raises(CommandError) as error:
+        _verify()
+    named = {target, target + 1} if column == "id" else {target}  # a moved event breaks the chain where it was
+    assert any(re.match(_broken_at(pk), str(error.value)) for pk in named), str(error.value)
