@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from casebridge.accounts.views import set_language
 
 # The admin signs in through allauth (password and second factor), never through its own form.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]

@@ -12,6 +12,8 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.contrib.auth.models import Group
 
+        from casebridge.accounts import signals  # noqa: F401  (connects the receivers)
+
         for model in (Authenticator, Group):  # groups would carry permissions past the rules
             if admin.site.is_registered(model):
                 admin.site.unregister(model)

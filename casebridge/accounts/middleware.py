@@ -64,3 +64,17 @@ class RequireMFAMiddleware:
                 )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing casebridge answers may be kept by a browser or a proxy: a page, an htmx fragment
+    or an API answer about a survivor must not survive in a shared phone's cache or a proxy's.
+    (Static files are answered before this runs and cache as usual.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        return response

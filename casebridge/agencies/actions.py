@@ -77,7 +77,7 @@ def awaiting_approval(user: User) -> MembershipQuerySet:
             .exclude(user_id=OuterRef("user_id"))
             .exclude(user_id=OuterRef("changed_by_id"))
         )
-        wanted |= ~Exists(own_officer)
+        wanted |= Q(~Exists(own_officer))
     return (
         _pending()
         .filter(wanted)

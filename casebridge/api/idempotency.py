@@ -37,6 +37,10 @@ def idempotent_create(
     refetch: Callable[[str], models.Model],
     respond: Callable[[models.Model, int], Response],
 ) -> Response:
+    """Create once per key: the key is claimed before anything is written, so a second request
+    with the same key (a retry, or the same request sent twice at once) waits for the first to
+    finish and then answers with its result, or with 409 if the first is still at work or asked
+    something else. If the create fails, the claim rolls back with it."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return respond(create(), 201)
@@ -46,28 +50,34 @@ def idempotent_create(
     user = request.user
     assert user.is_authenticated
     previous = IdempotencyKey.objects.filter(user_id=user.pk, key=key).first()
-    if previous is not None:
+    claim = None
+    if previous is None:
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    user_id=user.pk,
+                    key=key,
+                    method=request.method or "",
+                    path=request.path[:300],
+                    fingerprint=fingerprint,
+                    status_code=201,
+                    resource_type=resource_type,
+                    resource_id="",
+                )
+        except IntegrityError:
+            # Another request with this key committed while this one waited on the claim.
+            previous = IdempotencyKey.objects.filter(user_id=user.pk, key=key).first()
+    if claim is None:
+        if previous is None or not previous.resource_id:
+            raise Conflict(_("A request with this Idempotency-Key is in progress; retry it in a moment."))
         if previous.fingerprint != fingerprint or previous.resource_type != resource_type:
             raise Conflict(_("This Idempotency-Key was already used for a different request."))
         response = respond(refetch(previous.resource_id), previous.status_code)
         response["Idempotent-Replayed"] = "true"
         return response
     obj = create()
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(
-                user_id=user.pk,
-                key=key,
-                method=request.method or "",
-                path=request.path[:300],
-                fingerprint=fingerprint,
-                status_code=201,
-                resource_type=resource_type,
-                resource_id=str(obj.pk),
-            )
-    except IntegrityError:
-        # A concurrent request with the same key won; this one's writes roll back with the error.
-        raise Conflict(_("A request with this Idempotency-Key is in progress; retry it in a moment.")) from None
+    claim.resource_id = str(obj.pk)
+    claim.save(update_fields=["resource_id"])
     return respond(obj, 201)
 
 

@@ -235,10 +235,10 @@ def do_add_note(
         errors["body"] = _("At most 10,000 characters.")
     if occurred_at and occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("A note cannot describe something in the future.")
-    elif occurred_at and occurred_at.year < EARLIEST_YEAR:
-        errors["occurred_at"] = _("Check the date: a note cannot describe something before %(year)d.") % {
-            "year": EARLIEST_YEAR
-        }
+    elif occurred_at:
+        check_date(
+            errors, "occurred_at", timezone.localdate(occurred_at), earliest=earliest_date(case.survivor.birth_date)
+        )
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     event = add_event(

@@ -257,7 +257,7 @@ class BreakGlassQuerySet(WayInQuerySet):
             own = Membership.objects.in_force().filter(
                 agency_id=models.OuterRef("case__lead_agency_id"), role=Role.PRIVACY_OFFICER
             )
-            reviewed |= ~models.Exists(own)
+            reviewed |= models.Q(~models.Exists(own))
         return self.filter(reviewed) if officer else self.none()
 
 

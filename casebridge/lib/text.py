@@ -19,6 +19,21 @@ _KHMER = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Zero-width space, non-joiner and joiner: Khmer writing uses them between words and inside them.
+_KEPT_INVISIBLE = frozenset("\u200b\u200c\u200d")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without control characters and invisible format characters (bidi overrides and
+    isolates, marks, the BOM...), which can make one name display like another; keeps the
+    zero-width characters Khmer needs, and ordinary spaces."""
+    return "".join(
+        char
+        for char in text
+        if char in _KEPT_INVISIBLE or char == " " or unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp")
+    )
+
+
 def script_of(char: str) -> str | None:
     """The Unicode script of a letter ("LATIN", "KHMER", ...), or None for digits, spaces, marks
     and punctuation."""

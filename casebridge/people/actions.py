@@ -15,7 +15,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.lib.codes import country_codes, language_code
 from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import scripts, search_keys
+from casebridge.lib.text import scripts, search_keys, strip_invisible
 from casebridge.people.models import AgeMethod, Gender, NameToken, Person, PersonKind
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
         errors.setdefault(field, []).append(message)
 
     for field in NAME_FIELDS:
-        value = (data.get(field) or "").strip()
+        value = strip_invisible(data.get(field) or "").strip()
         if not value:
             out[field] = None
             continue
@@ -77,7 +77,7 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         fail("aliases", _("Give aliases as a list of names."))
         aliases = []
-    aliases = [a.strip() for a in aliases if a.strip()]
+    aliases = [strip_invisible(a).strip() for a in aliases if strip_invisible(a).strip()]
     if len(aliases) > 10 or any(len(a) > 100 for a in aliases):
         fail("aliases", _("At most 10 aliases of at most 100 characters each."))
     out["aliases"] = aliases or None
@@ -137,7 +137,7 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
         fail("phone", _("Write the phone number in international form, e.g. +85512345678."))
     out["phone"] = phone or None
 
-    address = (data.get("address") or "").strip()
+    address = strip_invisible(data.get("address") or "").strip()
     if len(address) > 500:
         fail("address", _("At most 500 characters."))
     out["address"] = address or None

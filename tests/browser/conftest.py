@@ -46,14 +46,5 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_world(transactional_db):  # type: ignore[no-untyped-def]
-    from django.db import connection
-
-    from casebridge.audit import triggers
-    from casebridge.lib.testing import build_world
-
-    triggers.install(connection)
-    yield build_world()
-    # The database is emptied after each live-server test; the append-only triggers would
-    # (rightly) refuse that, so they are lifted for the flush and put back before the next test.
-    triggers.remove(connection)
+def live_world(committed_world):  # type: ignore[no-untyped-def]
+    return committed_world

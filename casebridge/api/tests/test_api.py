@@ -281,3 +281,29 @@ def test_it_refuses_an_expired_token(world, api, settings):
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get("/api/v1/cases/")
     assert response.status_code == 401 and "expired" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("error", ["conflict", "invalid", "not_found"])
+def test_an_error_answer_writes_nothing_whatever_ran_before_it(world, api, monkeypatch, error):
+    """Every error response rolls back (the trust core, second pass, item 7): here the action
+    writes a note and its audit event, then fails."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from casebridge.cases import actions
+    from casebridge.lib.errors import Conflict
+
+    real = actions.do_add_note
+
+    def write_then_fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real(*args, **kwargs)
+        raise {"conflict": Conflict("x"), "invalid": ValidationError({"body": "x"}), "not_found": Http404()}[error]
+
+    monkeypatch.setattr(actions, "do_add_note", write_then_fail)
+    notes, events = TimelineEvent.objects.filter(kind="note").count(), AuditEvent.objects.count()
+    response = api("social_worker").post(
+        f"/api/v1/cases/{world.case.pk}/notes/", {"section": "identity", "body": "Seen today."}, format="json"
+    )
+    assert response.status_code == {"conflict": 409, "invalid": 400, "not_found": 404}[error]
+    assert TimelineEvent.objects.filter(kind="note").count() == notes
+    assert AuditEvent.objects.count() == events

@@ -166,7 +166,7 @@ def _changed(column: str, value: Any, event_id: int) -> Any:
     if column == "at":
         return value + datetime.timedelta(microseconds=1) if isinstance(value, datetime.datetime) else value + "1"
     if column in ("actor_id", "agency_id"):
-        model = AuditEvent._meta.get_field(column.removesuffix("_id")).related_model
+        model: Any = AuditEvent._meta.get_field(column.removesuffix("_id")).related_model
         return model._default_manager.exclude(pk=value).values_list("pk", flat=True).first()
     if column == "ip":
         return "10.0.0.9" if value != "10.0.0.9" else "10.0.0.8"

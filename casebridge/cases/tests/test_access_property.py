@@ -234,7 +234,9 @@ def _check(world, s: Spec) -> None:
                 for person in built.people:
                     user = _fresh(person)
                     bulk = case_accesses(user, built.cases)
-                    visible = {None: set(Case.objects.visible_to(user).values_list("pk", flat=True))}
+                    visible: dict[Section | None, set[object]] = {
+                        None: set(Case.objects.visible_to(user).values_list("pk", flat=True))
+                    }
                     for section in Section:
                         visible[section] = set(Case.objects.visible_to(user, section).values_list("pk", flat=True))
                     for case in built.cases:
