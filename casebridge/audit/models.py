@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+    from casebridge.cases.models import BreakGlass
 
 
 class Action(models.TextChoices):
@@ -33,6 +34,14 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         lead_agencies = [m.agency_id for m in user.active_memberships()]
         cases = Case.objects.visible_to(user).filter(lead_agency_id__in=lead_agencies)
         return self.filter(case_id__in=cases.values("pk"))
+
+    def reviewable_by(self, user: User, glass: BreakGlass) -> AuditEventQuerySet:
+        """What the user who broke the glass did on that case since, for the one reviewing it."""
+        from casebridge.cases.models import BreakGlass
+
+        if not BreakGlass.objects.reviewable_by(user).filter(pk=glass.pk).exists():
+            return self.none()
+        return self.filter(case_id=glass.case_id, actor_id=glass.user_id, at__gte=glass.started_at)
 
 
 class AuditEvent(models.Model):

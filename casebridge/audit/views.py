@@ -100,11 +100,7 @@ def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
-    events = (
-        AuditEvent.objects.visible_to(request.user)
-        .filter(case_id=glass.case_id, actor=glass.user, at__gte=glass.started_at)
-        .order_by("at")[:200]
-    )
+    events = AuditEvent.objects.reviewable_by(request.user, glass).order_by("at")[:200]
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return render(
         request,

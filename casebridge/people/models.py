@@ -154,7 +154,8 @@ class NameTokenQuerySet(models.QuerySet["NameToken"]):
 
 class NameToken(models.Model):
     """A keyed blind-index token of one piece of one of a person's names (a word, a phonetic
-    key or a trigram). Without the index key a token says nothing about the name."""
+    key or a trigram). Without the index key a token does not reveal the name, but people who share
+    a name piece share its token (docs/THREAT_MODEL.md, known limits)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     token = models.BigIntegerField()

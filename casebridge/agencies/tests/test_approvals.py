@@ -203,3 +203,23 @@ def test_check_warns_of_agencies_whose_emergency_access_nobody_reviews(world, ca
     assert warning.id == "casebridge.W001" and "AHTJP" in warning.msg
     call_command("set_platform_agency", "JPC")
     assert break_glass_reviewers() == []  # JPC's privacy officer now reviews for the platform
+
+
+def test_the_platform_reviewer_sees_what_was_done_under_emergency_access(world, platform, login):
+    from casebridge.cases.actions import do_open_case
+    from casebridge.people.actions import clean_identity
+
+    police_case = do_open_case(
+        actor=world.police,
+        agency=world.agencies["AHTJP"],
+        identity=clean_identity({"given_name": "Dara"}),
+        province="KH-12",
+        opened_on=timezone.localdate(),
+    )
+    glass = do_break_glass(police_case.number, actor=world.social_worker, reason=REASON)
+    assert glass is not None
+    login(world.social_worker).get(reverse("cases:detail", args=[police_case.pk]))
+    page = login(platform).get(reverse("audit:review", args=[glass.pk])).content.decode()
+    what_they_did = page[page.index("What they did") :]
+    assert "Viewed" in what_they_did and "Nothing recorded." not in what_they_did
+    assert login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk])).status_code == 404
