@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge_bench
+BENCH_ENV := CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_LOG_LEVEL=ERROR
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: demo totp test lint test-sqlite test-postgres test-browser messages lock clean
+.PHONY: demo serve totp test lint test-sqlite test-postgres test-browser bench messages lock clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,12 @@ demo: $(BIN)/.installed messages var/keys.json
 	$(DEMO_ENV) PORT=$(PORT) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The production server (gunicorn; CASEBRIDGE_BIND, CASEBRIDGE_WORKERS, CASEBRIDGE_TIMEOUT), on the
+# database and keys the environment names.
+serve: $(BIN)/.installed messages
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/gunicorn -c casebridge/gunicorn_conf.py casebridge.wsgi
+
 # The demo accounts' current sign-in code.
 totp: $(BIN)/.installed
 	@$(DEMO_ENV) $(BIN)/python manage.py demo_totp
@@ -47,6 +55,17 @@ test-browser: $(BIN)/.installed messages
 	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m browser
 
 test: lint test-sqlite test-postgres test-browser
+
+# The core's speed at a million cases (PostgreSQL) and 100,000 (SQLite), against its targets;
+# figures in var/bench.json. The generated data is kept and reused (drop casebridge_bench and
+# var/bench.sqlite3 to start again).
+bench: $(BIN)/.installed messages var/keys.json
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'casebridge_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres casebridge_bench
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py migrate --verbosity 0
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py bench --output var/bench.json
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --verbosity 0
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py bench --output var/bench.json
 
 # Re-pin dependencies after editing requirements/*.in.
 lock: $(BIN)/.installed

@@ -23,7 +23,11 @@ class User(AbstractUser):
         """This user's active memberships, loaded once per request-sized object."""
         cached: list[Membership] | None = getattr(self, "_active_memberships", None)
         if cached is None:
-            cached = list(self.memberships.in_force().select_related("agency"))
+            # in_force(), decided here for the few rows a user has: a simpler query on every request.
+            from casebridge.agencies.models import APPROVED_ROLES
+
+            rows = self.memberships.filter(is_active=True, agency__is_active=True).select_related("agency")
+            cached = [m for m in rows if m.approved_at is not None or m.role not in APPROVED_ROLES]
             self._active_memberships = cached
         return cached
 

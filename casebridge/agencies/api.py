@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from casebridge.agencies.actions import awaiting_approval, do_approve_membership, do_refuse_membership
 from casebridge.agencies.models import Agency, Membership
+from casebridge.api.serializers import ModelSerializer
 
 
-class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AgencySerializer(ModelSerializer):
     class Meta:
         model = Agency
         fields = ["id", "code", "name", "org_type", "province", "parent"]
@@ -25,7 +26,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = AgencySerializer
 
 
-class PendingMembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PendingMembershipSerializer(ModelSerializer):
     user = serializers.CharField(source="user.username")
     agency = serializers.CharField(source="agency.code")
     changed_by = serializers.CharField(source="changed_by.username", allow_null=True, default=None)

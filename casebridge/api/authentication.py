@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from allauth.mfa.utils import is_mfa_enabled
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -28,6 +31,26 @@ def issue_token(user: User) -> str:
     return key
 
 
+# How stale ``last_used_at`` may be: it says whether a token is in use, not each use (the audit
+# trail has those).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _note_use(token: ApiToken) -> None:
+    """Record that the token was used, at most once a minute, after the request has committed:
+    concurrent requests with one token must not queue on its row."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+
+    def note() -> None:
+        ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gte=now - LAST_USED_RESOLUTION).update(
+            last_used_at=now
+        )
+
+    transaction.on_commit(note)
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Token <key>``."""
 
@@ -43,19 +66,21 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        factor = Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
         token = (
             ApiToken.objects.select_related("user")
             .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
             .exclude(expires_at__lte=timezone.now())
+            .annotate(has_factor=Exists(factor))
             .first()
         )
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         # The session path enforces the second factor in middleware, before DRF has read the
         # token; a token is only as good as its owner's sign-in, so it is checked here too.
-        if not is_mfa_enabled(token.user):
+        if not token.has_factor:  # type: ignore[attr-defined]
             raise exceptions.PermissionDenied(_("Set up a second factor before using the API."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        _note_use(token)
         return token.user, token
 
     def authenticate_header(self, request: Any) -> str:

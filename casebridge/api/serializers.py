@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.http import QueryDict
@@ -39,6 +40,21 @@ def _json_type_error(field: serializers.Field, value: Any) -> Any:  # type: igno
     except serializers.ValidationError as error:
         return error.detail
     return None  # pragma: no cover - fail() always raises
+
+
+class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """DRF's ModelSerializer, working out its fields from the model once per class instead of
+    once per instance: a page of 25 cases makes a serializer for each case's survivor and team,
+    and the model introspection cost more than the rest of the request. Each instance gets fresh
+    copies of the fields, as DRF gives it of declared fields."""
+
+    def get_fields(self) -> dict[str, Any]:
+        cls = type(self)
+        template = cls.__dict__.get("_fields_once")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_once = template  # type: ignore[attr-defined]
+        return copy.deepcopy(template)
 
 
 class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -189,11 +189,14 @@ def _append(conn: Any, events: list[AuditEvent]) -> None:
         columns = [f.column for f in _fields()] + [AuditEvent._meta.get_field("hash").column]
         names = ", ".join(quote(c) for c in columns)
         marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-        cursor.execute(
-            f"UPDATE {head_table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # noqa: S608
-            [previous, events[-1].pk],
-        )
+        insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        update = f"UPDATE {head_table} SET last_hash = %s, last_event_id = %s WHERE id = 1"  # noqa: S608
+        if conn.vendor == "postgresql" and len(rows) == 1:
+            # One round trip for both: the head moves only if the event went in.
+            cursor.execute(f"WITH added AS ({insert} RETURNING 1) {update}", [*rows[0], previous, events[-1].pk])
+        else:
+            cursor.executemany(insert, rows)
+            cursor.execute(update, [previous, events[-1].pk])
 
 
 def _acting_membership(actor: User, case_id: UUID | None) -> Membership | None:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import models
+from django.core.cache import cache
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -127,29 +128,52 @@ def _open_at(now: datetime.datetime) -> Q:
     return (Q(starts_at__isnull=True) | Q(starts_at__lte=now)) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
-def reach_q(
-    user: User, section: Section | None = None, now: datetime.datetime | None = None, *, content: bool = False
-) -> Q:
-    """A filter on ``Reach``: the open ways in that give ``user`` ``section``, or the case at all
-    (with ``content``, some section of it: not only the case record a privacy officer sees)."""
+@dataclass(frozen=True)
+class Term:
+    """One kind of way in that opens what was asked for: rows of ``path`` held by this agency
+    (``column="agency_id"``) or this user (``"user_id"``), sharing a bit with ``mask`` (None: any)."""
+
+    column: str
+    principal: int
+    path: str
+    mask: int | None
+
+
+def terms(user: User, section: Section | None = None, *, content: bool = False) -> list[Term]:
+    """The ways in that give ``user`` ``section``, or the case at all (with ``content``, some
+    section of it: not only the case record a privacy officer sees). The SQL filter
+    (:func:`reach_q`) and the list pages (:class:`ReachableCases`) are both built from these."""
     if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
+        return []
     memberships = user.active_memberships()
-    terms = Q(pk__in=[])
+    found = []
     for agency_id, roles in _by_agency(memberships).items():
         lead = _wanted(section, set().union(*(path_sections(LEAD, 0, r) for r in roles)))
         if lead or (section is None and not content and roles & CASE_HEADER_ROLES):
-            terms |= Q(agency_id=agency_id, path=LEAD)
+            found.append(Term("agency_id", agency_id, LEAD, None))
         granted = _wanted(section, set().union(*(ceiling(r) for r in roles)))
         if granted:
-            terms |= Q(agency_id=agency_id, path__in=[TEAM, REFERRAL], sections__anybit=granted)
+            found += [Term("agency_id", agency_id, TEAM, granted), Term("agency_id", agency_id, REFERRAL, granted)]
     roles = {m.role for m in memberships}
     as_member = _wanted(section, set().union(*(ceiling(r) for r in roles)))
     if as_member:
-        terms |= Q(user_id=user.pk, path=TEAM, sections__anybit=as_member)
+        found.append(Term("user_id", user.pk, TEAM, as_member))
     if _wanted(section, set().union(*(path_sections(BREAK_GLASS, 0, r) for r in roles))):
-        terms |= Q(user_id=user.pk, path=BREAK_GLASS)
-    return terms & _open_at(now or timezone.now())
+        found.append(Term("user_id", user.pk, BREAK_GLASS, None))
+    return found
+
+
+def reach_q(
+    user: User, section: Section | None = None, now: datetime.datetime | None = None, *, content: bool = False
+) -> Q:
+    """A filter on ``Reach``: the open ways in that give ``user`` ``section`` (see :func:`terms`)."""
+    found = Q(pk__in=[])
+    for term in terms(user, section, content=content):
+        condition = Q(**{term.column: term.principal, "path": term.path})
+        if term.mask is not None:
+            condition &= Q(sections__anybit=term.mask)
+        found |= condition
+    return found & _open_at(now or timezone.now())
 
 
 def case_q(user: User, section: Section | None = None, *, outer: str = "pk", content: bool = False) -> Q:
@@ -344,14 +368,24 @@ def visible_team(case: Case, access: CaseAccess) -> list[TeamMember]:
     """The case team as ``access`` may see it: the lead agency's case staff see everyone; others
     see only their own agency's places and their own (who else serves the child, a shelter or
     the police, is need-to-know in itself)."""
+    return visible_teams([case], {case.pk: access})[case.pk]
+
+
+def visible_teams(cases: Iterable[Case], accesses: dict[Any, CaseAccess]) -> dict[Any, list[TeamMember]]:
+    """:func:`visible_team` for a page of cases: one query whatever their number."""
     from casebridge.cases.models import TeamMember
 
-    if not access.sections:
-        return []
-    members = TeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "agency")
-    if not access.can_manage:
-        members = members.filter(Q(agency_id__in=access.agency_ids) | Q(user_id=access.user_id))
-    return list(members)
+    teams: dict[Any, list[TeamMember]] = {case.pk: [] for case in cases}
+    managed = [pk for pk in teams if accesses[pk].sections and accesses[pk].can_manage]
+    partner = [pk for pk in teams if accesses[pk].sections and not accesses[pk].can_manage]
+    shown = Q(case_id__in=managed)
+    if partner:
+        own = accesses[partner[0]]  # one reader: the same agencies and id on every case
+        shown |= Q(case_id__in=partner) & (Q(agency_id__in=own.agency_ids) | Q(user_id=own.user_id))
+    members = TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
+    for member in members:
+        teams[member.case_id].append(member)
+    return teams
 
 
 def case_timeline_q(case: Case, access: CaseAccess) -> Q:
@@ -385,15 +419,21 @@ def sync_reach(case_id: Any) -> None:
     already ended are left out, and the ones still to end are checked against the clock when read."""
     from casebridge.cases.models import BreakGlass, Case, Reach, ReferralGrant, TeamMember
 
-    lead = Case.objects.filter(pk=case_id).values_list("lead_agency_id", flat=True).first()
-    if lead is None:
+    case = Case.objects.filter(pk=case_id).values("lead_agency_id", "opened_on", "created_at").first()
+    if case is None:
         return
     now = timezone.now()
-    rows = [Reach(case_id=case_id, agency_id=lead, path=LEAD, sections=sec.ALL_MASK)]
+    order = {"opened_on": case["opened_on"], "case_created_at": case["created_at"]}
+    rows = [Reach(case_id=case_id, agency_id=case["lead_agency_id"], path=LEAD, sections=sec.ALL_MASK, **order)]
     for member in TeamMember.objects.filter(case_id=case_id, removed_at__isnull=True):
         rows.append(
             Reach(
-                case_id=case_id, agency_id=member.agency_id, user_id=member.user_id, path=TEAM, sections=member.sections
+                case_id=case_id,
+                agency_id=member.agency_id,
+                user_id=member.user_id,
+                path=TEAM,
+                sections=member.sections,
+                **order,
             )
         )
     for grant in ReferralGrant.objects.filter(case_id=case_id, revoked_at__isnull=True).exclude(expires_at__lte=now):
@@ -405,6 +445,7 @@ def sync_reach(case_id: Any) -> None:
                 sections=grant.sections,
                 starts_at=grant.starts_at,
                 expires_at=grant.expires_at,
+                **order,
             )
         )
     for glass in BreakGlass.objects.filter(case_id=case_id, expires_at__gt=now):
@@ -416,14 +457,123 @@ def sync_reach(case_id: Any) -> None:
                 sections=sec.ALL_MASK,
                 starts_at=glass.started_at,
                 expires_at=glass.expires_at,
+                **order,
             )
         )
     Reach.objects.filter(case_id=case_id).delete()
     Reach.objects.bulk_create(rows)
 
 
-def lead_reach(case: Case) -> Reach:
-    """The lead agency's way into a new case (for bulk writers that bypass ``save``)."""
-    from casebridge.cases.models import Reach
+def get_case(user: User, case_id: Any) -> tuple[Case, CaseAccess]:
+    """The case ``case_id`` and what ``user`` reaches of it, or ``Case.DoesNotExist`` if they reach
+    nothing of it, the same as for a case that does not exist. Two indexed queries: the user's
+    ways into it, then the case."""
+    from casebridge.cases.models import Case
 
-    return Reach(case_id=case.pk, agency_id=case.lead_agency_id, path=LEAD, sections=sec.ALL_MASK)
+    case_id = Case._meta.pk.to_python(case_id)  # type: ignore[union-attr]
+    rows = _rows_for(user, [case_id])[case_id] if user.is_authenticated and user.is_active else []
+    if not rows:
+        raise Case.DoesNotExist
+    case = Case.objects.select_related("lead_agency", "survivor").get(pk=case_id)
+    access = _access_from(user, case.lead_agency_id, rows, timezone.now())
+    if not access.reaches:
+        raise Case.DoesNotExist
+    return case, access
+
+
+# A count above this is kept in the shared cache for COUNT_SECONDS: counting tens of thousands of
+# ways in on every page would cost more than the page. The page's rows, and whether there is a
+# next page, are always read afresh; only the total may be up to a minute old.
+CACHE_COUNTS_FROM = 2000
+COUNT_SECONDS = 60
+
+
+class ReachableCases:
+    """The cases a user reaches (``section``, ``status`` optional), newest first, as a sequence a
+    Paginator pages through. Each page is a merge of index-only scans of the user's ways in
+    (:func:`terms`), each scan stopping after the page's last row, so a page costs the same on
+    the first page of ten cases and the two-hundredth of fifty thousand."""
+
+    def __init__(self, user: User, section: Section | None = None, status: str = "") -> None:
+        self.user, self.section, self.status = user, section, status
+        self.terms = terms(user, section)
+        self.now = timezone.now()
+
+    def _branches(self, columns: str) -> tuple[list[str], list[Any]]:
+        from casebridge.cases.models import Case, Reach
+
+        quote = connection.ops.quote_name
+        reach, case = quote(Reach._meta.db_table), quote(Case._meta.db_table)
+        join = f" JOIN {case} c ON c.id = r.case_id" if self.status else ""
+        sqls, params = [], []
+        for term in self.terms:
+            where = [f"r.{quote(term.column)} = %s", "r.path = %s"]
+            values: list[Any] = [term.principal, term.path]
+            if term.mask is not None:
+                where.append("(r.sections & %s) <> 0")
+                values.append(term.mask)
+            if term.path != LEAD:
+                where.append(
+                    "(r.starts_at IS NULL OR r.starts_at <= %s) AND (r.expires_at IS NULL OR r.expires_at > %s)"
+                )
+                values += [self.now, self.now]
+            if self.status:
+                where.append("c.status = %s")
+                values.append(self.status)
+            sqls.append(f"SELECT {columns} FROM {reach} r{join} WHERE {' AND '.join(where)}")  # noqa: S608
+            params.append(values)
+        return sqls, params
+
+    def count(self) -> int:
+        if not self.terms:
+            return 0
+        key = self._count_key()
+        cached = cache.get(key)
+        if cached is not None:
+            return int(cached)
+        sqls, params = self._branches("r.case_id")
+        sql = f"SELECT COUNT(*) FROM ({' UNION '.join(sqls)}) w"  # noqa: S608  (UNION: a case counts once)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for values in params for value in values])
+            total = int(cursor.fetchone()[0])
+        if total >= CACHE_COUNTS_FROM:
+            cache.set(key, total, COUNT_SECONDS)
+        return total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _count_key(self) -> str:
+        roles = ".".join(sorted(f"{m.agency_id}-{m.role}" for m in self.user.active_memberships()))
+        return f"casebridge:case-count:{self.user.pk}:{self.section or ''}:{self.status}:{roles}"
+
+    def ids(self, offset: int, limit: int) -> list[Any]:
+        from casebridge.cases.models import Case
+
+        if not self.terms or limit <= 0:
+            return []
+        order = "opened_on DESC, case_created_at DESC, case_id DESC"
+        inner = "r.opened_on DESC, r.case_created_at DESC, r.case_id DESC"
+        sqls, params = self._branches("r.case_id, r.opened_on, r.case_created_at")
+        # Each branch stops after the page's last row: a case among the first offset + limit
+        # distinct cases is among the first offset + limit rows of any branch that holds it.
+        bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
+        sql = (
+            f"SELECT case_id FROM ({' UNION ALL '.join(bounded)}) w "  # noqa: S608
+            f"GROUP BY case_id, opened_on, case_created_at ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        values = [value for branch in params for value in [*branch, offset + limit]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, limit, offset])
+            to_python = Case._meta.pk.to_python  # type: ignore[union-attr]
+            return [to_python(row[0]) for row in cursor.fetchall()]
+
+    def __getitem__(self, key: slice) -> list[Case]:
+        from casebridge.cases.models import Case
+
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("ReachableCases is paged by slices")
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        ids = self.ids(start, stop - start)
+        found = Case.objects.select_related("lead_agency", "survivor").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]

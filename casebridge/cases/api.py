@@ -20,11 +20,19 @@ from casebridge.accounts.models import User
 from casebridge.agencies.api import AgencySerializer
 from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
-from casebridge.api.serializers import StrictSerializer
+from casebridge.api.serializers import ModelSerializer, StrictSerializer
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access, case_accesses, visible_team
+from casebridge.cases.access import (
+    CaseAccess,
+    ReachableCases,
+    case_access,
+    case_accesses,
+    get_case,
+    visible_team,
+    visible_teams,
+)
 from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
@@ -38,7 +46,7 @@ from casebridge.people.api import IdentityInputSerializer, PersonSerializer
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TeamMemberSerializer(ModelSerializer):
     user = serializers.CharField(source="user.username", allow_null=True, default=None)
     agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
     sections = serializers.ListField(source="section_list", child=serializers.CharField())
@@ -48,7 +56,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         fields = ["id", "user", "agency", "sections", "added_at"]
 
 
-class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CaseSerializer(ModelSerializer):
     """A case as the caller may see it: the survivor only with the identity section, the team
     only to those who reach case content or lead it."""
 
@@ -70,11 +78,21 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             accesses[case.pk] = case_access(self.context["request"].user, case)
         return accesses[case.pk]
 
+    def _nested(self, kind: type[serializers.Serializer], **context: Any) -> Any:  # type: ignore[type-arg]
+        """One nested serializer per kind and context for the whole page: DRF builds a
+        serializer's fields when it is made, which would otherwise happen once per row."""
+        made: dict[Any, Any] = self.context.setdefault("nested", {})
+        key = (kind, tuple(sorted(context.items())))
+        if key not in made:
+            made[key] = kind(context=context)
+        return made[key]
+
     def get_survivor(self, case: Case) -> dict[str, Any] | None:
         access = self._access(case)
         if not access.can(Section.IDENTITY):
             return None
-        return PersonSerializer(case.survivor, context={"whereabouts": access.can(Section.WHEREABOUTS)}).data  # type: ignore[return-value]
+        person = self._nested(PersonSerializer, whereabouts=access.can(Section.WHEREABOUTS))
+        return person.to_representation(case.survivor)  # type: ignore[no-any-return]
 
     def get_your_sections(self, case: Case) -> list[str]:
         return [s.value for s in self._access(case).sections_list()]
@@ -83,7 +101,9 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         access = self._access(case)
         if not access.sections:
             return None
-        return TeamMemberSerializer(visible_team(case, access), many=True).data  # type: ignore[return-value]
+        teams: dict[Any, list[TeamMember]] = self.context.get("teams") or visible_teams([case], {case.pk: access})
+        member = self._nested(TeamMemberSerializer)
+        return [member.to_representation(m) for m in teams[case.pk]]
 
 
 class CaseCreateSerializer(StrictSerializer):
@@ -99,7 +119,7 @@ class CaseUpdateSerializer(StrictSerializer):
     closure_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class TimelineEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TimelineEventSerializer(ModelSerializer):
     """A timeline entry. ``actor`` and ``agency`` are null when the reader may not learn which
     partner agency wrote it (outside the lead agency, another partner's entry); ``role`` is
     always given."""
@@ -134,7 +154,7 @@ class TeamInputSerializer(StrictSerializer):
     sections = serializers.ListField(child=serializers.ChoiceField(Section.choices), min_length=1, max_length=7)
 
 
-class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccessLogSerializer(ModelSerializer):
     agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
 
     class Meta:
@@ -183,19 +203,23 @@ class CaseViewSet(
         return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor")
 
     def _case(self) -> tuple[Case, CaseAccess]:
-        case = self.get_object()
-        access = case_access(acting_user(self.request), case)
-        if not access.reaches:
-            raise Http404
+        try:
+            case, access = get_case(acting_user(self.request), self.kwargs["pk"])
+        except (Case.DoesNotExist, ValidationError):
+            raise Http404 from None
+        self.check_object_permissions(self.request, case)
         return case, access
 
-    def _respond_case(self, case: Model, status: int) -> Response:
-        return Response(CaseSerializer(case, context=self.get_serializer_context()).data, status=status)
+    def _respond_case(self, case: Model, status: int, access: CaseAccess | None = None) -> Response:
+        context = self.get_serializer_context()
+        if access is not None:
+            context["accesses"] = {case.pk: access}
+        return Response(CaseSerializer(case, context=context).data, status=status)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = list(self.paginate_queryset(self.get_queryset()) or [])
+        rows: list[Case] = list(self.paginate_queryset(ReachableCases(acting_user(request))) or [])  # type: ignore[arg-type]
         accesses = case_accesses(acting_user(request), rows)
-        context = {**self.get_serializer_context(), "accesses": accesses}
+        context = {**self.get_serializer_context(), "accesses": accesses, "teams": visible_teams(rows, accesses)}
         data = CaseSerializer(rows, many=True, context=context).data
         record(
             acting_user(request),
@@ -207,7 +231,7 @@ class CaseViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case, access = self._case()
         actions.read_case(acting_user(request), case, access)
-        return self._respond_case(case, 200)
+        return self._respond_case(case, 200, access)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer}, parameters=[schema_header()])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, case_access, case_accesses, visible_team
+from casebridge.cases.access import CaseAccess, ReachableCases, case_accesses, get_case, visible_team
 from casebridge.cases.forms import IntakeForm, NoteForm, StatusForm, TeamForm
 from casebridge.cases.models import Case, CaseStatus, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
@@ -33,13 +34,10 @@ PAGE_SIZE = 25
 
 def get_case_for_user(request: AuthedRequest, case_id: UUID) -> tuple[Case, CaseAccess]:
     """The case if the user reaches it; 404 otherwise, the same as a case that does not exist."""
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("lead_agency", "survivor"), pk=case_id
-    )
-    access = case_access(request.user, case)
-    if not access.reaches:
-        raise Http404
-    return case, access
+    try:
+        return get_case(request.user, case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
 
 
 def show_authors(events: Iterable[TimelineEvent], access: CaseAccess) -> list[TimelineEvent]:
@@ -53,12 +51,10 @@ def show_authors(events: Iterable[TimelineEvent], access: CaseAccess) -> list[Ti
 
 @login_required
 def my_cases(request: AuthedRequest) -> HttpResponse:
-    cases = Case.objects.visible_to(request.user).select_related("lead_agency", "survivor")
     status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    cases = ReachableCases(request.user, status=status if status in CaseStatus.values else "")
+    page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows: list[Case] = list(page.object_list)
     accesses = case_accesses(request.user, rows)
     named = {c.pk for c in rows if accesses[c.pk].can(Section.IDENTITY)}
     record(

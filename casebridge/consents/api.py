@@ -3,11 +3,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from casebridge.agencies.models import Agency
-from casebridge.api.serializers import StrictSerializer
+from casebridge.api.serializers import ModelSerializer, StrictSerializer
 from casebridge.consents.models import ConsentRecord, Decision, GivenBy, Purpose
 
 
-class ConsentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConsentSerializer(ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username")
 
     class Meta:

@@ -1,30 +1,41 @@
-"""Bulk fictional cases for benchmarks (a million cases on a small server).
+"""Bulk fictional cases for benchmarks: the shape of a national deployment at a million cases.
 
-Unlike the demo loader this does not go through the per-case actions: it writes people (with
-their encrypted fields, sealed in ``pre_save`` as ``bulk_create`` runs), their name tokens, cases
-numbered from the agency's sequence, and the "case opened" timeline entries, one transaction per
-batch. Generated data is not a user's action, so there is no audit event per row; each batch
-appends one event naming the range of case numbers it made, keeping the chain whole.
+Cases are led by many agencies, as in real use (25 provincial social-affairs offices, 5 police
+units, 3 NGOs), and shared with partners (6 shelters, 3 clinics, the police, the province's
+office), so that one user's reach is realistic rather than one agency owning everything. Each
+generated agency has one generated account, ``gen.<code>`` (no password: nobody signs in as it).
+
+Unlike the demo loader this does not go through the per-case actions: it writes people (their
+identities sealed by the encrypted fields themselves), their name tokens, numbered cases, their
+team places, referral grants and ways in (``Reach``, as ``cases.access.sync_reach`` would make
+them) and "case opened" entries, by COPY on PostgreSQL, in batches of one transaction each, from
+two processes at once on PostgreSQL. Generated data is not a user's action, so there is no audit
+event per row; each batch appends one event naming its range of case numbers.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import multiprocessing
 import random
 import time
+import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency, Membership, OrgType, Role
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
-from casebridge.cases.access import lead_reach
+from casebridge.cases import access
+from casebridge.cases import sections as sec
 from casebridge.cases.models import (
     Case,
     CaseNumberSequence,
@@ -32,17 +43,20 @@ from casebridge.cases.models import (
     ClosureReason,
     EventKind,
     Reach,
+    ReferralGrant,
+    TeamMember,
     TimelineEvent,
 )
+from casebridge.cases.sections import Section
 from casebridge.demo import fake
+from casebridge.lib.fields import EncryptedField
+from casebridge.lib.places import PROVINCES
 from casebridge.people.actions import _tokens, clean_identity
 from casebridge.people.models import NameToken, Person, PersonKind
 
-AGENCY_CODE = "GEN"
-AGENCY_NAME = "Generated Data Agency (benchmarks)"
-USERNAME = "generator"
 YEARS = 5  # generated cases are opened over the last five years, oldest first
 SQLITE_CACHE_KIB = 256 * 1024
+USER_PREFIX = "gen."
 CLOSURES = [
     (ClosureReason.REINTEGRATED, 65),
     (ClosureReason.LOST_CONTACT, 12),
@@ -50,6 +64,76 @@ CLOSURES = [
     (ClosureReason.REPATRIATED, 8),
     (ClosureReason.REFERRED, 5),
 ]
+# From this many cases on PostgreSQL, the name-token indexes are built once at the end instead of
+# row by row (tens of millions of random keys would not fit the stock shared buffers).
+REBUILD_INDEXES_FROM = 100_000
+GRANT_DAYS = 90  # a clinic's referral lasts three months
+
+
+@dataclass(frozen=True)
+class GeneratedAgency:
+    code: str
+    name: str
+    org_type: str
+    province: str
+    role: str
+    weight: int  # share of the cases it leads (0: a partner only)
+
+
+def _agencies() -> list[GeneratedAgency]:
+    provinces = [code for code, _, _ in PROVINCES][:25]
+    offices = [
+        GeneratedAgency(
+            f"GDS{int(code[3:]):02d}",
+            f"Generated social affairs office {code}",
+            OrgType.LOCAL_GOVERNMENT,
+            code,
+            Role.GOVERNMENT_SOCIAL_WORKER,
+            2,
+        )
+        for code in provinces
+    ]
+    police = [
+        GeneratedAgency(
+            f"GPL{i}", f"Generated police unit {i}", OrgType.LAW_ENFORCEMENT, "KH-12", Role.POLICE_INVESTIGATOR, 3
+        )
+        for i in range(1, 6)
+    ]
+    ngos = [
+        GeneratedAgency(f"GNG{i}", f"Generated NGO {i}", OrgType.NGO, "KH-12", Role.AFTERCARE_SOCIAL_WORKER, w)
+        for i, w in ((1, 20), (2, 10), (3, 5))
+    ]
+    shelters = [
+        GeneratedAgency(f"GSH{i}", f"Generated shelter {i}", OrgType.NGO, "KH-12", Role.PARTNER_CASEWORKER, 0)
+        for i in range(1, 7)
+    ]
+    clinics = [
+        GeneratedAgency(f"GCL{i}", f"Generated clinic {i}", OrgType.HEALTH, "KH-12", Role.MEDICAL_STAFF, 0)
+        for i in range(1, 4)
+    ]
+    return offices + police + ngos + shelters + clinics
+
+
+AGENCIES = _agencies()
+SHELTER_MASK = sec.to_mask([Section.IDENTITY, Section.CRISIS_CARE, Section.CARE_PLAN, Section.COUNSELLING])
+OFFICE_MASK = sec.to_mask([Section.IDENTITY, Section.CRISIS_CARE, Section.CARE_PLAN])
+POLICE_MASK = sec.to_mask([Section.IDENTITY, Section.INVESTIGATION])
+CLINIC_MASK = sec.to_mask([Section.IDENTITY, Section.MEDICAL])
+# The user whose view the benchmark measures: the capital's social affairs office, which leads
+# its own cases and is on the team of many an NGO's case in the capital.
+BENCH_USER = f"{USER_PREFIX}gds12"
+
+
+def username(code: str) -> str:
+    return f"{USER_PREFIX}{code.lower()}"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The generated agencies (by code) and each one's account (by code), ids only."""
+
+    agencies: dict[str, int]
+    users: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -77,27 +161,34 @@ class Result:
 
 
 @transaction.atomic
-def ensure_owner(members: Sequence[str] = ()) -> tuple[Agency, User]:
-    """The agency that leads generated cases and the account that owns them, made once.
-    ``members`` are existing usernames given an aftercare role there, so they can browse the data."""
-    agency, _ = Agency.objects.get_or_create(
-        code=AGENCY_CODE, defaults={"name": AGENCY_NAME, "org_type": OrgType.NGO, "province": "KH-12"}
-    )
-    user = User.objects.filter(username=USERNAME).first()
-    if user is None:
-        user = User(username=USERNAME, first_name="Data", last_name="Generator")
-        # Nobody signs in as the generator: it only owns the data.
-        user.set_unusable_password()
-        user.save()
-    Membership.objects.get_or_create(
-        user=user, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER, defaults={"approved_at": timezone.now()}
-    )
-    for username in members:
-        member = User.objects.get(username=username)
-        Membership.objects.get_or_create(
-            user=member, agency=agency, role=Role.AFTERCARE_SOCIAL_WORKER, defaults={"approved_at": timezone.now()}
+def ensure_cast(members: Sequence[str] = ()) -> Cast:
+    """The generated agencies and their accounts, made once. ``members`` are existing usernames
+    given the lead role at every generated lead agency, so they can browse all the data."""
+    now = timezone.now()
+    agencies: dict[str, int] = {}
+    users: dict[str, int] = {}
+    for spec in AGENCIES:
+        agency, _ = Agency.objects.get_or_create(
+            code=spec.code, defaults={"name": spec.name, "org_type": spec.org_type, "province": spec.province}
         )
-    return agency, user
+        user = User.objects.filter(username=username(spec.code)).first()
+        if user is None:
+            user = User(username=username(spec.code), first_name="Generated", last_name=spec.code)
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, agency=agency, role=spec.role, defaults={"approved_at": now})
+        agencies[spec.code], users[spec.code] = agency.pk, user.pk
+    for name in members:
+        member = User.objects.get(username=name)
+        for spec in AGENCIES:
+            if spec.weight:
+                Membership.objects.get_or_create(
+                    user=member,
+                    agency_id=agencies[spec.code],
+                    role=Role.AFTERCARE_SOCIAL_WORKER,
+                    defaults={"approved_at": now},
+                )
+    return Cast(agencies=agencies, users=users)
 
 
 class _TokenCache:
@@ -109,43 +200,15 @@ class _TokenCache:
     def __init__(self) -> None:
         self._cache: dict[str, frozenset[int]] = {}
 
-    def __call__(self, person: Person) -> set[int]:
+    def __call__(self, names: Iterable[str]) -> set[int]:
         tokens: set[int] = set()
-        for name in person.name_variants():
+        for name in names:
             for word in name.split():
                 known = self._cache.get(word)
                 if known is None:
                     known = self._cache[word] = frozenset(_tokens([word]))
                 tokens |= known
         return tokens
-
-
-def _insert_tokens(rows: list[tuple[Any, int]]) -> None:
-    """Insert (person id, token) rows. There are about 25 per case, so the ORM's per-object cost
-    would dominate a bulk run: COPY on PostgreSQL, one executemany elsewhere."""
-    meta = NameToken._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = f"{quote(meta.get_field('person').column)}, {quote(meta.get_field('token').column)}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            # Table and column names come from the model and are quoted; the values are parameters.
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s)", rows)  # noqa: S608
-
-
-def _reserve_numbers(agency: Agency, year: int, count: int) -> int:
-    """Take ``count`` consecutive numbers from the (agency, year) sequence under a row lock, as
-    do_open_case takes one; return the first."""
-    CaseNumberSequence.objects.get_or_create(agency=agency, year=year)
-    sequence = CaseNumberSequence.objects.select_for_update().get(agency=agency, year=year)
-    first = sequence.last + 1
-    sequence.last += count
-    sequence.save(update_fields=["last"])
-    return first
 
 
 def _status(rng: random.Random, opened_on: datetime.date, today: datetime.date) -> dict[str, Any]:
@@ -157,90 +220,277 @@ def _status(rng: random.Random, opened_on: datetime.date, today: datetime.date) 
     return {"status": status, "closure_reason": reason, "closed_on": closed_on}
 
 
+class _Rows:
+    """Rows for one model in the order of its concrete fields, as the database takes them."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        # Auto-numbered keys are left to the database.
+        self.fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, **values: Any) -> None:
+        assert values.keys() <= self.defaults.keys(), values.keys() - self.defaults.keys()
+        row = {**self.defaults, **values}
+        for name in self.json:
+            row[name] = json.dumps(row[name])
+        self.rows.append(tuple(row[f.attname] for f in self.fields))
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                prepared = [
+                    [
+                        value if f.attname in self.json else f.get_db_prep_save(value, connection)
+                        for f, value in zip(self.fields, row, strict=True)
+                    ]
+                    for row in self.rows
+                ]
+                marks = ", ".join(["%s"] * len(self.fields))
+                # Table and column names come from the model and are quoted; the values are parameters.
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
+        self.rows = []
+
+
+def _reserve_numbers(agency_id: int, year: int, count: int) -> int:
+    """Take ``count`` consecutive numbers from the (agency, year) sequence under a row lock, as
+    do_open_case takes one; return the first."""
+    CaseNumberSequence.objects.get_or_create(agency_id=agency_id, year=year)
+    sequence = CaseNumberSequence.objects.select_for_update().get(agency_id=agency_id, year=year)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return first
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int  # the batch's place in the run
+    start: int  # the run's index of its first case
+    size: int
+    total: int
+    seed: int
+    today: datetime.date
+    cast: Cast
+
+
+_TOKENS = _TokenCache()
+_SEALED = {f.attname: f for f in Person._meta.concrete_fields if isinstance(f, EncryptedField)}
+_NAME_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_latin", "aliases")
+
+
+def _write_batch(job: _Job) -> tuple[int, int, str, str]:
+    """Make and write one batch in one transaction; return (cases, tokens, first and last number)."""
+    rng = random.Random(job.seed * 1_000_003 + job.index)
+    today, cast = job.today, job.cast
+    start = today - datetime.timedelta(days=365 * YEARS)
+    span = (today - start).days
+    now = timezone.now()
+    leads = [a for a in AGENCIES if a.weight]
+    lead_weights = [a.weight for a in leads]
+    office_of = {a.province: a.code for a in AGENCIES if a.role == Role.GOVERNMENT_SOCIAL_WORKER}
+    shelters = [a.code for a in AGENCIES if a.role == Role.PARTNER_CASEWORKER]
+    clinics = [a.code for a in AGENCIES if a.role == Role.MEDICAL_STAFF]
+    police = [a.code for a in AGENCIES if a.role == Role.POLICE_INVESTIGATOR]
+
+    people, tokens, cases, timeline = _Rows(Person), _Rows(NameToken), _Rows(Case), _Rows(TimelineEvent)
+    team, grants, reach = _Rows(TeamMember), _Rows(ReferralGrant), _Rows(Reach)
+    planned: list[dict[str, Any]] = []
+    for offset in range(job.size):
+        # Dates rise through the run so case numbers follow the calendar, as in real use.
+        opened_on = start + datetime.timedelta(days=(job.start + offset) * span // max(job.total, 1))
+        lead = rng.choices(leads, lead_weights)[0]
+        identity = clean_identity(fake.survivor(rng, opened_on).identity, today=today)
+        person_id = uuid.uuid4()
+        sealed = {
+            name: (field.seal(person_id, identity[name]) if identity.get(name) is not None else None)
+            for name, field in _SEALED.items()
+            if name in identity
+        }
+        people.add(
+            id=person_id,
+            kind=PersonKind.SURVIVOR,
+            registered_by_agency_id=cast.agencies[lead.code],
+            created_by_id=cast.users[lead.code],
+            created_at=now,
+            updated_at=now,
+            **sealed,
+        )
+        # name_variants only reads the name attributes: a namespace is enough, no model instance.
+        names = SimpleNamespace(**{k: identity.get(k) for k in _NAME_FIELDS})
+        for token in _TOKENS(Person.name_variants(names)):  # type: ignore[arg-type]
+            tokens.add(person_id=person_id, token=token)
+        province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
+        planned.append(
+            {
+                "lead": lead,
+                "person": person_id,
+                "opened_on": opened_on,
+                "province": province,
+                "status": _status(rng, opened_on, today),
+                "shelter": rng.choice(shelters) if rng.random() < 0.3 else None,
+                "office": office_of.get(province)
+                if lead.role == Role.AFTERCARE_SOCIAL_WORKER and rng.random() < 0.2
+                else None,
+                "police": rng.choice(police) if lead.role != Role.POLICE_INVESTIGATOR and rng.random() < 0.2 else None,
+                "clinic": rng.choice(clinics) if rng.random() < 0.25 else None,
+            }
+        )
+
+    # Numbers are taken in their own short transaction, so two writers queue only for that.
+    per_key = Counter((plan["lead"].code, plan["opened_on"].year) for plan in planned)
+    with transaction.atomic():
+        next_number = {
+            key: _reserve_numbers(cast.agencies[key[0]], key[1], count) for key, count in sorted(per_key.items())
+        }
+    numbers = []
+    for plan in planned:
+        lead, key = plan["lead"], (plan["lead"].code, plan["opened_on"].year)
+        number = f"{lead.code}-{key[1]}-{next_number[key]:06d}"
+        next_number[key] += 1
+        numbers.append(number)
+        case_id = uuid.uuid4()
+        opened_at = timezone.make_aware(datetime.datetime.combine(plan["opened_on"], datetime.time(9)))
+        cases.add(
+            id=case_id,
+            number=number,
+            lead_agency_id=cast.agencies[lead.code],
+            survivor_id=plan["person"],
+            province=plan["province"],
+            owner_id=cast.users[lead.code],
+            opened_on=plan["opened_on"],
+            created_by_id=cast.users[lead.code],
+            created_at=now,
+            updated_at=now,
+            **plan["status"],
+        )
+        timeline.add(
+            id=uuid.uuid4(),
+            case_id=case_id,
+            kind=EventKind.CASE_OPENED,
+            occurred_at=opened_at,
+            recorded_at=now,
+            actor_id=cast.users[lead.code],
+            agency_id=cast.agencies[lead.code],
+            role=lead.role,
+            data={"agency": lead.name},
+        )
+        order = {"opened_on": plan["opened_on"], "case_created_at": now}
+        reach.add(case_id=case_id, agency_id=cast.agencies[lead.code], path=access.LEAD, sections=sec.ALL_MASK, **order)
+        for code, mask in ((plan["shelter"], SHELTER_MASK), (plan["office"], OFFICE_MASK)):
+            if code:
+                team.add(
+                    case_id=case_id, agency_id=cast.agencies[code], sections=mask, added_by_id=cast.users[lead.code],
+                    added_at=now,
+                )  # fmt: skip
+                reach.add(case_id=case_id, agency_id=cast.agencies[code], path=access.TEAM, sections=mask, **order)
+        if plan["police"]:
+            officer = cast.users[plan["police"]]
+            team.add(
+                case_id=case_id, user_id=officer, sections=POLICE_MASK, added_by_id=cast.users[lead.code], added_at=now
+            )
+            reach.add(case_id=case_id, user_id=officer, path=access.TEAM, sections=POLICE_MASK, **order)
+        if plan["clinic"]:
+            ends = opened_at + datetime.timedelta(days=GRANT_DAYS)
+            clinic = cast.agencies[plan["clinic"]]
+            grants.add(
+                case_id=case_id, agency_id=clinic, sections=CLINIC_MASK, granted_by_id=cast.users[lead.code],
+                starts_at=opened_at, expires_at=ends,
+            )  # fmt: skip
+            if ends > now:  # as sync_reach: ways in that have already ended are left out
+                reach.add(
+                    case_id=case_id, agency_id=clinic, path=access.REFERRAL, sections=CLINIC_MASK,
+                    starts_at=opened_at, expires_at=ends, **order,
+                )  # fmt: skip
+
+    token_count = len(tokens.rows)
+    with transaction.atomic():
+        for rows in (people, tokens, cases, timeline, team, grants, reach):
+            rows.write()
+        # Last, so the chain head's lock is held only for the commit.
+        record(
+            None,
+            Action.CREATE,
+            [Item("generated_batch", f"{numbers[0]}..{numbers[-1]}")],
+            reason=f"generate_data: {job.size} fictional cases (seed {job.seed}, batch {job.index})",
+        )
+    return job.size, token_count, numbers[0], numbers[-1]
+
+
+def _worker_start() -> None:
+    connections.close_all()  # a fresh connection per process, never the parent's
+
+
 def generate(
     *,
     cases: int,
     batch: int = 5000,
     seed: int = 1,
     members: Sequence[str] = (),
+    workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> Result:
     """Write ``cases`` fictional cases in batches of ``batch``, one transaction each."""
-    agency, owner = ensure_owner(members)
-    if connection.vendor == "sqlite":
-        # The name-token indexes are keyed on random values: with SQLite's default 2 MB page cache
-        # a large run spends its time re-reading index pages. This connection only.
+    cast = ensure_cast(members)
+    postgres = connection.vendor == "postgresql"
+    if workers is None:
+        workers = 2 if postgres and cases >= 20 * batch else 1
+    if not postgres:
+        workers = 1  # SQLite has one writer at a time
         with connection.cursor() as cursor:
+            # The name-token indexes are keyed on random values: with SQLite's default 2 MB page
+            # cache a large run spends its time re-reading index pages. This connection only.
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    rng = random.Random(seed)
-    tokens_of = _TokenCache()
     today = timezone.localdate()
-    start = today - datetime.timedelta(days=365 * YEARS)
-    span = (today - start).days
-    opened_at_hour = datetime.time(9)
-    token_count = 0
-    done = 0
+    jobs = [
+        _Job(index=i, start=first, size=min(batch, cases - first), total=cases, seed=seed, today=today, cast=cast)
+        for i, first in enumerate(range(0, cases, batch))
+    ]
+    rebuild = postgres and cases >= REBUILD_INDEXES_FROM
     started = time.monotonic()
-    while done < cases:
-        size = min(batch, cases - done)
-        # Dates rise through the run so case numbers follow the calendar, as in real use.
-        dates = [start + datetime.timedelta(days=(done + i) * span // max(cases, 1)) for i in range(size)]
-        people: list[Person] = []
-        rows: list[tuple[Person, datetime.date, str, dict[str, Any]]] = []
-        for opened_on in dates:
-            survivor = fake.survivor(rng, opened_on)
-            identity = clean_identity(survivor.identity, today=today)
-            person = Person(kind=PersonKind.SURVIVOR, registered_by_agency=agency, created_by=owner, **identity)
-            people.append(person)
-            rows.append((person, opened_on, fake.case_province(rng), _status(rng, opened_on, today)))
+    done = tokens = 0
 
-        with transaction.atomic():
-            Person.objects.bulk_create(people)
-            pk = Person._meta.pk
-            assert pk is not None
-            name_tokens = [(pk.get_db_prep_value(p.pk, connection), token) for p in people for token in tokens_of(p)]
-            _insert_tokens(name_tokens)
-            token_count += len(name_tokens)
-
-            per_year = Counter(d.year for d in dates)
-            next_number = {year: _reserve_numbers(agency, year, n) for year, n in sorted(per_year.items())}
-            new_cases: list[Case] = []
-            for person, opened_on, province, status in rows:
-                sequence = next_number[opened_on.year]
-                next_number[opened_on.year] += 1
-                new_cases.append(
-                    Case(
-                        number=f"{agency.code}-{opened_on.year}-{sequence:06d}",
-                        lead_agency=agency,
-                        survivor=person,
-                        province=province,
-                        owner=owner,
-                        opened_on=opened_on,
-                        created_by=owner,
-                        **status,
-                    )
-                )
-            Case.objects.bulk_create(new_cases)
-            Reach.objects.bulk_create(lead_reach(case) for case in new_cases)
-            TimelineEvent.objects.bulk_create(
-                TimelineEvent(
-                    case=case,
-                    kind=EventKind.CASE_OPENED,
-                    occurred_at=timezone.make_aware(datetime.datetime.combine(case.opened_on, opened_at_hour)),
-                    actor=owner,
-                    agency=agency,
-                    data={"agency": agency.name},
-                )
-                for case in new_cases
-            )
-            first, last = new_cases[0].number, new_cases[-1].number
-            record(
-                None,
-                Action.CREATE,
-                [Item("generated_batch", f"{first}..{last}")],
-                reason=f"generate_data: {size} fictional cases (seed {seed})",
-            )
-        done += size
+    def report(result: tuple[int, int, str, str]) -> None:
+        nonlocal done, tokens
+        done += result[0]
+        tokens += result[1]
         if progress is not None:
-            progress(Progress(done, cases, time.monotonic() - started, first, last))
-    return Result(cases=done, tokens=token_count, elapsed=time.monotonic() - started)
+            progress(Progress(done, cases, time.monotonic() - started, result[2], result[3]))
+
+    if rebuild:
+        with connection.schema_editor() as editor:
+            for index in NameToken._meta.indexes:
+                editor.remove_index(NameToken, index)
+            for constraint in NameToken._meta.constraints:
+                editor.remove_constraint(NameToken, constraint)
+    try:
+        if workers == 1:
+            for job in jobs:
+                report(_write_batch(job))
+        else:
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=_worker_start) as pool:
+                for result in pool.imap_unordered(_write_batch, jobs):
+                    report(result)
+    finally:
+        if rebuild:
+            with connection.schema_editor() as editor:
+                for index in NameToken._meta.indexes:
+                    editor.add_index(NameToken, index)
+                for constraint in NameToken._meta.constraints:
+                    editor.add_constraint(NameToken, constraint)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    return Result(cases=done, tokens=tokens, elapsed=time.monotonic() - started)

@@ -11,10 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from casebridge.api.serializers import ModelSerializer
 from casebridge.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NotificationSerializer(ModelSerializer):
     message = serializers.CharField(read_only=True)
     case = serializers.UUIDField(source="case_id", allow_null=True, read_only=True)
 

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.accounts.models import User
-from casebridge.api.serializers import StrictSerializer
+from casebridge.api.serializers import ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.models import Case
@@ -23,7 +23,7 @@ def acting_user(request: Request) -> User:
     return request.user
 
 
-class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PersonSerializer(ModelSerializer):
     """A person's identity, shown only to those who reach the identity section; the address only
     to those who also reach the whereabouts section (``context["whereabouts"]``), else null."""
 

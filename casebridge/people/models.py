@@ -157,7 +157,8 @@ class NameToken(models.Model):
     key or a trigram). Without the index key a token does not reveal the name, but people who share
     a name piece share its token (docs/THREAT_MODEL.md, known limits)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    # No index of its own: the unique (person, token) index starts with the person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
     token = models.BigIntegerField()
 
     objects = NameTokenQuerySet.as_manager()

@@ -307,3 +307,18 @@ def test_an_error_answer_writes_nothing_whatever_ran_before_it(world, api, monke
     assert response.status_code == {"conflict": 409, "invalid": 400, "not_found": 404}[error]
     assert TimelineEvent.objects.filter(kind="note").count() == notes
     assert AuditEvent.objects.count() == events
+
+
+def test_it_notes_a_tokens_use_at_most_once_a_minute_after_the_request(world, django_capture_on_commit_callbacks):
+    key = issue_token(world.social_worker)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.get("/api/v1/cases/").status_code == 200
+    assert len(callbacks) == 1  # written after the request's transaction, not inside it
+    first = ApiToken.objects.get(user=world.social_worker).last_used_at
+    assert first is not None
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.get("/api/v1/cases/").status_code == 200
+    assert callbacks == []
+    assert ApiToken.objects.get(user=world.social_worker).last_used_at == first

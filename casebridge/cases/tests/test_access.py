@@ -35,3 +35,32 @@ def test_it_gives_each_persona_exactly_their_sections(world, persona):
     for section in S:
         visible = Case.objects.visible_to(user, section).filter(pk=world.case.pk).exists()
         assert visible == (section in EXPECTED[persona]), section
+
+
+def test_a_large_count_is_kept_for_a_minute_and_pages_stay_exact(world, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from casebridge.cases import access
+    from casebridge.cases.access import ReachableCases
+    from casebridge.cases.actions import do_open_case
+    from casebridge.people.actions import clean_identity
+
+    def open_one(name: str) -> Case:
+        return do_open_case(
+            actor=world.social_worker,
+            agency=world.agencies["JPC"],
+            identity=clean_identity({"given_name_latin": name}),
+            province="KH-12",
+            opened_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+
+    monkeypatch.setattr(access, "CACHE_COUNTS_FROM", 2)
+    open_one("Dara")
+    assert ReachableCases(world.social_worker).count() == 2
+    newest = open_one("Mony")
+    listed = ReachableCases(world.social_worker)
+    assert listed.count() == 2  # the total is the one counted a moment ago
+    assert newest.pk in [c.pk for c in listed[0:25]]  # the rows are always read afresh
+    assert ReachableCases(world.social_worker, status="Closed").count() == 0  # another filter, another count

@@ -9,6 +9,8 @@ moments (now, after a grant has started, after emergency access has expired, a m
 * ``case_access`` (one case), ``case_accesses`` (a list) and ``Case.objects.visible_to`` (the
   indexed EXISTS, for the case at all and for each section) give exactly what the rules below
   give, computed straight from the records the ways in are derived from;
+* the list pages (``ReachableCases``) hold exactly those cases, newest first, each once, page
+  after page, with the right count;
 * no agency whose consent to share was withdrawn keeps a place or a grant.
 
 The rules here are written out again on purpose, from docs/access-rules.md, not from the code
@@ -29,7 +31,14 @@ from hypothesis import strategies as st
 
 from casebridge.agencies.models import APPROVED_ROLES, Agency, Membership, OrgType, Role
 from casebridge.cases import sections as sec
-from casebridge.cases.access import CASE_HEADER_ROLES, ROLE_CEILING, ROLE_DEFAULT, case_access, case_accesses
+from casebridge.cases.access import (
+    CASE_HEADER_ROLES,
+    ROLE_CEILING,
+    ROLE_DEFAULT,
+    ReachableCases,
+    case_access,
+    case_accesses,
+)
 from casebridge.cases.models import BreakGlass, Case, CaseNumberSequence, ReferralGrant, TeamMember
 from casebridge.cases.sections import Section
 from casebridge.people.models import Person, PersonKind
@@ -239,6 +248,15 @@ def _check(world, s: Spec) -> None:
                     }
                     for section in Section:
                         visible[section] = set(Case.objects.visible_to(user, section).values_list("pk", flat=True))
+                    # The list pages: every page, in order, each case once, counted right.
+                    expected = list(
+                        Case.objects.visible_to(user)
+                        .order_by("-opened_on", "-created_at", "-pk")
+                        .values_list("pk", flat=True)
+                    )
+                    listed = ReachableCases(user)
+                    assert listed.count() == len(expected)
+                    assert [c.pk for c in listed[0:2]] + [c.pk for c in listed[2:100]] == expected
                     for case in built.cases:
                         sections, header = _rules(user, case, at)
                         one = case_access(user, case)

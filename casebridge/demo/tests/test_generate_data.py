@@ -1,5 +1,6 @@
 """generate_data: bulk cases whose identities decrypt, whose names are searchable, whose numbers
-come from the agency's sequence, and which leave the audit chain whole."""
+come from each lead agency's sequence, whose ways in are what sync_reach would make, and which
+leave the audit chain whole."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from casebridge.accounts.models import User
 from casebridge.audit.log import verify
 from casebridge.audit.models import AuditEvent
 from casebridge.cases.models import Case, CaseNumberSequence, TimelineEvent
+from casebridge.cases.sections import Section
 from casebridge.demo import generator
 from casebridge.lib.crypto import blind_index
 from casebridge.lib.text import normalise
@@ -33,26 +36,30 @@ def generated(db):  # type: ignore[no-untyped-def]
     return _generate("--cases", "250", "--batch", "100", "--seed", "3")
 
 
+CODES = [a.code for a in generator.AGENCIES]
+
+
 def _cases():  # type: ignore[no-untyped-def]
-    return Case.objects.filter(lead_agency__code=generator.AGENCY_CODE)
+    return Case.objects.filter(lead_agency__code__in=CODES)
 
 
 def test_it_creates_numbered_cases(generated):
-    numbers = list(_cases().values_list("number", "opened_on"))
+    numbers = list(_cases().values_list("number", "opened_on", "lead_agency__code"))
     assert len(numbers) == 250
-    assert len({n for n, _ in numbers}) == 250
-    for number, opened_on in numbers:
-        assert re.fullmatch(rf"GEN-{opened_on.year}-\d{{6}}", number), number
+    assert len({n for n, _, _ in numbers}) == 250
+    for number, opened_on, code in numbers:
+        assert re.fullmatch(rf"{code}-{opened_on.year}-\d{{6}}", number), number
+    assert len({code for _, _, code in numbers}) > 10  # many lead agencies, not one
     # The sequence rows hold the last number issued per year, so later cases continue from them.
-    per_year = Counter(opened_on.year for _, opened_on in numbers)
-    for year, count in per_year.items():
-        assert CaseNumberSequence.objects.get(agency__code="GEN", year=year).last == count
+    per_year = Counter((code, opened_on.year) for _, opened_on, code in numbers)
+    for (code, year), count in per_year.items():
+        assert CaseNumberSequence.objects.get(agency__code=code, year=year).last == count
     assert "Generated 250 cases" in generated
     assert "cases/second" in generated
 
 
 def test_it_stores_identities_encrypted_and_they_decrypt(generated):
-    people = list(Person.objects.filter(cases_as_survivor__lead_agency__code="GEN"))
+    people = list(Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES))
     assert len(people) == 250
     for person in people:
         sealed = person.__dict__["given_name_latin"] or person.__dict__["given_name"]
@@ -64,13 +71,13 @@ def test_it_stores_identities_encrypted_and_they_decrypt(generated):
 
 
 def test_it_indexes_names_like_registration_does(generated):
-    for person in Person.objects.filter(cases_as_survivor__lead_agency__code="GEN"):
+    for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES):
         stored = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
         assert stored == _tokens(person.name_variants())
 
 
 def test_it_makes_names_searchable(generated):
-    person = Person.objects.filter(cases_as_survivor__lead_agency__code="GEN").order_by("pk").first()
+    person = Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES).order_by("pk").first()
     assert person is not None
     word = normalise(person.given_name_latin or person.given_name or "").split()[0]
     tokens = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
@@ -96,18 +103,43 @@ def test_it_audits_each_batch_and_keeps_the_chain(generated):
     assert result.checked == 3
 
 
-def test_it_lets_the_generating_agency_reach_the_cases(generated, world):
-    owner = User.objects.get(username=generator.USERNAME)
-    assert Case.objects.visible_to(owner).count() == 250
-    assert not owner.has_usable_password()
-    assert Case.objects.visible_to(world.outsider).filter(lead_agency__code="GEN").count() == 0
+def test_it_makes_the_ways_in_that_sync_reach_would_make(generated):
+    from casebridge.cases.access import sync_reach
+    from casebridge.cases.models import Reach
+
+    def ways_in(case_id):  # type: ignore[no-untyped-def]
+        fields = ("agency_id", "user_id", "path", "sections", "starts_at", "expires_at", "opened_on", "case_created_at")
+        return sorted(Reach.objects.filter(case_id=case_id).values_list(*fields), key=repr)
+
+    paths = Counter(Reach.objects.values_list("path", flat=True))
+    assert paths["lead"] == 250 and paths["team"] > 50 and paths["referral"] > 0
+    for case in _cases():
+        written = ways_in(case.pk)
+        sync_reach(case.pk)
+        assert ways_in(case.pk) == written, case.number
+
+
+def test_it_gives_each_agency_a_realistic_reach(generated, world):
+    from casebridge.cases.models import ReferralGrant, TeamMember
+
+    office = User.objects.get(username=generator.BENCH_USER)
+    assert not office.has_usable_password()
+    led = _cases().filter(lead_agency__code="GDS12").count()
+    on_team = TeamMember.objects.filter(agency__code="GDS12").count()
+    assert Case.objects.visible_to(office).count() == led + on_team
+    shelter = User.objects.get(username=generator.username("GSH1"))
+    assert Case.objects.visible_to(shelter).count() == TeamMember.objects.filter(agency__code="GSH1").count()
+    clinic = User.objects.get(username=generator.username("GCL1"))
+    active = ReferralGrant.objects.active(timezone.now()).filter(agency__code="GCL1").count()
+    assert Case.objects.visible_to(clinic, Section.MEDICAL).count() == active
+    assert Case.objects.visible_to(world.outsider).filter(lead_agency__code__in=CODES).count() == 0
 
 
 def test_it_adds_more_and_gives_members_access(generated, world):
     _generate("--cases", "5", "--batch", "2", "--member", "outsider")
     assert _cases().count() == 255
     assert len(set(_cases().values_list("number", flat=True))) == 255
-    assert Case.objects.visible_to(world.outsider).filter(lead_agency__code="GEN").count() == 255
+    assert Case.objects.visible_to(world.outsider).filter(lead_agency__code__in=CODES).count() == 255
     assert verify().ok
 
 
@@ -122,3 +154,14 @@ def test_it_refuses_an_unknown_member(db):
     with pytest.raises(CommandError, match="nobody"):
         _generate("--cases", "1", "--member", "nobody")
     assert not Case.objects.exists()
+
+
+@pytest.mark.postgresql
+def test_two_writers_make_one_consistent_world(committed_world):
+    result = generator.generate(cases=300, batch=40, seed=5, workers=2)
+    assert result.cases == 300
+    numbers = list(_cases().values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 300
+    batches = AuditEvent.objects.filter(object_type="generated_batch").count()
+    assert batches == 8
+    assert verify().ok

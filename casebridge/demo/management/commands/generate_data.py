@@ -14,10 +14,10 @@ from casebridge.demo import generator
 class Command(BaseCommand):
     help = (
         "Generate fictional cases in bulk for benchmarks (e.g. --cases 1000000): people with encrypted "
-        "identities and name tokens, numbered cases and their 'case opened' entries, one transaction per batch. "
-        f"The cases are led by agency {generator.AGENCY_CODE} and owned by the account "
-        f"'{generator.USERNAME}' (both made if missing). Each batch writes one audit event, not one per row. "
-        "Refused in production."
+        "identities and name tokens, numbered cases led by many generated agencies and shared with partners, "
+        "their ways in and 'case opened' entries, one transaction per batch (two processes at once on "
+        f"PostgreSQL). Each generated agency has an account '{generator.USER_PREFIX}<code>' (no password). "
+        "Each batch writes one audit event, not one per row. Refused in production."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,11 +29,16 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="USERNAME",
-            help=f"Also give this existing account an aftercare role at {generator.AGENCY_CODE}, so it can "
+            help="Also give this existing account an aftercare role at every generated lead agency, so it can "
             "browse the generated cases (repeatable).",
         )
+        parser.add_argument(
+            "--workers", type=int, default=None, help="Writing processes (default: 2 on PostgreSQL for big runs)."
+        )
 
-    def handle(self, *args: Any, cases: int, batch: int, seed: int, member: list[str], **options: Any) -> None:
+    def handle(
+        self, *args: Any, cases: int, batch: int, seed: int, member: list[str], workers: int | None, **options: Any
+    ) -> None:
         # A million fictional survivors must never mix with real ones.
         if settings.PRODUCTION:
             raise CommandError("generate_data writes fictional cases and never runs in production.")
@@ -50,7 +55,9 @@ class Command(BaseCommand):
                 f"  {p.done:>9,}/{p.total:,} cases  {p.elapsed:7.1f} s  {p.rate:8,.0f} cases/s  (last {p.last_number})"
             )
 
-        result = generator.generate(cases=cases, batch=batch, seed=seed, members=member, progress=progress)
+        result = generator.generate(
+            cases=cases, batch=batch, seed=seed, members=member, workers=workers, progress=progress
+        )
         self.stdout.write(
             f"Generated {result.cases:,} cases ({result.tokens:,} name tokens) in {result.elapsed:.1f} s: "
             f"{result.rate:,.0f} cases/second."

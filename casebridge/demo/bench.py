@@ -1,0 +1,332 @@
+"""``manage.py bench``: the core's speed at a national deployment's size, against its targets.
+
+On the configured database it builds (or reuses) the generated cases, then measures, for the
+generated capital's social affairs office (``generator.BENCH_USER``, whose reach is its own cases
+and the NGOs' cases it is on the team of):
+
+* in-process server time (Django's test client: the whole middleware, DRF, token auth and
+  ATOMIC_REQUESTS) of the case detail, its timeline, the case list's first page and a later one,
+  as p50/p95/max over the requests after a warm-up;
+* the audit's cost: the same requests with the audit write replaced by nothing, interleaved
+  with the real ones;
+* on PostgreSQL, the throughput of 4 clients against 1 over HTTP with gunicorn (4 workers);
+* the machine's load while it ran.
+
+Each figure is printed with its target and whether it was met, and written as JSON to the
+output file under the database's vendor, beside what the other database's run wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.api.authentication import issue_token
+from casebridge.audit import log
+from casebridge.cases.models import Case, Reach
+from casebridge.demo import generator
+
+# Targets (issue: "a core that stays fast at a million cases").
+TARGETS = {
+    "postgresql": {
+        "case detail p95 ms": 5.0,
+        "timeline p95 ms": 10.0,
+        "case list page 1 p95 ms": 10.0,
+        "case list later page p95 ms": 10.0,
+        "audit cost p50 ms": 0.5,
+        "4 clients / 1 client throughput": 1.6,
+        "generation of 1,000,000 cases s": 600.0,
+    },
+    "sqlite": {
+        "case detail p95 ms": 25.0,
+        "case list page 1 p95 ms": 25.0,
+    },
+}
+AT_LEAST = {"4 clients / 1 client throughput"}  # the others are "at most"
+
+
+@dataclass
+class Timing:
+    name: str
+    samples: list[float] = field(default_factory=list)  # milliseconds
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.samples)
+        return {
+            "n": len(ordered),
+            "p50": round(statistics.median(ordered), 3),
+            "p95": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 3),
+            "max": round(ordered[-1], 3),
+        }
+
+
+def generated_cases() -> int:
+    codes = [a.code for a in generator.AGENCIES if a.weight]
+    return Reach.objects.filter(path="lead", agency__code__in=codes).count()
+
+
+def bench_user() -> tuple[User, str]:
+    """The benchmark's user, with a second factor (tokens need one) and a fresh API token."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = User.objects.get(username=generator.BENCH_USER)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    return user, issue_token(user)
+
+
+def sample_cases(user: User, count: int, rng: random.Random) -> list[str]:
+    """Ids of cases the user reaches, drawn from across the whole table (its own agency's)."""
+    agency_id = user.active_memberships()[0].agency_id
+    ways_in = Reach.objects.filter(agency_id=agency_id, path="lead").order_by("case_id")
+    total = ways_in.count()
+    picks = sorted(rng.randrange(total) for _ in range(count))
+    return [str(ways_in.values_list("case_id", flat=True)[i]) for i in picks]
+
+
+def _time(client: Client, url: str, headers: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    response = client.get(url, **headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
+    return elapsed
+
+
+@contextmanager
+def _no_audit_write() -> Iterator[None]:
+    """The audit write replaced by nothing: events are made as usual but not chained or stored."""
+    with mock.patch.object(log, "_append", lambda conn, events: None):
+        yield
+
+
+def in_process(
+    urls: dict[str, Callable[[int], str]], token: str, requests: int, warmup: int
+) -> tuple[dict[str, Timing], dict[str, Timing]]:
+    """Each URL ``requests`` times after ``warmup``, with and without the audit write, interleaved."""
+    client = Client()
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    with_audit = {name: Timing(name) for name in urls}
+    without = {name: Timing(name) for name in urls}
+    for name, url in urls.items():
+        for i in range(warmup):
+            _time(client, url(i), headers)
+        for i in range(requests):
+            with_audit[name].samples.append(_time(client, url(i), headers))
+            with _no_audit_write():
+                without[name].samples.append(_time(client, url(i), headers))
+    return with_audit, without
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(workers: int) -> Iterator[int]:
+    """A gunicorn on this database and keys, bound to 127.0.0.1; its port."""
+    port = _free_port()
+    env = {**os.environ, "CASEBRIDGE_BIND": f"127.0.0.1:{port}", "CASEBRIDGE_WORKERS": str(workers)}
+    command = [sys.executable, "-m", "gunicorn", "-c", "casebridge/gunicorn_conf.py", "casebridge.wsgi"]
+    server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+
+
+def throughput(port: int, token: str, paths: list[str], clients: int, seconds: float) -> float:
+    """Requests per second that ``clients`` keep-alive clients get, each waiting for its answer."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+    errors: list[str] = []
+
+    def run(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = index
+        while time.monotonic() < stop:
+            conn.request("GET", paths[i % len(paths)], headers={"Authorization": f"Token {token}"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{response.status}")
+                return
+            done[index] += 1
+            i += clients
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"the server answered {errors[:3]}")
+    return sum(done) / (time.monotonic() - started)
+
+
+@dataclass
+class Report:
+    vendor: str
+    cases: int
+    figures: dict[str, float]
+    timings: dict[str, dict[str, float]]
+    machine: dict[str, Any]
+    generation: dict[str, Any] | None
+    at: str = field(default_factory=lambda: timezone.now().isoformat(timespec="seconds"))
+
+    def verdicts(self) -> list[tuple[str, float | None, float, bool | None]]:
+        rows = []
+        for name, target in TARGETS[self.vendor].items():
+            value = self.figures.get(name)
+            met = None if value is None else (value >= target if name in AT_LEAST else value <= target)
+            rows.append((name, value, target, met))
+        return rows
+
+
+def machine() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version(), pg_database_size(current_database())")
+            version, size = cursor.fetchone()
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            (version,) = cursor.fetchone()
+            size = Path(settings.DATABASES["default"]["NAME"]).stat().st_size
+    return {
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "database": str(version).split(" on ")[0],
+        "database_bytes": size,
+        "python": sys.version.split()[0],
+    }
+
+
+def run(
+    *,
+    cases: int,
+    requests: int,
+    warmup: int,
+    seconds: float,
+    generate: Callable[[int], dict[str, Any]],
+    previous_generation: dict[str, Any] | None,
+    say: Callable[[str], None],
+) -> Report:
+    have = generated_cases()
+    generation = previous_generation
+    if have < cases:
+        say(f"Generating {cases - have:,} cases (there are {have:,})...")
+        generation = generate(cases - have)
+    rng = random.Random(7)
+    user, token = bench_user()
+    reach = Case.objects.visible_to(user).count()
+    say(f"{generator.BENCH_USER} reaches {reach:,} of {generated_cases():,} generated cases.")
+    ids = sample_cases(user, requests + warmup, rng)
+    later_page = max(2, min(200, reach // 25))
+    urls = {
+        "case detail": lambda i: f"/api/v1/cases/{ids[i]}/",
+        "timeline": lambda i: f"/api/v1/cases/{ids[i]}/timeline/",
+        "case list page 1": lambda i: "/api/v1/cases/",
+        "case list later page": lambda i: f"/api/v1/cases/?page={later_page}",
+    }
+    if connection.vendor == "sqlite":
+        urls = {name: urls[name] for name in ("case detail", "case list page 1")}
+    say(f"In-process: {requests} requests each after {warmup} warm-up, with and without the audit write...")
+    with_audit, without = in_process(urls, token, requests, warmup)
+    figures: dict[str, float] = {}
+    timings: dict[str, dict[str, float]] = {}
+    for name in urls:
+        timings[name] = with_audit[name].summary()
+        timings[f"{name} without the audit write"] = without[name].summary()
+        figures[f"{name} p95 ms"] = timings[name]["p95"]
+    figures["audit cost p50 ms"] = round(
+        statistics.median(
+            a - b for a, b in zip(with_audit["case detail"].samples, without["case detail"].samples, strict=True)
+        ),
+        3,
+    )
+    if connection.vendor == "postgresql":
+        say(f"Over HTTP with gunicorn (4 workers), {seconds:.0f} s each: 1 client, then 4...")
+        connection.close()  # the server's workers open their own
+        paths = [f"/api/v1/cases/{i}/" for i in ids]
+        with gunicorn(4) as port:
+            throughput(port, token, paths, 4, 3)  # warm every worker
+            one = throughput(port, token, paths, 1, seconds)
+            four = throughput(port, token, paths, 4, seconds)
+        figures["1 client requests/s"] = round(one, 1)
+        figures["4 clients requests/s"] = round(four, 1)
+        figures["4 clients / 1 client throughput"] = round(four / one, 2)
+    if generation and generation.get("cases", 0) >= 1_000_000:
+        figures["generation of 1,000,000 cases s"] = round(generation["seconds"] * 1_000_000 / generation["cases"], 1)
+    return Report(connection.vendor, generated_cases(), figures, timings, machine(), generation)
+
+
+def write(report: Report, output: Path) -> None:
+    """Put this run's report in ``output`` under its vendor, keeping the other vendor's."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(output.read_text()) if output.exists() else {}
+    data[report.vendor] = {**asdict(report), "verdicts": report.verdicts()}
+    output.write_text(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def table(report: Report) -> str:
+    lines = [f"casebridge bench — {report.vendor}, {report.cases:,} generated cases, {report.at}", ""]
+    for name, timing in report.timings.items():
+        lines.append(
+            f"  {name:<42} p50 {timing['p50']:8.2f} ms   p95 {timing['p95']:8.2f} ms   max {timing['max']:8.2f} ms"
+        )
+    lines.append("")
+    for name, rate in report.figures.items():
+        if name.endswith("requests/s"):
+            lines.append(f"  {name:<42} {rate:10.1f}")
+    lines.append("")
+    for name, value, target, met in report.verdicts():
+        sign = "≥" if name in AT_LEAST else "≤"
+        verdict = "not measured" if met is None else ("MET" if met else "MISSED")
+        shown = "—" if value is None else f"{value:.2f}"
+        lines.append(f"  {name:<42} {shown:>10}   target {sign} {target:<8g} {verdict}")
+    lines.append("")
+    lines.append(f"  machine: {json.dumps(report.machine)}")
+    if report.generation:
+        lines.append(f"  generation: {json.dumps(report.generation, default=str)}")
+    return "\n".join(lines)
+
+
+def timestamp() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
