@@ -51,13 +51,13 @@ def login(client):  # type: ignore[no-untyped-def]
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """PostgreSQL-only tests (real concurrent transactions) are left out of a SQLite run; the
-    PostgreSQL run (make test-postgres) runs them. Left out, not skipped: nothing is counted."""
+    """PostgreSQL-only tests (real concurrent transactions) are left out of a SQLite run, and the
+    test that runs its own SQLite server out of a PostgreSQL run; each runs in the other. Left
+    out, not skipped: nothing is counted."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    other = "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

@@ -57,6 +57,18 @@ class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return copy.deepcopy(template)
 
 
+_WHEN = serializers.DateTimeField()
+
+
+def when(value: Any) -> str | None:
+    """A datetime as DRF writes it (in the current time zone, ISO 8601)."""
+    return None if value is None else _WHEN.to_representation(value)
+
+
+def day(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Refuses fields it does not know instead of ignoring them silently, and, in JSON, a value
     of another type than the field's (5 for a text, "5" for a number) instead of converting it."""

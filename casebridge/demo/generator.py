@@ -122,6 +122,7 @@ CLINIC_MASK = sec.to_mask([Section.IDENTITY, Section.MEDICAL])
 # The user whose view the benchmark measures: the capital's social affairs office, which leads
 # its own cases and is on the team of many an NGO's case in the capital.
 BENCH_USER = f"{USER_PREFIX}gds12"
+PRIVACY_OFFICER = f"{USER_PREFIX}privacy"
 
 
 def username(code: str) -> str:
@@ -178,6 +179,17 @@ def ensure_cast(members: Sequence[str] = ()) -> Cast:
             user.save()
         Membership.objects.get_or_create(user=user, agency=agency, role=spec.role, defaults={"approved_at": now})
         agencies[spec.code], users[spec.code] = agency.pk, user.pk
+    # One privacy officer reviews emergency access to every generated lead agency's cases.
+    officer = User.objects.filter(username=PRIVACY_OFFICER).first()
+    if officer is None:
+        officer = User(username=PRIVACY_OFFICER, first_name="Generated", last_name="privacy officer")
+        officer.set_unusable_password()
+        officer.save()
+    for spec in AGENCIES:
+        if spec.weight:
+            Membership.objects.get_or_create(
+                user=officer, agency_id=agencies[spec.code], role=Role.PRIVACY_OFFICER, defaults={"approved_at": now}
+            )
     for name in members:
         member = User.objects.get(username=name)
         for spec in AGENCIES:

@@ -322,3 +322,36 @@ def test_it_notes_a_tokens_use_at_most_once_a_minute_after_the_request(world, dj
         assert client.get("/api/v1/cases/").status_code == 200
     assert callbacks == []
     assert ApiToken.objects.get(user=world.social_worker).last_used_at == first
+
+
+@pytest.mark.parametrize("persona", ["social_worker", "shelter_caseworker", "police", "privacy_officer"])
+def test_the_hand_written_representations_are_what_drf_would_write(world, persona):
+    """The case, survivor, agency and team serializers write their rows by hand for speed; DRF's
+    own field-by-field representation of the same objects must be identical."""
+    from rest_framework import serializers as drf
+
+    from casebridge.agencies.api import AgencySerializer
+    from casebridge.cases.access import case_access
+    from casebridge.cases.api import CaseSerializer, TeamMemberSerializer
+    from casebridge.people.api import PersonSerializer
+
+    user = world.users[persona]
+    case = Case.objects.select_related("lead_agency", "survivor").get(pk=world.case.pk)
+    access = case_access(user, case)
+    context = {"accesses": {case.pk: access}}
+    fast = CaseSerializer(context=context)
+    slow = CaseSerializer(context=context)
+    by_drf = drf.ModelSerializer.to_representation(slow, case)
+    assert fast.to_representation(case) == dict(by_drf)
+    for whereabouts in (True, False):
+        person = PersonSerializer(context={"whereabouts": whereabouts})
+        assert person.to_representation(case.survivor) == dict(
+            drf.ModelSerializer.to_representation(person, case.survivor)
+        )
+    agency = AgencySerializer()
+    assert agency.to_representation(case.lead_agency) == dict(
+        drf.ModelSerializer.to_representation(agency, case.lead_agency)
+    )
+    for member in case.team.all():
+        team = TeamMemberSerializer()
+        assert team.to_representation(member) == dict(drf.ModelSerializer.to_representation(team, member))
