@@ -157,9 +157,16 @@ def create_accounts(agencies: dict[str, Agency]) -> dict[str, User]:
             user.user_permissions.set(admin_permissions)
         for code, role, team_name in spec.memberships:
             team = Team.objects.get(agency=agencies[code], name=team_name) if team_name else None
-            # Demo memberships are in force from the start, as if their privacy officer had approved them.
+            # Demo memberships are in force from the start, as if their privacy officer had approved
+            # them; the pending one waits for privacy.malis.
             Membership.objects.create(
-                user=user, agency=agencies[code], role=role, team=team, approved_at=timezone.now()
+                user=user,
+                agency=agencies[code],
+                role=role,
+                team=team,
+                approved_at=None if spec is PENDING else timezone.now(),
+                changed_by=users.get("admin.rith"),
+                changed_at=timezone.now(),
             )
         TOTP.activate(user, DEMO_TOTP_SECRET)
         users[spec.username] = user
@@ -182,7 +189,45 @@ def load(
         world.cases.append(maker.make(opened_on))
         if progress is not None:
             progress(index)
+    _moments(world, today)
     return world
+
+
+def _moments(world: DemoWorld, today: datetime.date) -> None:
+    """What the trust core does, shown once each: a shelter records that a survivor withdrew
+    consent to share with it (its place ends, the case worker is told), and a police officer of
+    another province uses emergency access (the privacy officer is told and reviews it)."""
+    from casebridge.cases.actions import do_break_glass
+    from casebridge.cases.models import TeamMember
+
+    shelter = world.agencies["SHS"]
+    place = (
+        TeamMember.objects.filter(case__in=world.cases, agency=shelter, removed_at__isnull=True)
+        .order_by("-case__opened_on")
+        .first()
+    )
+    if place is not None:
+        do_record_consent(
+            place.case,
+            actor=world.users["shelter.channary"],
+            purpose=Purpose.SHARING,
+            shared_with=shelter,
+            decision=Decision.WITHDRAWN,
+            given_by=GivenBy.SURVIVOR
+            if (place.case.survivor.age_on(today) or 0) >= CONSENTS_ALONE
+            else GivenBy.GUARDIAN,
+            child_assent=None if (place.case.survivor.age_on(today) or 0) >= CONSENTS_ALONE else False,
+            decided_on=today,
+            language="khm",
+            note=None,
+        )
+    led_by_jpc = [case for case in world.cases if case.lead_agency_id == world.agencies["JPC"].pk]
+    if led_by_jpc:
+        do_break_glass(
+            led_by_jpc[-1].number,
+            actor=world.users["police.sovann"],
+            reason="A girl at the Siem Reap station gave this case number; checking who she is before the night.",
+        )
 
 
 class _CaseMaker:

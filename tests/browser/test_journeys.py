@@ -94,3 +94,49 @@ def test_it_fits_a_small_screen(page, live_world):
     assert width <= 360
     # The stylesheet (served from the app, no CDN) is applied: main is capped at 60rem.
     assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "960px"
+
+
+def test_a_partners_withdrawal_reaches_the_case_worker_and_an_approval_takes_effect(page, live_world, browser):
+    """The trust core's journeys: the shelter records that the survivor withdrew consent to share
+    with it; the lead case worker finds it in her notifications and the shelter is off the team. A
+    privacy officer approves a colleague's new membership, which only then reaches the case."""
+    from django.utils import timezone as tz
+
+    from casebridge.agencies.models import Membership, Role
+    from casebridge.lib.testing import make_user
+
+    sign_in(page, live_world, "shelter_caseworker")
+    page.goto(f"/cases/{live_world.case.pk}/")
+    assert "Anti-Human Trafficking" not in page.content()  # the police on the team stay unknown
+    page.click("text=Record a refusal or withdrawal")
+    page.check("input[name=decision][value=withdrawn]")
+    page.check("input[name=given_by][value=guardian]")
+    page.select_option("#id_child_assent", "true")
+    page.select_option("#id_shared_with", str(live_world.agencies["SHS"].pk))
+    page.select_option("#id_language", "khm")
+    page.click("button.primary")
+    page.wait_for_url("**/cases/**")
+    assert page.csp_violations == []
+
+    lead = browser.new_page(viewport={"width": 360, "height": 740}, base_url=page.url.split("/cases/")[0])
+    lead.csp_violations = []  # type: ignore[attr-defined]
+    sign_in(lead, live_world, "social_worker")
+    assert lead.text_content("nav .badge") == "1"
+    lead.click("nav >> text=Notifications")
+    assert "SHS" in lead.text_content("ul.notifications") and live_world.case.number in lead.content()
+    lead.goto(f"/cases/{live_world.case.pk}/")
+    team = lead.text_content("ul.team")
+    assert "Safe Haven Shelter" not in team  # withdrawn consent ended the shelter's place
+
+    newcomer, _ = make_user("newcomer", live_world.agencies["JPC"], Role.AFTERCARE_SOCIAL_WORKER)
+    membership = Membership.objects.get(user=newcomer)
+    membership.approved_at, membership.changed_by = None, live_world.admin
+    membership.save()
+    officer = browser.new_page(viewport={"width": 360, "height": 740}, base_url=page.url.split("/cases/")[0])
+    sign_in(officer, live_world, "privacy_officer")
+    officer.click("nav >> text=Approvals")
+    assert "newcomer" in officer.text_content("table.list")
+    officer.click("table.list >> text=Approve")
+    officer.wait_for_selector("text=Membership approved")
+    membership.refresh_from_db()
+    assert membership.approved_by == live_world.privacy_officer and membership.approved_at <= tz.now()

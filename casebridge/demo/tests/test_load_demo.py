@@ -135,7 +135,8 @@ def test_it_shares_only_with_consent(demo):
     # A shelter caseworker reaches only cases shared with the shelter.
     channary = User.objects.get(username="shelter.channary")
     visible = set(Case.objects.visible_to(channary).values_list("pk", flat=True))
-    assert visible == set(TeamMember.objects.filter(agency__code="SHS").values_list("case_id", flat=True))
+    places = TeamMember.objects.filter(agency__code="SHS", removed_at__isnull=True)
+    assert visible == set(places.values_list("case_id", flat=True))
 
 
 def test_it_records_consent_by_the_right_person(demo):
@@ -175,9 +176,24 @@ def test_it_lets_a_demo_account_sign_in_and_see_its_cases(demo, client):
     assert response.status_code == 302
     page = client.get(reverse("cases:my_cases"))
     assert page.status_code == 200
-    shared = Case.objects.filter(team__agency__code="SHS").first()
+    shared = Case.objects.filter(team__agency__code="SHS", team__removed_at__isnull=True).first()
     assert shared is not None
     assert client.get(reverse("cases:detail", args=[shared.pk])).status_code == 200
     hidden = Case.objects.exclude(team__agency__code="SHS").first()
     assert hidden is not None
     assert client.get(reverse("cases:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_it_shows_the_trust_core_at_work(demo):
+    from casebridge.agencies.models import Agency, Membership
+    from casebridge.cases.checks import break_glass_reviewers
+    from casebridge.notifications.models import Notification
+
+    platform = Agency.objects.get(is_platform=True)
+    assert Membership.objects.in_force().filter(agency=platform, role="privacy_officer").exists()
+    assert break_glass_reviewers() == []  # every lead agency has someone to review emergency access
+    pending = Membership.objects.get(user__username="newcomer.dalin")
+    assert pending.pending and pending.changed_by.username == "admin.rith"
+    kinds = set(Notification.objects.values_list("recipient__username", "kind"))
+    assert ("privacy.malis", "break_glass") in kinds
+    assert any(kind == "consent_by_partner" and name.startswith("aftercare.") for name, kind in kinds)
