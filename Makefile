@@ -45,11 +45,13 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy casebridge tests conftest.py
 
+# Two test processes (pytest-xdist): the machine has two cores.
 test-sqlite: $(BIN)/.installed messages
-	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m "not browser"
+	mkdir -p var
+	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m "not browser" -n 2
 
 test-postgres: $(BIN)/.installed messages
-	CASEBRIDGE_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" --create-db
+	CASEBRIDGE_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" --create-db -n 2
 
 test-browser: $(BIN)/.installed messages
 	CASEBRIDGE_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -q -m browser

@@ -139,4 +139,5 @@ def test_a_partners_withdrawal_reaches_the_case_worker_and_an_approval_takes_eff
     officer.click("table.list >> text=Approve")
     officer.wait_for_selector("text=Membership approved")
     membership.refresh_from_db()
-    assert membership.approved_by == live_world.privacy_officer and membership.approved_at <= tz.now()
+    assert membership.approved_by == live_world.privacy_officer
+    assert membership.approved_at is not None and membership.approved_at <= tz.now()
