@@ -194,6 +194,12 @@ def _append(conn: Any, events: list[AuditEvent]) -> None:
         if conn.vendor == "postgresql" and len(rows) == 1:
             # One round trip for both: the head moves only if the event went in.
             cursor.execute(f"WITH added AS ({insert} RETURNING 1) {update}", [*rows[0], previous, events[-1].pk])
+        elif conn.vendor == "postgresql":
+            # A page of rows (a list, a search): COPY sends them in one stream.
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(update, [previous, events[-1].pk])
         else:
             cursor.executemany(insert, rows)
             cursor.execute(update, [previous, events[-1].pk])

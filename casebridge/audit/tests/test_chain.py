@@ -197,3 +197,24 @@ def test_it_notices_a_change_to_any_stored_column(lifted: list[int], column: str
         _verify()
     named = {target, target + 1} if column == "id" else {target}  # a moved event breaks the chain where it was
     assert any(re.match(_broken_at(pk), str(error.value)) for pk in named), str(error.value)
+
+
+def test_a_page_of_events_written_at_once_verifies(world: World, client: Any) -> None:
+    """A list page writes one event per row in one go (COPY on PostgreSQL): the chain holds."""
+    from casebridge.api.authentication import issue_token
+    from casebridge.cases.actions import do_open_case
+    from casebridge.people.actions import clean_identity
+
+    for name in ("Dara", "Mony", "Sokha"):
+        do_open_case(
+            actor=world.social_worker,
+            agency=world.agencies["JPC"],
+            identity=clean_identity({"given_name_latin": name}),
+            province="KH-12",
+            opened_on=timezone.localdate(),
+        )
+    before = AuditEvent.objects.count()
+    response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {issue_token(world.social_worker)}")
+    assert response.status_code == 200 and response.json()["count"] == 4
+    assert AuditEvent.objects.count() == before + 4
+    assert _verify().startswith("OK")
