@@ -223,3 +223,31 @@ def test_the_platform_reviewer_sees_what_was_done_under_emergency_access(world, 
     what_they_did = page[page.index("What they did") :]
     assert "Viewed" in what_they_did and "Nothing recorded." not in what_they_did
     assert login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk])).status_code == 404
+
+
+def test_outsiders_get_404_for_memberships_and_notifications(world, login):
+    from casebridge.notifications.actions import notify
+
+    newcomer = User.objects.create_user("newcomer", password="x" * 20)
+    membership = Membership.objects.create(
+        user=newcomer, agency=world.agencies["JPC"], role=Role.LAWYER, changed_by=world.admin
+    )
+    (note,) = notify(
+        [world.privacy_officer],
+        "membership_pending",
+        data={"user": "newcomer", "agency": "JPC", "role": "lawyer", "by": "admin"},
+    )
+    for persona in ("outsider", "admin", "social_worker"):
+        client = login(world.users[persona])
+        for decision in ("approve", "refuse"):
+            url = reverse("audit:decide_membership", args=[membership.pk, decision])
+            assert client.post(url).status_code == 404
+        assert "newcomer" not in client.get(reverse("audit:memberships")).content.decode()
+        assert "newcomer" not in client.get(reverse("notifications:inbox")).content.decode()
+        client.post(reverse("notifications:read"))
+    membership.refresh_from_db()
+    note.refresh_from_db()
+    assert membership.pending and note.read_at is None  # nobody else decided or read them
+    officer = login(world.privacy_officer)
+    assert officer.post(reverse("audit:decide_membership", args=[membership.pk, "maybe"])).status_code == 404
+    assert "newcomer" in officer.get(reverse("notifications:inbox")).content.decode()
