@@ -24,7 +24,7 @@ PROTECTED = {
     "Reach",
     "Notification",
 }
-SCOPES = {"visible_to", "on_case", "reviewable_by", "none"}
+SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
 ROOT = Path(__file__).resolve().parent.parent / "casebridge"
 CORE = {

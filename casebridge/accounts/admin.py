@@ -9,13 +9,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.accounts.models import User
-from casebridge.agencies.actions import administered_agencies, email_changed, membership_saved
+from casebridge.agencies.actions import email_changed, manageable_users, membership_saved, password_set_by_admin
 from casebridge.agencies.admin import AuditedAdmin, ScopedToAgencies
 from casebridge.agencies.models import Membership
 
@@ -70,12 +69,17 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
         return super().has_change_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        """An agency's administrator sees its people and accounts not yet in any agency."""
-        users = super().get_queryset(request)
-        agencies = administered_agencies(request.user)  # type: ignore[arg-type]
-        if agencies is None:
-            return users
-        return users.filter(Q(memberships__agency__in=agencies) | Q(memberships__isnull=True)).distinct()
+        """An agency's administrator changes only accounts whose active memberships are all at
+        agencies they administer (and accounts in no agency)."""
+        return super().get_queryset(request).filter(pk__in=manageable_users(request.user).values("pk"))  # type: ignore[arg-type]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            changed = self.get_queryset(request).filter(pk=id).first()
+            if changed is not None:
+                password_set_by_admin(changed, actor=request.user)  # type: ignore[arg-type]
+        return response
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         old = form.initial.get("email", "") if change else ""

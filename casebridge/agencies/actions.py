@@ -4,13 +4,15 @@ told of every membership created, changed or ended and of every change of e-mail
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casebridge.agencies.models import (
@@ -50,6 +52,19 @@ def administered_agencies(user: User) -> list[int] | None:
     if is_platform_administrator(user):
         return None
     return list(_in_force(user, Role.ADMINISTRATOR).values_list("agency_id", flat=True))
+
+
+def manageable_users(user: User) -> Any:
+    """The accounts ``user`` may change in the admin: for an agency's administrator, those whose
+    active memberships are all at agencies they administer (accounts in no agency included, but
+    never a superuser); for a platform administrator, every one."""
+    from casebridge.accounts.models import User as Account
+
+    agencies = administered_agencies(user)
+    if agencies is None:
+        return Account.objects.all()
+    elsewhere = Membership.objects.filter(is_active=True).exclude(agency_id__in=agencies).values("user_id")
+    return Account.objects.exclude(pk__in=elsewhere).exclude(is_superuser=True)
 
 
 def _pending() -> MembershipQuerySet:
@@ -145,7 +160,26 @@ def email_changed(user: User, *, actor: User, old: str) -> None:
         transaction.on_commit(lambda: send_mail("[casebridge] " + message, message, None, [old], fail_silently=True))
 
 
-def _decide(membership: Membership, actor: User) -> Membership:
+@transaction.atomic
+def password_set_by_admin(user: User, *, actor: User) -> None:
+    """An administrator set ``user``'s password: the privacy officers of their agencies are told,
+    and so is the user (a new password they did not ask for means someone else may sign in)."""
+    from django.core.mail import send_mail
+
+    record(actor, Action.UPDATE, [Item("user", str(user.pk))], via=["admin"], reason="password set")
+    agencies = Agency.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
+    officers = {officer.pk: officer for agency in agencies for officer in privacy_officers(agency)}
+    facts = {"user": user.get_username(), "by": actor.get_username()}
+    notify(officers.values(), Kind.PASSWORD_SET, data=facts, link=reverse("audit:memberships"))
+    if user.email:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            message = _("%(by)s set a new password for your casebridge account %(user)s.") % facts
+        transaction.on_commit(
+            lambda: send_mail("[casebridge] " + message, message, None, [user.email], fail_silently=True)
+        )
+
+
+def _decide(membership: Membership, actor: User, seen: datetime.datetime | None) -> Membership:
     if not awaiting_approval(actor).filter(pk=membership.pk).exists():
         raise NotAllowed(
             _(
@@ -156,12 +190,16 @@ def _decide(membership: Membership, actor: User) -> Membership:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if not locked.pending:
         raise Conflict(_("This membership has already been decided."))
+    if locked.changed_at != seen:
+        # Approve what the officer saw, not what it has become since (a swapped person or role).
+        raise Conflict(_("This membership was changed after you saw it. Look at it again before deciding."))
     return locked
 
 
 @transaction.atomic
-def do_approve_membership(membership: Membership, *, actor: User) -> Membership:
-    membership = _decide(membership, actor)
+def do_approve_membership(membership: Membership, *, actor: User, seen: datetime.datetime | None) -> Membership:
+    """Approve ``membership`` as the officer saw it (``seen``: its ``changed_at`` then)."""
+    membership = _decide(membership, actor, seen)
     membership.approved_at, membership.approved_by = timezone.now(), actor
     membership.save(update_fields=["approved_at", "approved_by"])
     record(actor, Action.REVIEW, [Item("membership", str(membership.pk))], reason="approved")
@@ -169,8 +207,8 @@ def do_approve_membership(membership: Membership, *, actor: User) -> Membership:
 
 
 @transaction.atomic
-def do_refuse_membership(membership: Membership, *, actor: User) -> Membership:
-    membership = _decide(membership, actor)
+def do_refuse_membership(membership: Membership, *, actor: User, seen: datetime.datetime | None) -> Membership:
+    membership = _decide(membership, actor, seen)
     membership.is_active = False
     membership.changed_by, membership.changed_at = actor, timezone.now()
     membership.save(update_fields=["is_active", "changed_by", "changed_at"])

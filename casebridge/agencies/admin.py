@@ -13,7 +13,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casebridge.agencies.actions import administered_agencies, is_platform_administrator, membership_saved
+from casebridge.agencies.actions import (
+    administered_agencies,
+    is_platform_administrator,
+    manageable_users,
+    membership_saved,
+)
 from casebridge.agencies.models import Agency, Membership, Team
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
@@ -64,10 +69,13 @@ class ScopedToAgencies:
         return queryset if agencies is None else queryset.filter(**{f"{self.agency_path}__in": agencies})
 
     def limit_agencies(self, request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
+        agencies = administered_agencies(request.user)  # type: ignore[arg-type]
+        if agencies is None:
+            return
         if db_field.name == "agency":
-            agencies = administered_agencies(request.user)  # type: ignore[arg-type]
-            if agencies is not None:
-                kwargs["queryset"] = Agency.objects.filter(pk__in=agencies)
+            kwargs["queryset"] = Agency.objects.filter(pk__in=agencies)
+        elif db_field.name == "team":
+            kwargs["queryset"] = Team.objects.filter(agency_id__in=agencies)
 
 
 @admin.register(Agency)
@@ -124,7 +132,13 @@ class MembershipAdmin(ScopedToAgencies, AuditedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self.limit_agencies(request, db_field, kwargs)
+        if db_field.name == "user":
+            kwargs["queryset"] = manageable_users(request.user)  # type: ignore[arg-type]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A membership does not move to another person or agency: end it and set up another.
+        return ["user", "agency"] if obj is not None else []
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from casebridge.agencies.actions import awaiting_approval, do_approve_membership, do_refuse_membership
 from casebridge.agencies.models import Agency, Membership
-from casebridge.api.serializers import ModelSerializer
+from casebridge.api.serializers import ModelSerializer, StrictSerializer
 
 
 class AgencySerializer(ModelSerializer):
@@ -48,6 +48,13 @@ class PendingMembershipSerializer(ModelSerializer):
         fields = ["id", "user", "agency", "role", "team", "changed_by", "changed_at", "approved_at"]
 
 
+class DecisionSerializer(StrictSerializer):
+    changed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="The membership's changed_at as you saw it: if it has changed since, the answer is 409.",
+    )
+
+
 class MembershipViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Memberships waiting for the caller's approval (privacy officers). A membership with a role
     that reaches case data takes effect only once approved by someone other than who set it up."""
@@ -62,14 +69,21 @@ class MembershipViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(PendingMembershipSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=PendingMembershipSerializer)
+    def _seen(self, request: Request) -> Any:
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return payload.validated_data["changed_at"]
+
+    @extend_schema(request=DecisionSerializer, responses=PendingMembershipSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        membership = do_approve_membership(self.get_object(), actor=request.user)  # type: ignore[arg-type]
-        return Response(PendingMembershipSerializer(membership).data)
+        membership = self.get_object()
+        done = do_approve_membership(membership, actor=request.user, seen=self._seen(request))  # type: ignore[arg-type]
+        return Response(PendingMembershipSerializer(done).data)
 
-    @extend_schema(request=None, responses=PendingMembershipSerializer)
+    @extend_schema(request=DecisionSerializer, responses=PendingMembershipSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str | None = None) -> Response:
-        membership = do_refuse_membership(self.get_object(), actor=request.user)  # type: ignore[arg-type]
-        return Response(PendingMembershipSerializer(membership).data)
+        membership = self.get_object()
+        done = do_refuse_membership(membership, actor=request.user, seen=self._seen(request))  # type: ignore[arg-type]
+        return Response(PendingMembershipSerializer(done).data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -103,8 +104,8 @@ APPROVED_ROLES = frozenset(Role) - {Role.PROGRAMME_MANAGER, Role.TRAINER, Role.A
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def in_force(self) -> MembershipQuerySet:
-        """Active, at an active agency, and approved where the role needs it."""
-        return self.filter(is_active=True, agency__is_active=True).filter(
+        """Active, of an active account, at an active agency, and approved where the role needs it."""
+        return self.filter(is_active=True, user__is_active=True, agency__is_active=True).filter(
             models.Q(approved_at__isnull=False) | ~models.Q(role__in=sorted(APPROVED_ROLES))
         )
 
@@ -148,21 +149,23 @@ class Membership(models.Model):
         return self.is_active and self.needs_approval and self.approved_at is None
 
 
-def privacy_officers(agency: Agency) -> list[Any]:
+def privacy_officers(agency: Agency, *, besides: Iterable[int] = ()) -> list[Any]:
     """Who approves memberships at ``agency`` and reviews emergency access to its cases: its own
-    privacy officers, or, if it has none, the platform's."""
+    privacy officers, or, if none of them may (there are none, or only those in ``besides``:
+    whoever is being approved or reviewed, or set it up), the platform's. The one rule behind
+    notifications, ``BreakGlass.objects.reviewable_by``, ``awaiting_approval`` and the check."""
     from casebridge.accounts.models import User
 
-    own = User.objects.filter(
-        is_active=True, memberships__in=Membership.objects.in_force().filter(agency=agency, role=Role.PRIVACY_OFFICER)
-    ).distinct()
+    others = set(besides)
+    own = Membership.objects.in_force().filter(agency=agency, role=Role.PRIVACY_OFFICER).exclude(user_id__in=others)
     if own.exists():
-        return list(own)
-    return platform_privacy_officers()
+        return list(User.objects.filter(memberships__in=own).distinct())
+    platform = Membership.objects.in_force().filter(agency__is_platform=True, role=Role.PRIVACY_OFFICER)
+    return list(User.objects.filter(memberships__in=platform.exclude(user_id__in=others)).distinct())
 
 
 def platform_privacy_officers() -> list[Any]:
     from casebridge.accounts.models import User
 
     platform = Membership.objects.in_force().filter(agency__is_platform=True, role=Role.PRIVACY_OFFICER)
-    return list(User.objects.filter(is_active=True, memberships__in=platform).distinct())
+    return list(User.objects.filter(memberships__in=platform).distinct())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,21 +28,50 @@ class Action(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: User) -> AuditEventQuerySet:
-        """Events on the cases the user reaches and whose lead agency they belong to ("who has
-        looked at this case" is for the lead agency only)."""
+        """Events on the cases the user reaches whose lead agency they are case staff or privacy
+        officer of ("who has looked at this case" names every partner: cases.access)."""
+        from casebridge.cases.access import CASE_HEADER_ROLES, is_case_staff
         from casebridge.cases.models import Case
 
-        lead_agencies = [m.agency_id for m in user.active_memberships()]
+        lead_agencies = [
+            m.agency_id for m in user.active_memberships() if is_case_staff(m.role) or m.role in CASE_HEADER_ROLES
+        ]
         cases = Case.objects.visible_to(user).filter(lead_agency_id__in=lead_agencies)
         return self.filter(case_id__in=cases.values("pk"))
 
     def reviewable_by(self, user: User, glass: BreakGlass) -> AuditEventQuerySet:
-        """What the user who broke the glass did on that case since, for the one reviewing it."""
+        """What the user who broke the glass did on that case since, for the one reviewing it.
+        The start is the chain's own record of the emergency access (``glass`` is a plain row a
+        database administrator could move); without one, there is nothing to show (see
+        :meth:`anchors`)."""
         from casebridge.cases.models import BreakGlass
 
         if not BreakGlass.objects.reviewable_by(user).filter(pk=glass.pk).exists():
             return self.none()
-        return self.filter(case_id=glass.case_id, actor_id=glass.user_id, at__gte=glass.started_at)
+        anchor = self._anchor(glass)
+        if anchor is None:
+            return self.none()
+        return self.filter(case_id=glass.case_id, actor_id=glass.user_id, at__gte=anchor.at)
+
+    def anchors(self, user: User, glass: BreakGlass) -> bool:
+        """Whether the audit chain holds this emergency access as its row says (same person, same
+        case, the same moment): if not, the row was altered after the fact."""
+        from casebridge.cases.models import BreakGlass
+
+        return BreakGlass.objects.reviewable_by(user).filter(pk=glass.pk).exists() and self._anchor(glass) is not None
+
+    def _anchor(self, glass: BreakGlass) -> AuditEvent | None:
+        window = datetime.timedelta(seconds=5)
+        return (
+            self.filter(
+                case_id=glass.case_id,
+                actor_id=glass.user_id,
+                action=Action.BREAK_GLASS,
+                at__range=(glass.started_at - window, glass.started_at + window),
+            )
+            .order_by("id")
+            .first()
+        )
 
 
 class AuditEvent(models.Model):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -101,11 +102,12 @@ def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
     events = AuditEvent.objects.reviewable_by(request.user, glass).order_by("at")[:200]
+    anchored = AuditEvent.objects.anchors(request.user, glass)
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return render(
         request,
         "audit/review.html",
-        {"glass": glass, "form": form, "events": events},
+        {"glass": glass, "form": form, "events": events, "anchored": anchored},
         status=400 if form.errors else 200,
     )
 
@@ -142,12 +144,13 @@ def decide_membership(request: AuthedRequest, membership_id: int, decision: str)
     membership = get_object_or_404(awaiting_approval(request.user), pk=membership_id)
     if decision not in ("approve", "refuse"):
         raise Http404
+    seen = parse_datetime(request.POST.get("seen", "")) if request.POST.get("seen") else None
     try:
         if decision == "approve":
-            do_approve_membership(membership, actor=request.user)
+            do_approve_membership(membership, actor=request.user, seen=seen)
             messages.success(request, _("Membership approved: it is in force now."))
         else:
-            do_refuse_membership(membership, actor=request.user)
+            do_refuse_membership(membership, actor=request.user, seen=seen)
             messages.success(request, _("Membership refused: it has been ended."))
     except ActionError as error:
         return action_error_page(request, error)

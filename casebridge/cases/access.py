@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -244,6 +244,10 @@ class CaseAccess:
     # The agency and role the user acts in on this case (for the audit trail and the timeline).
     acting_agency_id: int | None = None
     acting_role: str = ""
+    # What may be written: the sections reached by a way in other than emergency access.
+    writable: frozenset[Section] = frozenset()
+    # The partner agencies (team or referral) through which the user reaches the case.
+    through_agencies: frozenset[int] = frozenset()
 
     @property
     def reaches(self) -> bool:
@@ -260,12 +264,24 @@ class CaseAccess:
 
     @property
     def can_write(self) -> bool:
-        """Emergency access reads; it never writes (no note, consent, status or team change)."""
-        return bool(self.sections) and self.via != frozenset({BREAK_GLASS})
+        """Emergency access reads; it never writes (no note, consent, status or team change): a
+        section opened only by it is not writable, whatever else the user reaches."""
+        return bool(self.writable)
+
+    def can_write_in(self, section: str) -> bool:
+        return section in self.writable
+
+    @property
+    def can_record_consent(self) -> bool:
+        """The lead agency's case staff record consent; a partner only its own refusal or
+        withdrawal (consents.actions); emergency access never."""
+        return Section.IDENTITY in self.writable and (self.can_manage or bool(self.through_agencies))
 
     @property
     def can_see_access_log(self) -> bool:
-        return self.is_lead
+        """Who has looked at the case, from which agency, names every partner: for the lead
+        agency's case staff and privacy officer only."""
+        return self.can_manage or bool(self.lead_roles & CASE_HEADER_ROLES)
 
     @property
     def sees_emergency_access(self) -> bool:
@@ -294,6 +310,8 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     by_agency = _by_agency(memberships)
     roles = {m.role for m in memberships}
     sections: set[Section] = set()
+    writable: set[Section] = set()
+    through: set[int] = set()
     via: set[str] = set()
     header = glass = False
     acting: tuple[int | None, str] | None = None
@@ -315,6 +333,10 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
                 via.add(row.path)
                 if row.path == BREAK_GLASS:
                     glass = True
+                else:
+                    writable |= got
+                if agency_id is not None and row.path in (TEAM, REFERRAL):
+                    through.add(agency_id)
             if row.path == LEAD and role in CASE_HEADER_ROLES:
                 header = True
                 via.add(LEAD)
@@ -336,6 +358,8 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
         agency_ids=frozenset(by_agency),
         acting_agency_id=acting[0] if acting else None,
         acting_role=acting[1] if acting else "",
+        writable=frozenset(writable),
+        through_agencies=frozenset(through),
     )
 
 
@@ -413,13 +437,20 @@ def case_consent_q(case: Case, access: CaseAccess) -> Q:
     return Q(case=case) & (Q(shared_with__isnull=True) | Q(shared_with_id__in=access.agency_ids))
 
 
+@transaction.atomic
 def sync_reach(case_id: Any) -> None:
     """Rebuild a case's ways in from its lead agency, active team places, referral grants and
     emergency access. Called whenever one of them is saved (cases.signals); ways in that have
-    already ended are left out, and the ones still to end are checked against the clock when read."""
+    already ended are left out, and the ones still to end are checked against the clock when read.
+
+    It holds the case's row lock (a no-op where the caller's action already does): two rebuilds
+    of one case run one after the other, and each reads what the one before it committed, so a
+    team place just ended cannot be put back by a rebuild that read the team before it ended."""
     from casebridge.cases.models import BreakGlass, Case, Reach, ReferralGrant, TeamMember
 
-    case = Case.objects.filter(pk=case_id).values("lead_agency_id", "opened_on", "created_at").first()
+    case = (
+        Case.objects.select_for_update().filter(pk=case_id).values("lead_agency_id", "opened_on", "created_at").first()
+    )
     if case is None:
         return
     now = timezone.now()

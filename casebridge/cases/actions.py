@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casebridge.accounts.models import User
-from casebridge.agencies.models import Agency, privacy_officers
+from casebridge.agencies.models import Agency, Membership, privacy_officers
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import sections as sec
@@ -221,7 +222,7 @@ def do_add_note(
     occurred_at: datetime.datetime | None = None,
 ) -> TimelineEvent:
     access = case_access(actor, case)
-    if access.sections and not access.can_write:
+    if section in access.sections and not access.can_write_in(section):
         raise NotAllowed(_("Emergency access is for reading: it does not allow writing anything."))
     errors: dict[str, str] = {}
     if section not in Section.values:
@@ -253,6 +254,20 @@ def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> l
         return [] if agency.pk == case.lead_agency_id else [agency]
     assert user is not None
     return [m.agency for m in user.active_memberships() if m.agency_id != case.lead_agency_id]
+
+
+def lead_case_workers(case: Case) -> list[User]:
+    """Who to tell of something a partner did on the case: its case worker while they are still
+    the lead agency's case staff, else the lead agency's case staff (never a former owner who has
+    moved to another agency)."""
+    if case.owner.is_active and case_access(case.owner, case).can_manage:
+        return [case.owner]
+    staff = [
+        m.user_id
+        for m in Membership.objects.in_force().filter(agency_id=case.lead_agency_id)
+        if default_sections(m.role)
+    ]
+    return list(User.objects.filter(pk__in=staff))
 
 
 def _member_agency(case: Case, user: User) -> Agency | None:
@@ -374,10 +389,30 @@ def can_break_glass(user: User) -> bool:
     return any(default_sections(m.role) for m in user.active_memberships())
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _LimitReached:
+    used: int
+
+
 def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass | None:
     """Emergency access to a case the user does not otherwise reach. The attempt is audited
-    whether or not the number exists; None means no case has that number."""
+    whether or not the number exists, and when it is refused for the daily limit; None means no
+    case has that number."""
+    result = _break_glass(case_number, actor=actor, reason=reason)
+    if isinstance(result, _LimitReached):
+        # Raised after the attempt's transaction has recorded the refusal, so the record stays.
+        raise NotAllowed(
+            _(
+                "You have used emergency access %(n)d times in the last 24 hours. "
+                "Ask the lead agency for access, or your privacy officer."
+            )
+            % {"n": result.used}
+        )
+    return result
+
+
+@transaction.atomic
+def _break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass | _LimitReached | None:
     if not can_break_glass(actor):
         raise NotAllowed(_("Your role does not allow emergency access to case content."))
     reason = (reason or "").strip()
@@ -397,18 +432,21 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
     since = timezone.now() - datetime.timedelta(hours=24)
     used = AuditEvent.objects.filter(actor=actor, action=Action.BREAK_GLASS, at__gte=since).count()
     if used >= settings.BREAK_GLASS_PER_DAY:
-        raise NotAllowed(
-            _(
-                "You have used emergency access %(n)d times in the last 24 hours. "
-                "Ask the lead agency for access, or your privacy officer."
-            )
-            % {"n": used}
+        # Refused, and recorded all the same: going on past the limit is when someone is looking.
+        record(
+            actor,
+            Action.BREAK_GLASS,
+            [Item("case_number", number)],
+            via=["break_glass"],
+            reason=f"refused (daily limit): {reason}"[:1000],
         )
+        return _LimitReached(used)
     # The one read of a case outside visible_to(): the user asks for access they do not have.
     case = Case.objects.filter(number=number).first()
     if case is None:
         record(actor, Action.BREAK_GLASS, [Item("case_number", number)], via=["break_glass"], reason=reason)
         return None
+    case = lock_case(case)  # the ways in are rebuilt under the case's lock: user, then case
     current = case_access(actor, case)
     if current.reaches and not current.header_only:
         raise Conflict(_("You already have access to this case."))
@@ -427,9 +465,8 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
         access=access,
     )
     record(actor, Action.BREAK_GLASS, [case_item(case, (), access)], reason=reason)
-    reviewers = break_glass_reviewers(case)
     notify(
-        reviewers,
+        break_glass_reviewers(case, actor),
         NotificationKind.BREAK_GLASS,
         case=case,
         data={"number": case.number, "user": actor.get_username()},
@@ -438,16 +475,18 @@ def do_break_glass(case_number: str, *, actor: User, reason: str) -> BreakGlass 
     return glass
 
 
-def break_glass_reviewers(case: Case) -> list[User]:
-    """Who reviews emergency access to ``case``: the lead agency's privacy officers, or, where it
-    has none, the platform's (``manage.py check`` warns of agencies with neither)."""
-    return privacy_officers(case.lead_agency)
+def break_glass_reviewers(case: Case, user: User) -> list[User]:
+    """Who reviews ``user``'s emergency access to ``case``: the lead agency's privacy officers
+    other than ``user``, or, where there are none, the platform's (``manage.py check`` warns of
+    agencies with neither); the same people ``BreakGlass.objects.reviewable_by`` lets review it."""
+    return privacy_officers(case.lead_agency, besides=[user.pk])
 
 
 @transaction.atomic
 def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note: str) -> BreakGlass:
     if not BreakGlass.objects.reviewable_by(actor).filter(pk=glass.pk).exists():
         raise NotAllowed(_("Only the lead agency's privacy officer reviews emergency access."))
+    lock_case(glass.case)  # ending the access rebuilds the case's ways in, under its lock
     glass = BreakGlass.objects.select_for_update().get(pk=glass.pk)
     if glass.user_id == actor.pk:
         raise NotAllowed(_("Another privacy officer must review your own emergency access."))

@@ -248,17 +248,22 @@ class BreakGlassQuerySet(WayInQuerySet):
 
     def reviewable_by(self, user: User) -> BreakGlassQuerySet:
         """Emergency access that ``user`` reviews: to cases led by an agency where they are privacy
-        officer, and, for a platform privacy officer, to cases led by an agency that has none."""
+        officer, and, for a platform privacy officer, to cases led by an agency with no privacy
+        officer but the one who broke the glass (agencies.models.privacy_officers). Never one's own."""
         from casebridge.agencies.models import Membership, Role
 
         officer = [m for m in user.active_memberships() if m.role == Role.PRIVACY_OFFICER]
+        if not officer:
+            return self.none()
         reviewed = models.Q(case__lead_agency_id__in=[m.agency_id for m in officer])
         if any(m.agency.is_platform for m in officer):
-            own = Membership.objects.in_force().filter(
-                agency_id=models.OuterRef("case__lead_agency_id"), role=Role.PRIVACY_OFFICER
+            own = (
+                Membership.objects.in_force()
+                .filter(agency_id=models.OuterRef("case__lead_agency_id"), role=Role.PRIVACY_OFFICER)
+                .exclude(user_id=models.OuterRef("user_id"))
             )
             reviewed |= models.Q(~models.Exists(own))
-        return self.filter(reviewed) if officer else self.none()
+        return self.filter(reviewed).exclude(user_id=user.pk)
 
 
 class ReviewOutcome(models.TextChoices):

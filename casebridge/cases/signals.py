@@ -15,11 +15,12 @@ from casebridge.cases.models import BreakGlass, Case, Reach, ReferralGrant, Team
 
 @receiver(post_save, sender=Case)
 def _case_saved(sender: Any, instance: Case, created: bool, **kwargs: Any) -> None:
-    # A status change leaves the ways in as they were; a new case or a new lead agency does not.
-    if (
-        created
-        or Reach.objects.filter(case_id=instance.pk, path=LEAD).exclude(agency_id=instance.lead_agency_id).exists()
-    ):
+    # A status change leaves the ways in as they were; a new case, a new lead agency or another
+    # opening date (the lists' order) does not.
+    current = Reach.objects.filter(
+        case_id=instance.pk, path=LEAD, agency_id=instance.lead_agency_id, opened_on=instance.opened_on
+    )
+    if created or not current.exists():
         sync_reach(instance.pk)
 
 

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import case_access
-from casebridge.cases.actions import add_event, check_date, earliest_date, end_sharing_with, lock_case
+from casebridge.cases.actions import (
+    add_event,
+    check_date,
+    earliest_date,
+    end_sharing_with,
+    lead_case_workers,
+    lock_case,
+)
 from casebridge.cases.models import Audience, Case, EventKind
 from casebridge.cases.sections import Section
 from casebridge.consents.ledger import has_consent
@@ -52,14 +59,14 @@ def do_record_consent(
     access = case_access(actor, case)
     if not access.can(Section.IDENTITY):
         raise NotAllowed(_("Recording consent needs access to the survivor's identity."))
-    if not access.can_write:
+    if not access.can_write_in(Section.IDENTITY):
         raise NotAllowed(_("Emergency access is for reading: it does not allow writing anything."))
     by_partner = not access.can_manage
     if by_partner and not (
         purpose == Purpose.SHARING
         and decision in (Decision.REFUSED, Decision.WITHDRAWN)
         and shared_with is not None
-        and shared_with.pk in access.agency_ids
+        and shared_with.pk in access.through_agencies
     ):
         raise NotAllowed(
             _(
@@ -135,7 +142,7 @@ def do_record_consent(
     if by_partner:
         assert shared_with is not None
         notify(
-            [case.owner],
+            lead_case_workers(case),
             Kind.CONSENT_BY_PARTNER,
             case=case,
             data={"agency": shared_with.code, "number": case.number, "decision": decision},

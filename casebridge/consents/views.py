@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.api.idempotency import FormSubmission
 from casebridge.cases.actions import read_case
+from casebridge.cases.sections import Section
 from casebridge.cases.views import get_case_for_user
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.forms import ConsentForm
@@ -22,12 +23,14 @@ from casebridge.lib.views import AuthedRequest, action_error_page, already_sent,
 @login_required
 def consent_new(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
-    if not access.can_write:
+    if not access.can_record_consent:
         message = _("Emergency access is for reading: it does not allow writing anything.")
-        if not access.break_glass:
+        if not access.can(Section.IDENTITY):
             message = _("Recording consent needs access to the survivor's identity.")
+        elif access.can_write_in(Section.IDENTITY):
+            message = _("Only the lead agency's case staff record consent.")
         return render(request, "error.html", {"message": message}, status=403)
-    partner = None if access.can_manage else sorted(access.agency_ids - {case.lead_agency_id})
+    partner = None if access.can_manage else sorted(access.through_agencies)
     form = ConsentForm(request.POST or None, partner_agencies=partner)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

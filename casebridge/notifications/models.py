@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     MEMBERSHIP_PENDING = "membership_pending", gettext_lazy("A membership waits for approval")
     MEMBERSHIP_CHANGED = "membership_changed", gettext_lazy("A membership was created, changed or ended")
     EMAIL_CHANGED = "email_changed", gettext_lazy("An e-mail address was changed")
+    PASSWORD_SET = "password_set", gettext_lazy("An administrator set a password")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -70,6 +71,8 @@ class Notification(models.Model):
             }
         if self.kind == Kind.EMAIL_CHANGED:
             return _("%(by)s changed the e-mail address of %(user)s.") % d
+        if self.kind == Kind.PASSWORD_SET:
+            return _("%(by)s set a new password for %(user)s.") % d
         return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
 
 

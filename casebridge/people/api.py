@@ -24,11 +24,13 @@ def acting_user(request: Request) -> User:
 
 
 class PersonSerializer(ModelSerializer):
-    """A person's identity, shown only to those who reach the identity section; the address only
-    to those who also reach the whereabouts section (``context["whereabouts"]``), else null."""
+    """A person's identity, shown only to those who reach the identity section; the address and
+    phone (how to find or reach her) only to those who also reach the whereabouts section
+    (``context["whereabouts"]``), else null."""
 
     display_name = serializers.CharField()
     address = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
     aliases = serializers.ListField(child=serializers.CharField(), allow_null=True)
     birth_date = serializers.DateField(allow_null=True)
     estimated_age = serializers.IntegerField(allow_null=True)
@@ -45,6 +47,9 @@ class PersonSerializer(ModelSerializer):
 
     def get_address(self, person: Person) -> str | None:
         return person.address if self.context.get("whereabouts") else None
+
+    def get_phone(self, person: Person) -> str | None:
+        return person.phone if self.context.get("whereabouts") else None
 
     def to_representation(self, person: Person) -> dict[str, Any]:
         # What DRF would write (a test holds the two equal), without its per-field machinery:
@@ -67,7 +72,7 @@ class PersonSerializer(ModelSerializer):
             "gender": person.gender,
             "nationalities": texts(person.nationalities),
             "languages": texts(person.languages),
-            "phone": person.phone,
+            "phone": self.get_phone(person),
             "address": self.get_address(person),
         }
 

@@ -74,7 +74,9 @@ def test_a_content_role_waits_for_the_privacy_officer(world, login, mailoutbox, 
     officer = login(world.privacy_officer)
     page = officer.get(reverse("audit:memberships")).content.decode()
     assert "accomplice" in page
-    assert officer.post(reverse("audit:decide_membership", args=[membership.pk, "approve"])).status_code == 302
+    assert membership.changed_at is not None
+    seen = {"seen": membership.changed_at.isoformat()}
+    assert officer.post(reverse("audit:decide_membership", args=[membership.pk, "approve"]), seen).status_code == 302
     accomplice = User.objects.get(pk=accomplice.pk)
     assert case_access(accomplice, world.case).can("identity")
 
@@ -90,11 +92,11 @@ def test_nobody_approves_a_membership_they_set_up_or_hold(world):
     membership_saved(membership, actor=both, created=True, changed=())
     assert not awaiting_approval(both).filter(pk=membership.pk).exists()
     with pytest.raises(NotAllowed):
-        do_approve_membership(membership, actor=both)
+        do_approve_membership(membership, actor=both, seen=membership.changed_at)
     own = Membership.objects.create(user=both, agency=world.agencies["JPC"], role=Role.LAWYER)
     membership_saved(own, actor=world.admin, created=True, changed=())
     with pytest.raises(NotAllowed):
-        do_approve_membership(own, actor=both)
+        do_approve_membership(own, actor=both, seen=own.changed_at)
 
 
 def test_an_agency_without_a_privacy_officer_is_approved_by_the_platform(world, platform):
@@ -106,7 +108,7 @@ def test_an_agency_without_a_privacy_officer_is_approved_by_the_platform(world, 
     assert not awaiting_approval(world.privacy_officer).filter(pk=membership.pk).exists()
     assert list(awaiting_approval(platform)) == [membership]
     assert Notification.objects.filter(recipient=platform, kind="membership_pending").exists()
-    do_approve_membership(membership, actor=platform)
+    do_approve_membership(membership, actor=platform, seen=membership.changed_at)
     membership.refresh_from_db()
     assert membership.approved_by == platform and not membership.pending
 
@@ -158,9 +160,11 @@ def test_the_api_lists_and_approves_for_the_privacy_officer_only(world):
         client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.users[persona])}")
         assert client.get("/api/v1/memberships/").json()["count"] == 0
         assert client.post(f"/api/v1/memberships/{membership.pk}/approve/").status_code == 404
-    response = officer.post(f"/api/v1/memberships/{membership.pk}/approve/")
+    seen = {"changed_at": listing["results"][0]["changed_at"]}
+    response = officer.post(f"/api/v1/memberships/{membership.pk}/approve/", seen, format="json")
     assert response.status_code == 200 and response.json()["approved_at"]
-    assert officer.post(f"/api/v1/memberships/{membership.pk}/approve/").status_code == 404  # decided
+    again = officer.post(f"/api/v1/memberships/{membership.pk}/approve/", seen, format="json")
+    assert again.status_code == 404  # decided
 
 
 def test_emergency_access_to_a_case_led_without_a_privacy_officer_goes_to_the_platform(
