@@ -11,6 +11,7 @@ os.environ["CASEBRIDGE_KEYS"] = new_keyring().to_json()
 os.environ.pop("CASEBRIDGE_KEY_FILE", None)
 
 import pytest
+from django.core.cache import cache
 
 from casebridge.lib.testing import World, build_world
 
@@ -22,6 +23,7 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world(db: None) -> World:
+    cache.clear()
     return build_world()
 
 
@@ -33,6 +35,9 @@ def committed_world(transactional_db):  # type: ignore[no-untyped-def]
     from casebridge.audit import triggers
 
     triggers.install(connection)
+    # The cache is a table the flush between such tests leaves alone: sign-in rate limits and
+    # used second-factor codes of the last test's people (same ids) would carry over.
+    cache.clear()
     yield build_world()
     # The database is emptied after each such test; the append-only triggers would (rightly)
     # refuse that, so they are lifted for the flush and put back before the next test.
