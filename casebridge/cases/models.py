@@ -329,32 +329,8 @@ class Reach(models.Model):
         # Every column a list page filters or counts on is in the index: pages and counts are
         # index-only scans, in the order the list shows.
         indexes = [
-            models.Index(
-                fields=[
-                    "agency",
-                    "path",
-                    "-opened_on",
-                    "-case_created_at",
-                    "-case",
-                    "sections",
-                    "starts_at",
-                    "expires_at",
-                ],
-                name="reach_agency_order",
-            ),
-            models.Index(
-                fields=[
-                    "user",
-                    "path",
-                    "-opened_on",
-                    "-case_created_at",
-                    "-case",
-                    "sections",
-                    "starts_at",
-                    "expires_at",
-                ],
-                name="reach_user_order",
-            ),
+            models.Index(fields=["agency", "path", *_REACH_ORDER], name="reach_agency_order"),
+            models.Index(fields=["user", "path", *_REACH_ORDER], name="reach_user_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -440,6 +440,15 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
     return job.size, token_count, numbers[0], numbers[-1]
 
 
+def _token_indexes(*, build: bool) -> None:
+    """Drop the name-token indexes before a big run, or build them after it, as the model has them."""
+    with connection.schema_editor() as editor:
+        for index in NameToken._meta.indexes:
+            (editor.add_index if build else editor.remove_index)(NameToken, index)
+        for constraint in NameToken._meta.constraints:
+            (editor.add_constraint if build else editor.remove_constraint)(NameToken, constraint)
+
+
 def _worker_start() -> None:
     connections.close_all()  # a fresh connection per process, never the parent's
 
@@ -481,11 +490,7 @@ def generate(
             progress(Progress(done, cases, time.monotonic() - started, result[2], result[3]))
 
     if rebuild:
-        with connection.schema_editor() as editor:
-            for index in NameToken._meta.indexes:
-                editor.remove_index(NameToken, index)
-            for constraint in NameToken._meta.constraints:
-                editor.remove_constraint(NameToken, constraint)
+        _token_indexes(build=False)
     try:
         if workers == 1:
             for job in jobs:
@@ -498,11 +503,7 @@ def generate(
                     report(result)
     finally:
         if rebuild:
-            with connection.schema_editor() as editor:
-                for index in NameToken._meta.indexes:
-                    editor.add_index(NameToken, index)
-                for constraint in NameToken._meta.constraints:
-                    editor.add_constraint(NameToken, constraint)
+            _token_indexes(build=True)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
     return Result(cases=done, tokens=tokens, elapsed=time.monotonic() - started)

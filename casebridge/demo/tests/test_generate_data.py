@@ -157,8 +157,14 @@ def test_it_refuses_an_unknown_member(db):
 
 
 @pytest.mark.postgresql
-def test_two_writers_make_one_consistent_world(committed_world):
+def test_two_writers_make_one_consistent_world(committed_world, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(generator, "REBUILD_INDEXES_FROM", 100)  # the big run's path: indexes built at the end
     result = generator.generate(cases=300, batch=40, seed=5, workers=2)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, NameToken._meta.db_table)
+    assert {"nametoken_token_person", "nametoken_unique"} <= set(constraints)
     assert result.cases == 300
     numbers = list(_cases().values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == 300
