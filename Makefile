@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
-BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/casebridge_bench
+# PostgreSQL on the same server, through its socket (as a one-server deployment should connect).
+BENCH_PG_URL ?= postgres://postgres@%2Fvar%2Frun%2Fpostgresql/casebridge_bench
 BENCH_ENV := CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_LOG_LEVEL=ERROR
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 

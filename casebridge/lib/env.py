@@ -94,7 +94,8 @@ def database_from_url(url: str) -> dict[str, Any]:
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
+            # A socket directory is written percent-encoded: postgres://user@%2Fvar%2Frun%2Fpostgresql/name
+            "HOST": unquote(parsed.hostname or ""),
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
