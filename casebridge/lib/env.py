@@ -70,7 +70,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
-        name = path if path.startswith("/") and url.startswith("sqlite:////") else path.lstrip("/") or ":memory:"
+        name = "/" + path.lstrip("/") if url.startswith("sqlite:////") else path.lstrip("/") or ":memory:"
         return {
             "ENGINE": "casebridge.audit.backends.sqlite3",
             "NAME": name,
