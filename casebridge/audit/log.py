@@ -18,6 +18,7 @@ rewritten into another form that reads back the same (an upper-case id on SQLite
 from __future__ import annotations
 
 import datetime
+import functools
 import ipaddress
 import json
 from collections.abc import Iterable, Sequence
@@ -67,8 +68,9 @@ class Item:
         )
 
 
-def _fields() -> list[Any]:
-    return [f for f in AuditEvent._meta.concrete_fields if f.attname != "hash"]
+@functools.cache
+def _fields() -> tuple[Any, ...]:
+    return tuple(f for f in AuditEvent._meta.concrete_fields if f.attname != "hash")
 
 
 def _plain(value: Any) -> Any:
