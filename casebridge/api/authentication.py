@@ -69,10 +69,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         factor = Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
         # One indexed row by its digest; whether it may be used is decided here, in Python (a
         # query the ORM builds on every request costs more than it runs).
-        token = (
-            ApiToken.objects.select_related("user").annotate(has_factor=Exists(factor)).filter(digest=_digest(key))[:1]
-        )
-        token = next(iter(token), None)
+        found = ApiToken.objects.select_related("user").annotate(has_factor=Exists(factor)).filter(digest=_digest(key))
+        token: ApiToken | None = next(iter(found[:1]), None)
         if (
             token is None
             or token.revoked_at is not None
