@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,7 +70,7 @@ def break_glass(request: AuthedRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("Emergency access granted until %(time)s. The lead agency's privacy officer has been told.")
-                    % {"time": glass.expires_at.strftime("%H:%M")},
+                    % {"time": timezone.localtime(glass.expires_at).strftime("%H:%M")},
                 )
                 return redirect("cases:detail", case_id=glass.case_id)
     return render(request, "audit/break_glass.html", {"form": form}, status=400 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from casebridge.notifications.models import Kind, Notification
 
@@ -40,12 +41,15 @@ def notify(
 
 
 def send_notification_email(note: Notification) -> None:
-    """The notification by e-mail, in the recipient's language (fails quietly: the app keeps it)."""
+    """Tell the recipient by e-mail, in their language, that something waits for them, and no
+    more: a mailbox is read on phones and shared computers, so the e-mail carries no case number,
+    name or agency, only a link to sign in and read it (fails quietly: the app keeps it)."""
     user = note.recipient
     if not user.email:
         return
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = note.message()
-        subject = f"[casebridge] {Kind(note.kind).label}"
-        body = f"{text}\n\n{settings.SITE_URL.rstrip('/')}{note.link}" if note.link else text
+        subject = "[casebridge] " + _("You have a new item in casebridge")
+        body = _("You have a new item in casebridge. Sign in to read it: %(link)s") % {
+            "link": f"{settings.SITE_URL.rstrip('/')}/notifications/"
+        }
         send_mail(subject, body, None, [user.email], fail_silently=True)
