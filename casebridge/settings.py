@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "cases:my_cases"
+LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 # Sessions: 30 minutes idle, 12 hours at most (enforced by SessionLimitsMiddleware).

@@ -14,6 +14,7 @@ CASE_ROUTES = {
     "cases:detail": ("social_worker", 200),
     "cases:note_create": ("social_worker", 405),
     "cases:status": ("social_worker", 405),
+    "cases:assign": ("social_worker", 405),
     "cases:team_add": ("social_worker", 200),
     "cases:team_remove": ("social_worker", 405),
     "consents:new": ("social_worker", 200),
@@ -27,7 +28,8 @@ CASE_ROUTES = {
 }
 # Routes without a case id, and why they are safe to list: each shows only what is scoped.
 OTHER_ROUTES = {
-    "cases:my_cases": "lists visible_to(user) only",
+    "cases:home": "the user's own cases (visible_to), due items and notifications only",
+    "cases:list": "lists visible_to(user) only",
     "cases:new": "creates; needs an intake role",
     "people:search": "searches visible_to(user) only",
     "audit:break_glass": "asks for access; audited",

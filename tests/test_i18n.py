@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent / "casebridge"
 @pytest.mark.parametrize("language", ["km", "vi"])
 def test_it_switches_the_language_on_every_page(world, login, language):
     client = login(world.social_worker)
-    response = client.post(reverse("set_language"), {"language": language, "next": reverse("cases:my_cases")})
+    response = client.post(reverse("set_language"), {"language": language, "next": reverse("cases:home")})
     assert response.status_code == 302
-    body = client.get(reverse("cases:my_cases")).content.decode()
+    body = client.get(reverse("cases:home")).content.decode()
     with translation.override(language):
-        heading = translation.gettext("My cases")
+        heading = translation.gettext("My work")
         timeline = translation.gettext("Timeline")
-    assert heading != "My cases" and f"<h1>{heading}</h1>" in body
+    assert heading != "My work" and f"<h1>{heading}</h1>" in body
     assert f'lang="{language}"' in body
     # Each language is offered in its own name, whatever the page's language.
     for name in ("English", "ខ្មែរ", "Tiếng Việt"):

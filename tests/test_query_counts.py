@@ -72,6 +72,8 @@ PAGES = [
     # (persona, path with {case}, API?)
     ("social_worker", "/", False),
     ("shelter_caseworker", "/", False),
+    ("social_worker", "/cases/", False),
+    ("shelter_caseworker", "/cases/", False),
     ("social_worker", "/cases/{case}/", False),
     ("police", "/cases/{case}/", False),
     ("social_worker", "/cases/{case}/?page=1", False),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: the languages, each named in its own script (settings.LANGUAGES,
     untranslated), the user's agency and role, open break-glass reviews, memberships waiting for
-    approval and unread notifications."""
+    approval, unread notifications and what is due."""
     languages = {"language_names": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.agencies.models import Role
     from casebridge.cases.access import can_hold_content
     from casebridge.cases.models import BreakGlass
+    from casebridge.notifications.due import due_for
     from casebridge.notifications.models import Notification
 
     membership = user.primary_membership()
@@ -32,4 +33,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         else 0,
         "pending_approvals": awaiting_approval(user).count() if officer else 0,
         "unread_notifications": Notification.objects.visible_to(user).unread().count(),
+        "due_count": len(due_for(user)),
     }

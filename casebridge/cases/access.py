@@ -505,7 +505,7 @@ def get_case(user: User, case_id: Any) -> tuple[Case, CaseAccess]:
     rows = _rows_for(user, [case_id])[case_id] if user.is_authenticated and user.is_active else []
     if not rows:
         raise Case.DoesNotExist
-    case = Case.objects.select_related("lead_agency", "survivor").get(pk=case_id)
+    case = Case.objects.select_related("lead_agency", "survivor", "owner").get(pk=case_id)
     access = _access_from(user, case.lead_agency_id, rows, timezone.now())
     if not access.reaches:
         raise Case.DoesNotExist
@@ -606,5 +606,5 @@ class ReachableCases:
             raise TypeError("ReachableCases is paged by slices")
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         ids = self.ids(start, stop - start)
-        found = Case.objects.select_related("lead_agency", "survivor").in_bulk(ids)
+        found = Case.objects.select_related("lead_agency", "survivor", "owner").in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]

@@ -246,7 +246,47 @@ def do_add_note(
         case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at, access=access
     )
     record(actor, Action.CREATE, [Item.on(access, "note", event.pk, case.pk, [section])])
+    if not access.can_manage:  # a partner wrote: the case worker should read it
+        notify(
+            [worker for worker in lead_case_workers(case) if worker.pk != actor.pk],
+            NotificationKind.PARTNER_NOTE,
+            case=case,
+            data={"number": case.number, "role": access.acting_role},
+            link=reverse("cases:detail", args=[case.pk]),
+        )
     return event
+
+
+@transaction.atomic
+def do_assign_case_worker(case: Case, *, actor: User, owner: User | None) -> Case:
+    """Give the case to another of the lead agency's case staff (they are told)."""
+    case = lock_case(case)
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can give the case to another case worker."))
+    if owner is None or owner.pk not in {person.pk for person in case_staff(case.lead_agency_id)}:
+        raise ValidationError({"case_worker": _("Choose one of the lead agency's case staff.")})
+    if owner.pk == case.owner_id:
+        return case
+    case.owner = owner
+    case.save(update_fields=["owner", "updated_at"])
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.ASSIGNED,
+        data={"name": owner.get_full_name() or owner.get_username()},
+        access=access,
+    )
+    record(actor, Action.UPDATE, [Item.on(access, "case", case.pk, case.pk)], reason="case worker changed")
+    if owner.pk != actor.pk:
+        notify(
+            [owner],
+            NotificationKind.ASSIGNED,
+            case=case,
+            data={"number": case.number, "by": actor.get_username()},
+            link=reverse("cases:detail", args=[case.pk]),
+        )
+    return case
 
 
 def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> list[Agency]:
@@ -256,18 +296,19 @@ def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> l
     return [m.agency for m in user.active_memberships() if m.agency_id != case.lead_agency_id]
 
 
+def case_staff(agency_id: int) -> list[User]:
+    """An agency's people in a role that works on cases (its members who would act on a case)."""
+    staff = [m.user_id for m in Membership.objects.in_force().filter(agency_id=agency_id) if default_sections(m.role)]
+    return list(User.objects.filter(pk__in=staff))
+
+
 def lead_case_workers(case: Case) -> list[User]:
     """Who to tell of something a partner did on the case: its case worker while they are still
     the lead agency's case staff, else the lead agency's case staff (never a former owner who has
     moved to another agency)."""
     if case.owner.is_active and case_access(case.owner, case).can_manage:
         return [case.owner]
-    staff = [
-        m.user_id
-        for m in Membership.objects.in_force().filter(agency_id=case.lead_agency_id)
-        if default_sections(m.role)
-    ]
-    return list(User.objects.filter(pk__in=staff))
+    return case_staff(case.lead_agency_id)
 
 
 def _member_agency(case: Case, user: User) -> Agency | None:
@@ -326,6 +367,16 @@ def do_add_team_member(
         access=access,
     )
     record(actor, Action.UPDATE, [Item.on(access, "team_member", member.pk, case.pk, chosen)])
+    # The agency (or colleague) learns the case is theirs to work on too.
+    told = case_staff(agency.pk) if agency is not None else [user] if user is not None else []
+    code = agency.code if agency is not None else getattr(_member_agency(case, user), "code", "")  # type: ignore[arg-type]
+    notify(
+        told,
+        NotificationKind.SHARED,
+        case=case,
+        data={"number": case.number, "agency": code},
+        link=reverse("cases:detail", args=[case.pk]),
+    )
     return member
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
@@ -71,6 +72,7 @@ class CaseSerializer(ModelSerializer):
     only to those who reach case content or lead it."""
 
     lead_agency = AgencySerializer()
+    case_worker = serializers.CharField(source="owner.username")
     survivor = serializers.SerializerMethodField()
     your_sections = serializers.SerializerMethodField()
     shared_with = serializers.SerializerMethodField()
@@ -79,7 +81,7 @@ class CaseSerializer(ModelSerializer):
         model = Case
         fields = [
             "id", "number", "status", "closure_reason", "opened_on", "closed_on", "province", "lead_agency",
-            "survivor", "your_sections", "shared_with", "created_at", "updated_at",
+            "case_worker", "survivor", "your_sections", "shared_with", "created_at", "updated_at",
         ]  # fmt: skip
 
     def _access(self, case: Case) -> CaseAccess:
@@ -120,6 +122,7 @@ class CaseSerializer(ModelSerializer):
             "closed_on": day(case.closed_on),
             "province": case.province,
             "lead_agency": agency.to_representation(case.lead_agency),
+            "case_worker": case.owner.username,
             "survivor": self.get_survivor(case),
             "your_sections": self.get_your_sections(case),
             "shared_with": self.get_shared_with(case),
@@ -147,6 +150,12 @@ class CaseUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(CaseStatus.choices, required=False)
     closure_reason = serializers.ChoiceField(ClosureReason.choices, required=False, allow_blank=True)
     closure_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    case_worker = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="The username of one of the lead agency's case staff.",
+    )
 
 
 class TimelineEventSerializer(ModelSerializer):
@@ -230,7 +239,7 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor")
+        return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor", "owner")
 
     def _case(self) -> tuple[Case, CaseAccess]:
         try:
@@ -303,7 +312,14 @@ class CaseViewSet(
         case, access = self._case()
         payload = CaseUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        case = actions.do_update_case(case, actor=acting_user(request), **payload.validated_data)
+        data = dict(payload.validated_data)
+        username = data.pop("case_worker", None)
+        with transaction.atomic():  # both changes or neither
+            if username is not None:
+                owner = User.objects.filter(username=username, is_active=True).first()
+                case = actions.do_assign_case_worker(case, actor=acting_user(request), owner=owner)
+            if data or username is None:  # (an empty change still needs the right to make it)
+                case = actions.do_update_case(case, actor=acting_user(request), **data)
         actions.read_case(acting_user(request), case, access)  # the response shows the sections too
         return self._respond_case(case, 200)
 

@@ -114,6 +114,16 @@ class StatusForm(forms.Form):
     )
 
 
+class CaseWorkerForm(forms.Form):
+    case_worker = forms.TypedChoiceField(label=_("Case worker"), coerce=int)
+
+    def __init__(self, *args: Any, staff: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_worker"].choices = [  # type: ignore[attr-defined]
+            (person.pk, person.get_full_name() or person.get_username()) for person in staff
+        ]
+
+
 class TeamForm(forms.Form):
     username = forms.CharField(label=_("Colleague's username"), max_length=150, required=False)
     agency = forms.ModelChoiceField(

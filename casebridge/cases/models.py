@@ -358,6 +358,7 @@ class EventKind(models.TextChoices):
     TEAM_ADDED = "team_added", _("Added to the case team")
     TEAM_REMOVED = "team_removed", _("Removed from the case team")
     BREAK_GLASS = "break_glass", _("Emergency access")
+    ASSIGNED = "assigned", _("Case worker changed")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

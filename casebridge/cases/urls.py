@@ -4,9 +4,11 @@ from casebridge.cases import views
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.my_cases, name="my_cases"),
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="detail"),
+    path("cases/<uuid:case_id>/case-worker/", views.case_worker, name="assign"),
     path("cases/<uuid:case_id>/notes/", views.note_create, name="note_create"),
     path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
     path("cases/<uuid:case_id>/team/add/", views.team_add, name="team_add"),

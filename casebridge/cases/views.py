@@ -17,17 +17,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casebridge.agencies.models import Role
 from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases import actions
-from casebridge.cases.access import CaseAccess, ReachableCases, case_accesses, get_case, visible_team
-from casebridge.cases.forms import IntakeForm, NoteForm, StatusForm, TeamForm
-from casebridge.cases.models import Case, CaseStatus, TeamMember, TimelineEvent
+from casebridge.cases.access import (
+    CaseAccess,
+    ReachableCases,
+    can_hold_content,
+    case_accesses,
+    get_case,
+    visible_team,
+)
+from casebridge.cases.forms import CaseWorkerForm, IntakeForm, NoteForm, StatusForm, TeamForm
+from casebridge.cases.models import CLOSED_STATUSES, Case, CaseStatus, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.models import ConsentRecord
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
+from casebridge.notifications.due import due_for
+from casebridge.notifications.models import Notification
 
 PAGE_SIZE = 25
 
@@ -53,8 +63,55 @@ def show_authors(events: Iterable[TimelineEvent], access: CaseAccess) -> list[Ti
     return shown
 
 
+# What each role without case content does here, for its home page.
+ROLE_HOMES: dict[str, str] = {
+    Role.PROGRAMME_MANAGER: "manager",
+    Role.TRAINER: "trainer",
+    Role.ADMINISTRATOR: "administrator",
+    Role.PRIVACY_OFFICER: "privacy_officer",
+}
+MY_CASES_ON_HOME = 25
+
+
 @login_required
-def my_cases(request: AuthedRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
+    """My work: my open cases first, then what is due and what is new for me; for a role without
+    case content, what the role does here."""
+    user = request.user
+    mine: list[Case] = list(
+        Case.objects.visible_to(user)
+        .filter(owner=user)
+        .exclude(status__in=sorted(CLOSED_STATUSES))
+        .select_related("lead_agency", "survivor")
+        .order_by("-opened_on", "-created_at")[: MY_CASES_ON_HOME + 1]
+    )
+    more = len(mine) > MY_CASES_ON_HOME
+    mine = mine[:MY_CASES_ON_HOME]
+    accesses = case_accesses(user, mine)
+    named = {c.pk for c in mine if accesses[c.pk].can(Section.IDENTITY)}
+    record(
+        user,
+        Action.LIST,
+        [Item.on(accesses[c.pk], "case", c.pk, c.pk, ["identity"] if c.pk in named else []) for c in mine],
+    )
+    roles = {m.role for m in user.active_memberships()}
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "mine": [(c, c.pk in named) for c in mine],
+            "more": more,
+            "due": due_for(user),
+            "new": list(Notification.objects.visible_to(user).unread()[:10]),
+            "can_open": bool(actions.intake_agencies(user)),
+            "works_on_cases": can_hold_content(user),
+            "role_homes": sorted({ROLE_HOMES[r] for r in roles if r in ROLE_HOMES}),
+        },
+    )
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     cases = ReachableCases(request.user, status=status if status in CaseStatus.values else "")
     page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,7 +125,7 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/my_cases.html",
+        "cases/case_list.html",
         {
             "page": page,
             "pages": page_range(page),
@@ -142,7 +199,15 @@ def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dic
         "status_form": StatusForm(initial={"status": case.status, "closure_reason": case.closure_reason})
         if access.can_manage
         else None,
+        "worker_form": _worker_form(case, access),
     }
+
+
+def _worker_form(case: Case, access: CaseAccess, data: Any = None) -> CaseWorkerForm | None:
+    if not access.can_manage:
+        return None
+    staff = actions.case_staff(case.lead_agency_id)
+    return CaseWorkerForm(data, staff=staff, initial={"case_worker": case.owner_id})
 
 
 @login_required
@@ -212,6 +277,35 @@ def case_status(request: AuthedRequest, case_id: UUID) -> HttpResponse:
             return redirect("cases:detail", case_id=case.pk)
     context = _case_context(request, case, access)
     context["status_form"] = form
+    actions.read_case(request.user, case, access)
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def case_worker(request: AuthedRequest, case_id: UUID) -> HttpResponse:
+    case, access = get_case_for_user(request, case_id)
+    form = _worker_form(case, access, request.POST)
+    if form is None:
+        return render(
+            request,
+            "error.html",
+            {"message": _("Only the lead agency's case staff can give the case to another case worker.")},
+            status=403,
+        )
+    if form.is_valid():
+        owner = get_user_model().objects.get(pk=form.cleaned_data["case_worker"])
+        try:
+            actions.do_assign_case_worker(case, actor=request.user, owner=owner)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Case worker changed."))
+            return redirect("cases:detail", case_id=case.pk)
+    context = _case_context(request, case, access)
+    context["worker_form"] = form
     actions.read_case(request.user, case, access)
     return render(request, "cases/case_detail.html", context, status=400)
 

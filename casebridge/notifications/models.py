@@ -22,6 +22,9 @@ class Kind(models.TextChoices):
     MEMBERSHIP_CHANGED = "membership_changed", gettext_lazy("A membership was created, changed or ended")
     EMAIL_CHANGED = "email_changed", gettext_lazy("An e-mail address was changed")
     PASSWORD_SET = "password_set", gettext_lazy("An administrator set a password")
+    SHARED = "shared", gettext_lazy("A case was shared with you")
+    PARTNER_NOTE = "partner_note", gettext_lazy("A partner added a note to your case")
+    ASSIGNED = "assigned", gettext_lazy("A case was given to you")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -73,6 +76,12 @@ class Notification(models.Model):
             return _("%(by)s changed the e-mail address of %(user)s.") % d
         if self.kind == Kind.PASSWORD_SET:
             return _("%(by)s set a new password for %(user)s.") % d
+        if self.kind == Kind.SHARED:
+            return _("Case %(number)s was shared with %(agency)s.") % d
+        if self.kind == Kind.PARTNER_NOTE:
+            return _("A partner (%(role)s) added a note to case %(number)s.") % {**d, "role": _role(d.get("role", ""))}
+        if self.kind == Kind.ASSIGNED:
+            return _("%(by)s made you the case worker of case %(number)s.") % d
         return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
 
 

@@ -22,12 +22,12 @@ def _code(secret: str) -> str:
 def test_it_asks_for_the_second_factor_after_the_password(world, client):
     response = client.post(reverse("account_login"), {"login": "social_worker", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
-    assert client.get(reverse("cases:my_cases")).status_code == 302  # not signed in yet
+    assert client.get(reverse("cases:home")).status_code == 302  # not signed in yet
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert response.status_code == 200 and "Incorrect code." in response.content.decode()
     response = client.post(reverse("mfa_authenticate"), {"code": _code(world.totp_secrets["social_worker"])})
     assert response.status_code == 302
-    assert client.get(reverse("cases:my_cases")).status_code == 200
+    assert client.get(reverse("cases:home")).status_code == 200
 
 
 def test_it_requires_every_account_to_set_up_a_second_factor(world, client):
@@ -36,7 +36,7 @@ def test_it_requires_every_account_to_set_up_a_second_factor(world, client):
         user=user, agency=world.agencies["SHS"], role=Role.PARTNER_CASEWORKER, approved_at=timezone.now()
     )
     client.post(reverse("account_login"), {"login": "newcomer", "password": PASSWORD})
-    response = client.get(reverse("cases:my_cases"))
+    response = client.get(reverse("cases:home"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
     assert client.get("/api/v1/cases/").status_code == 403
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
@@ -67,16 +67,16 @@ def test_it_ends_idle_and_old_sessions(world, login, monkeypatch, idle_minutes, 
     client = login(world.social_worker)
     start = time.time()
     monkeypatch.setattr(middleware.time, "time", lambda: start)
-    client.get(reverse("cases:my_cases"))
+    client.get(reverse("cases:home"))
     session = client.session
     session["casebridge.login_at"] = start - hours_since_login * 3600 + idle_minutes * 60
     session.save()
     monkeypatch.setattr(middleware.time, "time", lambda: start + idle_minutes * 60)
-    response = client.get(reverse("cases:my_cases"))
+    response = client.get(reverse("cases:home"))
     assert (response.status_code == 302) == signed_out
     if signed_out:
         assert response["Location"].startswith(reverse("account_login"))
-        assert client.get(reverse("cases:my_cases")).status_code == 302
+        assert client.get(reverse("cases:home")).status_code == 302
 
 
 def test_it_sends_the_admin_login_through_the_second_factor(world, client):

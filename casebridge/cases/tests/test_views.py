@@ -44,7 +44,7 @@ def _intake(world, **changes):
 def test_it_lists_my_cases_and_audits_each_row(world, login):
     client = login(world.shelter_caseworker)
     before = AuditEvent.objects.count()
-    response = client.get(reverse("cases:my_cases"))
+    response = client.get(reverse("cases:list"))
     assert response.status_code == 200
     assert world.case.number in response.content.decode()
     assert "Srey Pov" in response.content.decode()
@@ -54,7 +54,7 @@ def test_it_lists_my_cases_and_audits_each_row(world, login):
 
 
 def test_it_hides_the_name_from_a_privacy_officer(world, login):
-    response = login(world.privacy_officer).get(reverse("cases:my_cases"))
+    response = login(world.privacy_officer).get(reverse("cases:list"))
     assert world.case.number in response.content.decode()
     assert "Srey Pov" not in response.content.decode()
 
@@ -62,7 +62,7 @@ def test_it_hides_the_name_from_a_privacy_officer(world, login):
 def test_it_lists_my_cases_in_few_queries(world, login, django_assert_max_num_queries):
     client = login(world.social_worker)
     with django_assert_max_num_queries(20):
-        client.get(reverse("cases:my_cases"))
+        client.get(reverse("cases:list"))
 
 
 def test_it_shows_the_case_and_audits_the_read(world, login):

@@ -174,7 +174,7 @@ def test_it_lets_a_demo_account_sign_in_and_see_its_cases(demo, client):
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
     response = client.post(reverse("mfa_authenticate"), {"code": totp.current_code()})
     assert response.status_code == 302
-    page = client.get(reverse("cases:my_cases"))
+    page = client.get(reverse("cases:home"))
     assert page.status_code == 200
     shared = Case.objects.filter(team__agency__code="SHS", team__removed_at__isnull=True).first()
     assert shared is not None
