@@ -29,6 +29,8 @@ var/keys.json: | $(BIN)/.installed
 demo: $(BIN)/.installed messages var/keys.json
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --verbosity 0
 	$(DEMO_ENV) PORT=$(PORT) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production server (gunicorn; CASEBRIDGE_BIND, CASEBRIDGE_WORKERS, CASEBRIDGE_TIMEOUT), on the

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
-from casebridge.lib.env import env_int, env_str
+from casebridge.lib.env import env_bool, env_int, env_str
 
 bind = env_str("CASEBRIDGE_BIND", "127.0.0.1:8000")
 # Requests wait on the database more than on the CPU: two workers per core, and one more.
@@ -21,3 +24,20 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+
+# The background worker (notification e-mails) runs beside the server unless the deployment runs
+# it as a service of its own (CASEBRIDGE_TASK_WORKER=0; README "Operations").
+MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
+_worker: subprocess.Popen[bytes] | None = None
+
+
+def on_starting(server: object) -> None:
+    global _worker
+    if env_bool("CASEBRIDGE_TASK_WORKER", True):
+        _worker = subprocess.Popen([sys.executable, str(MANAGE), "db_worker", "--interval", "2"])  # noqa: S603
+
+
+def on_exit(server: object) -> None:
+    if _worker is not None:
+        _worker.terminate()
+        _worker.wait(timeout=30)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "casebridge.accounts",
     "casebridge.agencies",
     "casebridge.audit",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "casebridge.accounts.middleware.SessionLimitsMiddleware",
     "casebridge.accounts.middleware.RequireMFAMiddleware",
+    "casebridge.accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -262,6 +265,11 @@ SPECTACULAR_SETTINGS = {
         "SectionEnum": "casebridge.cases.sections.Section",
     },
 }
+
+# Background work (notification e-mails): django-tasks, queued in the database in the same
+# transaction as what caused it, run by `manage.py db_worker` (started with `make demo` and
+# `make serve`; a service of its own in production, README "Operations").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Where people reach this casebridge: links in e-mails.
 SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")

@@ -35,6 +35,7 @@ CORE = {
     "consents/ledger.py",  # takes a survivor the caller has already reached
     "audit/triggers.py",  # installs the append-only triggers
     "lib/testing.py",
+    "notifications/tasks.py",  # the e-mail worker: the one notification its task was queued for
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row

@@ -5,7 +5,17 @@ from typing import Any
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The zones offered on the settings page (the API takes any IANA name): the region's first.
+TIME_ZONES = [
+    "Asia/Phnom_Penh", "Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Vientiane", "Asia/Yangon",
+    "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Manila", "Asia/Jakarta", "Asia/Shanghai",
+    "Asia/Hong_Kong", "Asia/Seoul", "Asia/Tokyo", "Asia/Kolkata", "Asia/Dubai", "Australia/Sydney",
+    "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles", "UTC",
+]  # fmt: skip
 
 
 class LoginForm(AllauthLoginForm):
@@ -18,3 +28,25 @@ class LoginForm(AllauthLoginForm):
                 _("Too many failed sign-in attempts. Wait 30 minutes or ask your administrator to unlock the account.")
             )
         return super().clean()  # type: ignore[no-any-return]
+
+
+class SettingsForm(forms.Form):
+    """The user's own settings: language, time zone, and which notifications also come by e-mail
+    (one checkbox per kind the user's roles receive)."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"))
+    emails = forms.MultipleChoiceField(
+        label=gettext_lazy("Also send me an e-mail when"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], always: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = [("", _("The deployment's (%(zone)s)") % {"zone": settings.TIME_ZONE})]
+        self.fields["time_zone"].choices = zones + [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]  # type: ignore[attr-defined]
+        self.fields["time_zone"].required = False
+        self.fields["emails"].choices = kinds  # type: ignore[attr-defined]
+        if always:
+            self.fields["emails"].help_text = _("Always e-mailed: %(kinds)s.") % {"kinds": "; ".join(always)}
+        if not kinds:
+            del self.fields["emails"]

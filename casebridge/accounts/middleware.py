@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -12,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _LOGIN_AT = "casebridge.login_at"
@@ -43,6 +45,24 @@ class SessionLimitsMiddleware:
                 messages.info(request, message)
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             request.session[_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Times shown in the signed-in user's time zone, or the deployment's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
+        if zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         return self.get_response(request)
 
 

@@ -18,6 +18,8 @@ class User(AbstractUser):
 
     # The language of e-mails sent when the user is not at the screen (chosen in the header).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # Times on pages and in e-mails; blank: the deployment's (settings.TIME_ZONE).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     def active_memberships(self) -> list[Membership]:
         """This user's active memberships, loaded once per request-sized object."""

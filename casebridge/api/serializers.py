@@ -23,6 +23,12 @@ def _json_type_error(field: serializers.Field, value: Any) -> Any:  # type: igno
             if error is not None:
                 return error
         return None
+    if isinstance(field, serializers.DictField):
+        for item in value.values() if isinstance(value, dict) else ():
+            error = _json_type_error(field.child, item)
+            if error is not None:
+                return error
+        return None
     if isinstance(field, serializers.BooleanField):
         valid, key = isinstance(value, bool), "invalid"
     elif isinstance(field, serializers.IntegerField):

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.cases.api import CaseViewSet
 from casebridge.notifications.api import NotificationViewSet
@@ -17,5 +18,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
 ]

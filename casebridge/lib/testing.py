@@ -149,3 +149,32 @@ def build_world() -> World:
         starts_at=timezone.now() - datetime.timedelta(hours=1),
     )
     return World(agencies=agencies, users=users, totp_secrets=secrets, case=case)
+
+
+def run_ready_tasks() -> int:
+    """Run the background tasks that are due, here and now, as ``manage.py db_worker`` would
+    (its own worker, without the loop that would close the test's connection). Returns how many
+    ran."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1

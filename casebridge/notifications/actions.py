@@ -1,17 +1,22 @@
-"""Sending notifications: the one door every capability uses (``notify``)."""
+"""Sending notifications: the one door every capability uses (``notify``), and each user's
+choice of which kinds also come by e-mail."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from casebridge.notifications.models import Kind, Notification
+from casebridge.notifications.models import (
+    ALWAYS_EMAILED,
+    CASE_KINDS,
+    OFFICER_KINDS,
+    EmailChoice,
+    EmailState,
+    Kind,
+    Notification,
+)
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -27,29 +32,54 @@ def notify(
     link: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """Tell each recipient in the app, in the current transaction, and by e-mail once it commits.
-    ``data`` holds codes and numbers only: it is shown and mailed as it is."""
+    """Tell each recipient in the app, in the current transaction, and by e-mail once it commits
+    (a background task, queued in the same transaction: both happen or neither). ``data`` holds
+    codes and numbers only: it is shown as it is."""
+    from casebridge.notifications.tasks import send_notification_email
+
     assert kind in Kind.values
     people = list({user.pk: user for user in recipients if user.is_active}.values())
-    notes = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, case=case, data=data, link=link) for user in people
-    )
-    if email:
+    unwanted = set()
+    if email and kind not in ALWAYS_EMAILED:
+        unwanted = set(
+            EmailChoice.objects.filter(user__in=people, kind=kind, email=False).values_list("user_id", flat=True)
+        )
+
+    def state(user: User) -> str:
+        if not email:
+            return EmailState.NONE
+        return EmailState.NOT_WANTED if user.pk in unwanted else EmailState.PENDING
+
+    with transaction.atomic():
+        notes = Notification.objects.bulk_create(
+            Notification(recipient=user, kind=kind, case=case, data=data, link=link, email_state=state(user))
+            for user in people
+        )
         for note in notes:
-            transaction.on_commit(lambda note=note: send_notification_email(note))  # type: ignore[misc]
+            if note.email_state == EmailState.PENDING:
+                send_notification_email.enqueue(note.pk)
     return notes
 
 
-def send_notification_email(note: Notification) -> None:
-    """Tell the recipient by e-mail, in their language, that something waits for them, and no
-    more: a mailbox is read on phones and shared computers, so the e-mail carries no case number,
-    name or agency, only a link to sign in and read it (fails quietly: the app keeps it)."""
-    user = note.recipient
-    if not user.email:
-        return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = "[casebridge] " + _("You have a new item in casebridge")
-        body = _("You have a new item in casebridge. Sign in to read it: %(link)s") % {
-            "link": f"{settings.SITE_URL.rstrip('/')}/notifications/"
-        }
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+def kinds_for(user: User) -> list[str]:
+    """The kinds of notification ``user`` may receive, for the e-mail choices."""
+    from casebridge.agencies.models import Role
+    from casebridge.cases.access import can_hold_content
+
+    kinds: list[str] = list(CASE_KINDS) if can_hold_content(user) else []
+    if any(m.role == Role.PRIVACY_OFFICER for m in user.active_memberships()):
+        kinds += OFFICER_KINDS
+    return kinds
+
+
+def email_choices(user: User) -> dict[str, bool]:
+    """For each kind ``user`` may receive: whether it also comes by e-mail."""
+    chosen = dict(EmailChoice.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: kind in ALWAYS_EMAILED or chosen.get(kind, True) for kind in kinds_for(user)}
+
+
+def save_email_choices(user: User, choices: dict[str, bool]) -> None:
+    """Keep which kinds ``user`` wants e-mailed, inside the caller's audited action
+    (``accounts.actions.do_save_settings``). Kinds they cannot choose are refused there."""
+    for kind, wanted in choices.items():
+        EmailChoice.objects.update_or_create(user=user, kind=kind, defaults={"email": bool(wanted)})

@@ -27,6 +27,28 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", gettext_lazy("A case was given to you")
 
 
+# Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
+# not offered). Emergency access is always e-mailed to the privacy officers who review it.
+CASE_KINDS = (Kind.SHARED, Kind.ASSIGNED, Kind.PARTNER_NOTE, Kind.CONSENT_BY_PARTNER)
+OFFICER_KINDS = (
+    Kind.BREAK_GLASS,
+    Kind.MEMBERSHIP_PENDING,
+    Kind.MEMBERSHIP_CHANGED,
+    Kind.EMAIL_CHANGED,
+    Kind.PASSWORD_SET,
+)
+ALWAYS_EMAILED = frozenset({Kind.BREAK_GLASS})
+
+
+class EmailState(models.TextChoices):
+    NONE = "", gettext_lazy("not e-mailed")
+    PENDING = "pending", gettext_lazy("waiting to be sent")
+    SENT = "sent", gettext_lazy("sent")
+    NOT_WANTED = "not_wanted", gettext_lazy("not wanted by the recipient")
+    NO_ADDRESS = "no_address", gettext_lazy("no e-mail address")
+    FAILED = "failed", gettext_lazy("could not be sent")
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, user: User) -> NotificationQuerySet:
         return self.filter(recipient_id=user.pk)
@@ -45,6 +67,10 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail that says something waits (sent by a background task, at most once).
+    email_state = models.CharField(max_length=12, choices=EmailState.choices, default=EmailState.NONE, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -83,6 +109,18 @@ class Notification(models.Model):
         if self.kind == Kind.ASSIGNED:
             return _("%(by)s made you the case worker of case %(number)s.") % d
         return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
+
+
+class EmailChoice(models.Model):
+    """A user's choice to get (or not) an e-mail for one kind of notification; without a row,
+    they do. The notification is always shown in the app."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_choices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="emailchoice_unique")]
 
 
 def _decision(code: str) -> str:

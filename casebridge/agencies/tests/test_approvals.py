@@ -20,7 +20,7 @@ from casebridge.cases.access import case_access
 from casebridge.cases.actions import do_break_glass, do_review_break_glass
 from casebridge.cases.models import BreakGlass, Case
 from casebridge.lib.errors import NotAllowed
-from casebridge.lib.testing import make_user
+from casebridge.lib.testing import make_user, run_ready_tasks
 from casebridge.notifications.models import Notification
 
 REASON = "The child called the hotline from an unknown place tonight; I need the guardian's number."
@@ -62,6 +62,7 @@ def test_a_content_role_waits_for_the_privacy_officer(world, login, mailoutbox, 
     accomplice = User.objects.create_user("accomplice", password="x" * 20)
     with django_capture_on_commit_callbacks(execute=True):
         assert _add(client, accomplice, world.agencies["JPC"], Role.AFTERCARE_SOCIAL_WORKER).status_code == 302
+    run_ready_tasks()  # the e-mail goes out from the background worker
     membership = Membership.objects.get(user=accomplice)
     assert membership.pending and membership.changed_by == world.admin
     accomplice = User.objects.get(pk=accomplice.pk)
@@ -140,6 +141,7 @@ def test_a_changed_email_address_is_reported(world, login, mailoutbox, django_ca
     data.update({"memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    run_ready_tasks()  # the e-mail goes out from the background worker
     assert response.status_code == 302, response.content.decode()[:2000]
     note = Notification.objects.get(recipient=world.privacy_officer, kind="email_changed")
     assert "social_worker" in note.message()
@@ -182,6 +184,7 @@ def test_emergency_access_to_a_case_led_without_a_privacy_officer_goes_to_the_pl
     )
     with django_capture_on_commit_callbacks(execute=True):
         glass = do_break_glass(police_case.number, actor=world.social_worker, reason=REASON)
+    run_ready_tasks()  # the e-mail goes out from the background worker
     assert glass is not None
     assert Notification.objects.filter(recipient=platform, kind="break_glass").exists()
     assert platform.email in {address for m in mailoutbox for address in m.to}

@@ -16,6 +16,7 @@ from casebridge.cases.actions import do_add_note, do_add_team_member, do_assign_
 from casebridge.cases.models import Case, TimelineEvent
 from casebridge.consents.actions import do_record_consent
 from casebridge.lib.errors import NotAllowed
+from casebridge.lib.testing import run_ready_tasks
 from casebridge.notifications import due
 from casebridge.notifications.models import Kind, Notification
 from casebridge.people.actions import clean_identity
@@ -107,12 +108,12 @@ def test_what_is_due_comes_from_the_registered_providers(world, login, monkeypat
     assert "Nothing is due." in other
 
 
-def test_sharing_with_an_agency_tells_its_case_staff(world, login, django_capture_on_commit_callbacks):
+def test_sharing_with_an_agency_tells_its_case_staff(world, login):
     case = _open(world, world.social_worker)
     _consent(world, case, "SHS")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        do_add_team_member(case, actor=world.social_worker, agency=world.agencies["SHS"], sections=["crisis_care"])
+    do_add_team_member(case, actor=world.social_worker, agency=world.agencies["SHS"], sections=["crisis_care"])
+    run_ready_tasks()
     note = Notification.objects.get(recipient=world.shelter_caseworker, kind=Kind.SHARED)
     assert note.data == {"number": case.number, "agency": "SHS"}
     assert note.link == reverse("cases:detail", args=[case.pk])

@@ -17,6 +17,7 @@ from casebridge.cases.models import TeamMember, TimelineEvent
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.models import ConsentRecord
 from casebridge.lib.errors import NotAllowed
+from casebridge.lib.testing import run_ready_tasks
 from casebridge.notifications.models import Notification
 
 REASON = "The child called the hotline from an unknown place tonight; I need the guardian's number."
@@ -71,6 +72,7 @@ def test_a_partner_records_a_withdrawal_for_itself_and_the_case_worker_is_told(
         response = _api(world.shelter_caseworker).post(
             f"/api/v1/cases/{world.case.pk}/consents/", _sharing(world, None, "SHS", "withdrawn")
         )
+    run_ready_tasks()  # the e-mail goes out from the background worker
     assert response.status_code == 201, response.content
     assert not _shelter_on_team(world)
     assert not case_access(world.shelter_caseworker, world.case).reaches
