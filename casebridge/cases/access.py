@@ -23,8 +23,9 @@ and the Python of :func:`case_access` are both built from it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -519,23 +520,98 @@ CACHE_COUNTS_FROM = 2000
 COUNT_SECONDS = 60
 
 
-class ReachableCases:
-    """The cases a user reaches (``section``, ``status`` optional), newest first, as a sequence a
-    Paginator pages through. Each page is a merge of index-only scans of the user's ways in
-    (:func:`terms`), each scan stopping after the page's last row, so a page costs the same on
-    the first page of ten cases and the two-hundredth of fifty thousand."""
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a list of cases is narrowed to (each left empty: not narrowed). Values are checked by
+    the caller's form (``cases.forms.CaseFilterForm``); here they are parameters of the query."""
 
-    def __init__(self, user: User, section: Section | None = None, status: str = "") -> None:
-        self.user, self.section, self.status = user, section, status
+    status: str = ""
+    province: str = ""
+    age_band: str | None = None  # "" is a value here: age unknown
+    sex: str = ""
+    nationality: str = ""
+    owner_id: int | None = None
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+
+    def conditions(self) -> tuple[list[str], list[Any], bool]:
+        """SQL conditions on the ways in ``r`` and the case ``c``, their parameters, and whether
+        they need the case joined."""
+        where: list[str] = []
+        values: list[Any] = []
+        for column in ("status", "province", "sex", "nationality"):
+            if getattr(self, column):
+                where.append(f"c.{column} = %s")
+                values.append(getattr(self, column))
+        if self.age_band is not None:
+            where.append("c.age_band = %s")
+            values.append(self.age_band)
+        if self.owner_id is not None:
+            where.append("c.owner_id = %s")
+            values.append(self.owner_id)
+        joined = bool(where)
+        if self.opened_from is not None:
+            where.append("r.opened_on >= %s")
+            values.append(self.opened_from)
+        if self.opened_to is not None:
+            where.append("r.opened_on <= %s")
+            values.append(self.opened_to)
+        return where, values, joined
+
+    def key(self) -> str:
+        return "|".join(str(getattr(self, f.name)) for f in fields(self))
+
+    def about_identity(self) -> bool:
+        """Whether these filters narrow by facts of the survivor's identity (then they match only
+        cases where the user reaches the identity section: a filter must not tell what the
+        case's page would not)."""
+        return self.age_band is not None or bool(self.sex or self.nationality)
+
+
+# The orders a list of cases can be sorted in: the columns of the sort key (the last breaks ties)
+# and whether they are the case's rather than the ways in's own copies (index-only when not).
+SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "-opened_on": (("r.opened_on", "r.case_created_at"), False),
+    "opened_on": (("r.opened_on", "r.case_created_at"), False),
+    "-number": (("c.number",), True),
+    "number": (("c.number",), True),
+    "-updated_at": (("c.updated_at",), True),
+    "updated_at": (("c.updated_at",), True),
+}
+DEFAULT_SORT = "-opened_on"
+
+
+class ReachableCases:
+    """The cases a user reaches (``section`` optional), narrowed by ``filters`` and sorted by
+    ``sort`` (one of SORTS), as a sequence a Paginator pages through. Each page is a merge of
+    scans of the user's ways in (:func:`terms`), each scan stopping after the page's last row, so
+    a page costs about the same on the first page of ten cases and the two-hundredth of fifty
+    thousand; in the default order the scans are index-only."""
+
+    def __init__(
+        self,
+        user: User,
+        section: Section | None = None,
+        filters: CaseFilters | None = None,
+        sort: str = DEFAULT_SORT,
+    ) -> None:
+        assert sort in SORTS, sort
+        self.user, self.filters, self.sort = user, filters or CaseFilters(), sort
+        if self.filters.about_identity():
+            assert section in (None, Section.IDENTITY), section
+            section = Section.IDENTITY
+        self.section = section
         self.terms = terms(user, section)
         self.now = timezone.now()
 
-    def _branches(self, columns: str) -> tuple[list[str], list[Any]]:
+    def _branches(self, columns: str, *, for_order: bool) -> tuple[list[str], list[Any]]:
         from casebridge.cases.models import Case, Reach
 
         quote = connection.ops.quote_name
         reach, case = quote(Reach._meta.db_table), quote(Case._meta.db_table)
-        join = f" JOIN {case} c ON c.id = r.case_id" if self.status else ""
+        narrowing, narrowing_values, joined = self.filters.conditions()
+        joined = joined or (for_order and SORTS[self.sort][1])
+        join = f" JOIN {case} c ON c.id = r.case_id" if joined else ""
         sqls, params = [], []
         for term in self.terms:
             where = [f"r.{quote(term.column)} = %s", "r.path = %s"]
@@ -548,9 +624,8 @@ class ReachableCases:
                     "(r.starts_at IS NULL OR r.starts_at <= %s) AND (r.expires_at IS NULL OR r.expires_at > %s)"
                 )
                 values += [self.now, self.now]
-            if self.status:
-                where.append("c.status = %s")
-                values.append(self.status)
+            where += narrowing
+            values += narrowing_values
             sqls.append(f"SELECT {columns} FROM {reach} r{join} WHERE {' AND '.join(where)}")  # noqa: S608
             params.append(values)
         return sqls, params
@@ -562,7 +637,7 @@ class ReachableCases:
         cached = cache.get(key)
         if cached is not None:
             return int(cached)
-        sqls, params = self._branches("r.case_id")
+        sqls, params = self._branches("r.case_id", for_order=False)
         sql = f"SELECT COUNT(*) FROM ({' UNION '.join(sqls)}) w"  # noqa: S608  (UNION: a case counts once)
         with connection.cursor() as cursor:
             cursor.execute(sql, [value for values in params for value in values])
@@ -576,22 +651,28 @@ class ReachableCases:
 
     def _count_key(self) -> str:
         roles = ".".join(sorted(f"{m.agency_id}-{m.role}" for m in self.user.active_memberships()))
-        return f"casebridge:case-count:{self.user.pk}:{self.section or ''}:{self.status}:{roles}"
+        narrowed = hashlib.sha256(self.filters.key().encode()).hexdigest()[:16]
+        return f"casebridge:case-count:{self.user.pk}:{self.section or ''}:{narrowed}:{roles}"
 
     def ids(self, offset: int, limit: int) -> list[Any]:
         from casebridge.cases.models import Case
 
         if not self.terms or limit <= 0:
             return []
-        order = "opened_on DESC, case_created_at DESC, case_id DESC"
-        inner = "r.opened_on DESC, r.case_created_at DESC, r.case_id DESC"
-        sqls, params = self._branches("r.case_id, r.opened_on, r.case_created_at")
+        keys, _joined = SORTS[self.sort]
+        direction = "DESC" if self.sort.startswith("-") else "ASC"
+        names = [f"k{i}" for i in range(len(keys))]
+        inner = ", ".join(f"{key} {direction}" for key in (*keys, "r.case_id"))
+        order = ", ".join(f"{name} {direction}" for name in (*names, "case_id"))
+        selected = ", ".join(["r.case_id", *(f"{key} AS {name}" for key, name in zip(keys, names, strict=True))])
+        sqls, params = self._branches(selected, for_order=True)
         # Each branch stops after the page's last row: a case among the first offset + limit
-        # distinct cases is among the first offset + limit rows of any branch that holds it.
+        # distinct cases is among the first offset + limit rows of any branch that holds it
+        # (every branch sorts by the same key, the case's own).
         bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
         sql = (
             f"SELECT case_id FROM ({' UNION ALL '.join(bounded)}) w "  # noqa: S608
-            f"GROUP BY case_id, opened_on, case_created_at ORDER BY {order} LIMIT %s OFFSET %s"
+            f"GROUP BY case_id, {', '.join(names)} ORDER BY {order} LIMIT %s OFFSET %s"
         )
         values = [value for branch in params for value in [*branch, offset + limit]]
         with connection.cursor() as cursor:

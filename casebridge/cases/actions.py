@@ -34,6 +34,7 @@ from casebridge.cases.models import (
     ReviewOutcome,
     TeamMember,
     TimelineEvent,
+    intake_facets,
 )
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import Conflict, NotAllowed
@@ -154,6 +155,7 @@ def do_open_case(
         owner=actor,
         opened_on=opened_on,
         created_by=actor,
+        **intake_facets(survivor, opened_on),
     )
     case.save()
     # A case entered after the fact is dated on its timeline by the day it was opened.

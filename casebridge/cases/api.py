@@ -11,7 +11,8 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,6 +27,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
 from casebridge.cases.access import (
+    SORTS,
     CaseAccess,
     ReachableCases,
     case_access,
@@ -34,6 +36,7 @@ from casebridge.cases.access import (
     visible_team,
     visible_teams,
 )
+from casebridge.cases.forms import CaseFilterForm
 from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
@@ -225,6 +228,28 @@ def _identity_errors(error: ValidationError) -> ValidationError:
     return error
 
 
+def _choices(field: str) -> list[str]:
+    return [str(value) for value, _label in CaseFilterForm.base_fields[field].choices if value]  # type: ignore[attr-defined]
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", enum=CaseStatus.values, description="Only cases with this status."),
+    OpenApiParameter("province", enum=[code for code, _name in PROVINCE_CHOICES], description="The case's province."),
+    OpenApiParameter(
+        "age_band",
+        enum=_choices("age_band"),
+        description="The survivor's age when the case was opened ('unknown': not known). Matches only cases "
+        "where you reach the identity section, as do sex and nationality.",
+    ),
+    OpenApiParameter("sex", enum=_choices("sex"), description="The survivor's sex / gender (HTCDS prs_Gender)."),
+    OpenApiParameter("nationality", description="The survivor's first nationality, an ISO 3166 alpha-2 code."),
+    OpenApiParameter("case_worker", description="The case worker's username, or 'me'."),
+    OpenApiParameter("opened_from", OpenApiTypes.DATE, description="Opened on or after this day."),
+    OpenApiParameter("opened_to", OpenApiTypes.DATE, description="Opened on or before this day."),
+    OpenApiParameter("sort", enum=list(SORTS), description="The order (default -opened_on: newest first)."),
+]
+
+
 class CaseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -255,8 +280,19 @@ class CaseViewSet(
             context["accesses"] = {case.pk: access}
         return Response(CaseSerializer(case, context=context).data, status=status)
 
+    @extend_schema(parameters=LIST_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows: list[Case] = list(self.paginate_queryset(ReachableCases(acting_user(request))) or [])  # type: ignore[arg-type]
+        blank = {
+            name: [_("Give a value, or leave the parameter out.")]
+            for name in CaseFilterForm.base_fields
+            if request.query_params.get(name, None) == ""
+        }
+        form = CaseFilterForm(request.query_params, user=acting_user(request))
+        if blank or not form.is_valid():
+            errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            raise serializers.ValidationError({**errors, **blank})
+        cases = ReachableCases(acting_user(request), filters=form.filters(), sort=form.ordering())
+        rows: list[Case] = list(self.paginate_queryset(cases) or [])  # type: ignore[arg-type]
         accesses = case_accesses(acting_user(request), rows)
         context = {**self.get_serializer_context(), "accesses": accesses, "teams": visible_teams(rows, accesses)}
         data = CaseSerializer(rows, many=True, context=context).data

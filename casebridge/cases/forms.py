@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.agencies.models import Agency
-from casebridge.cases.models import CaseStatus, ClosureReason
+from casebridge.cases.access import DEFAULT_SORT, CaseFilters
+from casebridge.cases.models import AgeBand, CaseStatus, ClosureReason
 from casebridge.cases.sections import Section
-from casebridge.lib.codes import AUTONYMS
+from casebridge.lib.codes import AUTONYMS, country_codes
 from casebridge.lib.places import province_choices
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
@@ -138,3 +139,99 @@ class TeamForm(forms.Form):
         if bool(data.get("username")) == bool(data.get("agency")):
             raise forms.ValidationError(_("Give either a colleague's username or an agency."))
         return data
+
+
+ALL = ("", _("All"))
+
+
+class CaseFilterForm(forms.Form):
+    """What a list of cases is narrowed to and sorted by: the cases page and ``GET
+    /api/v1/cases/`` take the same parameters. An unknown value is an error on its field (the
+    page says so and leaves that filter off; the API answers 400)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[ALL, *CaseStatus.choices], required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age at intake"),
+        choices=[ALL, ("unknown", _("age unknown")), *[(v, v) for v in AgeBand.values if v]],
+        required=False,
+    )
+    sex = forms.ChoiceField(label=_("Sex / gender"), choices=[ALL, *Gender.choices], required=False)
+    nationality = forms.CharField(label=_("Nationality"), max_length=2, required=False)
+    case_worker = forms.CharField(label=_("Case worker"), max_length=150, required=False)
+    opened_from = forms.DateField(
+        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("-opened_on", _("Newest first")),
+            ("opened_on", _("Oldest first")),
+            ("number", _("Case number")),
+            ("-updated_at", _("Recently changed")),
+            ("updated_at", _("Longest unchanged")),
+            ("-number", _("Case number, descending")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["province"].choices = [ALL, *province_choices()]  # type: ignore[attr-defined]
+
+    def clean_nationality(self) -> str:
+        code = self.cleaned_data["nationality"].strip().upper()
+        if code and code not in country_codes():
+            raise forms.ValidationError(_("Give a country as its two-letter ISO code, such as KH or VN."))
+        return str(code)
+
+    def clean_case_worker(self) -> int | None:
+        """A colleague of the user's own agencies (so the list cannot be used to learn which
+        usernames exist elsewhere), or "me"."""
+        name = self.cleaned_data["case_worker"].strip()
+        if not name:
+            return None
+        if name == "me":
+            return int(self.user.pk)
+        found = [p.pk for p in self.staff() if p.get_username() == name]
+        if not found:
+            raise forms.ValidationError(_("Choose a case worker of your agency."))
+        return int(found[0])
+
+    def staff(self) -> list[Any]:
+        """The case staff of the user's agencies, by username (the case-worker choices)."""
+        if not hasattr(self, "_staff"):
+            from casebridge.cases.actions import case_staff
+
+            found = {p.pk: p for m in self.user.active_memberships() for p in case_staff(m.agency_id)}
+            self._staff = sorted(found.values(), key=lambda p: p.get_username())
+        return self._staff
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and start > end:
+            self.add_error("opened_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> CaseFilters:
+        """The valid part of what was asked (a field with an error is left off)."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        band = data.get("age_band") or ""
+        return CaseFilters(
+            status=data.get("status") or "",
+            province=data.get("province") or "",
+            age_band=None if not band else "" if band == "unknown" else band,
+            sex=data.get("sex") or "",
+            nationality=data.get("nationality") or "",
+            owner_id=data.get("case_worker"),
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
+        )
+
+    def ordering(self) -> str:
+        self.is_valid()
+        return DEFAULT_SORT if "sort" in self.errors else self.cleaned_data.get("sort") or DEFAULT_SORT

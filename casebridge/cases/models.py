@@ -65,6 +65,48 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return changed
 
 
+class AgeBand(models.TextChoices):
+    """The survivor's age when the case was opened, in the global counter-trafficking dataset's
+    bands, with 9-17 split at 15 (the law's age for a young minor): merged, they are the
+    dataset's; below 15, the law's."""
+
+    UNKNOWN = "", _("age unknown")
+    B0_8 = "0-8", "0-8"
+    B9_14 = "9-14", "9-14"
+    B15_17 = "15-17", "15-17"
+    B18_20 = "18-20", "18-20"
+    B21_23 = "21-23", "21-23"
+    B24_26 = "24-26", "24-26"
+    B27_29 = "27-29", "27-29"
+    B30_38 = "30-38", "30-38"
+    B39_47 = "39-47", "39-47"
+    B48 = "48+", "48+"
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return AgeBand.UNKNOWN
+    for band in AgeBand.values[1:]:
+        low, _sep, high = band.rstrip("+").partition("-")
+        if age >= int(low) and (not high or age <= int(high)):
+            return band
+    return AgeBand.UNKNOWN
+
+
+def intake_facets(survivor: Any, opened_on: datetime.date) -> dict[str, str]:
+    """What a case's lists are filtered and counted by, from the survivor's identity when it was
+    opened: coarse and kept in plain columns (decision 0007), never a name, a date or a place
+    smaller than a province."""
+    from casebridge.people.models import Person
+
+    nationalities = survivor.nationalities or []
+    return {
+        "age_band": age_band(Person.age_on(survivor, opened_on)),
+        "sex": survivor.gender or "",
+        "nationality": nationalities[0] if nationalities else "",
+    }
+
+
 class Case(models.Model):
     """One survivor's case, led by one agency."""
 
@@ -81,6 +123,10 @@ class Case(models.Model):
     )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Coarse facts of the survivor at intake, for lists and counts (intake_facets).
+    age_band = models.CharField(_("age band at intake"), max_length=5, choices=AgeBand.choices, blank=True, default="")
+    sex = models.CharField(_("sex / gender"), max_length=30, blank=True, default="")
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +153,11 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    def province_name(self) -> str:
+        from casebridge.lib.places import province_name
+
+        return province_name(self.province)
 
 
 class CaseNumberSequence(models.Model):

@@ -30,10 +30,19 @@ from casebridge.cases.access import (
     get_case,
     visible_team,
 )
-from casebridge.cases.forms import CaseWorkerForm, IntakeForm, NoteForm, StatusForm, TeamForm
-from casebridge.cases.models import CLOSED_STATUSES, Case, CaseStatus, TeamMember, TimelineEvent
+from casebridge.cases.forms import (
+    COMMON_NATIONALITIES,
+    CaseFilterForm,
+    CaseWorkerForm,
+    IntakeForm,
+    NoteForm,
+    StatusForm,
+    TeamForm,
+)
+from casebridge.cases.models import CLOSED_STATUSES, Case, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.models import ConsentRecord
+from casebridge.lib.codes import country_name
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
 from casebridge.notifications.due import due_for
@@ -112,8 +121,9 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    cases = ReachableCases(request.user, status=status if status in CaseStatus.values else "")
+    """Every case the user reaches, narrowed and sorted as asked, with the total."""
+    form = CaseFilterForm(request.GET, user=request.user)
+    cases = ReachableCases(request.user, filters=form.filters(), sort=form.ordering())
     page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
     rows: list[Case] = list(page.object_list)
     accesses = case_accesses(request.user, rows)
@@ -123,19 +133,33 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         Action.LIST,
         [Item.on(accesses[c.pk], "case", c.pk, c.pk, ["identity"] if c.pk in named else []) for c in rows],
     )
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
         {
+            "form": form,
             "page": page,
             "pages": page_range(page),
             "rows": [(c, c.pk in named) for c in rows],
-            "statuses": CaseStatus.choices,
-            "status": status,
-            "extra": f"status={status}" if status else "",
+            "extra": kept.urlencode(),
+            "filtered": any(v for k, v in kept.items() if k != "sort"),
             "can_open": bool(actions.intake_agencies(request.user)),
+            "staff": form.staff(),
+            "nationalities": _nationalities(form),
         },
+        status=400 if form.errors else 200,
     )
+
+
+def _nationalities(form: CaseFilterForm) -> list[tuple[str, str]]:
+    """The usual nationalities, and the one asked for if it is another."""
+    asked = form.cleaned_data.get("nationality", "") if "nationality" not in form.errors else ""
+    common = [(code, str(name)) for code, name in COMMON_NATIONALITIES]
+    if asked and asked not in dict(common):
+        common.append((asked, country_name(asked)))
+    return common
 
 
 @login_required

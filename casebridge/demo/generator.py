@@ -46,6 +46,7 @@ from casebridge.cases.models import (
     ReferralGrant,
     TeamMember,
     TimelineEvent,
+    intake_facets,
 )
 from casebridge.cases.sections import Section
 from casebridge.demo import fake
@@ -344,8 +345,13 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
         for token in _TOKENS(Person.name_variants(names)):  # type: ignore[arg-type]
             tokens.add(person_id=person_id, token=token)
         province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
+        survivor = SimpleNamespace(
+            created_at=now, **{k: identity.get(k) for k in ("birth_date", "estimated_age", "age_estimated_on")}
+        )
+        survivor.gender, survivor.nationalities = identity.get("gender"), identity.get("nationalities")
         planned.append(
             {
+                "facets": intake_facets(survivor, opened_on),
                 "lead": lead,
                 "person": person_id,
                 "opened_on": opened_on,
@@ -386,6 +392,7 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
             created_at=now,
             updated_at=now,
             **plan["status"],
+            **plan["facets"],
         )
         timeline.add(
             id=uuid.uuid4(),
