@@ -55,6 +55,7 @@ OTHER_ROUTES = {
     "membership-approve": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
     "membership-refuse": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
     "notification-read": "marks the caller's own notifications only",
+    "emergency-access-list": "reviewable_by(user) only: empty for anyone else (tested in audit tests)",
 }
 
 

@@ -105,3 +105,16 @@ class StrictSerializerSchema(OpenApiSerializerExtension):  # type: ignore[misc]
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["additionalProperties"] = False
         return schema
+
+
+def check_filters(request: Any, form: Any) -> None:
+    """A list's filters (a form of ``request.query_params``) as the API takes them: a bad value,
+    or a parameter given empty, is a 400 that names it."""
+    blank = {
+        name: [_("Give a value, or leave the parameter out.")]
+        for name in form.base_fields
+        if request.query_params.get(name, None) == ""
+    }
+    if blank or not form.is_valid():
+        errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        raise serializers.ValidationError({**errors, **blank})

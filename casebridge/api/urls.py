@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
+from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
@@ -14,6 +15,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("people", PeopleViewSet, basename="people")
 router.register("cases", CaseViewSet, basename="case")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-access")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

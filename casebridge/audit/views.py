@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casebridge.agencies.actions import awaiting_approval, do_approve_membership, do_refuse_membership
+from casebridge.audit import words
+from casebridge.audit.forms import AccessLogFilterForm, ReviewFilterForm
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
@@ -25,6 +28,9 @@ from casebridge.cases.models import BreakGlass, ReviewOutcome
 from casebridge.cases.views import get_case_for_user
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
+
+# Events per page of an access log (consecutive reads on a page are shown as one line).
+PAGE_EVENTS = 100
 
 
 class BreakGlassForm(forms.Form):
@@ -76,12 +82,31 @@ def break_glass(request: AuthedRequest) -> HttpResponse:
     return render(request, "audit/break_glass.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _kept(request: AuthedRequest) -> str:
+    """The query string without the page number (pages keep the filters)."""
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
 @login_required
 def review_list(request: AuthedRequest) -> HttpResponse:
-    uses = BreakGlass.objects.reviewable_by(request.user).select_related("case", "user", "reviewed_by")
-    page = Paginator(uses, 25).get_page(request.GET.get("page"))
+    """Emergency accesses the user reviews, waiting ones first, filtered by state, person and day."""
+    uses = BreakGlass.objects.reviewable_by(request.user)
+    form = ReviewFilterForm(request.GET, uses=uses)
+    narrowed = (
+        form.narrow(uses)
+        .select_related("case", "user", "reviewed_by")
+        .order_by(F("reviewed_at").desc(nulls_first=True), "-started_at", "-id")
+    )
+    page = Paginator(narrowed, 25).get_page(request.GET.get("page"))
     record(request.user, Action.LIST, [Item("break_glass", str(g.pk), g.case_id) for g in page.object_list])
-    return render(request, "audit/review_list.html", {"page": page, "pages": page_range(page)})
+    return render(
+        request,
+        "audit/review_list.html",
+        {"page": page, "pages": page_range(page), "form": form, "extra": _kept(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -102,7 +127,7 @@ def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
-    events = AuditEvent.objects.reviewable_by(request.user, glass).order_by("at")[:200]
+    events = words.lines(AuditEvent.objects.reviewable_by(request.user, glass).order_by("-at", "-id")[:500])
     anchored = AuditEvent.objects.anchors(request.user, glass)
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return render(
@@ -120,15 +145,24 @@ def access_log(request: AuthedRequest, case_id: UUID) -> HttpResponse:
         return render(
             request, "error.html", {"message": _("Only the lead agency sees who has looked at a case.")}, status=403
         )
-    events = (
-        AuditEvent.objects.visible_to(request.user)
-        .filter(case_id=case.pk)
-        .select_related("actor", "agency")
-        .order_by("-at", "-id")
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    events = AuditEvent.objects.visible_to(request.user).filter(case_id=case.pk)
+    form = AccessLogFilterForm(request.GET, events=events)
+    narrowed = form.narrow(events).select_related("agency").order_by("-at", "-id")
+    page = Paginator(narrowed, PAGE_EVENTS).get_page(request.GET.get("page"))
     record(request.user, Action.VIEW, [Item("access_log", str(case.pk), case.pk)], via=access.via)
-    return render(request, "audit/access_log.html", {"case": case, "page": page, "pages": page_range(page)})
+    return render(
+        request,
+        "audit/access_log.html",
+        {
+            "case": case,
+            "page": page,
+            "pages": page_range(page),
+            "lines": words.lines(page.object_list),
+            "form": form,
+            "extra": _kept(request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

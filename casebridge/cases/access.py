@@ -561,6 +561,25 @@ class CaseFilters:
     def key(self) -> str:
         return "|".join(str(getattr(self, f.name)) for f in fields(self))
 
+    def as_q(self) -> Q:
+        """The same conditions on a queryset of cases."""
+        q = Q(
+            **{
+                column: getattr(self, column)
+                for column in ("status", "province", "sex", "nationality")
+                if getattr(self, column)
+            }
+        )
+        if self.age_band is not None:
+            q &= Q(age_band=self.age_band)
+        if self.owner_id is not None:
+            q &= Q(owner_id=self.owner_id)
+        if self.opened_from is not None:
+            q &= Q(opened_on__gte=self.opened_from)
+        if self.opened_to is not None:
+            q &= Q(opened_on__lte=self.opened_to)
+        return q
+
     def about_identity(self) -> bool:
         """Whether these filters narrow by facts of the survivor's identity (then they match only
         cases where the user reaches the identity section: a filter must not tell what the

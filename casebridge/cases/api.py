@@ -22,12 +22,13 @@ from casebridge.accounts.models import User
 from casebridge.agencies.api import AgencySerializer
 from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
-from casebridge.api.serializers import ModelSerializer, StrictSerializer, day, when
+from casebridge.api.serializers import ModelSerializer, StrictSerializer, check_filters, day, when
+from casebridge.audit import words
+from casebridge.audit.forms import AccessLogFilterForm
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
 from casebridge.cases.access import (
-    SORTS,
     CaseAccess,
     ReachableCases,
     case_access,
@@ -36,7 +37,7 @@ from casebridge.cases.access import (
     visible_team,
     visible_teams,
 )
-from casebridge.cases.forms import CaseFilterForm
+from casebridge.cases.forms import LIST_PARAMETERS, CaseFilterForm
 from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
@@ -198,6 +199,14 @@ class TeamInputSerializer(StrictSerializer):
 
 class AccessLogSerializer(ModelSerializer):
     agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    what = serializers.SerializerMethodField(help_text="What was done, in words, in the request's language.")
+    how = serializers.SerializerMethodField(help_text="The way in, in words, in the request's language.")
+
+    def get_what(self, event: AuditEvent) -> str:
+        return words.describe(event.action, event.object_type, filter(None, event.sections.split(",")))
+
+    def get_how(self, event: AuditEvent) -> str:
+        return words.how(event.via)
 
     class Meta:
         model = AuditEvent
@@ -213,6 +222,8 @@ class AccessLogSerializer(ModelSerializer):
             "sections",
             "via",
             "reason",
+            "what",
+            "how",
         ]
 
 
@@ -228,25 +239,12 @@ def _identity_errors(error: ValidationError) -> ValidationError:
     return error
 
 
-def _choices(field: str) -> list[str]:
-    return [str(value) for value, _label in CaseFilterForm.base_fields[field].choices if value]  # type: ignore[attr-defined]
-
-
-LIST_PARAMETERS = [
-    OpenApiParameter("status", enum=CaseStatus.values, description="Only cases with this status."),
-    OpenApiParameter("province", enum=[code for code, _name in PROVINCE_CHOICES], description="The case's province."),
-    OpenApiParameter(
-        "age_band",
-        enum=_choices("age_band"),
-        description="The survivor's age when the case was opened ('unknown': not known). Matches only cases "
-        "where you reach the identity section, as do sex and nationality.",
-    ),
-    OpenApiParameter("sex", enum=_choices("sex"), description="The survivor's sex / gender (HTCDS prs_Gender)."),
-    OpenApiParameter("nationality", description="The survivor's first nationality, an ISO 3166 alpha-2 code."),
-    OpenApiParameter("case_worker", description="The case worker's username, or 'me'."),
-    OpenApiParameter("opened_from", OpenApiTypes.DATE, description="Opened on or after this day."),
-    OpenApiParameter("opened_to", OpenApiTypes.DATE, description="Opened on or before this day."),
-    OpenApiParameter("sort", enum=list(SORTS), description="The order (default -opened_on: newest first)."),
+ACCESS_LOG_PARAMETERS = [
+    OpenApiParameter("person", description="Only what this username did."),
+    OpenApiParameter("agency", description="Only what was done for this agency (its code)."),
+    OpenApiParameter("action", enum=Action.values, description="Only this kind of action."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="On or after this day (in your time zone)."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="On or before this day (in your time zone)."),
 ]
 
 
@@ -282,15 +280,8 @@ class CaseViewSet(
 
     @extend_schema(parameters=LIST_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        blank = {
-            name: [_("Give a value, or leave the parameter out.")]
-            for name in CaseFilterForm.base_fields
-            if request.query_params.get(name, None) == ""
-        }
         form = CaseFilterForm(request.query_params, user=acting_user(request))
-        if blank or not form.is_valid():
-            errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-            raise serializers.ValidationError({**errors, **blank})
+        check_filters(request, form)
         cases = ReachableCases(acting_user(request), filters=form.filters(), sort=form.ordering())
         rows: list[Case] = list(self.paginate_queryset(cases) or [])  # type: ignore[arg-type]
         accesses = case_accesses(acting_user(request), rows)
@@ -478,18 +469,15 @@ class CaseViewSet(
         )
         return Response(TeamMemberSerializer(member).data, status=201)
 
-    @extend_schema(responses=AccessLogSerializer(many=True))
+    @extend_schema(responses=AccessLogSerializer(many=True), parameters=ACCESS_LOG_PARAMETERS)
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         case, access = self._case()
         if not access.can_see_access_log:
             raise NotAllowed(_("Only the lead agency sees who has looked at a case."))
-        events = (
-            AuditEvent.objects.visible_to(acting_user(request))
-            .filter(case_id=case.pk)
-            .select_related("agency")
-            .order_by("-at", "-id")
-        )
-        page = self.paginate_queryset(events)
+        events = AuditEvent.objects.visible_to(acting_user(request)).filter(case_id=case.pk)
+        form = AccessLogFilterForm(request.query_params, events=events)
+        check_filters(request, form)
+        page = self.paginate_queryset(form.narrow(events).select_related("agency").order_by("-at", "-id"))
         record(acting_user(request), Action.VIEW, [Item.on(access, "access_log", case.pk, case.pk)])
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)

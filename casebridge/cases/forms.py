@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from casebridge.agencies.models import Agency
-from casebridge.cases.access import DEFAULT_SORT, CaseFilters
+from casebridge.cases.access import DEFAULT_SORT, SORTS, CaseFilters
 from casebridge.cases.models import AgeBand, CaseStatus, ClosureReason
 from casebridge.cases.sections import Section
 from casebridge.lib.codes import AUTONYMS, country_codes
-from casebridge.lib.places import province_choices
+from casebridge.lib.places import PROVINCE_CHOICES, province_choices
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
 
@@ -235,3 +237,25 @@ class CaseFilterForm(forms.Form):
     def ordering(self) -> str:
         self.is_valid()
         return DEFAULT_SORT if "sort" in self.errors else self.cleaned_data.get("sort") or DEFAULT_SORT
+
+
+def _choices(field: str) -> list[str]:
+    return [str(value) for value, _label in CaseFilterForm.base_fields[field].choices if value]  # type: ignore[attr-defined]
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", enum=CaseStatus.values, description="Only cases with this status."),
+    OpenApiParameter("province", enum=[code for code, _name in PROVINCE_CHOICES], description="The case's province."),
+    OpenApiParameter(
+        "age_band",
+        enum=_choices("age_band"),
+        description="The survivor's age when the case was opened ('unknown': not known). Matches only cases "
+        "where you reach the identity section, as do sex and nationality.",
+    ),
+    OpenApiParameter("sex", enum=_choices("sex"), description="The survivor's sex / gender (HTCDS prs_Gender)."),
+    OpenApiParameter("nationality", description="The survivor's first nationality, an ISO 3166 alpha-2 code."),
+    OpenApiParameter("case_worker", description="The case worker's username, or 'me'."),
+    OpenApiParameter("opened_from", OpenApiTypes.DATE, description="Opened on or after this day."),
+    OpenApiParameter("opened_to", OpenApiTypes.DATE, description="Opened on or before this day."),
+    OpenApiParameter("sort", enum=list(SORTS), description="The order (default -opened_on: newest first)."),
+]

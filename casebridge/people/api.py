@@ -9,13 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.accounts.models import User
-from casebridge.api.serializers import ModelSerializer, StrictSerializer, day
+from casebridge.api.serializers import ModelSerializer, StrictSerializer, check_filters, day
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.models import Case
-from casebridge.cases.sections import Section
+from casebridge.cases.forms import LIST_PARAMETERS, CaseFilterForm
 from casebridge.people.models import AgeMethod, Gender, Person
-from casebridge.people.search import MAX_QUERY, hit_items, search_people
+from casebridge.people.search import MAX_QUERY, SEARCH_FILTERS, hit_items, search_with_cases
 
 
 def acting_user(request: Request) -> User:
@@ -116,7 +115,8 @@ class PeopleViewSet(viewsets.ViewSet):
                 {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
                 required=True,
                 description="A name, any script.",
-            )
+            ),
+            *[p for p in LIST_PARAMETERS if p.name in SEARCH_FILTERS],
         ],
         responses=SearchResultsSerializer,
     )
@@ -131,23 +131,19 @@ class PeopleViewSet(viewsets.ViewSet):
             return Response(
                 {"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400
             )
-        hits = search_people(acting_user(request), query)
-        cases: dict[Any, list[Any]] = {}
-        for case_id, survivor_id in (
-            Case.objects.visible_to(acting_user(request), Section.IDENTITY)
-            .filter(survivor_id__in=[h.person.pk for h in hits])
-            .values_list("pk", "survivor_id")
-        ):
-            cases.setdefault(survivor_id, []).append(case_id)
-        record(acting_user(request), Action.SEARCH, hit_items(hits, cases))
+        form = CaseFilterForm(request.query_params, user=acting_user(request))
+        check_filters(request, form)
+        results = search_with_cases(acting_user(request), query, form.filters())
+        cases = {hit.person.pk: [c.pk for c in found] for hit, found in results}
+        record(acting_user(request), Action.SEARCH, hit_items([hit for hit, _found in results], cases))
         data = [
             {
                 "id": h.person.pk,
                 "display_name": h.person.display_name(),
                 "aliases": h.person.aliases or [],
                 "score": round(h.score, 1),
-                "cases": cases.get(h.person.pk, []),
+                "cases": cases[h.person.pk],
             }
-            for h in hits
+            for h, _found in results
         ]
         return Response({"results": SearchHitSerializer(data, many=True).data})

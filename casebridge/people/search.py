@@ -64,3 +64,27 @@ def hit_items(hits: list[Hit], cases_by_person: dict[Any, list[Any]]) -> list[It
         case_ids = cases_by_person.get(hit.person.pk) or [None]
         items += [Item("person", str(hit.person.pk), case_id, ["identity"]) for case_id in case_ids]
     return items
+
+
+SHOWN = 20
+# The filters a search offers: the cases list's that fit people found by name.
+SEARCH_FILTERS = ("status", "province", "age_band", "sex")
+
+
+def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple[Hit, list[Any]]]:
+    """The people matching ``query`` with the cases of theirs the user reaches with the identity
+    section, best first. With ``filters`` (``cases.access.CaseFilters``) only people with a
+    matching case are kept, and only those cases shown."""
+    from casebridge.cases.models import Case
+    from casebridge.cases.sections import Section
+
+    narrowed = filters is not None and filters.key() != type(filters)().key()
+    hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
+    cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=[h.person.pk for h in hits])
+    if narrowed:
+        cases = cases.filter(filters.as_q())
+    by_person: dict[Any, list[Any]] = {}
+    for case in cases.order_by("-opened_on", "-created_at"):
+        by_person.setdefault(case.survivor_id, []).append(case)
+    found = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
+    return [(hit, shown) for hit, shown in found if shown or not narrowed][:SHOWN]

@@ -1,33 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.models import Case
-from casebridge.cases.sections import Section
+from casebridge.cases.forms import CaseFilterForm
 from casebridge.lib.views import AuthedRequest
-from casebridge.people.search import hit_items, search_people
+from casebridge.people.search import SEARCH_FILTERS, Hit, hit_items, search_with_cases
 
 
 @login_required
 def search(request: AuthedRequest) -> HttpResponse:
     # POST, not GET: a name in the URL would end up in server logs and browser history.
     query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
-    results = []
+    form = CaseFilterForm(request.POST if request.method == "POST" else None, user=request.user)
+    results: list[tuple[Hit, list[Any]]] = []
     if query:
-        hits = search_people(request.user, query)
-        cases = Case.objects.visible_to(request.user, Section.IDENTITY).filter(
-            survivor_id__in=[h.person.pk for h in hits]
-        )
-        by_person: dict[object, list[Case]] = {}
-        for case in cases:
-            by_person.setdefault(case.survivor_id, []).append(case)
-        results = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
+        results = search_with_cases(request.user, query, form.filters())
         # The query itself is not stored: it may be a name.
-        case_ids = {person: [c.pk for c in found] for person, found in by_person.items()}
-        record(request.user, Action.SEARCH, hit_items(hits, case_ids))
+        case_ids = {hit.person.pk: [c.pk for c in cases] for hit, cases in results}
+        record(request.user, Action.SEARCH, hit_items([hit for hit, _cases in results], case_ids))
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"query": query, "results": results})
+    return render(
+        request,
+        template,
+        {"query": query, "results": results, "form": form, "filter_fields": [form[name] for name in SEARCH_FILTERS]},
+        status=400 if form.is_bound and form.errors else 200,
+    )

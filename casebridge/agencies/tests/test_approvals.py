@@ -228,7 +228,7 @@ def test_the_platform_reviewer_sees_what_was_done_under_emergency_access(world, 
     login(world.social_worker).get(reverse("cases:detail", args=[police_case.pk]))
     page = login(platform).get(reverse("audit:review", args=[glass.pk])).content.decode()
     what_they_did = page[page.index("What they did") :]
-    assert "Viewed" in what_they_did and "Nothing recorded." not in what_they_did
+    assert "viewed the case" in what_they_did and "Nothing recorded." not in what_they_did
     assert login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk])).status_code == 404
 
 
