@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "casebridge.lib.middleware.HtmxErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

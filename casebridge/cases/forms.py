@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from casebridge.agencies.models import Agency
+from casebridge.agencies.models import Agency, Role
 from casebridge.cases.access import DEFAULT_SORT, SORTS, CaseFilters
 from casebridge.cases.models import AgeBand, CaseStatus, ClosureReason
 from casebridge.cases.sections import Section
@@ -98,13 +98,25 @@ class IntakeForm(SubmissionTokenMixin, forms.Form):
         }
 
 
+# The section a clinical role writes in unless it chooses another.
+CLINICAL_SECTION: dict[str, Section] = {Role.MEDICAL_STAFF: Section.MEDICAL}
+
+
 class NoteForm(SubmissionTokenMixin, forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=[])
     body = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, sections: list[Section], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sections: list[Section], role: str = "", **kwargs: Any) -> None:
+        """``sections``: those the author may write in. With more than one, the author chooses
+        (no default a note could land in unread); a clinical role starts on its own section."""
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [(s.value, s.label) for s in sections]  # type: ignore[attr-defined]
+        choices = [(s.value, s.label) for s in sections]
+        if len(sections) > 1:
+            choices = [("", _("Choose a section")), *choices]
+        self.fields["section"].choices = choices  # type: ignore[attr-defined]
+        own = CLINICAL_SECTION.get(role)
+        if own in sections:
+            self.fields["section"].initial = own
 
 
 class StatusForm(forms.Form):

@@ -63,6 +63,10 @@ def _writable(access: CaseAccess) -> list[Section]:
     return [s for s in access.sections_list() if access.can_write_in(s)]
 
 
+def _note_form(access: CaseAccess, data: Any = None) -> NoteForm:
+    return NoteForm(data, sections=_writable(access), role=access.acting_role)
+
+
 def show_authors(events: Iterable[TimelineEvent], access: CaseAccess) -> list[TimelineEvent]:
     """Mark each entry with whether the reader may see who wrote it: outside the lead agency,
     an entry by another partner agency shows its author's role, not the agency or the person."""
@@ -219,7 +223,7 @@ def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dic
         "timeline": page,
         "team": team,
         "consents": consents,
-        "note_form": NoteForm(sections=_writable(access)) if access.can_write else None,
+        "note_form": _note_form(access) if access.can_write else None,
         "status_form": StatusForm(initial={"status": case.status, "closure_reason": case.closure_reason})
         if access.can_manage
         else None,
@@ -246,7 +250,7 @@ def case_detail(request: AuthedRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
-    form = NoteForm(request.POST, sections=_writable(access))
+    form = _note_form(access, request.POST)
     status = 200
     if form.is_valid():
         once = FormSubmission(request, form.cleaned_data["submission"], "note")
@@ -268,7 +272,7 @@ def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("Note added."))
                 return redirect("cases:detail", case_id=case.pk)
-            form = NoteForm(sections=_writable(access))
+            form = _note_form(access)
     else:
         status = 400
     context = _case_context(request, case, access)

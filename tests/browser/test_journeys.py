@@ -28,6 +28,13 @@ def sign_in(page, world, username):  # type: ignore[no-untyped-def]
     page.wait_for_url("**/")
 
 
+def go(page, link):  # type: ignore[no-untyped-def]
+    """Follow a link of the main menu (behind the menu button on a small screen)."""
+    if page.is_visible(".menu-button"):
+        page.click(".menu-button")
+    page.click(f"nav >> text={link}")
+
+
 def test_it_registers_a_survivor_and_adds_a_note(page, live_world):
     sign_in(page, live_world, "social_worker")
     assert live_world.case.number in page.content()
@@ -68,7 +75,7 @@ def test_it_switches_to_khmer(page, live_world):
 
 def test_it_finds_a_survivor_by_a_khmer_name(page, live_world):
     sign_in(page, live_world, "shelter_caseworker")
-    page.click("nav >> text=Search")
+    go(page, "Search")
     page.fill("#q", "ស្រីពៅ")
     page.click("form.filters button")
     page.wait_for_selector("ul.results")
@@ -124,7 +131,7 @@ def test_a_partners_withdrawal_reaches_the_case_worker_and_an_approval_takes_eff
     lead.csp_violations = []  # type: ignore[attr-defined]
     sign_in(lead, live_world, "social_worker")
     assert lead.text_content("nav .badge") == "1"
-    lead.click("nav >> text=Notifications")
+    go(lead, "Notifications")
     assert "SHS" in lead.text_content("ul.notifications") and live_world.case.number in lead.content()
     lead.goto(f"/cases/{live_world.case.pk}/")
     team = lead.text_content("ul.team")
@@ -136,7 +143,7 @@ def test_a_partners_withdrawal_reaches_the_case_worker_and_an_approval_takes_eff
     membership.save()
     officer = browser.new_page(viewport={"width": 360, "height": 740}, base_url=page.url.split("/cases/")[0])
     sign_in(officer, live_world, "privacy_officer")
-    officer.click("nav >> text=Approvals")
+    go(officer, "Approvals")
     assert "newcomer" in officer.text_content("table.list")
     officer.click("table.list >> text=Approve")
     officer.wait_for_selector("text=Membership approved")
