@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProvinceEnum": "casebridge.lib.places.PROVINCE_CHOICES",
         "SectionEnum": "casebridge.cases.sections.Section",
+        "ParticipantRoleEnum": "casebridge.cases.models.ParticipantRole",
+        "MembershipRoleEnum": "casebridge.agencies.models.Role",
     },
 }
 

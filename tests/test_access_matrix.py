@@ -25,7 +25,12 @@ CASE_ROUTES = {
     "case-consents": ("social_worker", 200),
     "case-team": ("social_worker", 200),
     "case-access-log": ("social_worker", 200),
+    "cases:note": ("social_worker", 200),
+    "cases:participant_add": ("social_worker", 200),
+    "case-participants": ("social_worker", 200),
+    "case-correct-note": ("social_worker", 405),
 }
+NOTE_ROUTES = {"cases:note", "case-correct-note"}
 # Routes without a case id, and why they are safe to list: each shows only what is scoped.
 OTHER_ROUTES = {
     "cases:home": "the user's own cases (visible_to), due items and notifications only",
@@ -80,9 +85,20 @@ def test_it_classifies_every_route():
     assert not unclassified, f"classify these routes in the access matrix: {sorted(unclassified)}"
 
 
-def _url(name: str, case_id: object, member_id: int = 1) -> str:
+def _note(world):  # type: ignore[no-untyped-def]
+    from casebridge.cases.actions import do_add_note
+
+    return do_add_note(world.case, actor=world.social_worker, section="crisis_care", body="Slept well.").pk
+
+
+def _url(name: str, case_id: object, member_id: int = 1, note_id: object = None) -> str:
     from django.urls import reverse
 
+    note_id = note_id or uuid.uuid4()
+    if name == "case-correct-note":
+        return reverse(name, kwargs={"pk": case_id, "note_id": note_id})
+    if name == "cases:note":
+        return reverse(name, kwargs={"case_id": case_id, "note_id": note_id})
     if name.startswith("case-"):
         return reverse(name, kwargs={"pk": case_id})
     if name == "cases:team_remove":
@@ -93,7 +109,7 @@ def _url(name: str, case_id: object, member_id: int = 1) -> str:
 @pytest.mark.parametrize("name", sorted(CASE_ROUTES))
 def test_it_answers_404_to_the_outsider(world, login, name):
     client = login(world.outsider)
-    url = _url(name, world.case.pk, world.case.team.first().pk)
+    url = _url(name, world.case.pk, world.case.team.first().pk, _note(world) if name in NOTE_ROUTES else None)
     post_only = CASE_ROUTES[name][1] == 405
     assert client.get(url).status_code == (405 if post_only else 404)
     # A write is refused exactly as for a case that does not exist (405 where the route never
@@ -116,7 +132,7 @@ def test_it_answers_404_for_a_case_that_does_not_exist(world, login, name):
 def test_it_serves_the_entitled(world, login, name):
     persona, expected = CASE_ROUTES[name]
     client = login(world.users[persona])
-    url = _url(name, world.case.pk, world.case.team.first().pk)
+    url = _url(name, world.case.pk, world.case.team.first().pk, _note(world) if name in NOTE_ROUTES else None)
     assert client.get(url).status_code == expected
 
 

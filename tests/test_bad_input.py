@@ -30,7 +30,7 @@ FORMS = {
         "other_languages", "phone", "address", "province", "opened_on", "submission",
     ],
     "cases:note_create": ["section", "body", "submission"],
-    "cases:status": ["status", "closure_reason", "closure_note"],
+    "cases:status": ["status", "closure_reason", "closure_note", "confirmed"],
     "cases:team_add": ["username", "agency", "sections", "submission"],
     "consents:new": [
         "purpose", "shared_with", "decision", "given_by", "child_assent", "decided_on", "language", "note",

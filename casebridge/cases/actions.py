@@ -27,9 +27,11 @@ from casebridge.cases.models import (
     BreakGlass,
     Case,
     CaseNumberSequence,
+    CaseParticipant,
     CaseStatus,
     ClosureReason,
     EventKind,
+    ParticipantRole,
     ReferralGrant,
     ReviewOutcome,
     TeamMember,
@@ -37,7 +39,7 @@ from casebridge.cases.models import (
     intake_facets,
 )
 from casebridge.cases.sections import Section
-from casebridge.lib.errors import Conflict, NotAllowed
+from casebridge.lib.errors import Conflict, NotAllowed, NotFound
 from casebridge.lib.places import PROVINCE_CODES
 from casebridge.notifications.actions import notify
 from casebridge.notifications.models import Kind as NotificationKind
@@ -232,10 +234,7 @@ def do_add_note(
     elif not access.can(section):
         errors["section"] = _("You cannot write in a section you cannot read.")
     body = (body or "").strip()
-    if not body:
-        errors["body"] = _("The note is empty.")
-    elif len(body) > 10000:
-        errors["body"] = _("At most 10,000 characters.")
+    errors.update(_note_errors(body))
     if occurred_at and occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("A note cannot describe something in the future.")
     elif occurred_at:
@@ -257,6 +256,83 @@ def do_add_note(
             link=reverse("cases:detail", args=[case.pk]),
         )
     return event
+
+
+def _note_errors(body: str) -> dict[str, str]:
+    if not body:
+        return {"body": _("The note is empty.")}
+    if len(body) > 10000:
+        return {"body": _("At most 10,000 characters.")}
+    return {}
+
+
+@transaction.atomic
+def do_correct_note(note: TimelineEvent, *, actor: User, body: str) -> TimelineEvent:
+    """Correct a note: only its author, while they may still write in its section, and only its
+    newest version. The correction is a new entry naming the one it corrects, at the same time
+    on the timeline; the old text stays, as the note's history."""
+    case = lock_case(note.case)
+    access = case_access(actor, case)
+    note = TimelineEvent.objects.select_for_update().get(pk=note.pk)
+    if note.kind != EventKind.NOTE or not access.can(note.section):
+        raise NotFound(_("No such note on this case."))
+    if note.actor_id != actor.pk:
+        raise NotAllowed(_("Only the note's author can correct it."))
+    if not access.can_write_in(note.section):
+        raise NotAllowed(_("You can no longer write in this section."))
+    if corrected_since(note):
+        raise Conflict(_("This note has been corrected since; correct its newest version."))
+    body = (body or "").strip()
+    errors = _note_errors(body)
+    if not errors and body == note.body:
+        errors = {"body": _("The correction is the same as the note.")}
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    event = add_event(
+        case,
+        actor=actor,
+        kind=EventKind.NOTE,
+        section=note.section,
+        body=body,
+        occurred_at=note.occurred_at,
+        access=access,
+    )
+    event.corrects = note
+    event.save(update_fields=["corrects"])
+    record(actor, Action.UPDATE, [Item.on(access, "note", event.pk, case.pk, [note.section])], reason="note corrected")
+    return event
+
+
+def corrected_since(note: TimelineEvent) -> bool:
+    return TimelineEvent.objects.filter(corrects=note).exists()
+
+
+def note_history(note: TimelineEvent) -> list[TimelineEvent]:
+    """The earlier versions of a note, newest first."""
+    versions = []
+    while note.corrects_id is not None:
+        note = TimelineEvent.objects.select_related("actor").get(pk=note.corrects_id)
+        versions.append(note)
+    return versions
+
+
+@transaction.atomic
+def do_add_participant(case: Case, *, actor: User, role: str, identity: dict[str, Any]) -> CaseParticipant:
+    """Add a guardian, family member or witness to the case (lead case staff; ``identity`` as
+    ``people.actions.clean_identity`` returns it)."""
+    case = lock_case(case)
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can add people to the case."))
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if not any(identity.get(f) for f in ("given_name", "family_name", "given_name_latin", "family_name_latin")):
+        raise ValidationError({"given_name": _("Give at least one name.")})
+    kind = PersonKind.WITNESS if role == ParticipantRole.WITNESS else PersonKind.FAMILY
+    person = do_register_person(actor=actor, agency=case.lead_agency, kind=kind, identity=identity)
+    participant = CaseParticipant.objects.create(case=case, person=person, role=role, added_by=actor)
+    record(actor, Action.CREATE, [Item.on(access, "participant", participant.pk, case.pk, [Section.IDENTITY])])
+    return participant
 
 
 @transaction.atomic

@@ -38,7 +38,15 @@ from casebridge.cases.access import (
     visible_teams,
 )
 from casebridge.cases.forms import LIST_PARAMETERS, CaseFilterForm
-from casebridge.cases.models import Case, CaseStatus, ClosureReason, TeamMember, TimelineEvent
+from casebridge.cases.models import (
+    Case,
+    CaseParticipant,
+    CaseStatus,
+    ClosureReason,
+    ParticipantRole,
+    TeamMember,
+    TimelineEvent,
+)
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.api import ConsentInputSerializer, ConsentSerializer
@@ -172,7 +180,19 @@ class TimelineEventSerializer(ModelSerializer):
 
     class Meta:
         model = TimelineEvent
-        fields = ["id", "kind", "section", "occurred_at", "recorded_at", "actor", "agency", "role", "body", "data"]
+        fields = [
+            "id",
+            "kind",
+            "section",
+            "occurred_at",
+            "recorded_at",
+            "actor",
+            "agency",
+            "role",
+            "body",
+            "data",
+            "corrects",
+        ]
 
     def _shown(self, event: TimelineEvent) -> bool:
         access: CaseAccess | None = self.context.get("access")
@@ -189,6 +209,26 @@ class NoteInputSerializer(StrictSerializer):
     section = serializers.ChoiceField(Section.choices)
     body = serializers.CharField(max_length=10000)
     occurred_at = serializers.DateTimeField(required=False)
+
+
+class CorrectionInputSerializer(StrictSerializer):
+    body = serializers.CharField(max_length=10000)
+
+
+class ParticipantSerializer(ModelSerializer):
+    display_name = serializers.CharField(source="person.display_name", read_only=True)
+
+    class Meta:
+        model = CaseParticipant
+        fields = ["id", "role", "display_name", "added_at"]
+
+
+class ParticipantInputSerializer(StrictSerializer):
+    role = serializers.ChoiceField(ParticipantRole.choices)
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class TeamInputSerializer(StrictSerializer):
@@ -350,11 +390,20 @@ class CaseViewSet(
         actions.read_case(acting_user(request), case, access)  # the response shows the sections too
         return self._respond_case(case, 200)
 
-    @extend_schema(responses=TimelineEventSerializer(many=True))
+    @extend_schema(
+        responses=TimelineEventSerializer(many=True),
+        parameters=[OpenApiParameter("section", enum=Section.values, description="Only entries of this section.")],
+    )
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
+        """The case's entries you may see, newest first; a corrected note as its newest version."""
         case, access = self._case()
-        events = TimelineEvent.objects.on_case(case, access).select_related("actor", "agency")
+        events = TimelineEvent.objects.on_case(case, access).current().select_related("actor", "agency")
+        if "section" in request.query_params:
+            section = request.query_params["section"]
+            if section not in access.sections:
+                raise serializers.ValidationError({"section": [_("Give one of the sections you can see.")]})
+            events = events.filter(section=section)
         page = self.paginate_queryset(events)
         record(
             acting_user(request),
@@ -377,7 +426,7 @@ class CaseViewSet(
         notes = TimelineEvent.objects.on_case(case, access).filter(kind="note").select_related("actor", "agency")
         shown = {"access": access}
         if request.method == "GET":
-            page = self.paginate_queryset(notes)
+            page = self.paginate_queryset(notes.current())
             record(user, Action.LIST, [Item.on(access, "note", e.pk, case.pk, [e.section]) for e in page or []])
             return self.get_paginated_response(TimelineEventSerializer(page, many=True, context=shown).data)
 
@@ -400,6 +449,46 @@ class CaseViewSet(
             refetch=refetch,
             respond=lambda obj, status: Response(TimelineEventSerializer(obj, context=shown).data, status=status),
         )
+
+    @extend_schema(request=CorrectionInputSerializer, responses={201: TimelineEventSerializer})
+    @action(detail=True, methods=["post"], url_path=r"notes/(?P<note_id>[0-9a-f-]{36})/corrections")
+    def correct_note(self, request: Request, pk: str | None = None, note_id: str | None = None) -> Response:
+        """Correct one of your notes: the correction is a new entry (``corrects`` names the one it
+        replaces on the timeline); the earlier text stays in the note's history."""
+        case, access = self._case()
+        note = TimelineEvent.objects.on_case(case, access).filter(kind="note", pk=str(note_id)).first()
+        if note is None:
+            raise Http404
+        payload = CorrectionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        corrected = actions.do_correct_note(note, actor=acting_user(request), body=payload.validated_data["body"])
+        return Response(TimelineEventSerializer(corrected, context={"access": access}).data, status=201)
+
+    @extend_schema(methods=["GET"], responses=ParticipantSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ParticipantInputSerializer, responses={201: ParticipantSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def participants(self, request: Request, pk: str | None = None) -> Response:
+        """Guardians, family members and witnesses: seen with the identity section, added by the
+        lead agency's case staff (names only)."""
+        case, access = self._case()
+        user = acting_user(request)
+        if request.method == "POST":
+            payload = ParticipantInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            role = data.pop("role")
+            try:
+                identity = clean_identity(data)
+            except ValidationError as error:
+                raise _identity_errors(error) from None
+            participant = actions.do_add_participant(case, actor=user, role=role, identity=identity)
+            return Response(ParticipantSerializer(participant).data, status=201)
+        if Section.IDENTITY not in access.sections:
+            raise NotAllowed(_("You do not reach this case's identity section."))
+        page = self.paginate_queryset(case.participants.select_related("person").order_by("role", "added_at", "id"))
+        people = list(page or [])
+        record(user, Action.LIST, [Item.on(access, "participant", p.pk, case.pk, [Section.IDENTITY]) for p in people])
+        return self.get_paginated_response(ParticipantSerializer(people, many=True).data)
 
     @extend_schema(methods=["GET"], responses=ConsentSerializer(many=True))
     @extend_schema(

@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from casebridge.agencies.models import Agency, Role
 from casebridge.cases.access import DEFAULT_SORT, SORTS, CaseFilters
-from casebridge.cases.models import AgeBand, CaseStatus, ClosureReason
+from casebridge.cases.models import CLOSED_STATUSES, AgeBand, CaseStatus, ClosureReason, ParticipantRole
 from casebridge.cases.sections import Section
 from casebridge.lib.codes import AUTONYMS, country_codes
 from casebridge.lib.places import PROVINCE_CHOICES, province_choices
@@ -119,6 +119,21 @@ class NoteForm(SubmissionTokenMixin, forms.Form):
             self.fields["section"].initial = own
 
 
+class CorrectionForm(forms.Form):
+    body = forms.CharField(label=_("Corrected note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ParticipantForm(forms.Form):
+    """A guardian, family member or witness: who they are to the case, and their names only (an
+    address or phone of a relative can lead to the child)."""
+
+    role = forms.ChoiceField(label=_("Who they are"), choices=ParticipantRole.choices, widget=forms.RadioSelect)
+    family_name = forms.CharField(label=_("Family name (as written)"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name (as written)"), max_length=100, required=False)
+    family_name_latin = forms.CharField(label=_("Family name in Latin letters"), max_length=100, required=False)
+    given_name_latin = forms.CharField(label=_("Given name in Latin letters"), max_length=100, required=False)
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
     closure_reason = forms.ChoiceField(
@@ -127,6 +142,12 @@ class StatusForm(forms.Form):
     closure_note = forms.CharField(
         label=_("Closing note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") in CLOSED_STATUSES and not data.get("closure_reason"):
+            self.add_error("closure_reason", _("Give the reason for closing the case."))
+        return data
 
 
 class CaseWorkerForm(forms.Form):

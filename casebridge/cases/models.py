@@ -426,6 +426,10 @@ class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
 
         return self.filter(case_timeline_q(case, access))
 
+    def current(self) -> TimelineQuerySet:
+        """Without the versions of notes that have been corrected since."""
+        return self.filter(correction__isnull=True)
+
 
 class TimelineEvent(models.Model):
     """One dated entry on a case's timeline. ``section`` says who may see it (blank: everyone
@@ -448,6 +452,9 @@ class TimelineEvent(models.Model):
     )
     body = EncryptedTextField(_("text"), max_length=10000, blank=True, null=True)
     data = models.JSONField(default=dict, blank=True)
+    # A note's correction is a new entry that names the one it corrects; the timeline shows the
+    # newest version, and the older ones stay, as its history.
+    corrects = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction")
 
     objects = TimelineQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,19 +35,31 @@ from casebridge.cases.forms import (
     COMMON_NATIONALITIES,
     CaseFilterForm,
     CaseWorkerForm,
+    CorrectionForm,
     IntakeForm,
     NoteForm,
+    ParticipantForm,
     StatusForm,
     TeamForm,
 )
-from casebridge.cases.models import CLOSED_STATUSES, Case, TeamMember, TimelineEvent
+from casebridge.cases.models import (
+    CLOSED_STATUSES,
+    Case,
+    CaseParticipant,
+    CaseStatus,
+    ClosureReason,
+    EventKind,
+    TeamMember,
+    TimelineEvent,
+)
 from casebridge.cases.sections import Section
 from casebridge.consents.models import ConsentRecord
 from casebridge.lib.codes import country_name
-from casebridge.lib.errors import ActionError
+from casebridge.lib.errors import ActionError, NotAllowed
 from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
 from casebridge.notifications.due import due_for
 from casebridge.notifications.models import Notification
+from casebridge.people.actions import clean_identity
 
 PAGE_SIZE = 25
 
@@ -212,7 +225,11 @@ def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
 
 
 def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dict[str, object]:
-    events = TimelineEvent.objects.on_case(case, access).select_related("actor", "agency")
+    events = TimelineEvent.objects.on_case(case, access).current().select_related("actor", "agency")
+    asked = request.GET.get("section", "")
+    shown_section = asked if asked in access.sections else ""
+    if shown_section:
+        events = events.filter(section=shown_section)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = show_authors(page.object_list, access)
     team = visible_team(case, access)
@@ -228,7 +245,20 @@ def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dic
         if access.can_manage
         else None,
         "worker_form": _worker_form(case, access),
+        "timeline_section": shown_section,
+        "unknown_section": bool(asked) and not shown_section,
+        "extra": f"section={shown_section}" if shown_section else "",
+        "participants": _participants(case, access),
+        "mine": request.user.pk,
+        "now": timezone.localtime(),
     }
+
+
+def _participants(case: Case, access: CaseAccess) -> list[CaseParticipant]:
+    """Guardians, family and witnesses: who reaches the survivor's identity sees theirs."""
+    if Section.IDENTITY not in access.sections:
+        return []
+    return list(case.participants.select_related("person").order_by("role", "added_at"))
 
 
 def _worker_form(case: Case, access: CaseAccess, data: Any = None) -> CaseWorkerForm | None:
@@ -282,11 +312,96 @@ def note_create(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _confirm(
+    request: AuthedRequest, case: Case, *, question: str, facts: list[tuple[str, str]], button: str, danger: bool
+) -> HttpResponse:
+    """Ask before a change that is hard to undo: the same POST again, with ``confirmed=yes``."""
+    kept = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirmed")]
+    return render(
+        request,
+        "cases/confirm.html",
+        {"case": case, "question": question, "facts": facts, "button": button, "danger": danger, "kept": kept},
+    )
+
+
+@login_required
+def note_detail(request: AuthedRequest, case_id: UUID, note_id: UUID) -> HttpResponse:
+    """A note with its earlier versions; its author corrects it here."""
+    case, access = get_case_for_user(request, case_id)
+    note = get_object_or_404(
+        TimelineEvent.objects.on_case(case, access).filter(kind=EventKind.NOTE).select_related("actor"), pk=note_id
+    )
+    history = actions.note_history(note)
+    newest = not actions.corrected_since(note)
+    can_correct = newest and note.actor_id == request.user.pk and access.can_write_in(note.section)
+    form = CorrectionForm(request.POST or None, initial={"body": note.body}) if can_correct else None
+    if request.method == "POST":
+        if form is None:
+            return action_error_page(request, NotAllowed(_("Only the note's author can correct its newest version.")))
+        if form.is_valid():
+            try:
+                corrected = actions.do_correct_note(note, actor=request.user, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            except ActionError as error:
+                return action_error_page(request, error)
+            else:
+                messages.success(request, _("Note corrected. The earlier text stays in its history."))
+                return redirect("cases:note", case_id=case.pk, note_id=corrected.pk)
+    items = [Item.on(access, "note", n.pk, case.pk, [n.section]) for n in [note, *history]]
+    record(request.user, Action.VIEW, items)
+    return render(
+        request,
+        "cases/note.html",
+        {"case": case, "note": note, "history": history, "form": form, "newest": newest, "access": access},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def participant_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
+    """Add a guardian, family member or witness (lead case staff)."""
+    case, access = get_case_for_user(request, case_id)
+    if not access.can_manage:
+        return action_error_page(
+            request, NotAllowed(_("Only the lead agency's case staff can add people to the case."))
+        )
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        role = data.pop("role")
+        try:
+            actions.do_add_participant(case, actor=request.user, role=role, identity=clean_identity(data))
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Added to the case."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#people-h")
+    return render(
+        request, "cases/participant_add.html", {"case": case, "form": form}, status=400 if form.errors else 200
+    )
+
+
 @login_required
 @require_POST
 def case_status(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     case, access = get_case_for_user(request, case_id)
     form = StatusForm(request.POST)
+    if form.is_valid() and request.POST.get("confirmed") != "yes" and access.can_manage:
+        data = form.cleaned_data
+        facts = [(_("Status"), f"{case.get_status_display()} → {CaseStatus(data['status']).label}")]
+        if data["closure_reason"] and data["status"] in CLOSED_STATUSES:
+            facts.append((_("Reason for closing"), str(ClosureReason(data["closure_reason"]).label)))
+        return _confirm(
+            request,
+            case,
+            question=_("Change the status of case %(number)s?") % {"number": case.number},
+            facts=facts,
+            button=_("Yes, change the status"),
+            danger=data["status"] in CLOSED_STATUSES,
+        )
     if form.is_valid():
         try:
             actions.do_update_case(
@@ -382,8 +497,18 @@ def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpResponse:
-    case, _access = get_case_for_user(request, case_id)
+    case, access = get_case_for_user(request, case_id)
     member = get_object_or_404(TeamMember.objects.visible_to(request.user).filter(case=case), pk=member_id)
+    if request.POST.get("confirmed") != "yes" and access.can_manage:
+        who = member.agency.name if member.agency else member.user.get_full_name() or member.user.get_username()
+        return _confirm(
+            request,
+            case,
+            question=_("Remove %(who)s from the team of case %(number)s?") % {"who": who, "number": case.number},
+            facts=[(_("They will no longer see"), ", ".join(str(s.label) for s in member.section_list))],
+            button=_("Yes, remove"),
+            danger=True,
+        )
     try:
         actions.do_remove_team_member(member, actor=request.user)
     except ActionError as error:

@@ -20,6 +20,13 @@ class NotAllowed(ActionError):
     code = "not_allowed"
 
 
+class NotFound(ActionError):
+    """The object is not there for this user (as a 404: it does not say whether it exists)."""
+
+    status = 404
+    code = "not_found"
+
+
 class Conflict(ActionError):
     """The change conflicts with the current state (a second submit, a duplicate)."""
 

@@ -133,6 +133,11 @@ class Person(models.Model):
         ]
         return [n for n in dict.fromkeys(names) if n]
 
+    def age_now(self) -> int | None:
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
+
     def age_on(self, day: object) -> int | None:
         """Age in whole years on ``day``, from the birth date or the dated estimate."""
         import datetime

@@ -179,14 +179,20 @@ def test_it_closes_a_case_only_with_a_reason(world, login):
     assert response.status_code == 400 and "reason" in response.content.decode()
     world.case.refresh_from_db()
     assert world.case.status == "Active"
-    assert client.post(url, {"status": "Closed", "closure_reason": "reintegrated"}).status_code == 302
+    asked = client.post(url, {"status": "Closed", "closure_reason": "reintegrated"})
+    assert asked.status_code == 200 and "Yes, change the status" in asked.content.decode()  # asks first
+    world.case.refresh_from_db()
+    assert world.case.status == "Active"
+    confirmed = {"status": "Closed", "closure_reason": "reintegrated", "confirmed": "yes"}
+    assert client.post(url, confirmed).status_code == 302
     world.case.refresh_from_db()
     assert world.case.status == "Closed" and world.case.closed_on == timezone.localdate()
 
 
 def test_it_lets_only_the_lead_agency_change_the_status(world, login):
     response = login(world.shelter_caseworker).post(
-        reverse("cases:status", args=[world.case.pk]), {"status": "Closed", "closure_reason": "other"}
+        reverse("cases:status", args=[world.case.pk]),
+        {"status": "Closed", "closure_reason": "other", "confirmed": "yes"},
     )
     assert response.status_code == 403
     world.case.refresh_from_db()
@@ -237,7 +243,11 @@ def test_it_refuses_a_second_identical_team_member(world, login):
 
 def test_it_removes_a_team_member(world, login):
     member = TeamMember.objects.get(user=world.police)
-    response = login(world.social_worker).post(reverse("cases:team_remove", args=[world.case.pk, member.pk]))
+    url = reverse("cases:team_remove", args=[world.case.pk, member.pk])
+    asked = login(world.social_worker).post(url)
+    assert asked.status_code == 200 and "Yes, remove" in asked.content.decode()  # asks first
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    response = login(world.social_worker).post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     assert login(world.police).get(reverse("cases:detail", args=[world.case.pk])).status_code == 404
 
