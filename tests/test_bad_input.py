@@ -31,7 +31,7 @@ FORMS = {
     ],
     "cases:note_create": ["section", "body", "submission"],
     "cases:status": ["status", "closure_reason", "closure_note", "confirmed"],
-    "cases:team_add": ["username", "agency", "sections", "submission"],
+    "cases:team_add": ["colleague", "username", "agency", "sections", "submission"],
     "consents:new": [
         "purpose", "shared_with", "decision", "given_by", "child_assent", "decided_on", "language", "note",
         "submission",

@@ -20,7 +20,7 @@ from casebridge.agencies.models import Agency, Membership, privacy_officers
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import sections as sec
-from casebridge.cases.access import CaseAccess, case_access, default_sections
+from casebridge.cases.access import CaseAccess, case_access, ceiling, default_sections
 from casebridge.cases.models import (
     CLOSED_STATUSES,
     Audience,
@@ -424,6 +424,15 @@ def do_add_team_member(
         raise ValidationError({"user": _("This account is not active.")})
     if agency is not None and agency.pk == case.lead_agency_id:
         raise ValidationError({"agency": _("The lead agency already has access through its roles.")})
+    allowed = ever_seen(user, agency)
+    beyond = [s for s in sec.ordered(chosen) if s not in allowed]
+    if beyond:
+        raise ValidationError(
+            {
+                "sections": _("Their role never sees: %(sections)s. Choose only sections it may see.")
+                % {"sections": ", ".join(str(s.label) for s in beyond)}
+            }
+        )
     for target in _sharing_agencies(case, user, agency):
         require_consent(case.survivor, Purpose.SHARING, agency=target)
     member = TeamMember(case=case, user=user, agency=agency, sections=sec.to_mask(chosen), added_by=actor)
@@ -456,6 +465,16 @@ def do_add_team_member(
         link=reverse("cases:detail", args=[case.pk]),
     )
     return member
+
+
+def ever_seen(user: User | None, agency: Agency | None) -> frozenset[Section]:
+    """The sections a team place could ever show: what the person's roles, or the roles held at
+    the agency, may see at most (cases.access.ROLE_CEILING)."""
+    if user is not None:
+        roles = {m.role for m in user.active_memberships()}
+    else:
+        roles = set(Membership.objects.in_force().filter(agency=agency).values_list("role", flat=True))
+    return frozenset().union(*(ceiling(role) for role in roles))
 
 
 def _team_removed(case: Case, member: TeamMember, *, actor: User, access: CaseAccess) -> None:

@@ -161,18 +161,35 @@ class CaseWorkerForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    username = forms.CharField(label=_("Colleague's username"), max_length=150, required=False)
+    """Who joins the team: a colleague of the lead agency picked by name, someone of another
+    agency by username, or an agency the survivor consented to share with; and what they see."""
+
+    colleague = forms.TypedChoiceField(label=_("A colleague"), coerce=int, required=False, empty_value=None)
+    username = forms.CharField(label=_("Or someone of another agency, by username"), max_length=150, required=False)
     agency = forms.ModelChoiceField(
-        label=_("Or a whole agency"), queryset=Agency.objects.filter(is_active=True), required=False
+        label=_("Or a whole agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("Only agencies the survivor has consented to share with."),
     )
     sections = forms.MultipleChoiceField(
         label=_("Sections they may see"), choices=Section.choices, widget=forms.CheckboxSelectMultiple
     )
 
+    def __init__(self, *args: Any, staff: list[Any], agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = {p.pk: p for p in staff}
+        self.fields["colleague"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((p.pk, p.get_full_name() or p.get_username()) for p in staff),
+        ]
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("username")) == bool(data.get("agency")):
-            raise forms.ValidationError(_("Give either a colleague's username or an agency."))
+        given = [name for name in ("colleague", "username", "agency") if data.get(name)]
+        if len(given) != 1 and not self.errors:
+            raise forms.ValidationError(_("Choose one: a colleague, someone's username or an agency."))
         return data
 
 

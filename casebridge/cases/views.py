@@ -463,12 +463,16 @@ def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
             {"message": _("Only the lead agency's case staff can change the case team.")},
             status=403,
         )
-    form = TeamForm(request.POST or None)
+    from casebridge.consents.ledger import sharing_agencies
+
+    staff = [p for p in actions.case_staff(case.lead_agency_id) if p.pk != request.user.pk]
+    agencies = [a for a in sharing_agencies(case.survivor) if a.pk != case.lead_agency_id]
+    form = TeamForm(request.POST or None, staff=staff, agencies=agencies)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            user = None
+            user = form.staff.get(form.cleaned_data["colleague"])
             if form.cleaned_data["username"]:
                 user = get_user_model().objects.filter(username=form.cleaned_data["username"], is_active=True).first()
                 if user is None:

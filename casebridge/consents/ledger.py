@@ -33,6 +33,17 @@ def has_consent(survivor: Person, purpose: str, agency: Agency | None = None) ->
     return is_effective(current(survivor, purpose, agency))
 
 
+def sharing_agencies(survivor: Person) -> list[Agency]:
+    """The agencies the survivor's consent to share with is in effect for now."""
+    from casebridge.agencies.models import Agency
+
+    ids = ConsentRecord.objects.filter(survivor=survivor, purpose=Purpose.SHARING).values_list(
+        "shared_with_id", flat=True
+    )
+    agencies = Agency.objects.filter(pk__in=set(ids), is_active=True).order_by("name")
+    return [a for a in agencies if has_consent(survivor, Purpose.SHARING, a)]
+
+
 def require_consent(survivor: Person, purpose: str, agency: Agency | None = None) -> None:
     record = current(survivor, purpose, agency)
     if is_effective(record):

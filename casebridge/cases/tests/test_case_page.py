@@ -157,3 +157,39 @@ def test_participants_are_found_by_name_only_by_who_reaches_the_identity(world):
     )
     assert search_people(world.social_worker, "Bopha")
     assert search_people(world.outsider, "Bopha") == []
+
+
+def test_the_team_is_picked_from_colleagues_and_consented_agencies(world, login):
+    client = login(world.social_worker)
+    url = reverse("cases:team_add", args=[world.case.pk])
+    body = client.get(url).content.decode()
+    assert 'value="%s"' % world.ngo_investigator.pk in body  # a colleague, by name
+    assert "Safe Haven Shelter" in body and "Hope Assessment Centre" not in body and "Other Outreach" not in body
+    response = client.post(url, {"colleague": world.ngo_investigator.pk, "sections": ["identity", "investigation"]})
+    assert response.status_code == 302
+    assert TeamMember.objects.filter(case=world.case, user=world.ngo_investigator).exists()
+
+
+def test_a_team_place_cannot_show_what_the_role_never_sees(world, login):
+    from django.core.exceptions import ValidationError
+
+    from casebridge.cases.actions import do_add_team_member
+
+    client = login(world.social_worker)
+    url = reverse("cases:team_add", args=[world.case.pk])
+    response = client.post(url, {"agency": world.agencies["SHS"].pk, "sections": ["identity", "investigation"]})
+    assert response.status_code == 400
+    assert "Their role never sees: Investigation link" in response.content.decode()
+    try:
+        do_add_team_member(world.case, actor=world.social_worker, user=world.nurse, sections=["legal"])
+        raise AssertionError("a nurse was given the legal section")
+    except ValidationError as error:
+        assert "Legal" in str(error)
+
+
+def test_the_team_form_wants_exactly_one_choice(world, login):
+    response = login(world.social_worker).post(
+        reverse("cases:team_add", args=[world.case.pk]),
+        {"colleague": world.ngo_investigator.pk, "username": "police", "sections": ["identity"]},
+    )
+    assert response.status_code == 400 and "Choose one: a colleague" in response.content.decode()

@@ -3,11 +3,14 @@ from __future__ import annotations
 import datetime
 import uuid
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from casebridge.audit.models import AuditEvent
+from casebridge.cases.actions import do_add_team_member
 from casebridge.cases.models import BreakGlass, Case, TeamMember, TimelineEvent
+from casebridge.lib.errors import ConsentRequired
 from casebridge.lib.testing import run_ready_tasks
 from casebridge.people.models import Person
 
@@ -205,9 +208,11 @@ def test_it_refuses_to_share_with_an_agency_without_consent(world, login):
         reverse("cases:team_add", args=[world.case.pk]),
         {"agency": world.agencies["HAC"].pk, "sections": ["identity", "care_plan"]},
     )
-    assert response.status_code == 409
-    assert "has not given consent to share information with Hope Assessment Centre" in response.content.decode()
+    # The page offers only agencies with consent; the rule itself is the action's (409 below).
+    assert response.status_code == 400 and "Hope Assessment Centre" not in response.content.decode()
     assert not TeamMember.objects.filter(agency=world.agencies["HAC"]).exists()
+    with pytest.raises(ConsentRequired, match="consent to share information with Hope Assessment Centre"):
+        do_add_team_member(world.case, actor=world.social_worker, agency=world.agencies["HAC"], sections=["identity"])
 
 
 def test_it_shares_with_an_agency_after_consent(world, login):
