@@ -163,7 +163,7 @@ def test_the_team_is_picked_from_colleagues_and_consented_agencies(world, login)
     client = login(world.social_worker)
     url = reverse("cases:team_add", args=[world.case.pk])
     body = client.get(url).content.decode()
-    assert 'value="%s"' % world.ngo_investigator.pk in body  # a colleague, by name
+    assert f'value="{world.ngo_investigator.pk}"' in body  # a colleague, by name
     assert "Safe Haven Shelter" in body and "Hope Assessment Centre" not in body and "Other Outreach" not in body
     response = client.post(url, {"colleague": world.ngo_investigator.pk, "sections": ["identity", "investigation"]})
     assert response.status_code == 302
