@@ -157,6 +157,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_ADAPTER = "casebridge.accounts.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "casebridge.accounts.forms.MFAAuthenticateForm"}
 # Recovery codes are left out: a lost phone is reset by an administrator, who checks who is asking.
 MFA_SUPPORTED_TYPES = ["totp"]
 MFA_TOTP_ISSUER = "casebridge"

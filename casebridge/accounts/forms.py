@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthMFAAuthenticateForm
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
@@ -50,3 +51,30 @@ class SettingsForm(forms.Form):
             self.fields["emails"].help_text = _("Always e-mailed: %(kinds)s.") % {"kinds": "; ".join(always)}
         if not kinds:
             del self.fields["emails"]
+
+
+def _code_already_used(user: Any, code: str) -> bool:
+    """Whether ``code`` is the user's current code, refused only because it was used already."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import validate_totp_code
+    from allauth.mfa.utils import decrypt
+
+    for auth in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+        if validate_totp_code(decrypt(auth.data["secret"]), code):
+            return True
+    return False
+
+
+class MFAAuthenticateForm(AllauthMFAAuthenticateForm):
+    """The sign-in code, saying why a right code was refused: each code signs in once, so a
+    second sign-in within its 30 seconds must wait for the next code."""
+
+    def clean_code(self) -> str:
+        try:
+            return str(super().clean_code())
+        except forms.ValidationError:
+            if _code_already_used(self.user, self.cleaned_data.get("code", "")):
+                raise forms.ValidationError(
+                    _("This code has already been used to sign in. Wait for the next code in your authenticator app.")
+                ) from None
+            raise

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.audit.models import Action
 
 ALL = ("", _("All"))
+EARLIEST = datetime.date(1900, 1, 1)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -30,8 +31,13 @@ class _DatedFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        latest = timezone.localdate() + datetime.timedelta(days=366)
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= latest:
+                self.add_error(name, _("Give a day between 1900 and next year."))
         start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
+        if start and end and start > end and "date_to" not in self.errors:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 

@@ -113,11 +113,19 @@ class Line:
     def how(self) -> str:
         return how(self.first.via)
 
+    @property
+    def start(self) -> datetime.datetime:
+        return min(self.first.at, self.last.at)
+
+    @property
+    def end(self) -> datetime.datetime:
+        return max(self.first.at, self.last.at)
+
 
 def lines(events: Iterable[AuditEvent]) -> list[Line]:
-    """Events (newest first, as the log shows them) as lines: a read joins the line above it when
-    the same person did the same kind of read of the same kind of thing, the same way, within a
-    visit of it."""
+    """Events, in the order shown (newest or oldest first), as lines: a read joins the line above
+    it when the same person did the same kind of read of the same kind of thing, the same way,
+    within a visit of it."""
     out: list[Line] = []
     for event in events:
         sections = set(filter(None, event.sections.split(",")))
@@ -127,7 +135,7 @@ def lines(events: Iterable[AuditEvent]) -> list[Line]:
                 event.action in READS
                 and (line.first.actor_username, line.first.action, line.first.object_type, line.first.via)
                 == (event.actor_username, event.action, event.object_type, event.via)
-                and line.last.at - event.at <= VISIT
+                and abs(line.last.at - event.at) <= VISIT
             )
             if same:
                 line.last, line.count = event, line.count + 1

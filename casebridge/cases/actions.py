@@ -247,7 +247,13 @@ def do_add_note(
         case, actor=actor, kind=EventKind.NOTE, section=section, body=body, occurred_at=occurred_at, access=access
     )
     record(actor, Action.CREATE, [Item.on(access, "note", event.pk, case.pk, [section])])
-    if not access.can_manage:  # a partner wrote: the case worker should read it
+    _tell_of_partner_note(case, actor=actor, access=access)
+    return event
+
+
+def _tell_of_partner_note(case: Case, *, actor: User, access: CaseAccess) -> None:
+    """A partner wrote or corrected a note: the case worker should read it."""
+    if not access.can_manage:
         notify(
             [worker for worker in lead_case_workers(case) if worker.pk != actor.pk],
             NotificationKind.PARTNER_NOTE,
@@ -255,7 +261,6 @@ def do_add_note(
             data={"number": case.number, "role": access.acting_role},
             link=reverse("cases:detail", args=[case.pk]),
         )
-    return event
 
 
 def _note_errors(body: str) -> dict[str, str]:
@@ -300,6 +305,7 @@ def do_correct_note(note: TimelineEvent, *, actor: User, body: str) -> TimelineE
     event.corrects = note
     event.save(update_fields=["corrects"])
     record(actor, Action.UPDATE, [Item.on(access, "note", event.pk, case.pk, [note.section])], reason="note corrected")
+    _tell_of_partner_note(case, actor=actor, access=access)
     return event
 
 

@@ -1,4 +1,4 @@
-"""Listing who can sign in, with which agency and role (one row per active membership)."""
+"""Listing who can sign in, with which agency and role."""
 
 from __future__ import annotations
 
@@ -30,9 +30,16 @@ def as_dicts(rows: list[AccountRow]) -> list[dict[str, str]]:
 
 
 def table(rows: list[AccountRow]) -> str:
-    """A plain-text table: username, agency code, role (a user with two roles has two lines)."""
+    """A plain-text table, one line per account: username, agency codes, roles (a person who
+    works for two agencies has both on the one line)."""
     header = ("username", "agency", "role")
-    lines = [(r.username, r.agency, r.role) for r in rows]
+    grouped: dict[str, tuple[list[str], list[str]]] = {}
+    for r in rows:
+        agencies, roles = grouped.setdefault(r.username, ([], []))
+        agencies.append(r.agency)
+        if r.role not in roles:
+            roles.append(r.role)
+    lines = [(name, ", ".join(agencies), ", ".join(roles)) for name, (agencies, roles) in grouped.items()]
     widths = [max(len(cell) for cell in column) for column in zip(header, *lines, strict=True)]
     rule = tuple("-" * w for w in widths)
     return "\n".join(

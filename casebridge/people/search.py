@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from rapidfuzz import fuzz
 
 from casebridge.audit.log import Item
@@ -75,16 +75,25 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     """The people matching ``query`` with the cases of theirs the user reaches with the identity
     section, best first. With ``filters`` (``cases.access.CaseFilters``) only people with a
     matching case are kept, and only those cases shown."""
-    from casebridge.cases.models import Case
+    from casebridge.cases.models import Case, CaseParticipant
     from casebridge.cases.sections import Section
 
     narrowed = filters is not None and filters.key() != type(filters)().key()
     hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
-    cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=[h.person.pk for h in hits])
+    found_ids = [h.person.pk for h in hits]
+    cases = Case.objects.visible_to(user, Section.IDENTITY)
     if narrowed:
         cases = cases.filter(filters.as_q())
+    # A survivor's cases, and the cases a guardian, relative or witness is part of (found by
+    # their name, the child's case is what was found: it is recorded against that case).
+    linked = cases.filter(Q(survivor_id__in=found_ids) | Q(participants__person_id__in=found_ids)).distinct()
+    by_case = {c.pk: c for c in linked.order_by("-opened_on", "-created_at")}
     by_person: dict[Any, list[Any]] = {}
-    for case in cases.order_by("-opened_on", "-created_at"):
+    for case in by_case.values():
         by_person.setdefault(case.survivor_id, []).append(case)
+    for case_id, person_id in CaseParticipant.objects.filter(
+        case_id__in=list(by_case), person_id__in=found_ids
+    ).values_list("case_id", "person_id"):
+        by_person.setdefault(person_id, []).append(by_case[case_id])
     found = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
     return [(hit, shown) for hit, shown in found if shown or not narrowed][:SHOWN]

@@ -82,3 +82,20 @@ def test_it_ends_idle_and_old_sessions(world, login, monkeypatch, idle_minutes, 
 def test_it_sends_the_admin_login_through_the_second_factor(world, client):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_code_used_once_is_refused_with_the_reason(world, client):
+    from django.test import Client
+
+    if time.time() % 30 > 27:  # keep both sign-ins inside one code's window
+        time.sleep(30 - time.time() % 30 + 0.2)
+    code = _code(world.totp_secrets["social_worker"])
+    client.post(reverse("account_login"), {"login": "social_worker", "password": PASSWORD})
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    second = Client()
+    second.post(reverse("account_login"), {"login": "social_worker", "password": PASSWORD})
+    response = second.post(reverse("mfa_authenticate"), {"code": code})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This code has already been used to sign in" in body and "Incorrect code." not in body
+    assert second.get(reverse("cases:home")).status_code == 302  # still not signed in

@@ -186,3 +186,42 @@ def test_the_search_api_takes_the_same_filters(world):
     response = api.get("/api/v1/people/", {"q": "Srey Pov", "sex": "Robot"})
     assert response.status_code == 400 and "sex" in response.json()["errors"]
     assert _api(world.outsider).get("/api/v1/people/", {"q": "Srey Pov", "status": "Active"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_a_day_out_of_range_is_a_named_error_not_a_server_error(world, login, params):
+    client = login(world.social_worker)
+    response = client.get(reverse("audit:access_log", args=[world.case.pk]), params)
+    assert response.status_code == 400 and "between 1900 and next year" in response.content.decode()
+    response = _api(world.social_worker).get(f"/api/v1/cases/{world.case.pk}/access-log/", params)
+    assert response.status_code == 400 and set(params) <= set(response.json()["errors"])
+    assert _api(world.privacy_officer).get("/api/v1/emergency-access/", params).status_code == 400
+    assert login(world.privacy_officer).get(reverse("audit:break_glass_list"), params).status_code == 400
+
+
+def test_finding_a_guardian_by_name_is_recorded_against_the_childs_case(world):
+    from casebridge.cases.actions import do_add_participant
+
+    do_add_participant(
+        world.case,
+        actor=world.social_worker,
+        role="guardian",
+        identity=clean_identity({"given_name_latin": "Chanthou", "family_name_latin": "Meas"}),
+    )
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    hits = _api(world.police).get("/api/v1/people/", {"q": "Chanthou Meas"}).json()["results"]
+    assert [h["cases"] for h in hits] == [[str(world.case.pk)]]
+    assert AuditEvent.objects.filter(id__gt=before, action="search", case_id=world.case.pk).exists()
+
+
+def test_the_review_shows_the_first_things_done_in_order(world, login, monkeypatch):
+    from casebridge.audit import views
+
+    monkeypatch.setattr(views, "REVIEW_EVENTS", 2)
+    glass = _glass(world)
+    for _ in range(3):
+        _visit(world, world.gov_social_worker)
+    body = login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk])).content.decode()
+    shown = body[body.index("What they did") :]
+    assert "opened the case by emergency access" in shown
+    assert "later actions, in the case" in shown

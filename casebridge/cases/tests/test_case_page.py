@@ -193,3 +193,12 @@ def test_the_team_form_wants_exactly_one_choice(world, login):
         {"colleague": world.ngo_investigator.pk, "username": "police", "sections": ["identity"]},
     )
     assert response.status_code == 400 and "Choose one: a colleague" in response.content.decode()
+
+
+def test_a_partners_correction_is_told_to_the_case_worker(world):
+    from casebridge.notifications.models import Notification
+
+    note = do_add_note(world.case, actor=world.shelter_caseworker, section="crisis_care", body="Ate little.")
+    before = Notification.objects.filter(recipient=world.social_worker, kind="partner_note").count()
+    do_correct_note(note, actor=world.shelter_caseworker, body="Ate little; slept well.")
+    assert Notification.objects.filter(recipient=world.social_worker, kind="partner_note").count() == before + 1

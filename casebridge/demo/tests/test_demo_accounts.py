@@ -39,6 +39,18 @@ def test_it_lists_a_user_once_per_agency(settings, db):
     assert [r["agency"] for r in rows if r["username"] == "caseworker.nary"] == ["SHS", "HAC"]
 
 
+def test_the_table_lists_each_account_once_and_load_demo_counts_them(settings, db):
+    settings.DEMO = True
+    out = io.StringIO()
+    call_command("load_demo", "--cases", "0", stdout=out)
+    printed = out.getvalue()
+    lines = [line for line in _run().splitlines()[2:] if line.strip()]
+    names = [line.split()[0] for line in lines]
+    assert len(names) == len(set(names))
+    assert any(line.split()[:3] == ["caseworker.nary", "SHS,", "HAC"] for line in lines)
+    assert f"{len(names)} accounts" in printed
+
+
 def test_it_prints_a_table(world):
     text = _run()
     lines = text.splitlines()

@@ -40,3 +40,25 @@ def test_it_gives_a_uri_for_authenticator_apps():
     uri = totp.otpauth_uri()
     assert uri.startswith("otpauth://totp/")
     assert f"secret={totp.DEMO_TOTP_SECRET}" in uri
+
+
+@pytest.mark.parametrize("now", [0, 59, 1_700_000_000, 1_800_000_017])
+def test_it_computes_the_code_as_allauth_does(now):
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    assert totp.PERIOD == app_settings.TOTP_PERIOD
+    assert totp.current_code(now) == format_hotp_value(hotp_value(totp.DEMO_TOTP_SECRET, int(now) // totp.PERIOD))
+
+
+def test_make_totp_answers_without_starting_django():
+    import subprocess
+    import sys
+    import time as clock
+    from pathlib import Path
+
+    script = Path(totp.__file__)
+    started = clock.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)  # noqa: S603
+    assert clock.monotonic() - started < 1.0
+    assert done.stdout.strip().isdigit() and "more seconds" in done.stderr

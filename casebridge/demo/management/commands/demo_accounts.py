@@ -12,8 +12,8 @@ from casebridge.demo import accounts
 
 class Command(BaseCommand):
     help = (
-        "List active accounts that have an agency membership: username, agency code and role (one line per "
-        "membership). --json prints a JSON list of {username, agency, agency_name, role}."
+        "List active accounts that have an agency membership: username, agency codes and roles (one line per "
+        "account). --json prints a JSON list of {username, agency, agency_name, role}, one per membership."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
