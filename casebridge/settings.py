@@ -185,6 +185,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("CASEBRIDGE_TIME_ZONE", "Asia/Phnom_Penh")
 USE_I18N = True
 USE_TZ = True
+# Dates and times as each language writes them (casebridge/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = "casebridge.formats"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "casebridge" / "static"]

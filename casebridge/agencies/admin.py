@@ -82,7 +82,7 @@ class ScopedToAgencies:
 class AgencyAdmin(ScopedToAgencies, AuditedAdmin):
     list_display = ["code", "name", "org_type", "province", "is_active", "is_platform"]
     list_filter = ["org_type", "province", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_km", "name_vi"]
     readonly_fields = ["is_platform"]
     inlines = [TeamInline]
     agency_path = "pk"

@@ -16,7 +16,7 @@ from casebridge.api.serializers import ModelSerializer, StrictSerializer
 class AgencySerializer(ModelSerializer):
     class Meta:
         model = Agency
-        fields = ["id", "code", "name", "org_type", "province", "parent"]
+        fields = ["id", "code", "name", "name_km", "name_vi", "org_type", "province", "parent"]
 
     def to_representation(self, agency: Agency) -> dict[str, Any]:
         # What DRF would write, field by field (a test holds the two equal), without its
@@ -25,6 +25,8 @@ class AgencySerializer(ModelSerializer):
             "id": agency.pk,
             "code": agency.code,
             "name": agency.name,
+            "name_km": agency.name_km,
+            "name_vi": agency.name_vi,
             "org_type": agency.org_type,
             "province": agency.province,
             "parent": agency.parent_id,

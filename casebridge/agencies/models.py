@@ -48,6 +48,9 @@ class Agency(models.Model):
     clinic. ``code`` prefixes the case numbers it issues."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # The agency's own name in Khmer and in Vietnamese, shown to those reading in that language.
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=200, blank=True)
     code = models.CharField(
         _("code"),
         max_length=8,
@@ -78,7 +81,15 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page (the official name where it has none in it)."""
+        from django.utils.translation import get_language
+
+        language = (get_language() or "en").split("-")[0]
+        return {"km": self.name_km, "vi": self.name_vi}.get(language) or self.name
 
 
 class Team(models.Model):

@@ -68,7 +68,10 @@ class AccessLogFilterForm(_DatedFilterForm):
         """``events``: the log being filtered (its people and agencies are the choices)."""
         super().__init__(*args, **kwargs)
         people = sorted(set(events.values_list("actor_username", flat=True)))
-        agencies = sorted(set(events.exclude(agency=None).values_list("agency__code", "agency__name")))
+        from casebridge.agencies.models import Agency
+
+        codes = set(events.exclude(agency=None).values_list("agency_id", flat=True))
+        agencies = sorted((a.code, a.local_name) for a in Agency.objects.filter(pk__in=codes))
         self.fields["person"].choices = [ALL, *((p, p) for p in people)]  # type: ignore[attr-defined]
         self.fields["agency"].choices = [ALL, *agencies]  # type: ignore[attr-defined]
 

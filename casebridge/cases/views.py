@@ -505,7 +505,7 @@ def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpRe
     member = get_object_or_404(TeamMember.objects.visible_to(request.user).filter(case=case), pk=member_id)
     if request.POST.get("confirmed") != "yes" and access.can_manage:
         record(request.user, Action.VIEW, [Item.on(access, "team_member", member.pk, case.pk, member.section_list)])
-        who = member.agency.name if member.agency else member.user.get_full_name() or member.user.get_username()
+        who = member.agency.local_name if member.agency else member.user.get_full_name() or member.user.get_username()
         return _confirm(
             request,
             case,

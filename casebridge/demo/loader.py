@@ -123,11 +123,36 @@ class DemoWorld:
     cases: list[Case] = field(default_factory=list)
 
 
+# The agencies' names in Khmer and Vietnamese (fictional, as the agencies are).
+LOCAL_NAMES = {
+    "AHTJP": (
+        "នាយកដ្ឋានប្រឆាំងការជួញដូរមនុស្ស និងការពារអនីតិជន ភ្នំពេញ",
+        "Cảnh sát Chống buôn người và Bảo vệ Vị thành niên Phnom Penh",
+    ),
+    "AHTSR": ("ការិយាល័យប្រឆាំងការជួញដូរមនុស្ស ខេត្តសៀមរាប", "Cảnh sát Chống buôn người tỉnh Siem Reap"),
+    "DOSVY": (
+        "មន្ទីរសង្គមកិច្ច អតីតយុទ្ធជន និងយុវនីតិសម្បទា រាជធានីភ្នំពេញ",
+        "Sở Xã hội, Cựu chiến binh và Phục hồi Thanh niên Phnom Penh",
+    ),
+    "JPC": ("ដៃគូយុត្តិធម៌កម្ពុជា", "Đối tác Công lý Campuchia"),
+    "HAC": ("មណ្ឌលវាយតម្លៃក្តីសង្ឃឹម កណ្តាល", "Trung tâm Đánh giá Hy vọng Kandal"),
+    "SHS": ("ផ្ទះស្នាក់នៅរំដួល", "Nhà tạm lánh Rumdoul"),
+    "MCL": ("គ្លីនិកសុខភាពគ្រួសារទន្លេ", "Phòng khám Sức khỏe Gia đình Tonle"),
+    "LLA": ("ជំនួយផ្លូវច្បាប់ចង្កៀង", "Trợ giúp Pháp lý Đèn Lồng"),
+}
+
+
 def create_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
         agency = Agency.objects.create(
-            code=spec.code, name=spec.name, org_type=spec.org_type, province=spec.province, is_platform=spec.platform
+            code=spec.code,
+            name=spec.name,
+            name_km=LOCAL_NAMES.get(spec.code, ("", ""))[0],
+            name_vi=LOCAL_NAMES.get(spec.code, ("", ""))[1],
+            org_type=spec.org_type,
+            province=spec.province,
+            is_platform=spec.platform,
         )
         for team in spec.teams:
             Team.objects.create(agency=agency, name=team)
