@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from casebridge.accounts.views import set_language
 
 # The admin signs in through allauth (password and second factor), never through its own form.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "casebridge administration"
+admin.site.site_header = gettext_lazy("casebridge administration")
+admin.site.site_title = gettext_lazy("casebridge administration")
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -14,7 +15,7 @@ from casebridge.agencies.models import Agency, Role
 from casebridge.cases.access import DEFAULT_SORT, SORTS, CaseFilters
 from casebridge.cases.models import CLOSED_STATUSES, AgeBand, CaseStatus, ClosureReason, ParticipantRole
 from casebridge.cases.sections import Section
-from casebridge.lib.codes import AUTONYMS, country_codes
+from casebridge.lib.codes import country_codes, language_name
 from casebridge.lib.places import PROVINCE_CHOICES, province_choices
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
@@ -27,7 +28,7 @@ COMMON_NATIONALITIES = [
     ("MM", _("Myanmar")),
     ("CN", _("Chinese")),
 ]
-COMMON_LANGUAGES = [(code, AUTONYMS[code]) for code in ("khm", "vie", "eng", "tha", "lao")]
+COMMON_LANGUAGES = [(code, lazy(language_name, str)(code)) for code in ("khm", "vie", "eng", "tha", "lao")]
 
 
 def _codes(text: str) -> list[str]:

@@ -19,8 +19,15 @@ from django.utils import timezone
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency, Membership, OrgType, Role, Team
-from casebridge.cases.actions import do_add_note, do_add_team_member, do_open_case, do_update_case
-from casebridge.cases.models import Case, CaseStatus, ClosureReason
+from casebridge.cases.actions import (
+    do_add_note,
+    do_add_participant,
+    do_add_team_member,
+    do_correct_note,
+    do_open_case,
+    do_update_case,
+)
+from casebridge.cases.models import Case, CaseStatus, ClosureReason, ParticipantRole
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import ADULT, CONSENTS_ALONE, do_record_consent
 from casebridge.consents.models import Decision, GivenBy, Purpose
@@ -316,7 +323,29 @@ class _CaseMaker:
             self._consent(case, owner, Purpose.TESTIMONY, opened_on, language, decision=decision)
 
         self._notes(case, owner, lead, shared, opened_on)
+        self._people_around(case, owner, person.identity, opened_on)
         return self._maybe_close(case, owner, person.nationality, opened_on)
+
+    def _people_around(self, case: Case, owner: str, child: dict[str, object], opened_on: datetime.date) -> None:
+        """A guardian on some cases (the child's family name), a witness on a few; and now and
+        then the case worker corrects a note, so its history shows."""
+        rng = self.rng
+        for role, chance in ((ParticipantRole.GUARDIAN, 0.35), (ParticipantRole.WITNESS, 0.1)):
+            if rng.random() >= chance:
+                continue
+            other = fake.survivor(rng, opened_on).identity
+            names = {f: other.get(f) for f in ("given_name", "given_name_latin")}
+            if role == ParticipantRole.GUARDIAN:
+                names |= {f: child.get(f) for f in ("family_name", "family_name_latin")}
+            else:
+                names |= {f: other.get(f) for f in ("family_name", "family_name_latin")}
+            do_add_participant(case, actor=self.u[owner], role=role, identity=clean_identity(names, today=self.today))
+        if rng.random() < 0.1:
+            note = case.timeline.filter(kind="note", actor=self.u[owner]).order_by("occurred_at").first()
+            if note is not None:
+                do_correct_note(
+                    note, actor=self.u[owner], body=f"{note.body} (Corrected: the date was the day before.)"
+                )
 
     # --- consent and sharing ------------------------------------------------------------------
     def _decided_on(self, opened_on: datetime.date) -> datetime.date:

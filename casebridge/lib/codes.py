@@ -6,7 +6,7 @@ import gettext
 from functools import lru_cache
 
 import pycountry
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 # The languages most survivors here speak, named in their own script: whoever speaks one can
 # find it whatever language the page is in.
@@ -60,10 +60,24 @@ def country_name(code: str) -> str:
     return _catalogue("iso3166-1", get_language() or "en").gettext(country.name)
 
 
+# The same languages named in the page's language (pycountry has no Khmer language names).
+LOCAL_NAMES = {
+    "khm": pgettext_lazy("language", "Khmer"),
+    "vie": pgettext_lazy("language", "Vietnamese"),
+    "eng": pgettext_lazy("language", "English"),
+    "tha": pgettext_lazy("language", "Thai"),
+    "lao": pgettext_lazy("language", "Lao"),
+    "mya": pgettext_lazy("language", "Burmese"),
+    "zho": pgettext_lazy("language", "Chinese"),
+}
+
+
 def language_name(code: str) -> str:
-    """The language's own name for the common ones, else its ISO name in the current language."""
+    """For the common languages, the name in the page's language with the language's own name
+    ("ថៃ (ไทย)"); else the ISO name in the page's language where pycountry has it."""
     if code in AUTONYMS:
-        return AUTONYMS[code]
+        local, own = str(LOCAL_NAMES[code]), AUTONYMS[code]
+        return own if local == own else f"{local} ({own})"
     name = _languages().get(code)
     if name is None:
         return code

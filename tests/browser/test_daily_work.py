@@ -139,4 +139,9 @@ def test_the_case_page_blocks_and_the_timeline_by_section(page, live_world, lang
     timeline = page.text_content("ol.timeline")
     assert "School in January." in timeline and "Slept at the station." not in timeline
     _fits(page)
+    # Printed: no header, forms or buttons; the case number on every page (a fixed block).
+    page.emulate_media(media="print")
+    assert not page.is_visible("header.top") and not page.is_visible(".note-form")
+    assert page.is_visible(".print-head") and live_world.case.number in page.text_content(".print-head")
+    assert page.evaluate("getComputedStyle(document.querySelector('.print-head')).position") == "fixed"
     assert page.csp_violations == []
