@@ -14,7 +14,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casebridge.api.authentication import issue_token
-from casebridge.cases.actions import do_add_note, do_add_team_member, do_break_glass, do_open_case
+from casebridge.cases.actions import (
+    do_add_note,
+    do_add_participant,
+    do_add_team_member,
+    do_break_glass,
+    do_open_case,
+)
 from casebridge.consents.actions import do_record_consent
 from casebridge.notifications.actions import notify
 from casebridge.people.actions import clean_identity
@@ -48,6 +54,9 @@ def _grow(world, rows: int, *, glass: bool = False) -> None:
             )
             do_add_team_member(case, actor=lead, sections=["identity", "crisis_care"], agency=shelter)
         do_add_note(world.case, actor=world.shelter_caseworker, section="crisis_care", body=f"Note {i}")
+        do_add_participant(
+            world.case, actor=lead, role="family", identity=clean_identity({"given_name_latin": f"Bopha{i}"})
+        )
         do_add_note(world.case, actor=lead, section="identity", body=f"Lead note {i}")
         do_record_consent(
             world.case,
@@ -92,6 +101,19 @@ PAGES = [
     ("social_worker", "/api/v1/notifications/", True),
     ("privacy_officer", "/api/v1/memberships/", True),
     ("social_worker", "/api/v1/people/?q=Sreymom", True),
+    # Filtered and sorted lists cost what the plain ones do.
+    ("social_worker", "/cases/?status=Active&province=KH-12&sort=number", False),
+    ("social_worker", "/cases/?age_band=unknown&case_worker=me&sort=-updated_at", False),
+    ("privacy_officer", "/privacy/reviews/?state=waiting&date_from=2020-01-01", False),
+    ("social_worker", "/privacy/cases/{case}/access-log/?person=social_worker&action=create", False),
+    ("social_worker", "/cases/{case}/?section=identity", False),
+    ("social_worker", "/api/v1/cases/?status=Active&sort=number", True),
+    ("social_worker", "/api/v1/cases/?age_band=unknown&opened_from=2020-01-01", True),
+    ("privacy_officer", "/api/v1/emergency-access/?state=waiting", True),
+    ("social_worker", "/api/v1/cases/{case}/access-log/?agency=JPC&date_from=2020-01-01", True),
+    ("social_worker", "/api/v1/cases/{case}/timeline/?section=identity", True),
+    ("social_worker", "/api/v1/cases/{case}/participants/", True),
+    ("social_worker", "/api/v1/people/?q=Sreymom&status=Active", True),
 ]
 
 
