@@ -54,26 +54,32 @@ class SettingsForm(forms.Form):
 
 
 def _code_already_used(user: Any, code: str) -> bool:
-    """Whether ``code`` is the user's current code, refused only because it was used already."""
+    """Whether ``code`` is the user's current code and allauth holds it as used already (so it
+    was refused for that, not for being wrong)."""
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import validate_totp_code
+    from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
     from allauth.mfa.utils import decrypt
+    from django.core.cache import cache
 
     for auth in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
-        if validate_totp_code(decrypt(auth.data["secret"]), code):
+        used = cache.get(TOTP(auth)._get_used_cache_key(code)) is not None
+        if used and validate_totp_code(decrypt(auth.data["secret"]), code):
             return True
     return False
 
 
 class MFAAuthenticateForm(AllauthMFAAuthenticateForm):
     """The sign-in code, saying why a right code was refused: each code signs in once, so a
-    second sign-in within its 30 seconds must wait for the next code."""
+    second sign-in within its 30 seconds must wait for the next code. Only a code refused as
+    incorrect is looked at again: once the attempts are used up, nothing more is said (it would
+    tell a guesser which code is right)."""
 
     def clean_code(self) -> str:
         try:
             return str(super().clean_code())
-        except forms.ValidationError:
-            if _code_already_used(self.user, self.cleaned_data.get("code", "")):
+        except forms.ValidationError as error:
+            code = self.cleaned_data.get("code", "")
+            if error.code == "incorrect_code" and _code_already_used(self.user, code):
                 raise forms.ValidationError(
                     _("This code has already been used to sign in. Wait for the next code in your authenticator app.")
                 ) from None

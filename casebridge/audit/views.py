@@ -29,9 +29,8 @@ from casebridge.cases.views import get_case_for_user
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
 
-# What the one who broke the glass did, as the review shows it: the first this many, in order
-# (the page says how many later ones the case's access log holds besides).
-REVIEW_EVENTS = 500
+# What the one who broke the glass did, in order, this many to a page of the review.
+REVIEW_EVENTS = 200
 # Events per page of an access log (consecutive reads on a page are shown as one line).
 PAGE_EVENTS = 100
 
@@ -130,15 +129,15 @@ def review(request: AuthedRequest, glass_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("audit:break_glass_list")
-    done = AuditEvent.objects.reviewable_by(request.user, glass)
-    events = words.lines(done.order_by("at", "id")[:REVIEW_EVENTS])
-    more = done.count() - REVIEW_EVENTS
+    done = AuditEvent.objects.reviewable_by(request.user, glass).order_by("at", "id")
+    page = Paginator(done, REVIEW_EVENTS).get_page(request.GET.get("page"))
+    events = words.lines(page.object_list)
     anchored = AuditEvent.objects.anchors(request.user, glass)
     record(request.user, Action.VIEW, [Item("break_glass", str(glass.pk), glass.case_id)])
     return render(
         request,
         "audit/review.html",
-        {"glass": glass, "form": form, "events": events, "anchored": anchored, "more": max(more, 0)},
+        {"glass": glass, "form": form, "events": events, "anchored": anchored, "page": page, "pages": page_range(page)},
         status=400 if form.errors else 200,
     )
 

@@ -430,17 +430,18 @@ def do_add_team_member(
         raise ValidationError({"user": _("This account is not active.")})
     if agency is not None and agency.pk == case.lead_agency_id:
         raise ValidationError({"agency": _("The lead agency already has access through its roles.")})
+    for target in _sharing_agencies(case, user, agency):
+        require_consent(case.survivor, Purpose.SHARING, agency=target)
+    # Asked only once consent is there (the answer names what the roles there may see).
     allowed = ever_seen(user, agency)
     beyond = [s for s in sec.ordered(chosen) if s not in allowed]
-    if beyond:
+    if allowed and beyond:
         raise ValidationError(
             {
                 "sections": _("Their role never sees: %(sections)s. Choose only sections it may see.")
                 % {"sections": ", ".join(str(s.label) for s in beyond)}
             }
         )
-    for target in _sharing_agencies(case, user, agency):
-        require_consent(case.survivor, Purpose.SHARING, agency=target)
     member = TeamMember(case=case, user=user, agency=agency, sections=sec.to_mask(chosen), added_by=actor)
     try:
         with transaction.atomic():
@@ -475,7 +476,9 @@ def do_add_team_member(
 
 def ever_seen(user: User | None, agency: Agency | None) -> frozenset[Section]:
     """The sections a team place could ever show: what the person's roles, or the roles held at
-    the agency, may see at most (cases.access.ROLE_CEILING)."""
+    the agency, may see at most (cases.access.ROLE_CEILING). Empty for an agency with nobody
+    approved yet: then nothing is refused here, and each reader's role still caps what they see
+    (cases.access.path_sections)."""
     if user is not None:
         roles = {m.role for m in user.active_memberships()}
     else:

@@ -494,7 +494,8 @@ def team_add(request: AuthedRequest, case_id: UUID) -> HttpResponse:
                 else:
                     messages.success(request, _("Added to the case team."))
                     return redirect("cases:detail", case_id=case.pk)
-    record(request.user, Action.VIEW, [actions.case_item(case, (), access)])
+    # The page lists the agencies the survivor consented to share with: consent is identity data.
+    record(request.user, Action.VIEW, [actions.case_item(case, (Section.IDENTITY,), access)])
     return render(request, "cases/team_add.html", {"case": case, "form": form}, status=status)
 
 

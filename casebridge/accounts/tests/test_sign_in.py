@@ -99,3 +99,18 @@ def test_a_code_used_once_is_refused_with_the_reason(world, client):
     assert response.status_code == 200
     assert "This code has already been used to sign in" in body and "Incorrect code." not in body
     assert second.get(reverse("cases:home")).status_code == 302  # still not signed in
+
+
+def test_once_the_attempts_are_used_up_no_code_is_told_apart(world, client):
+    """The reused-code message must not tell a guesser with the password which code is right."""
+    if time.time() % 30 > 20:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    client.post(reverse("account_login"), {"login": "social_worker", "password": PASSWORD})
+    right = _code(world.totp_secrets["social_worker"])
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(8):
+        last = client.post(reverse("mfa_authenticate"), {"code": wrong}).content.decode()
+    assert "Too many failed" in last
+    body = client.post(reverse("mfa_authenticate"), {"code": right}).content.decode()
+    assert "already been used" not in body
+    assert client.get(reverse("cases:home")).status_code == 302

@@ -223,5 +223,7 @@ def test_the_review_shows_the_first_things_done_in_order(world, login, monkeypat
         _visit(world, world.gov_social_worker)
     body = login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk])).content.decode()
     shown = body[body.index("What they did") :]
-    assert "opened the case by emergency access" in shown
-    assert "later actions, in the case" in shown
+    assert "opened the case by emergency access" in shown  # the first thing, on the first page
+    assert 'aria-label="Pages"' in shown  # the rest, page by page, on the review itself
+    second = login(world.privacy_officer).get(reverse("audit:review", args=[glass.pk]), {"page": 2}).content.decode()
+    assert "viewed the case" in second[second.index("What they did") :]

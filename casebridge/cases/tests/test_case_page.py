@@ -181,10 +181,10 @@ def test_a_team_place_cannot_show_what_the_role_never_sees(world, login):
     assert response.status_code == 400
     assert "Their role never sees: Investigation link" in response.content.decode()
     try:
-        do_add_team_member(world.case, actor=world.social_worker, user=world.nurse, sections=["legal"])
-        raise AssertionError("a nurse was given the legal section")
+        do_add_team_member(world.case, actor=world.social_worker, user=world.police, sections=["medical"])
+        raise AssertionError("a police officer was given the medical section")
     except ValidationError as error:
-        assert "Legal" in str(error)
+        assert "Medical" in str(error)
 
 
 def test_the_team_form_wants_exactly_one_choice(world, login):
@@ -202,3 +202,41 @@ def test_a_partners_correction_is_told_to_the_case_worker(world):
     before = Notification.objects.filter(recipient=world.social_worker, kind="partner_note").count()
     do_correct_note(note, actor=world.shelter_caseworker, body="Ate little; slept well.")
     assert Notification.objects.filter(recipient=world.social_worker, kind="partner_note").count() == before + 1
+
+
+def test_an_agency_whose_staff_await_approval_can_still_be_shared_with(world):
+    from django.utils import timezone
+
+    from casebridge.agencies.models import Membership
+    from casebridge.cases.actions import do_add_team_member
+    from casebridge.consents.actions import do_record_consent
+
+    Membership.objects.filter(agency=world.agencies["HAC"]).update(approved_at=None)
+    do_record_consent(
+        world.case,
+        actor=world.social_worker,
+        purpose="sharing",
+        shared_with=world.agencies["HAC"],
+        decision="given",
+        given_by="guardian",
+        child_assent=True,
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+    member = do_add_team_member(
+        world.case, actor=world.social_worker, agency=world.agencies["HAC"], sections=["identity"]
+    )
+    assert member.pk
+
+
+def test_consent_is_asked_before_the_roles_of_another_agency_are_told(world):
+    from casebridge.cases.actions import do_add_team_member
+    from casebridge.lib.errors import ConsentRequired
+
+    try:
+        do_add_team_member(
+            world.case, actor=world.social_worker, agency=world.agencies["OTH"], sections=["investigation"]
+        )
+        raise AssertionError("shared without consent")
+    except ConsentRequired:
+        pass
