@@ -10,7 +10,7 @@ BENCH_PG_URL ?= postgres://postgres@%2Fvar%2Frun%2Fpostgresql/casebridge_bench
 BENCH_ENV := CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_LOG_LEVEL=ERROR
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench messages lock clean
+.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench bench-pages messages lock clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench: $(BIN)/.installed messages var/keys.json
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py bench --output var/bench.json
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --verbosity 0
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py bench --output var/bench.json
+
+# The daily-work pages on the demo database: bytes, queries, median ms (after make demo).
+bench-pages: $(BIN)/.installed messages var/keys.json
+	$(DEMO_ENV) CASEBRIDGE_LOG_LEVEL=ERROR $(BIN)/python manage.py bench_pages
 
 # Re-pin dependencies after editing requirements/*.in.
 lock: $(BIN)/.installed
