@@ -222,7 +222,20 @@ def load(
         if progress is not None:
             progress(index)
     _moments(world, today)
+    _read_the_past()
     return world
+
+
+def _read_the_past(kept: int = 5) -> None:
+    """Three years of work leave hundreds of notifications; a real user has read all but the
+    newest. Each account keeps its newest few unread."""
+    from casebridge.notifications.models import Notification
+
+    now = timezone.now()
+    for recipient_id in set(Notification.objects.values_list("recipient_id", flat=True)):
+        newest = Notification.objects.filter(recipient_id=recipient_id).order_by("-id").values_list("id", flat=True)
+        unread = list(newest[:kept])
+        Notification.objects.filter(recipient_id=recipient_id).exclude(id__in=unread).update(read_at=now)
 
 
 def _moments(world: DemoWorld, today: datetime.date) -> None:

@@ -51,6 +51,9 @@ def test_home_and_the_filtered_list(page, live_world, language, size):
     page.click("form.filters button.primary")
     page.wait_for_url("**status=Closed**")
     assert _t(language, "No case matches these filters.") in page.content()
+    # Filtered, the box stays folded so the results come first; it says it is filtering.
+    assert _t(language, "filtered") in page.text_content("details.filter-box > summary")
+    page.click("details.filter-box > summary")
     page.select_option("#id_status", "")
     page.select_option("#id_sex", "Feminine")
     page.select_option("#id_age_band", "15-17")

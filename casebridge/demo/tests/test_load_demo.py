@@ -197,3 +197,12 @@ def test_it_shows_the_trust_core_at_work(demo):
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert ("privacy.malis", "break_glass") in kinds
     assert any(kind == "consent_by_partner" and name.startswith("aftercare.") for name, kind in kinds)
+
+
+def test_each_account_has_only_its_newest_notifications_unread(demo):
+    from casebridge.notifications.models import Notification
+
+    unread = Notification.objects.filter(read_at__isnull=True)
+    per_person = {r: unread.filter(recipient_id=r).count() for r in set(unread.values_list("recipient_id", flat=True))}
+    assert per_person and max(per_person.values()) <= 5
+    assert Notification.objects.filter(read_at__isnull=False).exists()
