@@ -96,6 +96,9 @@ class SearchHitSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.UUIDField()
     display_name = serializers.CharField()
     aliases = serializers.ListField(child=serializers.CharField())
+    kind = serializers.CharField(help_text="survivor, family (guardian or relative) or witness.")
+    age = serializers.IntegerField(allow_null=True, help_text="Today, from the birth date or the dated estimate.")
+    sex = serializers.CharField(help_text="HTCDS prs_Gender, or empty.")
     score = serializers.FloatField()
     cases = serializers.ListField(child=serializers.UUIDField())
 
@@ -114,7 +117,7 @@ class PeopleViewSet(viewsets.ViewSet):
                 "q",
                 {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
                 required=True,
-                description="A name, any script.",
+                description="A name, any script, or a case number (JPC-2026-000123).",
             ),
             *[p for p in LIST_PARAMETERS if p.name in SEARCH_FILTERS],
         ],
@@ -141,6 +144,9 @@ class PeopleViewSet(viewsets.ViewSet):
                 "id": h.person.pk,
                 "display_name": h.person.display_name(),
                 "aliases": h.person.aliases or [],
+                "kind": h.person.kind,
+                "age": h.person.age_now(),
+                "sex": h.person.gender or "",
                 "score": round(h.score, 1),
                 "cases": cases[h.person.pk],
             }

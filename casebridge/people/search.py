@@ -3,6 +3,7 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,8 @@ def hit_items(hits: list[Hit], cases_by_person: dict[Any, list[Any]]) -> list[It
 
 
 SHOWN = 20
+# A case number as the cases are numbered: agency code, year, sequence (JPC-2026-000123).
+CASE_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}-\d{4}-\d{6}")
 # The filters a search offers: the cases list's that fit people found by name.
 SEARCH_FILTERS = ("status", "province", "age_band", "sex")
 
@@ -79,6 +82,13 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     from casebridge.cases.sections import Section
 
     narrowed = filters is not None and filters.key() != type(filters)().key()
+    if CASE_NUMBER.fullmatch(query.strip()):
+        # A case number finds its case (the survivor's identity is shown: the section is needed).
+        numbered = Case.objects.visible_to(user, Section.IDENTITY).select_related("survivor")
+        if narrowed:
+            numbered = numbered.filter(filters.as_q())
+        case = numbered.filter(number=query.strip().upper()).first()
+        return [(Hit(case.survivor, 100.0), [case])] if case is not None else []
     hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
     found_ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY)

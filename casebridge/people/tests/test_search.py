@@ -72,3 +72,21 @@ def test_it_ranks_the_exact_name_before_longer_names_that_contain_it(world):
     hits = search_people(world.social_worker, "Sokha")
     assert [h.person.pk for h in hits[:2]] == [exact.survivor_id, longer.survivor_id]
     assert hits[0].score == hits[1].score == 100
+
+
+def test_a_case_number_finds_its_case_for_who_sees_its_identity(world, login):
+    from rest_framework.test import APIClient
+
+    from casebridge.api.authentication import issue_token
+
+    body = login(world.social_worker).post(reverse("people:search"), {"q": world.case.number.lower()}).content.decode()
+    assert "Srey Pov" in body and world.case.number in body and "15 years old" in body
+    outsider = login(world.outsider).post(reverse("people:search"), {"q": world.case.number}).content.decode()
+    assert "Srey Pov" not in outsider and "Nobody you have access to matches" in outsider
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.police)}")
+    rows = api.get("/api/v1/people/", {"q": world.case.number}).json()["results"]
+    assert len(rows) == 1 and rows[0]["kind"] == "survivor"
+    assert rows[0]["cases"] == [str(world.case.pk)] and rows[0]["age"] == 15 and rows[0]["sex"] == "Feminine"
+    assert AuditEvent.objects.filter(action="search", case_id=world.case.pk).exists()
+    assert api.get("/api/v1/people/", {"q": "JPC-2026-999999"}).json()["results"] == []
