@@ -5,18 +5,25 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.forms import CaseFilterForm
+from casebridge.lib.text import normalise
 from casebridge.lib.views import AuthedRequest
-from casebridge.people.search import SEARCH_FILTERS, Hit, hit_items, search_with_cases
+from casebridge.people.search import CASE_NUMBER, MAX_QUERY, SEARCH_FILTERS, Hit, hit_items, search_with_cases
 
 
 @login_required
 def search(request: AuthedRequest) -> HttpResponse:
     # POST, not GET: a name in the URL would end up in server logs and browser history.
-    query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
+    raw = request.POST.get("q", "") if request.method == "POST" else ""
+    query, problem = raw.strip(), ""
+    if len(raw) > MAX_QUERY:
+        query, problem = "", _("The search text is too long (at most 200 characters).")
+    elif query and len(normalise(query).replace(" ", "")) < 2 and not CASE_NUMBER.fullmatch(query):
+        query, problem = "", _("Type at least two letters of a name, or a case number.")
     form = CaseFilterForm(request.POST if request.method == "POST" else None, user=request.user)
     results: list[tuple[Hit, list[Any]]] = []
     if query:
@@ -28,6 +35,13 @@ def search(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"query": query, "results": results, "form": form, "filter_fields": [form[name] for name in SEARCH_FILTERS]},
-        status=400 if form.is_bound and form.errors else 200,
+        {
+            "query": query or raw.strip()[:MAX_QUERY],
+            "searched": bool(query),
+            "problem": problem,
+            "results": results,
+            "form": form,
+            "filter_fields": [form[name] for name in SEARCH_FILTERS],
+        },
+        status=400 if problem or (form.is_bound and form.errors) else 200,
     )

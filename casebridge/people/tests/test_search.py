@@ -90,3 +90,25 @@ def test_a_case_number_finds_its_case_for_who_sees_its_identity(world, login):
     assert rows[0]["cases"] == [str(world.case.pk)] and rows[0]["age"] == 15 and rows[0]["sex"] == "Feminine"
     assert AuditEvent.objects.filter(action="search", case_id=world.case.pk).exists()
     assert api.get("/api/v1/people/", {"q": "JPC-2026-999999"}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("a", "Type at least two letters"),
+        ("ស", "Type at least two letters"),
+        ("!!!", "Type at least two letters"),
+        ("\x00\x01", "Type at least two letters"),
+        ("x" * 10000, "too long (at most 200 characters)"),
+    ],
+)
+def test_a_query_that_cannot_be_searched_says_why(world, login, query, says):
+    before = AuditEvent.objects.filter(action="search").count()
+    response = login(world.social_worker).post(reverse("people:search"), {"q": query})
+    assert response.status_code == 400 and says in response.content.decode()
+    assert AuditEvent.objects.filter(action="search").count() == before
+
+
+def test_mixed_scripts_in_one_word_are_searched_not_refused(world, login):
+    response = login(world.social_worker).post(reverse("people:search"), {"q": "Sreyស្រីពៅ"})
+    assert response.status_code == 200
