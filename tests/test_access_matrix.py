@@ -29,8 +29,11 @@ CASE_ROUTES = {
     "cases:participant_add": ("social_worker", 200),
     "case-participants": ("social_worker", 200),
     "case-correct-note": ("social_worker", 405),
+    "cases:identity": ("social_worker", 200),
+    "case-correct-identity": ("social_worker", 405),
 }
 NOTE_ROUTES = {"cases:note", "case-correct-note"}
+PATCH_ROUTES = {"case-correct-identity"}  # written with PATCH (GET answers 405)
 # Routes without a case id, and why they are safe to list: each shows only what is scoped.
 OTHER_ROUTES = {
     "cases:home": "the user's own cases (visible_to), due items and notifications only",
@@ -114,9 +117,10 @@ def test_it_answers_404_to_the_outsider(world, login, name):
     assert client.get(url).status_code == (405 if post_only else 404)
     # A write is refused exactly as for a case that does not exist (405 where the route never
     # takes POST, 404 otherwise), so the answer says nothing about the case.
-    posted = client.post(url, {})
+    write = client.patch if name in PATCH_ROUTES else client.post
+    posted = write(url, {})
     assert posted.status_code in (404, 405)
-    assert client.post(_url(name, uuid.uuid4()), {}).status_code == posted.status_code
+    assert write(_url(name, uuid.uuid4()), {}).status_code == posted.status_code
 
 
 @pytest.mark.parametrize("name", sorted(CASE_ROUTES))
@@ -124,7 +128,8 @@ def test_it_answers_404_for_a_case_that_does_not_exist(world, login, name):
     client = login(world.social_worker)
     url = _url(name, uuid.uuid4())
     post_only = CASE_ROUTES[name][1] == 405
-    response = client.post(url, {}) if post_only else client.get(url)
+    write = client.patch if name in PATCH_ROUTES else client.post
+    response = write(url, {}) if post_only else client.get(url)
     assert response.status_code == 404
 
 

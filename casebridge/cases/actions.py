@@ -23,6 +23,7 @@ from casebridge.cases import sections as sec
 from casebridge.cases.access import CaseAccess, case_access, ceiling, default_sections
 from casebridge.cases.models import (
     CLOSED_STATUSES,
+    CORRECTABLE,
     Audience,
     BreakGlass,
     Case,
@@ -261,6 +262,55 @@ def _tell_of_partner_note(case: Case, *, actor: User, access: CaseAccess) -> Non
             data={"number": case.number, "role": access.acting_role},
             link=reverse("cases:detail", args=[case.pk]),
         )
+
+
+@transaction.atomic
+def do_correct_identity(case: Case, *, actor: User, changes: dict[str, Any]) -> Case:
+    """Correct the survivor's names, other names, birth date or estimated age (the lead agency's
+    case staff). The whole identity is checked again; the name index follows the change, the
+    intake facets of the survivor's cases are worked out again (the intake was wrong, not the
+    child older), and the timeline says which fields changed, never to what."""
+    from casebridge.people.actions import IDENTITY_FIELDS, clean_identity, write_name_tokens
+
+    case = lock_case(case)
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff can correct the survivor's identity."))
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise ValidationError({name: _("This cannot be corrected here.") for name in unknown})
+    survivor = case.survivor
+    current = {field: getattr(survivor, field) for field in IDENTITY_FIELDS}
+    wanted = {**current, **changes}
+    if "estimated_age" in changes or "birth_date" in changes:
+        wanted["age_estimated_on"] = None  # a new estimate is dated today
+    cleaned = clean_identity(wanted)
+    changed = [f for f in CORRECTABLE if cleaned[f] != current[f]]
+    if not changed:
+        raise ValidationError({"given_name": _("Nothing was changed.")})
+    for field in (*CORRECTABLE, "age_estimated_on"):
+        setattr(survivor, field, cleaned[field])
+    survivor.save()
+    write_name_tokens(survivor)
+    for each in Case.objects.filter(survivor=survivor):
+        facets = intake_facets(survivor, each.opened_on)
+        Case.objects.filter(pk=each.pk).update(**facets)
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.IDENTITY_CORRECTED,
+        section=Section.IDENTITY,
+        data={"fields": changed},
+        access=access,
+    )
+    record(
+        actor,
+        Action.UPDATE,
+        [Item.on(access, "person", survivor.pk, case.pk, [Section.IDENTITY])],
+        reason="identity corrected: " + ", ".join(changed),
+    )
+    case.refresh_from_db()
+    return case
 
 
 def _note_errors(body: str) -> dict[str, str]:

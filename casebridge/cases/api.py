@@ -55,6 +55,7 @@ from casebridge.lib.errors import NotAllowed
 from casebridge.lib.places import PROVINCE_CHOICES
 from casebridge.people.actions import clean_identity
 from casebridge.people.api import IdentityInputSerializer, PersonSerializer
+from casebridge.people.models import AgeMethod
 
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -209,6 +210,17 @@ class NoteInputSerializer(StrictSerializer):
     section = serializers.ChoiceField(Section.choices)
     body = serializers.CharField(max_length=10000)
     occurred_at = serializers.DateTimeField(required=False)
+
+
+class IdentityCorrectionSerializer(StrictSerializer):
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    age_method = serializers.ChoiceField(AgeMethod.choices, required=False, allow_blank=True)
 
 
 class CorrectionInputSerializer(StrictSerializer):
@@ -449,6 +461,18 @@ class CaseViewSet(
             refetch=refetch,
             respond=lambda obj, status: Response(TimelineEventSerializer(obj, context=shown).data, status=status),
         )
+
+    @extend_schema(request=IdentityCorrectionSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["patch"], url_path="identity")
+    def correct_identity(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the survivor's names, other names, birth date or estimated age (the lead agency's
+        case staff): only the fields given change; the timeline says which."""
+        case, access = self._case()
+        payload = IdentityCorrectionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = actions.do_correct_identity(case, actor=acting_user(request), changes=dict(payload.validated_data))
+        actions.read_case(acting_user(request), case, access)
+        return self._respond_case(case, 200)
 
     @extend_schema(request=CorrectionInputSerializer, responses={201: TimelineEventSerializer})
     @action(detail=True, methods=["post"], url_path=r"notes/(?P<note_id>[0-9a-f-]{36})/corrections")

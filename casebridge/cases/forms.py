@@ -120,6 +120,24 @@ class NoteForm(SubmissionTokenMixin, forms.Form):
             self.fields["section"].initial = own
 
 
+class IdentityCorrectionForm(forms.Form):
+    """The survivor's names and age, as corrected by the lead agency's case staff."""
+
+    family_name = IntakeForm.base_fields["family_name"]
+    given_name = IntakeForm.base_fields["given_name"]
+    family_name_latin = IntakeForm.base_fields["family_name_latin"]
+    given_name_latin = IntakeForm.base_fields["given_name_latin"]
+    aliases = IntakeForm.base_fields["aliases"]
+    birth_date = IntakeForm.base_fields["birth_date"]
+    estimated_age = IntakeForm.base_fields["estimated_age"]
+    age_method = IntakeForm.base_fields["age_method"]
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["aliases"] = [a.strip() for a in (data.get("aliases") or "").split(",") if a.strip()]
+        return data
+
+
 class CorrectionForm(forms.Form):
     body = forms.CharField(label=_("Corrected note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
 

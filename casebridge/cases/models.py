@@ -107,6 +107,20 @@ def intake_facets(survivor: Any, opened_on: datetime.date) -> dict[str, str]:
     }
 
 
+# What a correction of the survivor's identity may change, as the timeline names it (which
+# fields changed, never their values: the timeline's facts are not encrypted).
+CORRECTABLE = {
+    "family_name": _("family name"),
+    "given_name": _("given name"),
+    "family_name_latin": _("family name in Latin letters"),
+    "given_name_latin": _("given name in Latin letters"),
+    "aliases": _("other names"),
+    "birth_date": _("birth date"),
+    "estimated_age": _("estimated age"),
+    "age_method": _("how the age was established"),
+}
+
+
 class Case(models.Model):
     """One survivor's case, led by one agency."""
 
@@ -410,6 +424,7 @@ class EventKind(models.TextChoices):
     TEAM_REMOVED = "team_removed", _("Removed from the case team")
     BREAK_GLASS = "break_glass", _("Emergency access")
     ASSIGNED = "assigned", _("Case worker changed")
+    IDENTITY_CORRECTED = "identity_corrected", _("Identity corrected")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
@@ -494,4 +509,7 @@ class TimelineEvent(models.Model):
         sections = [str(Section(s).label) for s in self.data.get("sections", []) if s in Section.values]
         if sections:
             facts.append(", ".join(sections))
+        changed = [str(CORRECTABLE.get(f, f)) for f in self.data.get("fields", [])]
+        if changed:
+            facts.append(", ".join(changed))
         return facts

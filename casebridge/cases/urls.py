@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/notes/", views.note_create, name="note_create"),
     path("cases/<uuid:case_id>/notes/<uuid:note_id>/", views.note_detail, name="note"),
     path("cases/<uuid:case_id>/people/add/", views.participant_add, name="participant_add"),
+    path("cases/<uuid:case_id>/identity/", views.identity_correct, name="identity"),
     path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
     path("cases/<uuid:case_id>/team/add/", views.team_add, name="team_add"),
     path("cases/<uuid:case_id>/team/<int:member_id>/remove/", views.team_remove, name="team_remove"),

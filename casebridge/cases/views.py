@@ -36,6 +36,7 @@ from casebridge.cases.forms import (
     CaseFilterForm,
     CaseWorkerForm,
     CorrectionForm,
+    IdentityCorrectionForm,
     IntakeForm,
     NoteForm,
     ParticipantForm,
@@ -355,6 +356,34 @@ def note_detail(request: AuthedRequest, case_id: UUID, note_id: UUID) -> HttpRes
         "cases/note.html",
         {"case": case, "note": note, "history": history, "form": form, "newest": newest, "access": access},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def identity_correct(request: AuthedRequest, case_id: UUID) -> HttpResponse:
+    """Correct the survivor's names and age (lead case staff)."""
+    case, access = get_case_for_user(request, case_id)
+    if not access.can_manage:
+        return action_error_page(
+            request, NotAllowed(_("Only the lead agency's case staff can correct the survivor's identity."))
+        )
+    p = case.survivor
+    initial = {f: getattr(p, f) for f in IdentityCorrectionForm.base_fields}
+    initial["aliases"] = ", ".join(p.aliases or [])
+    form = IdentityCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_correct_identity(case, actor=request.user, changes=form.changes())
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Identity corrected. The timeline says what changed."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#identity-h")
+    record(request.user, Action.VIEW, [actions.case_item(case, (Section.IDENTITY,), access)])
+    return render(
+        request, "cases/identity_correct.html", {"case": case, "form": form}, status=400 if form.errors else 200
     )
 
 

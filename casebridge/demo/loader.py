@@ -23,6 +23,7 @@ from casebridge.cases.actions import (
     do_add_note,
     do_add_participant,
     do_add_team_member,
+    do_correct_identity,
     do_correct_note,
     do_open_case,
     do_update_case,
@@ -353,6 +354,11 @@ class _CaseMaker:
             else:
                 names |= {f: other.get(f) for f in ("family_name", "family_name_latin")}
             do_add_participant(case, actor=self.u[owner], role=role, identity=clean_identity(names, today=self.today))
+        # (Chosen by the case number, not the random stream, so the rest of the demo stays as it was.)
+        if int(case.number[-6:]) % 30 == 7 and child.get("given_name_latin"):
+            # A Latin spelling corrected after intake (the family said how they write it).
+            name = str(child["given_name_latin"])
+            do_correct_identity(case, actor=self.u[owner], changes={"given_name_latin": name + "h"})
         if rng.random() < 0.1:
             note = case.timeline.filter(kind="note", actor=self.u[owner]).order_by("occurred_at").first()
             if note is not None:

@@ -148,3 +148,21 @@ def test_the_case_page_blocks_and_the_timeline_by_section(page, live_world, lang
     assert page.is_visible(".print-head") and live_world.case.number in page.text_content(".print-head")
     assert page.evaluate("getComputedStyle(document.querySelector('.print-head')).position") == "fixed"
     assert page.csp_violations == []
+
+
+def test_the_case_worker_corrects_a_misspelt_name_and_finds_it(page, live_world):
+    page.set_viewport_size(SIZES["phone"])
+    sign_in(page, live_world, "social_worker")
+    page.goto(f"/cases/{live_world.case.pk}/")
+    page.click("text=Correct the identity")
+    page.fill("#id_given_name_latin", "Sreypov")
+    page.click("form.stack button.primary")
+    page.wait_for_url(f"**/cases/{live_world.case.pk}/**")
+    assert "Sreypov" in page.text_content("#identity-h + dl")
+    assert "Identity corrected" in page.text_content("ol.timeline")
+    go(page, "Search")
+    page.fill("#q", "Sreypov")
+    page.click("form.filters button.primary")
+    page.wait_for_selector("ul.results")
+    assert live_world.case.number in page.text_content("ul.results")
+    assert page.csp_violations == []
