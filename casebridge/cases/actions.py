@@ -282,9 +282,15 @@ def do_correct_identity(case: Case, *, actor: User, changes: dict[str, Any]) -> 
     survivor = case.survivor
     current = {field: getattr(survivor, field) for field in IDENTITY_FIELDS}
     wanted = {**current, **changes}
-    if "estimated_age" in changes or "birth_date" in changes:
-        wanted["age_estimated_on"] = None  # a new estimate is dated today
+    opened = list(Case.objects.filter(survivor=survivor).values_list("opened_on", flat=True))
+    if wanted.get("estimated_age") != current["estimated_age"]:
+        # A corrected estimate is the age as it was when first estimated (at intake): the
+        # intake was wrong, not the child older.
+        wanted["age_estimated_on"] = current["age_estimated_on"] or min(opened, default=None)
     cleaned = clean_identity(wanted)
+    born = cleaned["birth_date"]
+    if born is not None and opened and born > min(opened):
+        raise ValidationError({"birth_date": _("The birth date is after the day the case was opened.")})
     changed = [f for f in CORRECTABLE if cleaned[f] != current[f]]
     if not changed:
         raise ValidationError({"given_name": _("Nothing was changed.")})

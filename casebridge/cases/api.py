@@ -468,6 +468,8 @@ class CaseViewSet(
         """Correct the survivor's names, other names, birth date or estimated age (the lead agency's
         case staff): only the fields given change; the timeline says which."""
         case, access = self._case()
+        if not access.can_manage:  # before the payload: every other reader gets the same answer
+            raise NotAllowed(_("Only the lead agency's case staff can correct the survivor's identity."))
         payload = IdentityCorrectionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         case = actions.do_correct_identity(case, actor=acting_user(request), changes=dict(payload.validated_data))

@@ -81,3 +81,61 @@ def test_only_lead_case_staff_correct_and_outsiders_get_404(world, login):
     api_url = f"/api/v1/cases/{world.case.pk}/identity/"
     assert _api(world.police).patch(api_url, {"given_name_latin": "X"}, format="json").status_code == 403
     assert _api(world.outsider).patch(api_url, {"given_name_latin": "X"}, format="json").status_code == 404
+
+
+def test_correcting_a_name_leaves_the_age_as_it_was(world, login):
+    import datetime
+
+    from casebridge.people.models import Person
+
+    two_years_ago = datetime.date.today() - datetime.timedelta(days=730)
+    survivor = Person.objects.get(pk=world.case.survivor_id)
+    survivor.age_estimated_on = two_years_ago
+    survivor.save()
+    world.case.survivor.refresh_from_db()
+    before = world.case.survivor.age_now()
+    login(world.social_worker).post(
+        reverse("cases:identity", args=[world.case.pk]), _form(world, given_name_latin="Sreypov")
+    )
+    _api(world.social_worker).patch(
+        f"/api/v1/cases/{world.case.pk}/identity/", {"estimated_age": 15, "given_name_latin": "Sreypow"}, format="json"
+    )
+    world.case.survivor.refresh_from_db()
+    assert world.case.survivor.age_now() == before == 17
+    assert world.case.survivor.age_estimated_on == two_years_ago
+
+
+def test_a_corrected_estimate_is_the_age_at_intake(world):
+    import datetime
+
+    from casebridge.cases.models import Case
+
+    opened = datetime.date.today() - datetime.timedelta(days=730)
+    Case.objects.filter(pk=world.case.pk).update(opened_on=opened)
+    from casebridge.people.models import Person
+
+    survivor = Person.objects.get(pk=world.case.survivor_id)
+    survivor.age_estimated_on = opened
+    survivor.save()
+    _api(world.social_worker).patch(f"/api/v1/cases/{world.case.pk}/identity/", {"estimated_age": 14}, format="json")
+    world.case.refresh_from_db()
+    world.case.survivor.refresh_from_db()
+    assert world.case.age_band == "9-14" and world.case.survivor.age_now() == 16
+
+
+def test_a_birth_date_after_the_case_was_opened_is_refused(world):
+    import datetime
+
+    response = _api(world.social_worker).patch(
+        f"/api/v1/cases/{world.case.pk}/identity/",
+        {"estimated_age": None, "birth_date": datetime.date.today().isoformat(), "age_method": "document"},
+        format="json",
+    )
+    assert response.status_code == 400 and "birth_date" in response.json()["errors"]
+
+
+def test_a_partner_is_refused_before_its_payload_is_read(world):
+    response = _api(world.shelter_caseworker).patch(
+        f"/api/v1/cases/{world.case.pk}/identity/", {"phone": "+85511111111"}, format="json"
+    )
+    assert response.status_code == 403
