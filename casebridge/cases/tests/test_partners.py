@@ -5,6 +5,8 @@ clinic nurse read that the police were on the team and who broke the glass."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,7 +36,8 @@ def _pages(client, case):
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 404), (url, response.status_code)
-        texts.append(response.content.decode())
+        # CSRF tokens are random letters: one may spell "MCL" by chance.
+        texts.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode()))
     return "\n".join(texts)
 
 
