@@ -151,6 +151,26 @@ def build_world() -> World:
     return World(agencies=agencies, users=users, totp_secrets=secrets, case=case)
 
 
+def share_consent(
+    world: World, code: str, *, case: Case | None = None, actor: User | None = None, decision: str = "given"
+) -> None:
+    """Record the survivor's decision on sharing with agency ``code`` (a guardian's, with the
+    child's assent when given), on the world's case unless another is named."""
+    from casebridge.consents.actions import do_record_consent
+
+    do_record_consent(
+        case or world.case,
+        actor=actor or world.users["social_worker"],
+        purpose="sharing",
+        shared_with=world.agencies[code],
+        decision=decision,
+        given_by="guardian",
+        child_assent=decision == "given",
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+
+
 def run_ready_tasks() -> int:
     """Run the background tasks that are due, here and now, as ``manage.py db_worker`` would
     (its own worker, without the loop that would close the test's connection). Returns how many

@@ -81,7 +81,7 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     from casebridge.cases.models import Case, CaseParticipant
     from casebridge.cases.sections import Section
 
-    narrowed = filters is not None and filters.key() != type(filters)().key()
+    narrowed = filters is not None and filters != type(filters)()
     if CASE_NUMBER.fullmatch(query.strip()):
         # A case number finds its case (the survivor's identity is shown: the section is needed).
         numbered = Case.objects.visible_to(user, Section.IDENTITY).select_related("survivor")

@@ -5,10 +5,10 @@ and timeline by section, and the filtered list."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from casebridge.cases.actions import do_add_note
-from casebridge.consents.actions import do_record_consent
+from casebridge.lib.testing import share_consent
 from tests.browser.test_journeys import go, sign_in
 
 pytestmark = pytest.mark.browser
@@ -72,17 +72,7 @@ def test_home_and_the_filtered_list(page, live_world, language, size):
 def test_a_shelter_is_told_when_a_case_is_shared_with_it(page, live_world, browser):
     """The lead shares the case with the assessment centre (the survivor consented); its
     caseworker finds it among what is new, on a phone."""
-    do_record_consent(
-        live_world.case,
-        actor=live_world.social_worker,
-        purpose="sharing",
-        shared_with=live_world.agencies["HAC"],
-        decision="given",
-        given_by="guardian",
-        child_assent=True,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
+    share_consent(live_world, "HAC")
     page.set_viewport_size(SIZES["wide"])
     sign_in(page, live_world, "social_worker")
     page.goto(f"/cases/{live_world.case.pk}/team/add/")

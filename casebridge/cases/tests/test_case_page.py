@@ -14,6 +14,7 @@ from casebridge.cases.actions import do_add_note, do_add_participant, do_correct
 from casebridge.cases.models import CaseParticipant, TeamMember, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import Conflict, NotAllowed
+from casebridge.lib.testing import share_consent
 from casebridge.people.actions import clean_identity
 
 
@@ -205,24 +206,12 @@ def test_a_partners_correction_is_told_to_the_case_worker(world):
 
 
 def test_an_agency_whose_staff_await_approval_can_still_be_shared_with(world):
-    from django.utils import timezone
 
     from casebridge.agencies.models import Membership
     from casebridge.cases.actions import do_add_team_member
-    from casebridge.consents.actions import do_record_consent
 
     Membership.objects.filter(agency=world.agencies["HAC"]).update(approved_at=None)
-    do_record_consent(
-        world.case,
-        actor=world.social_worker,
-        purpose="sharing",
-        shared_with=world.agencies["HAC"],
-        decision="given",
-        given_by="guardian",
-        child_assent=True,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
+    share_consent(world, "HAC")
     member = do_add_team_member(
         world.case, actor=world.social_worker, agency=world.agencies["HAC"], sections=["identity"]
     )

@@ -14,9 +14,8 @@ from casebridge.api.authentication import issue_token
 from casebridge.audit.models import AuditEvent
 from casebridge.cases.actions import do_add_note, do_add_team_member, do_assign_case_worker, do_open_case
 from casebridge.cases.models import Case, TimelineEvent
-from casebridge.consents.actions import do_record_consent
 from casebridge.lib.errors import NotAllowed
-from casebridge.lib.testing import run_ready_tasks
+from casebridge.lib.testing import run_ready_tasks, share_consent
 from casebridge.notifications import due
 from casebridge.notifications.models import Kind, Notification
 from casebridge.people.actions import clean_identity
@@ -33,17 +32,7 @@ def _open(world, actor, name="Dara"):
 
 
 def _consent(world, case, code):
-    do_record_consent(
-        case,
-        actor=world.social_worker,
-        purpose="sharing",
-        shared_with=world.agencies[code],
-        decision="given",
-        given_by="guardian",
-        child_assent=True,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
+    share_consent(world, code, case=case)
 
 
 def test_my_work_lists_the_open_cases_i_am_the_case_worker_of(world, login):

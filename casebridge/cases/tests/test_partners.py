@@ -13,6 +13,7 @@ from django.urls import reverse
 from casebridge.cases.actions import do_add_note, do_add_team_member, do_break_glass, do_remove_team_member
 from casebridge.cases.models import TeamMember
 from casebridge.cases.sections import Section
+from casebridge.lib.testing import share_consent
 from casebridge.people.search import search_people
 
 REASON = "The child called the hotline from an unknown place tonight; I need the guardian's number."
@@ -42,21 +43,8 @@ def _pages(client, case):
 
 
 def _consent_to_share(world, code):
-    from django.utils import timezone
 
-    from casebridge.consents.actions import do_record_consent
-
-    do_record_consent(
-        world.case,
-        actor=world.social_worker,
-        purpose="sharing",
-        shared_with=world.agencies[code],
-        decision="given",
-        given_by="guardian",
-        child_assent=True,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
+    share_consent(world, code)
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from casebridge.audit.models import AuditEvent
 from casebridge.cases import actions
 from casebridge.cases.access import case_access
 from casebridge.cases.models import BreakGlass, Reach, TimelineEvent
-from casebridge.consents.actions import do_record_consent
 from casebridge.lib.errors import Conflict, NotAllowed
-from casebridge.lib.testing import make_user
+from casebridge.lib.testing import make_user, share_consent
 from casebridge.notifications.models import Notification
 
 REASON = "The child called the hotline from an unknown place tonight; I need the guardian's number."
@@ -181,17 +180,7 @@ def test_f7_a_partners_refusal_is_told_to_the_lead_staff_not_a_former_owner(worl
         user=owner, agency=world.agencies["AHTJP"], role=Role.POLICE_INVESTIGATOR, approved_at=timezone.now()
     )
     make_user("colleague", world.agencies["JPC"], Role.AFTERCARE_SOCIAL_WORKER)
-    do_record_consent(
-        world.case,
-        actor=world.shelter_caseworker,
-        purpose="sharing",
-        shared_with=world.agencies["SHS"],
-        decision="withdrawn",
-        given_by="guardian",
-        child_assent=False,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
+    share_consent(world, "SHS", actor=world.shelter_caseworker, decision="withdrawn")
     told = set(Notification.objects.filter(kind="consent_by_partner").values_list("recipient__username", flat=True))
     assert "colleague" in told and "social_worker" not in told
 
@@ -236,17 +225,7 @@ def test_f11_a_partner_refuses_only_for_the_agency_it_serves_the_case_from(world
     user = world.shelter_caseworker
     Membership.objects.create(user=user, agency=world.agencies["MCL"], role=Role.TRAINER)
     with pytest.raises(NotAllowed):
-        do_record_consent(
-            world.case,
-            actor=_fresh(user),
-            purpose="sharing",
-            shared_with=world.agencies["MCL"],
-            decision="refused",
-            given_by="guardian",
-            child_assent=False,
-            decided_on=timezone.localdate(),
-            language="khm",
-        )
+        share_consent(world, "MCL", actor=_fresh(user), decision="refused")
     assert case_access(world.nurse, world.case).can("medical")
 
 
