@@ -10,7 +10,7 @@ BENCH_PG_URL ?= postgres://postgres@%2Fvar%2Frun%2Fpostgresql/casebridge_bench
 BENCH_ENV := CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_LOG_LEVEL=ERROR
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench bench-pages messages lock clean
+.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench bench-pages bench-search messages lock clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,14 @@ bench: $(BIN)/.installed messages var/keys.json
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py bench --output var/bench.json
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --verbosity 0
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py bench --output var/bench.json
+
+# Name-search quality on the labelled benchmark (casebridge/demo/search_benchmark.py), beside a naive
+# baseline: recall@1/5/10 and MRR per category, on a fresh SQLite database; figures in
+# var/bench-search.json.
+bench-search: $(BIN)/.installed messages var/keys.json
+	rm -f var/bench-search.sqlite3
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench-search.sqlite3 $(BIN)/python manage.py migrate --verbosity 0
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench-search.sqlite3 $(BIN)/python manage.py bench_search --output var/bench-search.json $(ARGS)
 
 # The daily-work pages on the demo database: bytes, queries, median ms (after make demo).
 bench-pages: $(BIN)/.installed messages var/keys.json

@@ -290,5 +290,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CASEBRIDGE_LOG_LEVEL", "WARNING")},
-    "loggers": {"khmer-nltk": {"level": "WARNING"}},
 }

@@ -50,10 +50,12 @@ from casebridge.cases.models import (
 )
 from casebridge.cases.sections import Section
 from casebridge.demo import fake
+from casebridge.demo import names as name_pools
 from casebridge.lib.fields import EncryptedField
 from casebridge.lib.places import PROVINCES
 from casebridge.people.actions import _tokens, clean_identity
 from casebridge.people.models import NameToken, Person, PersonKind
+from casebridge.people.romanisation import remember
 
 YEARS = 5  # generated cases are opened over the last five years, oldest first
 SQLITE_CACHE_KIB = 256 * 1024
@@ -205,10 +207,9 @@ def ensure_cast(members: Sequence[str] = ()) -> Cast:
 
 
 class _TokenCache:
-    """Name tokens, cached per word of a name. Tokens come from the normalised words of each name
-    (``search_keys``), and normalisation never joins words across a space, so a name's tokens are
-    the union of its words' tokens; the word pool is small, so after a few cases no normalisation
-    (slow for Khmer) or HMAC is repeated. A test checks the result equals ``_tokens``."""
+    """Name tokens, cached per stored name. A person's tokens are the union of their names' tokens
+    (``_tokens`` of ``Person.name_fields``), and the name pool is small, so after a few cases no
+    romanisation (slow for Khmer) or HMAC is repeated. A test checks the result equals ``_tokens``."""
 
     def __init__(self) -> None:
         self._cache: dict[str, frozenset[int]] = {}
@@ -216,11 +217,10 @@ class _TokenCache:
     def __call__(self, names: Iterable[str]) -> set[int]:
         tokens: set[int] = set()
         for name in names:
-            for word in name.split():
-                known = self._cache.get(word)
-                if known is None:
-                    known = self._cache[word] = frozenset(_tokens([word]))
-                tokens |= known
+            known = self._cache.get(name)
+            if known is None:
+                known = self._cache[name] = frozenset(_tokens([name]))
+            tokens |= known
         return tokens
 
 
@@ -340,9 +340,9 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
             updated_at=now,
             **sealed,
         )
-        # name_variants only reads the name attributes: a namespace is enough, no model instance.
+        # name_fields only reads the name attributes: a namespace is enough, no model instance.
         names = SimpleNamespace(**{k: identity.get(k) for k in _NAME_FIELDS})
-        for token in _TOKENS(Person.name_variants(names)):  # type: ignore[arg-type]
+        for token in _TOKENS(Person.name_fields(names)):  # type: ignore[arg-type]
             tokens.add(person_id=person_id, token=token)
         province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
         survivor = SimpleNamespace(
@@ -486,6 +486,9 @@ def generate(
         for i, first in enumerate(range(0, cases, batch))
     ]
     rebuild = postgres and cases >= REBUILD_INDEXES_FROM
+    # Every Khmer name the generator writes is in the pools: their romanisations are kept once,
+    # before the batches (which would otherwise insert them concurrently).
+    remember(name.script for pool in name_pools.KHMER_POOLS for name in pool)
     started = time.monotonic()
     done = tokens = 0
 

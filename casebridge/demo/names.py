@@ -155,6 +155,8 @@ KHMER_NICKNAMES = _khmer(
     ]
 )
 
+KHMER_POOLS = (KHMER_GIVEN_FEMALE, KHMER_GIVEN_MALE, KHMER_FAMILY, KHMER_NICKNAMES)
+
 
 @dataclass(frozen=True)
 class VietnameseName:

@@ -1,23 +1,30 @@
 """Text normalisation for names written in Khmer, Vietnamese or Latin letters.
 
-``normalise`` maps every spelling to one lower-case ASCII form: NFKC, case-fold, Khmer words
-segmented (khmer-nltk) and romanised (anyascii), Vietnamese diacritics stripped (đ → d).
-``search_keys`` then gives the pieces that go into blind-index tokens: whole words, a coarse
-phonetic key that absorbs common romanisation variants (Srey/Srei, Pov/Pau, Sokha/Sokhar), and
-trigrams for fuzzy matching.
+Search compares names in Latin letters. ``name_forms`` gives the ways a name reads in them: Khmer
+script romanised by the Khmer name transducer (several spellings, ``lib/khmer``), Vietnamese and
+other Latin text case-folded with diacritics removed (đ → d), other scripts by anyascii.
+``spelling_key`` folds the spellings people write for one Khmer sound (ou/u/ov, ea/ia, y/i/ey,
+aspirated th/t, ph/p, doubled letters, ch/j...) to one key. ``search_keys`` then gives the
+pieces that go into blind-index tokens: whole words, spelling keys and trigrams.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from anyascii import anyascii
 
-_KHMER = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]+")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+from casebridge.lib.khmer import KHMER_RUN, romanise
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# A name's forms in Latin letters: Khmer spellings are combined word by word up to this many.
+FORMS = 6
+
+Romaniser = Callable[[str], tuple[str, ...]]
 
 # Zero-width space, non-joiner and joiner: Khmer writing uses them between words and inside them.
 _KEPT_INVISIBLE = frozenset("\u200b\u200c\u200d")
@@ -49,58 +56,117 @@ def scripts(text: str) -> set[str]:
     return {s for s in map(script_of, text) if s}
 
 
-@lru_cache(maxsize=1)
-def _khmer_tokenizer():  # type: ignore[no-untyped-def]
-    import logging
-
-    from khmernltk import word_tokenize
-
-    # khmer-nltk sets its logger to DEBUG on import and announces loading its model.
-    logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
-    return word_tokenize
-
-
-def _segment_khmer(match: re.Match[str]) -> str:
-    run = match.group(0)
-    if len(run) <= 3:
-        return f" {run} "
-    words = [w for w in _khmer_tokenizer()(run) if w.strip()]
-    return " " + " ".join(words) + " "
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Latin text as lower-case ASCII words, single-spaced: diacritics dropped (Nguyễn → nguyen,
+    Đặng → dang), punctuation a space; letters of other scripts by anyascii."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", anyascii(stripped).lower()).strip()
 
 
-def _romanise_khmer(text: str) -> str:
-    # The bantoc sign shortens the vowel; anyascii would otherwise add one ("chana" for ចាន់).
-    return text.replace("\u17cb", "")
+def as_written(text: str) -> str:
+    """A name as written, only case and spacing made uniform: diacritics and script kept, so an
+    exact match in the query's own script can rank above a transliterated one."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _spellings(chunk: str, romaniser: Romaniser) -> tuple[str, ...]:
+    """The Latin spellings of one space-free piece of a name: its Khmer runs romanised (each
+    several ways), the rest folded."""
+    parts: list[tuple[str, ...]] = []
+    last = 0
+    for match in KHMER_RUN.finditer(chunk):
+        if match.start() > last:
+            parts.append((fold(chunk[last : match.start()]),))
+        parts.append(romaniser(match.group(0)) or (fold(match.group(0)),))
+        last = match.end()
+    if last < len(chunk):
+        parts.append((fold(chunk[last:]),))
+    return tuple(dict.fromkeys(" ".join(p for p in combo if p) for combo in _best_combinations(parts, FORMS)))
+
+
+def _best_combinations(choices: list[tuple[str, ...]], limit: int) -> list[tuple[str, ...]]:
+    """Up to ``limit`` combinations of one choice per position, those of the best-ranked choices
+    first (the first of each, then one second choice, ...)."""
+    ranked = sorted(itertools.product(*(range(len(c)) for c in choices)), key=lambda idx: (sum(idx), idx))
+    return [tuple(c[i] for c, i in zip(choices, idx, strict=True)) for idx in ranked[:limit]]
 
 
 @lru_cache(maxsize=65536)
+def _forms_cached(text: str, romaniser: Romaniser) -> tuple[tuple[str, ...], ...]:
+    chunks = [_spellings(chunk, romaniser) for chunk in strip_invisible(text).replace("\u200b", " ").split()]
+    chunks = [c for c in chunks if any(c)]
+    if not chunks:
+        return ()
+    combos = _best_combinations(chunks, FORMS)
+    return tuple(dict.fromkeys(tuple(" ".join(combo).split()) for combo in combos))
+
+
+def name_forms(text: str, romaniser: Romaniser = romanise) -> tuple[tuple[str, ...], ...]:
+    """The ways a name reads in Latin letters, as word tuples, most likely first: one for Latin or
+    Vietnamese text, several for Khmer script (ស្រីពៅ → ("sreypov",), ("sreypeou",), ...)."""
+    return _forms_cached(text, romaniser)
+
+
 def normalise(text: str) -> str:
-    """One ASCII, lower-case, single-spaced form of a name in any of the supported scripts."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _romanise_khmer(_KHMER.sub(_segment_khmer, text))
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = anyascii(stripped).lower()
-    return _NON_ALNUM.sub(" ", ascii_text).strip()
+    """One ASCII, lower-case, single-spaced form of a name in any of the supported scripts (the
+    most likely reading)."""
+    forms = name_forms(text)
+    return " ".join(forms[0]) if forms else ""
 
 
-_PHONETIC_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<=[aeiou])v$"), "u"),  # Pov / Pau
-    (re.compile(r"(?<=[aeiou])r$"), ""),  # Sokhar / Sokha
-    (re.compile(r"([kptcsd])h"), r"\1"),  # kh, ph, th, ch, sh, dh
+# Ordered: aspirated and digraph consonants first, then vowel groups.
+_SPELLING_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<=[aeiouy])[vw]$"), "u"),  # Pov / Peou / Pao, Keo / Kev
+    (re.compile(r"(?<=[aeiouy])[hr]+$"), ""),  # Sokhar / Sokha, Sokh / Sok (final h after a vowel)
+    (re.compile(r"chh|ch|j|tch"), "c"),
+    (re.compile(r"kh|gh|ck|q"), "k"),
+    (re.compile(r"ph|f|bh|b"), "p"),
+    (re.compile(r"th|dh|d"), "t"),
+    (re.compile(r"sh|x|z"), "s"),
+    (re.compile(r"nh|gn|ny(?=[aeiou])"), "n"),  # Kanha / Kagna / Kannha
+    (re.compile(r"w"), "v"),
     (re.compile(r"y"), "i"),
-    (re.compile(r"d"), "t"),  # Thida / ធីតា (ta is often written d)
-    (re.compile(r"b"), "p"),
-    (re.compile(r"[aeiou]+"), "a"),
-    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"(?<=[aeiou])h(?![aeiou])"), ""),  # a vowel's h (Sokhar, Ratha before a consonant)
+    (re.compile(r"([bcdfgjklmnpqrstvxz])\1+"), r"\1"),  # doubled consonants
 ]
+_VOWELS = re.compile(r"[aeiou]+")
 
 
-def phonetic_key(word: str) -> str:
-    """A coarse key that romanisation variants of one Khmer or Vietnamese word share."""
-    for pattern, replacement in _PHONETIC_RULES:
+@lru_cache(maxsize=65536)
+def spelling_key(word: str) -> str:
+    """One key for the Latin spellings people write for one Khmer (or Vietnamese) word:
+    Sreypov, Srei Pov (joined), Sreypeou → "srepo"; Thida, Thyda, Theda → "teta"; Kunthea,
+    Konthea, Kanthea → "kanta".
+
+    Vowel groups keep three distinctions Khmer spellings keep: rounded (o, u, ou, eou, ao...),
+    open (a, ea...) and front (e, i, ei, ey...); a final "ai"/"ay" (Chhay) stays apart from "ea"
+    (Chea). A lone a, o or u before the last vowel is the inherent vowel, which spellings write
+    any of the three ways (Kunthea / Kanthea, Samnang / Somnang, Ratha / Rotha)."""
+    for pattern, replacement in _SPELLING_RULES:
         word = pattern.sub(replacement, word)
-    return word
+    groups = list(_VOWELS.finditer(word))
+    out, last = [], 0
+    for number, match in enumerate(groups):
+        group, final = match.group(0), number == len(groups) - 1
+        if not final and group in ("a", "o", "u"):
+            kind = "a"
+        elif final and match.end() == len(word) and group.endswith("i") and "a" in group:
+            kind = "ai"
+        elif "o" in group or "u" in group:
+            kind = "o"
+        else:
+            kind = "a" if "a" in group else "e"
+        out += [word[last : match.start()], kind]
+        last = match.end()
+    return "".join([*out, word[last:]])
+
+
+def words_key(words: Iterable[str]) -> str:
+    """The spelling keys of a name's words, run together (for comparing names)."""
+    return "".join(spelling_key(w) for w in words)
 
 
 def trigrams(word: str) -> set[str]:
@@ -108,11 +174,19 @@ def trigrams(word: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def search_keys(text: str) -> set[tuple[str, str]]:
-    """(kind, key) pairs for a name: ``w`` whole word, ``p`` phonetic key, ``t`` trigram."""
+def form_keys(words: Iterable[str]) -> set[tuple[str, str]]:
+    """(kind, key) pairs for one form of a name: ``w`` whole word, ``p`` spelling key, ``t``
+    trigram; two neighbouring words also as one (Srey Pov is often written Sreypov)."""
+    words = list(words)
     keys: set[tuple[str, str]] = set()
-    for word in normalise(text).split():
+    for word in [*words, *("".join(pair) for pair in itertools.pairwise(words))]:
         keys.add(("w", word))
-        keys.add(("p", phonetic_key(word)))
+        keys.add(("p", spelling_key(word)))
+    for word in words:
         keys.update(("t", gram) for gram in trigrams(word))
     return keys
+
+
+def search_keys(text: str, romaniser: Romaniser = romanise) -> set[tuple[str, str]]:
+    """The (kind, key) pairs of every form of a name."""
+    return {key for form in name_forms(text, romaniser) for key in form_keys(form)}

@@ -17,6 +17,7 @@ from casebridge.lib.codes import country_codes, language_code
 from casebridge.lib.crypto import blind_index
 from casebridge.lib.text import scripts, search_keys, strip_invisible
 from casebridge.people.models import AgeMethod, Gender, NameToken, Person, PersonKind
+from casebridge.people.romanisation import remember
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -152,8 +153,11 @@ def _tokens(names: Iterable[str]) -> set[int]:
 
 
 def write_name_tokens(person: Person) -> None:
+    """Index the person's names afresh (the tokens, and the romanisations search reads)."""
+    names = person.name_fields()
+    remember(names)
     NameToken.objects.filter(person=person).delete()
-    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in _tokens(person.name_variants()))
+    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in _tokens(names))
 
 
 def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict[str, Any]) -> Person:

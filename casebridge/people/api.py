@@ -14,7 +14,7 @@ from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.forms import LIST_PARAMETERS, CaseFilterForm
 from casebridge.people.models import AgeMethod, Gender, Person
-from casebridge.people.search import MAX_QUERY, SEARCH_FILTERS, hit_items, search_with_cases
+from casebridge.people.search import MAX_QUERY, SEARCH_FILTERS, hit_items, query_problem, search_with_cases
 
 
 def acting_user(request: Request) -> User:
@@ -130,10 +130,9 @@ class PeopleViewSet(viewsets.ViewSet):
             return Response(
                 {"detail": _("Give a name to search for in the q parameter."), "code": "invalid"}, status=400
             )
-        if len(raw) > MAX_QUERY:
-            return Response(
-                {"detail": _("The search text is too long (at most 200 characters)."), "code": "invalid"}, status=400
-            )
+        problem = query_problem(raw)
+        if problem:
+            return Response({"detail": problem, "code": "invalid", "errors": {"q": [problem]}}, status=400)
         form = CaseFilterForm(request.query_params, user=acting_user(request))
         check_filters(request, form)
         results = search_with_cases(acting_user(request), query, form.filters())

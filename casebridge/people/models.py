@@ -133,6 +133,12 @@ class Person(models.Model):
         ]
         return [n for n in dict.fromkeys(names) if n]
 
+    def name_fields(self) -> list[str]:
+        """The person's names as stored, one per field and alias: what the blind index covers."""
+        return [n for n in (self.family_name, self.given_name, self.family_name_latin, self.given_name_latin) if n] + [
+            a for a in self.aliases or [] if a
+        ]
+
     def age_now(self) -> int | None:
         from django.utils import timezone
 
@@ -171,3 +177,12 @@ class NameToken(models.Model):
     class Meta:
         indexes = [models.Index(fields=["token", "person"], name="nametoken_token_person")]
         constraints = [models.UniqueConstraint(fields=["person", "token"], name="nametoken_unique")]
+
+
+class Romanisation(models.Model):
+    """The Latin spellings of one Khmer name as stored in a record (``lib.khmer.romanise``), kept
+    so that a search in Khmer script does not run the transducer: keyed by the name's blind index
+    (the name itself is not stored), the spellings encrypted."""
+
+    key = models.BigIntegerField(primary_key=True)
+    spellings = EncryptedJSONField()

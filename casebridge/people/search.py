@@ -3,24 +3,38 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
-from rapidfuzz import fuzz
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
 
 from casebridge.audit.log import Item
 from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import normalise, search_keys
+from casebridge.lib.text import as_written, name_forms, search_keys, words_key
 from casebridge.people.models import NameToken, Person
+from casebridge.people.romanisation import cached
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
 
 CANDIDATES = 200
+NAME_FIELDS = ("id", "given_name", "family_name", "given_name_latin", "family_name_latin", "aliases")
 MIN_SCORE = 60.0
 MAX_QUERY = 200
+# An alias or nickname is weaker evidence than a name; each word left out of a comparison (a
+# missing middle name, a family name not given) costs a little.
+ALIAS_WEIGHT = 0.95
+LEFT_OUT = 0.96
+# Names with the same spelling key score from KEY_EQUAL up; otherwise how alike the keys are
+# counts KEY_SHARE against the letters as written.
+KEY_EQUAL = 90.0
+KEY_SHARE = 0.6
+# Candidates re-ranked in full after a first, vectorised pass.
+SHORTLIST = 60
 
 
 @dataclass(frozen=True)
@@ -29,32 +43,126 @@ class Hit:
     score: float
 
 
-def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
-    """People the user may see whose names match ``query`` in any script, best first."""
-    wanted = normalise(query[:MAX_QUERY])
-    if len(wanted.replace(" ", "")) < 2:
-        return []
-    tokens = {blind_index(kind, key) for kind, key in search_keys(query[:MAX_QUERY])}
-    visible = Person.objects.visible_to(user)
-    candidates = list(
-        NameToken.objects.visible_to(user)
-        .filter(token__in=tokens)
-        .values("person_id")
-        .annotate(hits=Count("id"))
-        .order_by("-hits")
-        .values_list("person_id", flat=True)[:CANDIDATES]
-    )
+@dataclass(frozen=True)
+class _Form:
+    words: tuple[str, ...]
+    written: str
+    weight: float
+
+
+def _person_forms(person: Person) -> list[_Form]:
+    """A person's names as comparable forms: family and given name either way round, in their
+    own script and in Latin letters (Khmer romanised several ways), then each alias."""
+    names = [(n, 1.0) for n in person.name_variants() if n not in (person.aliases or [])]
+    names += [(alias, ALIAS_WEIGHT) for alias in person.aliases or [] if alias]
+    return [_Form(words, as_written(name), weight) for name, weight in names for words in name_forms(name, cached)]
+
+
+def _similarity(query: tuple[str, ...], form: tuple[str, ...]) -> float:
+    """How alike two word sequences are, 0-100, in this order. The same spelling key (Sreypov /
+    Sreypeou, Kunthea / Kanthea) scores at least KEY_EQUAL, closer letters higher; otherwise the
+    letters as written (or with the spaces dropped: Srey Pov / Sreypov), helped by how alike the
+    keys are, and never as much as the same key."""
+    plain = max(fuzz.ratio(" ".join(query), " ".join(form)), fuzz.ratio("".join(query), "".join(form)))
+    query_key, form_key = words_key(query), words_key(form)
+    if query_key == form_key:
+        return KEY_EQUAL + (100 - KEY_EQUAL) * plain / 100
+    key = fuzz.ratio(query_key, form_key)
+    return min(max(plain, KEY_SHARE * key + (1 - KEY_SHARE) * plain), KEY_EQUAL)
+
+
+def _form_score(query: tuple[str, ...], form: tuple[str, ...]) -> float:
+    """The best similarity of the query with the form, leaving words out of the longer of the
+    two (keeping their order) at a small cost each."""
+    best = _similarity(query, form)
+    longer, shorter = (form, query) if len(form) > len(query) else (query, form)
+    if shorter and len(longer) <= 5:
+        left_out = len(longer) - len(shorter)
+        for kept in itertools.combinations(longer, len(shorter)):
+            pair = (kept, shorter) if longer is query else (shorter, kept)
+            best = max(best, _similarity(*pair) * LEFT_OUT**left_out)
+    return best
+
+
+def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, Person]]:
+    """(exact, score, closeness as written, person) for each person at or above MIN_SCORE."""
+    written = as_written(query)
+    query_forms = name_forms(query, cached)
+    forms = {person.pk: _person_forms(person) for person in people}
+    # First pass, vectorised: the joined forms alone, to shortlist whom to compare word by word.
+    flat = [(person, form) for person in people for form in forms[person.pk]]
+    coarse: dict[Any, float] = {}
+    if flat and query_forms:
+        matrix = process.cdist(
+            ["".join(q) for q in query_forms], ["".join(f.words) for _, f in flat], scorer=fuzz.ratio, workers=1
+        )
+        for column, (person, form) in enumerate(flat):
+            value = float(matrix[:, column].max()) * form.weight
+            coarse[person.pk] = max(coarse.get(person.pk, 0.0), value)
+    shortlist = sorted(people, key=lambda p: -coarse.get(p.pk, 0.0))[:SHORTLIST]
     ranked = []
-    for person in visible.filter(pk__in=candidates):
-        names = [normalise(name) for name in person.name_variants()]
-        # token_set_ratio lets "Sokha" match "Chan Sokha" fully; the plain ratio then puts the
-        # person called exactly "Sokha" first.
-        score = max((fuzz.token_set_ratio(wanted, name) for name in names), default=0.0)
-        closeness = max((fuzz.ratio(wanted, name) for name in names), default=0.0)
+    for person in shortlist:
+        score = closeness = exact = 0.0
+        for form in forms[person.pk]:
+            best = max((_form_score(q, form.words) for q in query_forms), default=0.0) * form.weight
+            score = max(score, best)
+            # Diacritics and script kept: "Đặng Văn Hùng" typed as written is not "Đặng Văn Hưng".
+            closeness = max(closeness, fuzz.ratio(written, form.written) * form.weight)
+            exact = max(exact, float(written == form.written) * form.weight)
         if score >= MIN_SCORE:
-            ranked.append((score, closeness, Hit(person, score)))
-    ranked.sort(key=lambda r: (-r[0], -r[1]))
-    return [hit for _, _, hit in ranked[:limit]]
+            ranked.append((exact, score, closeness, person))
+    return ranked
+
+
+def _candidates(user: User, query: str) -> list[Any]:
+    """Who may be meant, among the people the user may see: those sharing a whole word or a
+    spelling key with the query, most first, then those sharing most trigrams."""
+    keys = search_keys(query, cached)
+    selective = {blind_index(kind, key) for kind, key in keys if kind != "t"}
+    fuzzy = {blind_index(kind, key) for kind, key in keys if kind == "t"}
+    found: list[Any] = []
+    for tokens in (selective, fuzzy):
+        found += (
+            NameToken.objects.visible_to(user)
+            .filter(token__in=tokens)
+            .values("person_id")
+            .annotate(hits=Count("id"))
+            .order_by("-hits", "person_id")
+            .values_list("person_id", flat=True)[:CANDIDATES]
+        )
+    return list(dict.fromkeys(found))
+
+
+def letters(text: str) -> int:
+    """How many letters ``text`` has, in any script (Khmer vowel signs are marks, not letters)."""
+    return sum(1 for char in text if char.isalpha())
+
+
+def query_problem(raw: str) -> str:
+    """Why ``raw`` cannot be searched for, or "" when it can (a name or a case number)."""
+    query = raw.strip()
+    if not query:
+        return str(_("Give a name to search for."))
+    if len(raw) > MAX_QUERY:
+        return str(_("The search text is too long (at most 200 characters)."))
+    if not CASE_NUMBER.fullmatch(query) and letters(query) < 2:
+        return str(_("Type at least two letters of a name, or a case number."))
+    return ""
+
+
+def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
+    """People the user may see whose names match ``query`` in any script, best first: an exact
+    match as written, then by similarity, then by closeness as written, then by record."""
+    query = query[:MAX_QUERY]
+    forms = name_forms(query, cached)
+    if letters(query) < 2 or not forms:
+        return []
+    people = list(Person.objects.visible_to(user).filter(pk__in=_candidates(user, query)).only(*NAME_FIELDS))
+    ranked = _rank(query, people)
+    ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
+    chosen = [r[3].pk for r in ranked[:limit]]
+    full = Person.objects.visible_to(user).in_bulk(chosen)
+    return [Hit(full[r[3].pk], r[1]) for r in ranked[:limit] if r[3].pk in full]
 
 
 def hit_items(hits: list[Hit], cases_by_person: dict[Any, list[Any]]) -> list[Item]:

@@ -5,25 +5,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.forms import CaseFilterForm
-from casebridge.lib.text import normalise
 from casebridge.lib.views import AuthedRequest
-from casebridge.people.search import CASE_NUMBER, MAX_QUERY, SEARCH_FILTERS, Hit, hit_items, search_with_cases
+from casebridge.people.search import MAX_QUERY, SEARCH_FILTERS, Hit, hit_items, query_problem, search_with_cases
 
 
 @login_required
 def search(request: AuthedRequest) -> HttpResponse:
     # POST, not GET: a name in the URL would end up in server logs and browser history.
     raw = request.POST.get("q", "") if request.method == "POST" else ""
-    query, problem = raw.strip(), ""
-    if len(raw) > MAX_QUERY:
-        query, problem = "", _("The search text is too long (at most 200 characters).")
-    elif query and len(normalise(query).replace(" ", "")) < 2 and not CASE_NUMBER.fullmatch(query):
-        query, problem = "", _("Type at least two letters of a name, or a case number.")
+    problem = query_problem(raw) if raw.strip() else ""
+    query = "" if problem else raw.strip()
     form = CaseFilterForm(request.POST if request.method == "POST" else None, user=request.user)
     results: list[tuple[Hit, list[Any]]] = []
     if query:

@@ -73,7 +73,7 @@ def test_it_stores_identities_encrypted_and_they_decrypt(generated):
 def test_it_indexes_names_like_registration_does(generated):
     for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES):
         stored = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
-        assert stored == _tokens(person.name_variants())
+        assert stored == _tokens(person.name_fields())
 
 
 def test_it_makes_names_searchable(generated):

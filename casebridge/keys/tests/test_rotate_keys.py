@@ -29,10 +29,10 @@ from casebridge.lib import crypto
 from casebridge.lib.fields import encrypted_fields
 from casebridge.lib.testing import World
 from casebridge.people.actions import clean_identity, do_register_person
-from casebridge.people.models import Person
+from casebridge.people.models import Person, Romanisation
 
 UseKeyring = Callable[[crypto.Keyring], None]
-MODELS: list[type[Model]] = [Person, Case, TimelineEvent, ConsentRecord]
+MODELS: list[type[Model]] = [Person, Case, TimelineEvent, ConsentRecord, Romanisation]
 
 
 @pytest.fixture
