@@ -145,8 +145,8 @@ def test_the_people_search_page_costs_the_same_whatever_its_hits(world, login):
     _grow(world, 3)
     client = login(world.social_worker)
     with CaptureQueriesContext(connection) as few:
-        client.post(reverse("people:search"), {"q": "Sreymom"})
+        client.post(reverse("people:search"), {"q": "Sreymom"}, follow=True)
     _grow(world, 9)
     with CaptureQueriesContext(connection) as many:
-        client.post(reverse("people:search"), {"q": "Sreymom"})
+        client.post(reverse("people:search"), {"q": "Sreymom"}, follow=True)
     assert len(many) == len(few)

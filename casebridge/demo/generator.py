@@ -53,7 +53,7 @@ from casebridge.demo import fake
 from casebridge.demo import names as name_pools
 from casebridge.lib.fields import EncryptedField
 from casebridge.lib.places import PROVINCES
-from casebridge.people.actions import _tokens, clean_identity
+from casebridge.people.actions import _tokens, clean_identity, phone_token
 from casebridge.people.models import NameToken, Person, PersonKind
 from casebridge.people.romanisation import remember
 
@@ -342,7 +342,10 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
         )
         # name_fields only reads the name attributes: a namespace is enough, no model instance.
         names = SimpleNamespace(**{k: identity.get(k) for k in _NAME_FIELDS})
-        for token in _TOKENS(Person.name_fields(names)):  # type: ignore[arg-type]
+        found = _TOKENS(Person.name_fields(names))  # type: ignore[arg-type]
+        if identity.get("phone"):
+            found.add(phone_token(identity["phone"]))
+        for token in found:
             tokens.add(person_id=person_id, token=token)
         province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
         survivor = SimpleNamespace(

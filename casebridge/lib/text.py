@@ -169,6 +169,33 @@ def words_key(words: Iterable[str]) -> str:
     return "".join(spelling_key(w) for w in words)
 
 
+E164 = re.compile(r"\+[1-9]\d{7,14}")
+_PHONE = re.compile(r"\+?[\d\s\-().]{8,30}")
+# Numbers written the national way (012 345 678) are Cambodian: the platform's country.
+NATIONAL_CALLING_CODE = "855"
+
+
+def normalise_phone(text: str) -> str | None:
+    """A phone number in E.164 form (+85512345678) from how people write it: with spaces, dashes
+    or brackets, 00 for +, or nationally with a leading 0 (a Cambodian number); None when it is
+    not a phone number."""
+    text = text.strip()
+    if not _PHONE.fullmatch(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        number = "+" + digits
+    elif digits.startswith("00"):
+        number = "+" + digits[2:]
+    elif digits.startswith("0"):
+        number = "+" + NATIONAL_CALLING_CODE + digits[1:]
+    elif digits.startswith(NATIONAL_CALLING_CODE) and len(digits) >= 11:
+        number = "+" + digits
+    else:
+        return None
+    return number if E164.fullmatch(number) else None
+
+
 def trigrams(word: str) -> set[str]:
     padded = f"  {word} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}

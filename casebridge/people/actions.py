@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.lib.codes import country_codes, language_code
 from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import scripts, search_keys, strip_invisible
+from casebridge.lib.text import normalise_phone, scripts, search_keys, strip_invisible
 from casebridge.people.models import AgeMethod, Gender, NameToken, Person, PersonKind
 from casebridge.people.romanisation import remember
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency
 
-E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 NAME_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_latin")
 IDENTITY_FIELDS = (
     *NAME_FIELDS,
@@ -133,10 +131,11 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
             languages.append(code)
     out["languages"] = list(dict.fromkeys(languages)) or None
 
-    phone = re.sub(r"[\s\-().]", "", data.get("phone") or "")
-    if phone and not E164.match(phone):
+    raw_phone = (data.get("phone") or "").strip()
+    phone = normalise_phone(raw_phone) if raw_phone else None
+    if raw_phone and phone is None:
         fail("phone", _("Write the phone number in international form, e.g. +85512345678."))
-    out["phone"] = phone or None
+    out["phone"] = phone
 
     address = strip_invisible(data.get("address") or "").strip()
     if len(address) > 500:
@@ -152,12 +151,21 @@ def _tokens(names: Iterable[str]) -> set[int]:
     return {blind_index(kind, key) for name in names for kind, key in search_keys(name)}
 
 
+def phone_token(number: str) -> int:
+    """The blind-index token of a phone number in E.164 form (search by phone)."""
+    return blind_index("tel", number)
+
+
+def person_tokens(person: Any) -> set[int]:
+    """Every token of a person: their names' and their phone number's."""
+    return _tokens(person.name_fields()) | ({phone_token(person.phone)} if person.phone else set())
+
+
 def write_name_tokens(person: Person) -> None:
     """Index the person's names afresh (the tokens, and the romanisations search reads)."""
-    names = person.name_fields()
-    remember(names)
+    remember(person.name_fields())
     NameToken.objects.filter(person=person).delete()
-    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in _tokens(names))
+    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in person_tokens(person))
 
 
 def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict[str, Any]) -> Person:

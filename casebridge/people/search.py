@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from casebridge.audit.log import Item
 from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import as_written, name_forms, search_keys, words_key
+from casebridge.lib.text import as_written, name_forms, normalise_phone, search_keys, words_key
 from casebridge.people.models import NameToken, Person
 from casebridge.people.romanisation import cached
 
@@ -145,8 +145,8 @@ def query_problem(raw: str) -> str:
         return str(_("Give a name to search for."))
     if len(raw) > MAX_QUERY:
         return str(_("The search text is too long (at most 200 characters)."))
-    if not CASE_NUMBER.fullmatch(query) and letters(query) < 2:
-        return str(_("Type at least two letters of a name, or a case number."))
+    if not CASE_NUMBER.fullmatch(query) and normalise_phone(query) is None and letters(query) < 2:
+        return str(_("Type at least two letters of a name, a phone number or a case number."))
     return ""
 
 
@@ -182,10 +182,20 @@ CASE_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}-\d{4}-\d{6}")
 SEARCH_FILTERS = ("status", "province", "age_band", "sex")
 
 
+def search_phone(user: User, number: str) -> list[Hit]:
+    """People with this phone number (E.164) among those the user may see (the cases it leads
+    to are narrowed to those whose whereabouts the user reaches, by ``search_with_cases``)."""
+    from casebridge.people.actions import phone_token
+
+    people = Person.objects.visible_to(user).filter(name_tokens__token=phone_token(number)).distinct()
+    return [Hit(person, 100.0) for person in people.order_by("pk")[:SHOWN]]
+
+
 def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple[Hit, list[Any]]]:
     """The people matching ``query`` with the cases of theirs the user reaches with the identity
     section, best first. With ``filters`` (``cases.access.CaseFilters``) only people with a
     matching case are kept, and only those cases shown."""
+    from casebridge.cases.access import case_q
     from casebridge.cases.models import Case, CaseParticipant
     from casebridge.cases.sections import Section
 
@@ -197,9 +207,16 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
             numbered = numbered.filter(filters.as_q())
         case = numbered.filter(number=query.strip().upper()).first()
         return [(Hit(case.survivor, 100.0), [case])] if case is not None else []
-    hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
+    phone = normalise_phone(query) if letters(query) == 0 else None
+    if phone is not None:
+        hits = search_phone(user, phone)
+    else:
+        hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
     found_ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY)
+    if phone is not None:
+        # Who has a number is how to reach her: only where the user also reaches the whereabouts.
+        cases = cases.filter(case_q(user, Section.WHEREABOUTS))
     if narrowed:
         cases = cases.filter(filters.as_q())
     # A survivor's cases, and the cases a guardian, relative or witness is part of (found by
@@ -214,4 +231,5 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     ).values_list("case_id", "person_id"):
         by_person.setdefault(person_id, []).append(by_case[case_id])
     found = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
-    return [(hit, shown) for hit, shown in found if shown or not narrowed][:SHOWN]
+    # A person found by phone is shown only with a case whose whereabouts the user reaches.
+    return [(hit, shown) for hit, shown in found if shown or not (narrowed or phone)][:SHOWN]

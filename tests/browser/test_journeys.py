@@ -81,6 +81,14 @@ def test_it_finds_a_survivor_by_a_khmer_name(page, live_world):
     page.wait_for_selector("ul.results")
     assert "Srey Pov" in page.text_content("ul.results")
     assert live_world.case.number in page.text_content("ul.results")
+    # The results have an address without the name, and Back from the case comes back to them.
+    assert "?r=" in page.url and "Srey" not in page.url and "%E1%9E" not in page.url
+    page.click(f"ul.results >> text={live_world.case.number}")
+    page.wait_for_url(f"**/cases/{live_world.case.pk}/")
+    page.go_back()
+    page.wait_for_selector("ul.results")
+    assert "Srey Pov" in page.text_content("ul.results")
+    assert page.evaluate("JSON.stringify(Object.assign({}, localStorage))").find("Srey") == -1
     assert page.csp_violations == []
 
 

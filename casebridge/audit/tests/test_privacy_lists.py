@@ -167,13 +167,13 @@ def _open(world, name, status="Active"):
 def test_search_results_are_filtered_by_the_case(world, login):
     closed = _open(world, "Srey Pov", status="Closed")
     client = login(world.social_worker)
-    body = client.post(reverse("people:search"), {"q": "Srey Pov"}).content.decode()
+    body = client.post(reverse("people:search"), {"q": "Srey Pov"}, follow=True).content.decode()
     assert closed.number in body and world.case.number in body and "2 people found" in body
-    body = client.post(reverse("people:search"), {"q": "Srey Pov", "status": "Closed"}).content.decode()
+    body = client.post(reverse("people:search"), {"q": "Srey Pov", "status": "Closed"}, follow=True).content.decode()
     assert closed.number in body and world.case.number not in body and "1 person found" in body
-    body = client.post(reverse("people:search"), {"q": "Srey Pov", "province": "KH-8"}).content.decode()
+    body = client.post(reverse("people:search"), {"q": "Srey Pov", "province": "KH-8"}, follow=True).content.decode()
     assert closed.number in body and world.case.number not in body
-    response = client.post(reverse("people:search"), {"q": "Srey Pov", "status": "Lost"})
+    response = client.post(reverse("people:search"), {"q": "Srey Pov", "status": "Lost"}, follow=True)
     assert response.status_code == 400 and "Some filters could not be used" in response.content.decode()
 
 

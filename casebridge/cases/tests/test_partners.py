@@ -143,7 +143,7 @@ def test_emergency_access_never_opens_the_whereabouts(world, login):
 
 def test_search_hits_name_no_partner(world, login):
     assert [h.person.pk for h in search_people(world.police, "Srey Pov")] == [world.case.survivor_id]
-    body = login(world.police).post(reverse("people:search"), {"q": "Srey Pov"}).content.decode()
+    body = login(world.police).post(reverse("people:search"), {"q": "Srey Pov"}, follow=True).content.decode()
     assert world.case.number in body and SHELTER not in body and world.case.survivor.address not in body
 
 

@@ -21,7 +21,7 @@ from casebridge.cases.sections import Section
 from casebridge.demo import generator
 from casebridge.lib.crypto import blind_index
 from casebridge.lib.text import normalise
-from casebridge.people.actions import _tokens
+from casebridge.people.actions import person_tokens
 from casebridge.people.models import NameToken, Person
 
 
@@ -73,7 +73,7 @@ def test_it_stores_identities_encrypted_and_they_decrypt(generated):
 def test_it_indexes_names_like_registration_does(generated):
     for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES):
         stored = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
-        assert stored == _tokens(person.name_fields())
+        assert stored == person_tokens(person)
 
 
 def test_it_makes_names_searchable(generated):

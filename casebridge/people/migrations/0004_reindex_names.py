@@ -1,5 +1,6 @@
 """Name tokens afresh for everyone: Khmer names are now romanised by the Khmer name transducer,
-spellings folded by the new spelling key, and neighbouring words indexed joined (issue 8)."""
+spellings folded by the new spelling key, neighbouring words indexed joined, and the phone
+number indexed for search by phone (issue 8)."""
 
 from django.db import migrations
 
@@ -8,13 +9,13 @@ BATCH = 2000
 
 
 def reindex(apps, schema_editor):
-    from casebridge.people.actions import _tokens
+    from casebridge.people.actions import _tokens, phone_token
     from casebridge.people.romanisation import remember
 
     Person = apps.get_model("people", "Person")
     NameToken = apps.get_model("people", "NameToken")
     cache: dict[str, frozenset[int]] = {}
-    people = Person.objects.order_by("pk").only("pk", *NAME_FIELDS, "aliases")
+    people = Person.objects.order_by("pk").only("pk", *NAME_FIELDS, "aliases", "phone")
     last = None
     while True:
         batch = list((people.filter(pk__gt=last) if last else people)[:BATCH])
@@ -30,6 +31,8 @@ def reindex(apps, schema_editor):
                     remember([name])
                     cache[name] = frozenset(_tokens([name]))
                 tokens |= cache[name]
+            if person.phone:
+                tokens.add(phone_token(person.phone))
             rows += [NameToken(person_id=person.pk, token=t) for t in tokens]
         NameToken.objects.filter(person_id__in=[p.pk for p in batch]).delete()
         NameToken.objects.bulk_create(rows, batch_size=5000)

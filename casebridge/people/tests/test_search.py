@@ -51,7 +51,7 @@ def test_it_never_returns_people_the_user_cannot_see(world):
 
 
 def test_it_audits_each_hit_without_storing_the_query(world, login):
-    response = login(world.social_worker).post(reverse("people:search"), {"q": "Srey Pov"})
+    response = login(world.social_worker).post(reverse("people:search"), {"q": "Srey Pov"}, follow=True)
     assert world.case.number in response.content.decode()
     event = AuditEvent.objects.get(action="search")
     assert event.object_id == str(world.case.survivor_id)
@@ -59,7 +59,7 @@ def test_it_audits_each_hit_without_storing_the_query(world, login):
 
 
 def test_it_answers_an_empty_search_page(world, login):
-    response = login(world.outsider).post(reverse("people:search"), {"q": "Srey Pov"})
+    response = login(world.outsider).post(reverse("people:search"), {"q": "Srey Pov"}, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Nobody you have access to matches this name." in body
@@ -79,9 +79,9 @@ def test_a_case_number_finds_its_case_for_who_sees_its_identity(world, login):
 
     from casebridge.api.authentication import issue_token
 
-    body = login(world.social_worker).post(reverse("people:search"), {"q": world.case.number.lower()}).content.decode()
+    body = login(world.social_worker).post(reverse("people:search"), {"q": world.case.number.lower()}, follow=True).content.decode()
     assert "Srey Pov" in body and world.case.number in body and "15 years old" in body
-    outsider = login(world.outsider).post(reverse("people:search"), {"q": world.case.number}).content.decode()
+    outsider = login(world.outsider).post(reverse("people:search"), {"q": world.case.number}, follow=True).content.decode()
     assert "Srey Pov" not in outsider and "Nobody you have access to matches" in outsider
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.police)}")
@@ -104,11 +104,91 @@ def test_a_case_number_finds_its_case_for_who_sees_its_identity(world, login):
 )
 def test_a_query_that_cannot_be_searched_says_why(world, login, query, says):
     before = AuditEvent.objects.filter(action="search").count()
-    response = login(world.social_worker).post(reverse("people:search"), {"q": query})
+    response = login(world.social_worker).post(reverse("people:search"), {"q": query}, follow=True)
     assert response.status_code == 400 and says in response.content.decode()
     assert AuditEvent.objects.filter(action="search").count() == before
 
 
 def test_mixed_scripts_in_one_word_are_searched_not_refused(world, login):
-    response = login(world.social_worker).post(reverse("people:search"), {"q": "Sreyស្រីពៅ"})
+    response = login(world.social_worker).post(reverse("people:search"), {"q": "Sreyស្រីពៅ"}, follow=True)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("+855 12 345 678", "+85512345678"),
+        ("012-345-678", "+85512345678"),
+        ("(012) 345 678", "+85512345678"),
+        ("00855 12 345 678", "+85512345678"),
+        ("85512345678", "+85512345678"),
+        ("+84 912 345 678", "+84912345678"),
+    ],
+)
+def test_a_phone_number_is_normalised_however_it_is_written(typed, number):
+    from casebridge.lib.text import normalise_phone
+
+    assert normalise_phone(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["12345", "+1", "Sokha 012", "012 345 678 901 234 567", "++85512345678", ""])
+def test_what_is_not_a_phone_number_is_not_taken_for_one(typed):
+    from casebridge.lib.text import normalise_phone
+
+    assert normalise_phone(typed) is None
+
+
+def test_a_phone_number_finds_its_person_for_who_reaches_the_whereabouts(world, login):
+    from rest_framework.test import APIClient
+
+    from casebridge.api.authentication import issue_token
+    from casebridge.lib.testing import share_consent
+
+    case = _open(world, family_name_latin="Heng", given_name_latin="Dara", phone="+855 97 765 4321")
+    assert case.survivor.phone == "+855977654321"
+    body = login(world.social_worker).post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+    assert "Heng Dara" in body and case.number in body
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.social_worker)}")
+    rows = api.get("/api/v1/people/", {"q": "+855977654321"}).json()["results"]
+    assert [r["id"] for r in rows] == [str(case.survivor_id)]
+    assert api.get("/api/v1/people/", {"q": "097 765 4322"}).json()["results"] == []
+    # The outsider, and a partner who sees her identity but not where she is, learn nothing.
+    assert "Heng Dara" not in login(world.outsider).post(reverse("people:search"), {"q": "0977654321"}, follow=True).content.decode()
+    from casebridge.cases.actions import do_add_team_member
+
+    share_consent(world, "SHS", case=case)
+    do_add_team_member(case, actor=world.social_worker, agency=world.agencies["SHS"], sections=["identity"], user=None)
+    shelter = login(world.shelter_caseworker)
+    assert "Heng Dara" in shelter.post(reverse("people:search"), {"q": "Heng Dara"}, follow=True).content.decode()
+    assert "Heng Dara" not in shelter.post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+
+
+def test_results_have_an_address_without_the_name_and_come_back_from_it(world, login):
+    client = login(world.social_worker)
+    response = client.post(reverse("people:search"), {"q": "Srey Pov", "status": "Active"})
+    assert response.status_code == 302
+    address = response["Location"]
+    assert address.startswith(reverse("people:search") + "?r=") and "Srey" not in address and "Pov" not in address
+    # Back from a case: the address shows the same results, the filter kept; each showing audited.
+    for _ in range(2):
+        body = client.get(address).content.decode()
+        assert "Srey Pov" in body and world.case.number in body and 'value="Srey Pov"' in body
+        assert '<option value="Active" selected>' in body
+    assert AuditEvent.objects.filter(action="search", object_id=str(world.case.survivor_id)).count() == 2
+    # The kept search is encrypted in the session, and belongs to this user's session only.
+    from django.contrib.sessions.models import Session
+
+    stored = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert "searches" in stored and "Srey Pov" not in stored and "Srey" not in stored
+    other = login(world.police)
+    assert "Srey Pov" not in other.get(address).content.decode()
+    assert "no longer kept" in other.get(address).content.decode()
+
+
+def test_an_htmx_search_pushes_the_address_of_its_results(world, login):
+    client = login(world.social_worker)
+    response = client.post(reverse("people:search"), {"q": "Srey Pov"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Srey Pov" in response.content.decode()
+    assert response["HX-Push-Url"].startswith(reverse("people:search") + "?r=")
+    assert "<html" not in response.content.decode()
