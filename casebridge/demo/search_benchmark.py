@@ -62,7 +62,7 @@ TARGET_NICKNAMES = (
     "Tola / Tolla",
     "Vanny / Vanni",
     "Chiva / Cheva",
-    "Nita Nang / Neang Nita",
+    "Nita Nang / Nita Neang",
     "Ah Dara / A Dara",
     "Chamroeun / Chamreun",
     "Sreyneth / Srey Neth",

@@ -133,6 +133,10 @@ _SPELLING_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"([bcdfgjklmnpqrstvxz])\1+"), r"\1"),  # doubled consonants
 ]
 _VOWELS = re.compile(r"[aeiou]+")
+# Vowels before the last one that spellings write many ways: the inherent vowel (Kunthea /
+# Kanthea / Konthea) and the o-series "ea" (Veasal / Visal, Reaksmey / Raksmey, Sotheary /
+# Sothiry).
+_UNSTRESSED = frozenset({"a", "o", "u", "e", "i", "ea", "ia", "ie"})
 
 
 @lru_cache(maxsize=65536)
@@ -151,7 +155,7 @@ def spelling_key(word: str) -> str:
     out, last = [], 0
     for number, match in enumerate(groups):
         group, final = match.group(0), number == len(groups) - 1
-        if not final and group in ("a", "o", "u"):
+        if not final and group in _UNSTRESSED:
             kind = "a"
         elif final and match.end() == len(word) and group.endswith("i") and "a" in group:
             kind = "ai"

@@ -4,11 +4,12 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -34,7 +35,7 @@ LEFT_OUT = 0.96
 KEY_EQUAL = 90.0
 KEY_SHARE = 0.6
 # Candidates re-ranked in full after a first, vectorised pass.
-SHORTLIST = 60
+SHORTLIST = 100
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,14 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     flat = [(person, form) for person in people for form in forms[person.pk]]
     coarse: dict[Any, float] = {}
     if flat and query_forms:
-        matrix = process.cdist(
+        letters = process.cdist(
             ["".join(q) for q in query_forms], ["".join(f.words) for _, f in flat], scorer=fuzz.ratio, workers=1
         )
+        keys = process.cdist(
+            [words_key(q) for q in query_forms], [words_key(f.words) for _, f in flat], scorer=fuzz.ratio, workers=1
+        )
         for column, (person, form) in enumerate(flat):
-            value = float(matrix[:, column].max()) * form.weight
+            value = max(float(letters[:, column].max()), float(keys[:, column].max())) * form.weight
             coarse[person.pk] = max(coarse.get(person.pk, 0.0), value)
     shortlist = sorted(people, key=lambda p: -coarse.get(p.pk, 0.0))[:SHORTLIST]
     ranked = []
@@ -115,21 +119,33 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
 
 
 def _candidates(user: User, query: str) -> list[Any]:
-    """Who may be meant, among the people the user may see: those sharing a whole word or a
-    spelling key with the query, most first, then those sharing most trigrams."""
+    """Who may be meant, among the people the user may see: those sharing the rarest whole words
+    and spelling keys with the query first (a word most names have, like Srey, counts little),
+    then those sharing most trigrams."""
     keys = search_keys(query, cached)
     selective = {blind_index(kind, key) for kind, key in keys if kind != "t"}
     fuzzy = {blind_index(kind, key) for kind, key in keys if kind == "t"}
-    found: list[Any] = []
-    for tokens in (selective, fuzzy):
-        found += (
-            NameToken.objects.visible_to(user)
-            .filter(token__in=tokens)
-            .values("person_id")
-            .annotate(hits=Count("id"))
-            .order_by("-hits", "person_id")
-            .values_list("person_id", flat=True)[:CANDIDATES]
+    tokens = NameToken.objects.visible_to(user)
+    counts = dict(tokens.filter(token__in=selective).values("token").annotate(n=Count("id")).values_list("token", "n"))
+    if counts:
+        weight = Sum(
+            Case(
+                *[When(token=token, then=Value(1 / math.log2(2 + n))) for token, n in counts.items()],
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
         )
+        rare = tokens.filter(token__in=list(counts)).values("person_id").annotate(weight=weight)
+        found = list(rare.order_by("-weight", "person_id").values_list("person_id", flat=True)[:CANDIDATES])
+    else:
+        found = []
+    found += (
+        tokens.filter(token__in=fuzzy)
+        .values("person_id")
+        .annotate(hits=Count("id"))
+        .order_by("-hits", "person_id")
+        .values_list("person_id", flat=True)[:CANDIDATES]
+    )
     return list(dict.fromkeys(found))
 
 

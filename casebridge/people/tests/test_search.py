@@ -79,9 +79,15 @@ def test_a_case_number_finds_its_case_for_who_sees_its_identity(world, login):
 
     from casebridge.api.authentication import issue_token
 
-    body = login(world.social_worker).post(reverse("people:search"), {"q": world.case.number.lower()}, follow=True).content.decode()
+    body = (
+        login(world.social_worker)
+        .post(reverse("people:search"), {"q": world.case.number.lower()}, follow=True)
+        .content.decode()
+    )
     assert "Srey Pov" in body and world.case.number in body and "15 years old" in body
-    outsider = login(world.outsider).post(reverse("people:search"), {"q": world.case.number}, follow=True).content.decode()
+    outsider = (
+        login(world.outsider).post(reverse("people:search"), {"q": world.case.number}, follow=True).content.decode()
+    )
     assert "Srey Pov" not in outsider and "Nobody you have access to matches" in outsider
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.police)}")
@@ -146,7 +152,9 @@ def test_a_phone_number_finds_its_person_for_who_reaches_the_whereabouts(world, 
 
     case = _open(world, family_name_latin="Heng", given_name_latin="Dara", phone="+855 97 765 4321")
     assert case.survivor.phone == "+855977654321"
-    body = login(world.social_worker).post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+    body = (
+        login(world.social_worker).post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+    )
     assert "Heng Dara" in body and case.number in body
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(world.social_worker)}")
@@ -154,14 +162,19 @@ def test_a_phone_number_finds_its_person_for_who_reaches_the_whereabouts(world, 
     assert [r["id"] for r in rows] == [str(case.survivor_id)]
     assert api.get("/api/v1/people/", {"q": "097 765 4322"}).json()["results"] == []
     # The outsider, and a partner who sees her identity but not where she is, learn nothing.
-    assert "Heng Dara" not in login(world.outsider).post(reverse("people:search"), {"q": "0977654321"}, follow=True).content.decode()
+    assert (
+        "Heng Dara"
+        not in login(world.outsider).post(reverse("people:search"), {"q": "0977654321"}, follow=True).content.decode()
+    )
     from casebridge.cases.actions import do_add_team_member
 
     share_consent(world, "SHS", case=case)
     do_add_team_member(case, actor=world.social_worker, agency=world.agencies["SHS"], sections=["identity"], user=None)
     shelter = login(world.shelter_caseworker)
     assert "Heng Dara" in shelter.post(reverse("people:search"), {"q": "Heng Dara"}, follow=True).content.decode()
-    assert "Heng Dara" not in shelter.post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+    assert (
+        "Heng Dara" not in shelter.post(reverse("people:search"), {"q": "097 765 4321"}, follow=True).content.decode()
+    )
 
 
 def test_results_have_an_address_without_the_name_and_come_back_from_it(world, login):
