@@ -176,6 +176,8 @@ API_TOKEN_LIFETIME = timedelta(days=env_int("CASEBRIDGE_API_TOKEN_DAYS", 90, min
 # Emergency access is for an emergency: at most a day, whatever the configuration says.
 BREAK_GLASS_DURATION = timedelta(hours=env_int("CASEBRIDGE_BREAK_GLASS_HOURS", 4, minimum=1, maximum=24))
 BREAK_GLASS_PER_DAY = env_int("CASEBRIDGE_BREAK_GLASS_PER_DAY", 3, minimum=1, maximum=20)
+# Contact requests about records elsewhere, per user per 24 hours (like emergency access).
+CONTACT_REQUESTS_PER_DAY = env_int("CASEBRIDGE_CONTACT_REQUESTS_PER_DAY", 3, minimum=1, maximum=20)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("vi", "Tiếng Việt")]
@@ -269,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "SectionEnum": "casebridge.cases.sections.Section",
         "ParticipantRoleEnum": "casebridge.cases.models.ParticipantRole",
         "MembershipRoleEnum": "casebridge.agencies.models.Role",
+        "ContactRequestStatusEnum": "casebridge.cases.models.CONTACT_STATUSES",
+        "CaseStatusEnum": "casebridge.cases.models.CaseStatus",
     },
 }
 

@@ -148,7 +148,11 @@ def test_withdrawing_consent_and_adding_the_agency_cannot_both_win(world_pg):
 
 
 def test_one_idempotency_key_makes_one_case_whatever_arrives_at_once(world_pg):
-    body = {"province": "KH-12", "survivor": {"given_name": "Thida", "estimated_age": 16, "age_method": "appearance"}}
+    body = {
+        "province": "KH-12",
+        "survivor": {"given_name": "Thida", "estimated_age": 16, "age_method": "appearance"},
+        "different_person": True,  # each round registers another Thida of 16
+    }
     user = world_pg.social_worker
     for round_ in range(ROUNDS):
         key = f"retry-{round_}"

@@ -23,6 +23,7 @@ PROTECTED = {
     "AuditEvent",
     "Reach",
     "Notification",
+    "ContactRequest",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
-from casebridge.cases.api import CaseViewSet
+from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 
@@ -16,6 +16,7 @@ router.register("people", PeopleViewSet, basename="people")
 router.register("cases", CaseViewSet, basename="case")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-access")
+router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     DOWNLOAD = "download", _("Downloaded")
     BREAK_GLASS = "break_glass", _("Emergency access")
     REVIEW = "review", _("Reviewed")
+    CONTACT_REQUEST = "contact_request", _("Asked to be contacted")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -39,6 +39,9 @@ _PHRASES = {
     (Action.REVIEW, "break_glass"): gettext_lazy("reviewed an emergency access"),
     (Action.EXPORT, "case"): gettext_lazy("exported the case"),
     (Action.DOWNLOAD, "case"): gettext_lazy("downloaded from the case"),
+    (Action.CONTACT_REQUEST, "case"): gettext_lazy("asked to be contacted about the survivor"),
+    (Action.LIST, "contact_request"): gettext_lazy("saw a contact request"),
+    (Action.UPDATE, "contact_request"): gettext_lazy("answered a contact request"),
 }
 _OBJECTS = {
     "case": gettext_lazy("the case"),
@@ -50,6 +53,7 @@ _OBJECTS = {
     "referral_grant": gettext_lazy("a referral"),
     "access_log": gettext_lazy("the access log"),
     "break_glass": gettext_lazy("an emergency access"),
+    "contact_request": gettext_lazy("a contact request"),
 }
 # How they reached it (cases.access paths, and the reasons actions give).
 VIA = {
@@ -57,6 +61,7 @@ VIA = {
     "team": gettext_lazy("as a member of the team"),
     "referral": gettext_lazy("by referral"),
     "break_glass": gettext_lazy("by emergency access"),
+    "intake_check": gettext_lazy("registering someone with a name like hers (told only that a record may exist)"),
     "consent": gettext_lazy("because of a consent decision"),
     "admin": gettext_lazy("in the administration pages"),
 }

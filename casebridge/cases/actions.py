@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ from casebridge.cases.models import (
     CaseParticipant,
     CaseStatus,
     ClosureReason,
+    ContactAnswer,
+    ContactRequest,
     EventKind,
     ParticipantRole,
     ReferralGrant,
@@ -136,8 +139,11 @@ def do_open_case(
     identity: dict[str, Any],
     province: str,
     opened_on: datetime.date,
+    different_person: bool = False,
 ) -> Case:
-    """Register a survivor and open their case, led by ``agency``."""
+    """Register a survivor and open their case, led by ``agency``. ``different_person``: the
+    user was shown possible existing people (or told a record may exist elsewhere) and said
+    this is someone else; the case records it."""
     if agency not in intake_agencies(actor):
         raise NotAllowed(_("Your role does not allow opening cases for %(agency)s.") % {"agency": agency.name})
     errors: dict[str, str] = {}
@@ -169,6 +175,8 @@ def do_open_case(
     add_event(
         case, actor=actor, kind=EventKind.CASE_OPENED, data={"agency": agency.name}, occurred_at=when, access=access
     )
+    if different_person:
+        add_event(case, actor=actor, kind=EventKind.DIFFERENT_PERSON, audience=Audience.LEAD, access=access)
     record(actor, Action.CREATE, [case_item(case, ["identity"], access)])
     return case
 
@@ -723,3 +731,93 @@ def do_review_break_glass(glass: BreakGlass, *, actor: User, outcome: str, note:
 def read_case(actor: User, case: Case, access: CaseAccess, action: str = Action.VIEW) -> None:
     """Audit a read of a case and the sections shown."""
     record(actor, action, [case_item(case, access.sections, access)])
+
+
+def _contact_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"reason": _("Explain in at least %(n)d characters why you need to be contacted.") % {"n": MIN_REASON}}
+        )
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("At most 1000 characters.")})
+    return reason
+
+
+def do_request_contact(*, actor: User, agency: Agency, identity: dict[str, Any], reason: str) -> uuid.UUID:
+    """At intake, where the survivor strongly matches records the user may not see: ask those
+    cases' lead agencies to get in touch. The user learns only that the request was sent; the
+    lead agency's case staff decide whether to answer. Limited per day like emergency access."""
+    result = _request_contact(actor=actor, agency=agency, identity=identity, reason=reason)
+    if isinstance(result, _LimitReached):
+        raise NotAllowed(
+            _("You have sent %(n)d contact requests in the last 24 hours. Ask your privacy officer.")
+            % {"n": result.used}
+        )
+    return result
+
+
+@transaction.atomic
+def _request_contact(
+    *, actor: User, agency: Agency, identity: dict[str, Any], reason: str
+) -> uuid.UUID | _LimitReached:
+    from casebridge.people.actions import matches_elsewhere
+
+    if agency not in intake_agencies(actor):
+        raise NotAllowed(_("Your role does not allow opening cases for %(agency)s.") % {"agency": agency.name})
+    reason = _contact_reason(reason)
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    since = timezone.now() - datetime.timedelta(hours=24)
+    used = AuditEvent.objects.filter(actor=actor, action=Action.CONTACT_REQUEST, at__gte=since).count()
+    if used >= settings.CONTACT_REQUESTS_PER_DAY:
+        record(actor, Action.CONTACT_REQUEST, [Item("contact_request", "")], reason=f"refused (daily limit): {reason}")
+        return _LimitReached(used)
+    cases = matches_elsewhere(actor, identity)
+    if not cases:
+        raise ValidationError({"reason": _("No record elsewhere matches these details: there is nobody to ask.")})
+    group = uuid.uuid4()
+    for case in cases:
+        ContactRequest.objects.create(group=group, case=case, requester=actor, requester_agency=agency, reason=reason)
+        # On the case for its lead agency only: who asks, from where, is theirs to know.
+        add_event(
+            case, actor=actor, kind=EventKind.CONTACT_REQUESTED, audience=Audience.LEAD, data={"agency": agency.name}
+        )
+        notify(
+            case_staff(case.lead_agency_id),
+            NotificationKind.CONTACT_REQUEST,
+            case=case,
+            data={"agency": agency.name, "number": case.number},
+            link=reverse("cases:contact_requests"),
+        )
+    record(actor, Action.CONTACT_REQUEST, [Item("case", str(c.pk), c.pk) for c in cases], reason=reason)
+    return group
+
+
+@transaction.atomic
+def do_answer_contact(request: ContactRequest, *, actor: User, answer: str, note: str) -> ContactRequest:
+    """The lead agency's case staff answer a contact request: they will get in touch with the
+    requester (whose name and agency they see), or decline. The requester is told the answer,
+    never the agency or case."""
+    request = ContactRequest.objects.select_for_update().select_related("case", "requester_agency").get(pk=request.pk)
+    if not case_access(actor, request.case).can_manage:
+        raise NotAllowed(_("Only the lead agency's case staff answer contact requests."))
+    if request.answered_at is not None:
+        raise Conflict(_("This contact request has already been answered."))
+    if answer not in ContactAnswer.values:
+        raise ValidationError({"answer": _("Choose an answer.")})
+    if len(note or "") > 1000:
+        raise ValidationError({"note": _("At most 1000 characters.")})
+    request.answer, request.answer_note = answer, (note or "").strip()
+    request.answered_by, request.answered_at = actor, timezone.now()
+    request.save()
+    add_event(
+        request.case, actor=actor, kind=EventKind.CONTACT_ANSWERED, audience=Audience.LEAD, data={"answer": answer}
+    )
+    record(actor, Action.UPDATE, [Item("contact_request", str(request.pk), request.case_id)])
+    notify(
+        [request.requester],
+        NotificationKind.CONTACT_ANSWERED,
+        data={"answer": answer, "day": request.created_at.date().isoformat()},
+        link=reverse("cases:contact_requests"),
+    )
+    return request

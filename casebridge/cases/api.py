@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -37,12 +38,16 @@ from casebridge.cases.access import (
     visible_team,
     visible_teams,
 )
+from casebridge.cases.contacts import received_requests, sent_requests
 from casebridge.cases.forms import LIST_PARAMETERS, CaseFilterForm
 from casebridge.cases.models import (
+    CONTACT_STATUSES,
     Case,
     CaseParticipant,
     CaseStatus,
     ClosureReason,
+    ContactAnswer,
+    ContactRequest,
     ParticipantRole,
     TeamMember,
     TimelineEvent,
@@ -51,10 +56,10 @@ from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.api import ConsentInputSerializer, ConsentSerializer
 from casebridge.consents.models import ConsentRecord
-from casebridge.lib.errors import NotAllowed
+from casebridge.lib.errors import NotAllowed, PossibleExistingPeople
 from casebridge.lib.places import PROVINCE_CHOICES
 from casebridge.people.actions import clean_identity
-from casebridge.people.api import IdentityInputSerializer, PersonSerializer
+from casebridge.people.api import IdentityInputSerializer, PersonSerializer, SearchHitSerializer
 from casebridge.people.models import AgeMethod
 
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -157,6 +162,65 @@ class CaseCreateSerializer(StrictSerializer):
     province = serializers.ChoiceField(PROVINCE_CHOICES)
     opened_on = serializers.DateField(required=False)
     survivor = IdentityInputSerializer()
+    different_person = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Register although possible existing people were found (409 possible_existing_people): "
+        "this is a different person. Recorded on the case.",
+    )
+
+
+class PossiblePeopleInputSerializer(StrictSerializer):
+    survivor = IdentityInputSerializer()
+
+
+class PossiblePeopleSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    people = SearchHitSerializer(many=True, help_text="People you may see who may be her, best first.")
+    elsewhere = serializers.BooleanField(
+        help_text="A strong match (name, age and sex) exists in records you may not see. Which agency is never said."
+    )
+
+
+class ContactRequestInputSerializer(StrictSerializer):
+    lead_agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        help_text="Your agency the request comes from (one of those you register survivors for).",
+    )
+    survivor = IdentityInputSerializer()
+    reason = serializers.CharField(max_length=1000)
+
+
+class ContactAnswerInputSerializer(StrictSerializer):
+    answer = serializers.ChoiceField(ContactAnswer.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class SentContactRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A request you sent: never which agency or case it went to."""
+
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    status = serializers.ChoiceField(CONTACT_STATUSES)
+
+
+class ReceivedContactRequestSerializer(ModelSerializer):
+    """A request about a person on a case your agency leads."""
+
+    requester = serializers.CharField(source="requester.username")
+    requester_agency = serializers.CharField(source="requester_agency.name")
+    answered_by = serializers.CharField(source="answered_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = ContactRequest
+        fields = ["id", "case", "created_at", "requester", "requester_agency", "reason", "answer", "answer_note",
+                  "answered_by", "answered_at"]  # fmt: skip
+
+
+class ContactRequestListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    received = ReceivedContactRequestSerializer(many=True)
+    sent = SentContactRequestSerializer(many=True)
 
 
 class CaseUpdateSerializer(StrictSerializer):
@@ -237,10 +301,10 @@ class ParticipantSerializer(ModelSerializer):
 
 class ParticipantInputSerializer(StrictSerializer):
     role = serializers.ChoiceField(ParticipantRole.choices)
-    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
 
 
 class TeamInputSerializer(StrictSerializer):
@@ -363,16 +427,22 @@ class CaseViewSet(
             agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
             if agency is None:
                 raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
-            try:
-                identity = clean_identity(data["survivor"])
-            except ValidationError as error:
-                raise _identity_errors(error) from None
+            identity = _identity(data)
+            found = _possible(user, identity)
+            warned = bool(found["people"] or found["elsewhere"])
+            if warned and not data["different_person"]:
+                raise PossibleExistingPeople(
+                    _("She may already be known. Check the people found; to register her anyway, say she is a "
+                      "different person (different_person)."),
+                    found,
+                )  # fmt: skip
             return actions.do_open_case(
                 actor=user,  # type: ignore[arg-type]
                 agency=agency,
                 identity=identity,
                 province=data["province"],
                 opened_on=data.get("opened_on") or timezone.localdate(),
+                different_person=warned,
             )
 
         def refetch(pk: str) -> Case:
@@ -385,6 +455,15 @@ class CaseViewSet(
         return idempotent_create(
             request, resource_type="case", create=create, refetch=refetch, respond=self._respond_case
         )
+
+    @extend_schema(request=PossiblePeopleInputSerializer, responses=PossiblePeopleSerializer)
+    @action(detail=False, methods=["post"], url_path="possible-people")
+    def possible_people(self, request: Request) -> Response:
+        """Before registering a survivor: the people you may see who may be her, and whether a
+        strong match exists in records you may not see (then you may send a contact request)."""
+        payload = PossiblePeopleInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response(_possible(acting_user(request), _identity(payload.validated_data)))
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -596,3 +675,78 @@ class CaseViewSet(
         page = self.paginate_queryset(form.narrow(events).select_related("agency").order_by("-at", "-id"))
         record(acting_user(request), Action.VIEW, [Item.on(access, "access_log", case.pk, case.pk)])
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)
+
+
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return clean_identity(data["survivor"])
+    except ValidationError as error:
+        raise _identity_errors(error) from None
+
+
+def _possible(user: User, identity: dict[str, Any]) -> dict[str, Any]:
+    """Possible existing people (audited as a search) and whether a record may exist elsewhere."""
+    from casebridge.people.actions import matches_elsewhere
+    from casebridge.people.api import hit_rows
+    from casebridge.people.search import hit_items, possible_people
+
+    found = possible_people(user, identity)
+    if found:
+        shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in found}
+        record(user, Action.SEARCH, hit_items([hit for hit, _cases in found], shown))
+    return {"people": hit_rows(found), "elsewhere": bool(matches_elsewhere(user, identity))}
+
+
+class _OneObjectSchema(AutoSchema):
+    """The list of contact requests is one object (received and sent), not an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+class ContactRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Contact requests: those you sent at intake about a record elsewhere (never saying which
+    agency or case), and those about people on cases your agency leads (the latest 100)."""
+
+    serializer_class = ContactRequestListSerializer
+    pagination_class = None
+    schema = _OneObjectSchema()
+    lookup_value_regex = UUID_RE
+
+    @extend_schema(responses=ContactRequestListSerializer)
+    def list(self, request: Request) -> Response:
+        user = acting_user(request)
+        received = list(received_requests(user)[:100])
+        if received:
+            record(user, Action.LIST, [Item("contact_request", str(r.pk), r.case_id) for r in received])
+        return Response(ContactRequestListSerializer({"received": received, "sent": sent_requests(user)}).data)
+
+    @extend_schema(request=ContactRequestInputSerializer, responses={201: SentContactRequestSerializer})
+    def create(self, request: Request) -> Response:
+        """Ask the lead agency of a record that may be hers, elsewhere, to contact you (only where
+        ``possible-people`` says ``elsewhere``). Limited per day."""
+        user = acting_user(request)
+        payload = ContactRequestInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        agencies = actions.intake_agencies(user)
+        agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
+        if agency is None:
+            raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies asks.")]})
+        group = actions.do_request_contact(actor=user, agency=agency, identity=_identity(data), reason=data["reason"])
+        sent = next(g for g in sent_requests(user) if g["id"] == group)
+        return Response(SentContactRequestSerializer(sent).data, status=201)
+
+    @extend_schema(request=ContactAnswerInputSerializer, responses=ReceivedContactRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        """Answer a request about a person on your agency's case (its case staff only)."""
+        user = acting_user(request)
+        row = received_requests(user).filter(pk=pk).first()
+        if row is None:
+            raise Http404
+        payload = ContactAnswerInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        row = actions.do_answer_contact(row, actor=user, answer=data["answer"], note=data.get("note", ""))
+        return Response(ReceivedContactRequestSerializer(row).data)

@@ -99,6 +99,23 @@ class IntakeForm(SubmissionTokenMixin, forms.Form):
         }
 
 
+class PossibleMatchForm(forms.Form):
+    """At intake, once possible existing people were shown: register anyway, or ask about a
+    record elsewhere."""
+
+    prefix = "match"
+    different_person = forms.BooleanField(
+        label=_("This is a different person from those shown: register her."), required=False
+    )
+    contact_reason = forms.CharField(
+        label=_("Why the other agency should contact you"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to that agency's case staff, who decide whether to answer. Do not write names."),
+    )
+
+
 # The section a clinical role writes in unless it chooses another.
 CLINICAL_SECTION: dict[str, Section] = {Role.MEDICAL_STAFF: Section.MEDICAL}
 

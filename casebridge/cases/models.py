@@ -425,6 +425,9 @@ class EventKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access")
     ASSIGNED = "assigned", _("Case worker changed")
     IDENTITY_CORRECTED = "identity_corrected", _("Identity corrected")
+    CONTACT_REQUESTED = "contact_requested", _("Contact request from another agency")
+    CONTACT_ANSWERED = "contact_answered", _("Contact request answered")
+    DIFFERENT_PERSON = "different_person", _("Registered as a different person")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
@@ -498,9 +501,10 @@ class TimelineEvent(models.Model):
             "reason": ClosureReason,
             "purpose": Purpose,
             "decision": Decision,
+            "answer": ContactAnswer,
         }
         facts = []
-        for key in ("status", "reason", "purpose", "decision", "agency", "name"):
+        for key in ("status", "reason", "purpose", "decision", "answer", "agency", "name"):
             value = self.data.get(key)
             if not value:
                 continue
@@ -513,3 +517,50 @@ class TimelineEvent(models.Model):
         if changed:
             facts.append(", ".join(changed))
         return facts
+
+
+class ContactAnswer(models.TextChoices):
+    WILL_CONTACT = "will_contact", _("We will contact the requester")
+    DECLINED = "declined", _("Declined")
+
+
+# A sent request as its requester sees it: waiting, or the answer.
+CONTACT_STATUSES = [("waiting", _("Waiting for an answer")), *ContactAnswer.choices]
+
+
+class ContactRequestQuerySet(models.QuerySet["ContactRequest"]):
+    def visible_to(self, user: User) -> ContactRequestQuerySet:
+        """The requests the user sent, and those on cases led by an agency where they are case
+        staff or privacy officer (who decide whether to answer, and who review them)."""
+        from casebridge.agencies.models import Role
+        from casebridge.cases.access import is_case_staff
+
+        leads = [
+            m.agency_id for m in user.active_memberships() if is_case_staff(m.role) or m.role == Role.PRIVACY_OFFICER
+        ]
+        return self.filter(models.Q(requester_id=user.pk) | models.Q(case__lead_agency_id__in=leads))
+
+
+class ContactRequest(models.Model):
+    """At intake, a strong match in records the user may not see: the user asks, with a reason,
+    that the matching case's lead agency get in touch. The requester is never told which agency
+    or case (that would say where the child is); one request to several cases shares a group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.UUIDField(db_index=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contact_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requester_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.CharField(_("answer"), max_length=16, choices=ContactAnswer.choices, blank=True)
+    answer_note = models.TextField(_("note for the requester"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
     path("cases/<uuid:case_id>/team/add/", views.team_add, name="team_add"),
     path("cases/<uuid:case_id>/team/<int:member_id>/remove/", views.team_remove, name="team_remove"),
+    path("contact-requests/", views.contact_requests, name="contact_requests"),
+    path("contact-requests/<uuid:request_id>/answer/", views.contact_answer, name="contact_answer"),
 ]

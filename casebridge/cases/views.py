@@ -27,10 +27,12 @@ from casebridge.cases.access import (
     CaseAccess,
     ReachableCases,
     can_hold_content,
+    case_access,
     case_accesses,
     get_case,
     visible_team,
 )
+from casebridge.cases.contacts import received_requests, sent_requests
 from casebridge.cases.forms import (
     COMMON_NATIONALITIES,
     CaseFilterForm,
@@ -40,6 +42,7 @@ from casebridge.cases.forms import (
     IntakeForm,
     NoteForm,
     ParticipantForm,
+    PossibleMatchForm,
     StatusForm,
     TeamForm,
 )
@@ -49,6 +52,7 @@ from casebridge.cases.models import (
     CaseParticipant,
     CaseStatus,
     ClosureReason,
+    ContactAnswer,
     EventKind,
     TeamMember,
     TimelineEvent,
@@ -186,21 +190,55 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     if not agencies:
         return render(request, "error.html", {"message": _("Your role does not allow opening cases.")}, status=403)
     form = IntakeForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        from casebridge.people.actions import clean_identity
+    match_form = PossibleMatchForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "match_form": match_form}
+    if request.method == "POST" and form.is_valid() and match_form.is_valid():
+        from casebridge.people.actions import clean_identity, matches_elsewhere
+        from casebridge.people.search import hit_items, possible_people
 
-        once = FormSubmission(request, form.cleaned_data["submission"], "case")
-        if not once.claim():
-            previous = once.previous.resource_id if once.previous else ""
-            return already_sent(request, reverse("cases:detail", args=[previous]) if previous else None)
         try:
             identity = clean_identity(form.identity_data())
+        except ValidationError as error:
+            _map_identity_errors(form, error)
+            return render(request, "cases/case_new.html", context, status=400)
+        agency = form.cleaned_data["agency"]
+        if "request_contact" in request.POST:
+            try:
+                actions.do_request_contact(
+                    actor=request.user,
+                    agency=agency,
+                    identity=identity,
+                    reason=match_form.cleaned_data["contact_reason"],
+                )
+            except ValidationError as error:
+                apply_errors(match_form, ValidationError({"contact_reason": error.message_dict.get("reason", [])}))
+            except ActionError as error:
+                return action_error_page(request, error)
+            else:
+                context["contact_sent"] = True
+        # Before a survivor is registered: is she already known?
+        possible = possible_people(request.user, identity)
+        elsewhere = bool(matches_elsewhere(request.user, identity))
+        if possible:
+            shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in possible}
+            record(request.user, Action.SEARCH, hit_items([hit for hit, _cases in possible], shown))
+        warned = bool(possible or elsewhere)
+        once = FormSubmission(request, form.cleaned_data["submission"], "case")
+        if not once.claim():  # a second send of a registration that went through
+            previous = once.previous.resource_id if once.previous else ""
+            return already_sent(request, reverse("cases:detail", args=[previous]) if previous else None)
+        if "request_contact" in request.POST or (warned and not match_form.cleaned_data["different_person"]):
+            once.release()
+            context.update(possible=possible, elsewhere=elsewhere, warned=warned)
+            return render(request, "cases/case_new.html", context, status=400 if match_form.errors else 200)
+        try:
             case = actions.do_open_case(
                 actor=request.user,
-                agency=form.cleaned_data["agency"],
+                agency=agency,
                 identity=identity,
                 province=form.cleaned_data["province"],
                 opened_on=form.cleaned_data["opened_on"],
+                different_person=warned,
             )
         except ValidationError as error:
             once.release()
@@ -212,7 +250,8 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             once.done(case)
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_new.html", {"form": form}, status=400 if form.errors else 200)
+    errors = form.errors or match_form.errors
+    return render(request, "cases/case_new.html", context, status=400 if errors else 200)
 
 
 def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
@@ -550,3 +589,36 @@ def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpRe
         return action_error_page(request, error)
     messages.success(request, _("Removed from the case team."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+def contact_requests(request: AuthedRequest) -> HttpResponse:
+    received = list(received_requests(request.user)[:100])
+    for row in received:
+        row.can_answer = row.answered_at is None and case_access(request.user, row.case).can_manage  # type: ignore[attr-defined]
+    if received:
+        record(request.user, Action.LIST, [Item("contact_request", str(r.pk), r.case_id) for r in received])
+    return render(
+        request,
+        "cases/contact_requests.html",
+        {"received": received, "sent": sent_requests(request.user), "answers": ContactAnswer.choices},
+    )
+
+
+@login_required
+@require_POST
+def contact_answer(request: AuthedRequest, request_id: UUID) -> HttpResponse:
+    row = received_requests(request.user).filter(pk=request_id).first()
+    if row is None:
+        raise Http404
+    try:
+        actions.do_answer_contact(
+            row, actor=request.user, answer=request.POST.get("answer", ""), note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    except ActionError as error:
+        return action_error_page(request, error)
+    else:
+        messages.success(request, _("Answer sent. The requester is told it, not who you are."))
+    return redirect("cases:contact_requests")

@@ -274,6 +274,30 @@ def _moments(world: DemoWorld, today: datetime.date) -> None:
             actor=world.users["police.sovann"],
             reason="A girl at the Siem Reap station gave this case number; checking who she is before the night.",
         )
+    _contact_request(world, led_by_jpc)
+
+
+def _contact_request(world: DemoWorld, led_by_jpc: list[Case]) -> None:
+    """A government social worker registering a girl finds a record may exist elsewhere and
+    asks its agency to contact her: the request waits for JPC's case staff."""
+    from casebridge.cases.actions import do_request_contact
+    from casebridge.people.actions import matches_elsewhere
+
+    asker = world.users["govsw.sokun"]
+    for case in reversed(led_by_jpc):
+        child = case.survivor
+        identity = {
+            f: getattr(child, f) for f in ("family_name", "given_name", "family_name_latin", "given_name_latin")
+        }
+        identity.update(estimated_age=child.age_now(), gender=child.gender, aliases=None, birth_date=None)
+        if case in matches_elsewhere(asker, identity):
+            do_request_contact(
+                actor=asker,
+                agency=world.agencies["DOSVY"],
+                identity=identity,
+                reason="A girl brought to the provincial office today says a shelter in Phnom Penh cared for her.",
+            )
+            return
 
 
 class _CaseMaker:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casebridge.cases.models import ContactAnswer
+
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
 
@@ -25,11 +27,20 @@ class Kind(models.TextChoices):
     SHARED = "shared", gettext_lazy("A case was shared with you")
     PARTNER_NOTE = "partner_note", gettext_lazy("A partner added a note to your case")
     ASSIGNED = "assigned", gettext_lazy("A case was given to you")
+    CONTACT_REQUEST = "contact_request", gettext_lazy("Another agency asks about a person on your case")
+    CONTACT_ANSWERED = "contact_answered", gettext_lazy("Your contact request was answered")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
 # not offered). Emergency access is always e-mailed to the privacy officers who review it.
-CASE_KINDS = (Kind.SHARED, Kind.ASSIGNED, Kind.PARTNER_NOTE, Kind.CONSENT_BY_PARTNER)
+CASE_KINDS = (
+    Kind.SHARED,
+    Kind.ASSIGNED,
+    Kind.PARTNER_NOTE,
+    Kind.CONSENT_BY_PARTNER,
+    Kind.CONTACT_REQUEST,
+    Kind.CONTACT_ANSWERED,
+)
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
     Kind.MEMBERSHIP_PENDING,
@@ -108,6 +119,16 @@ class Notification(models.Model):
             return _("A partner (%(role)s) added a note to case %(number)s.") % {**d, "role": _role(d.get("role", ""))}
         if self.kind == Kind.ASSIGNED:
             return _("%(by)s made you the case worker of case %(number)s.") % d
+        if self.kind == Kind.CONTACT_REQUEST:
+            return (
+                _("%(agency)s asks about someone who may be the survivor of case %(number)s. Decide whether to answer.")
+                % d
+            )
+        if self.kind == Kind.CONTACT_ANSWERED:
+            return _("Your contact request of %(day)s was answered: %(answer)s.") % {
+                **d,
+                "answer": ContactAnswer(d["answer"]).label if d.get("answer") in ContactAnswer.values else "",
+            }
         return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
 
 

@@ -177,3 +177,29 @@ def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict
     write_name_tokens(person)
     record(actor, Action.CREATE, [Item("person", str(person.pk), sections=["identity"])])
     return person
+
+
+def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any]:
+    """At intake: the cases, among those whose survivor's identity the user may not see, whose
+    survivor strongly matches ``identity`` (name, and age and sex where known). The one search
+    outside the user's scope: what it finds is never shown to the user, only told to the lead
+    agencies of those cases if the user asks (``cases.actions.do_request_contact``)."""
+    from django.utils import timezone
+
+    from casebridge.cases.models import Case
+    from casebridge.cases.sections import Section
+    from casebridge.people.search import STRONG, ranked_for_intake, same_facts
+
+    seen = Person.objects.visible_to(user).values("pk")
+    survivors = Person.objects.filter(kind=PersonKind.SURVIVOR).exclude(pk__in=seen)
+    tokens = NameToken.objects.filter(person__in=survivors.values("pk"))
+    today = timezone.localdate()
+    hits = [h for h in ranked_for_intake(identity, tokens, survivors, STRONG) if same_facts(h.person, identity, today)]
+    cases = list(
+        Case.objects.filter(survivor_id__in=[h.person.pk for h in hits])
+        .exclude(pk__in=Case.objects.visible_to(user, Section.IDENTITY).values("pk"))
+        .order_by("pk")
+    )
+    # The user learns that a record may exist: the matching cases' access logs say who asked.
+    record(user, Action.SEARCH, [Item("case", str(c.pk), c.pk) for c in cases], via=["intake_check"])
+    return cases

@@ -77,10 +77,12 @@ class PersonSerializer(ModelSerializer):
 
 
 class IdentityInputSerializer(StrictSerializer):
-    given_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    family_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    # Not trimmed here: clean_identity strips, and a length checked after trimming would let
+    # through more than the documented maximum.
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
+    given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
+    family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
     aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=10)
     birth_date = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
@@ -88,8 +90,8 @@ class IdentityInputSerializer(StrictSerializer):
     gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
     nationalities = serializers.ListField(child=serializers.CharField(max_length=2), required=False, max_length=10)
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, max_length=10)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, trim_whitespace=False)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500, trim_whitespace=False)
 
 
 class SearchHitSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -138,17 +140,22 @@ class PeopleViewSet(viewsets.ViewSet):
         results = search_with_cases(acting_user(request), query, form.filters())
         cases = {hit.person.pk: [c.pk for c in found] for hit, found in results}
         record(acting_user(request), Action.SEARCH, hit_items([hit for hit, _found in results], cases))
-        data = [
-            {
-                "id": h.person.pk,
-                "display_name": h.person.display_name(),
-                "aliases": h.person.aliases or [],
-                "kind": h.person.kind,
-                "age": h.person.age_now(),
-                "sex": h.person.gender or "",
-                "score": round(h.score, 1),
-                "cases": cases[h.person.pk],
-            }
-            for h, _found in results
-        ]
-        return Response({"results": SearchHitSerializer(data, many=True).data})
+        return Response({"results": hit_rows(results)})
+
+
+def hit_rows(results: list[tuple[Any, list[Any]]]) -> Any:
+    """Search hits with their cases, as the API writes them (``SearchHitSerializer``)."""
+    data = [
+        {
+            "id": h.person.pk,
+            "display_name": h.person.display_name(),
+            "aliases": h.person.aliases or [],
+            "kind": h.person.kind,
+            "age": h.person.age_now(),
+            "sex": h.person.gender or "",
+            "score": round(h.score, 1),
+            "cases": [c.pk for c in found],
+        }
+        for h, found in results
+    ]
+    return SearchHitSerializer(data, many=True).data

@@ -118,14 +118,13 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(user: User, query: str) -> list[Any]:
-    """Who may be meant, among the people the user may see: those sharing the rarest whole words
-    and spelling keys with the query first (a word most names have, like Srey, counts little),
-    then those sharing most trigrams."""
+def _candidates(tokens: Any, query: str) -> list[Any]:
+    """Who may be meant, among the people whose ``tokens`` are given (those the user may see):
+    those sharing the rarest whole words and spelling keys with the query first (a word most
+    names have, like Srey, counts little), then those sharing most trigrams."""
     keys = search_keys(query, cached)
     selective = {blind_index(kind, key) for kind, key in keys if kind != "t"}
     fuzzy = {blind_index(kind, key) for kind, key in keys if kind == "t"}
-    tokens = NameToken.objects.visible_to(user)
     counts = dict(tokens.filter(token__in=selective).values("token").annotate(n=Count("id")).values_list("token", "n"))
     if counts:
         weight = Sum(
@@ -169,15 +168,21 @@ def query_problem(raw: str) -> str:
 def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     """People the user may see whose names match ``query`` in any script, best first: an exact
     match as written, then by similarity, then by closeness as written, then by record."""
+    return best_matches(query, NameToken.objects.visible_to(user), Person.objects.visible_to(user), limit)
+
+
+def best_matches(query: str, tokens: Any, people: Any, limit: int) -> list[Hit]:
+    """``search_people`` over the given scope: ``tokens`` and ``people`` are the NameToken and
+    Person querysets of the people who may be found (the caller's ``visible_to``)."""
     query = query[:MAX_QUERY]
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    people = list(Person.objects.visible_to(user).filter(pk__in=_candidates(user, query)).only(*NAME_FIELDS))
-    ranked = _rank(query, people)
+    found = list(people.filter(pk__in=_candidates(tokens, query)).only(*NAME_FIELDS))
+    ranked = _rank(query, found)
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
     chosen = [r[3].pk for r in ranked[:limit]]
-    full = Person.objects.visible_to(user).in_bulk(chosen)
+    full = people.in_bulk(chosen)
     return [Hit(full[r[3].pk], r[1]) for r in ranked[:limit] if r[3].pk in full]
 
 
@@ -249,3 +254,64 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     found = [(hit, by_person.get(hit.person.pk, [])) for hit in hits]
     # A person found by phone is shown only with a case whose whereabouts the user reaches.
     return [(hit, shown) for hit, shown in found if shown or not (narrowed or phone)][:SHOWN]
+
+
+# At intake: how alike a name must be to be shown as possibly the same person, and to count as
+# a record that may exist elsewhere (with the age and sex, where both are known, agreeing).
+POSSIBLE = 88.0
+STRONG = 93.0
+AGE_SLACK = 2
+
+
+def identity_names(identity: dict[str, Any]) -> list[str]:
+    """The names to look for at intake: as written and in Latin letters (aliases only when
+    there is no name: a nickname alone matches too many)."""
+    names = [
+        " ".join(n for n in (identity.get("family_name"), identity.get("given_name")) if n),
+        " ".join(n for n in (identity.get("family_name_latin"), identity.get("given_name_latin")) if n),
+    ]
+    names = [n for n in dict.fromkeys(names) if n]
+    return names or [a for a in identity.get("aliases") or [] if a]
+
+
+def same_facts(person: Person, identity: dict[str, Any], today: Any) -> bool:
+    """Whether what is known of the person does not contradict the identity: the sex, and the
+    age within two years, each where both are known."""
+    import datetime
+
+    if person.gender and identity.get("gender") and person.gender != identity["gender"]:
+        return False
+    theirs = person.age_on(today)
+    born = identity.get("birth_date")
+    ours = (
+        today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if isinstance(born, datetime.date)
+        else identity.get("estimated_age")
+    )
+    return theirs is None or ours is None or abs(theirs - ours) <= AGE_SLACK
+
+
+def ranked_for_intake(identity: dict[str, Any], tokens: Any, people: Any, threshold: float) -> list[Hit]:
+    """People in scope whose name matches one of the identity's names at ``threshold`` or
+    better, best first."""
+    best: dict[Any, Hit] = {}
+    for name in identity_names(identity):
+        for hit in best_matches(name, tokens, people, SHOWN):
+            if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
+                best[hit.person.pk] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))
+
+
+def possible_people(user: User, identity: dict[str, Any]) -> list[tuple[Hit, list[Any]]]:
+    """At intake, before a survivor is registered: the people the user may see who may be her,
+    with the cases of theirs the user reaches (the same facts as a search shows)."""
+    from casebridge.cases.models import Case
+    from casebridge.cases.sections import Section
+
+    hits = ranked_for_intake(identity, NameToken.objects.visible_to(user), Person.objects.visible_to(user), POSSIBLE)
+    ids = [h.person.pk for h in hits]
+    cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=ids).order_by("-opened_on")
+    by_person: dict[Any, list[Any]] = {}
+    for case in cases:
+        by_person.setdefault(case.survivor_id, []).append(case)
+    return [(hit, by_person[hit.person.pk]) for hit in hits if hit.person.pk in by_person][:5]

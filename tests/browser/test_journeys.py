@@ -158,3 +158,46 @@ def test_a_partners_withdrawal_reaches_the_case_worker_and_an_approval_takes_eff
     membership.refresh_from_db()
     assert membership.approved_by == live_world.privacy_officer
     assert membership.approved_at is not None and membership.approved_at <= tz.now()
+
+
+def _fill_intake(page):  # type: ignore[no-untyped-def]
+    page.fill("#id_family_name_latin", "Sok")
+    page.fill("#id_given_name_latin", "Sreypov")
+    page.fill("#id_estimated_age", "15")
+    page.select_option("#id_age_method", "appearance")
+    page.select_option("#id_gender", "Feminine")
+    page.select_option("#id_province", "KH-12")
+    page.click("button.primary")
+
+
+def test_intake_warns_of_a_known_person_and_a_record_elsewhere(page, live_world, browser, live_server):
+    from casebridge.cases.models import ContactRequest, EventKind
+
+    # The lead agency's worker is shown the girl she may be, and registers only when she says no.
+    sign_in(page, live_world, "social_worker")
+    page.click("text=Register a survivor")
+    _fill_intake(page)
+    page.wait_for_selector("#possible")
+    assert live_world.case.number in page.text_content("#possible")
+    assert Case.objects.count() == 1
+    page.check("#id_match-different_person")
+    page.click("button.primary")
+    page.wait_for_url("**/cases/*/")
+    new = Case.objects.exclude(pk=live_world.case.pk).get()
+    assert TimelineEvent.objects.filter(case=new, kind=EventKind.DIFFERENT_PERSON).exists()
+    assert page.csp_violations == []
+
+    # Another agency's worker learns only that a record may exist elsewhere, and asks.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
+    other = context.new_page()
+    sign_in(other, live_world, "gov_social_worker")
+    other.click("text=Register a survivor")
+    _fill_intake(other)
+    other.wait_for_selector(".elsewhere")
+    text = other.text_content("#possible")
+    assert "A record may exist elsewhere" in text and live_world.case.number not in text and "JPC" not in text
+    other.fill("#id_match-contact_reason", "Met at the border post tonight; she says she was in a shelter.")
+    other.click("button[name=request_contact]")
+    other.wait_for_selector("text=Your contact request was sent")
+    assert ContactRequest.objects.filter(case=live_world.case).count() == 1
+    context.close()

@@ -197,6 +197,12 @@ def test_it_shows_the_trust_core_at_work(demo):
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert ("privacy.malis", "break_glass") in kinds
     assert any(kind == "consent_by_partner" and name.startswith("aftercare.") for name, kind in kinds)
+    # A government social worker asked, at intake, about a record elsewhere: JPC's staff decide.
+    from casebridge.cases.models import ContactRequest
+
+    request = ContactRequest.objects.get()
+    assert request.requester.username == "govsw.sokun" and request.case.lead_agency.code == "JPC"
+    assert any(kind == "contact_request" and name.startswith("aftercare.") for name, kind in kinds)
 
 
 def test_each_account_has_only_its_newest_notifications_unread(demo):
