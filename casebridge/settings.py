@@ -178,6 +178,9 @@ BREAK_GLASS_DURATION = timedelta(hours=env_int("CASEBRIDGE_BREAK_GLASS_HOURS", 4
 BREAK_GLASS_PER_DAY = env_int("CASEBRIDGE_BREAK_GLASS_PER_DAY", 3, minimum=1, maximum=20)
 # Contact requests about records elsewhere, per user per 24 hours (like emergency access).
 CONTACT_REQUESTS_PER_DAY = env_int("CASEBRIDGE_CONTACT_REQUESTS_PER_DAY", 3, minimum=1, maximum=20)
+# Checks at intake of the records a user may not see ("a record may exist elsewhere"), per user
+# per 24 hours; past it, the check is not made (and the user is told so).
+INTAKE_CHECKS_PER_DAY = env_int("CASEBRIDGE_INTAKE_CHECKS_PER_DAY", 30, minimum=1, maximum=500)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("vi", "Tiếng Việt")]

@@ -19,7 +19,7 @@ from casebridge.lib.errors import ActionError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ActionError):
         set_rollback()  # an error answer writes nothing, whatever ran before the error
-        return Response({"detail": exc.message, "code": exc.code, **getattr(exc, "details", {})}, status=exc.status)
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

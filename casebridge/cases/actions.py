@@ -768,11 +768,14 @@ def _request_contact(
     reason = _contact_reason(reason)
     User.objects.select_for_update().filter(pk=actor.pk).first()
     since = timezone.now() - datetime.timedelta(hours=24)
-    used = AuditEvent.objects.filter(actor=actor, action=Action.CONTACT_REQUEST, at__gte=since).count()
+    # Counted per sending (one request may reach several cases: that number is not the user's).
+    used = ContactRequest.objects.filter(requester=actor, created_at__gte=since).values("group").distinct().count()
     if used >= settings.CONTACT_REQUESTS_PER_DAY:
         record(actor, Action.CONTACT_REQUEST, [Item("contact_request", "")], reason=f"refused (daily limit): {reason}")
         return _LimitReached(used)
     cases = matches_elsewhere(actor, identity)
+    if cases is None:
+        raise NotAllowed(_("Records elsewhere cannot be checked for you until tomorrow (daily limit)."))
     if not cases:
         raise ValidationError({"reason": _("No record elsewhere matches these details: there is nobody to ask.")})
     group = uuid.uuid4()
@@ -798,7 +801,11 @@ def do_answer_contact(request: ContactRequest, *, actor: User, answer: str, note
     """The lead agency's case staff answer a contact request: they will get in touch with the
     requester (whose name and agency they see), or decline. The requester is told the answer,
     never the agency or case."""
+    from casebridge.cases.contacts import group_status
+
     request = ContactRequest.objects.select_for_update().select_related("case", "requester_agency").get(pk=request.pk)
+    siblings = ContactRequest.objects.filter(group=request.group).exclude(pk=request.pk)
+    before = group_status([request.answer, *siblings.values_list("answer", flat=True)])
     if not case_access(actor, request.case).can_manage:
         raise NotAllowed(_("Only the lead agency's case staff answer contact requests."))
     if request.answered_at is not None:
@@ -814,10 +821,13 @@ def do_answer_contact(request: ContactRequest, *, actor: User, answer: str, note
         request.case, actor=actor, kind=EventKind.CONTACT_ANSWERED, audience=Audience.LEAD, data={"answer": answer}
     )
     record(actor, Action.UPDATE, [Item("contact_request", str(request.pk), request.case_id)])
-    notify(
-        [request.requester],
-        NotificationKind.CONTACT_ANSWERED,
-        data={"answer": answer, "day": request.created_at.date().isoformat()},
-        link=reverse("cases:contact_requests"),
-    )
+    # The requester is told once, when what they may know changes (not once per case asked).
+    after = group_status([answer, *siblings.values_list("answer", flat=True)])
+    if after != before:
+        notify(
+            [request.requester],
+            NotificationKind.CONTACT_ANSWERED,
+            data={"answer": after, "day": request.created_at.date().isoformat()},
+            link=reverse("cases:contact_requests"),
+        )
     return request

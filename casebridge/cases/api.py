@@ -23,6 +23,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.api import AgencySerializer
 from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
+from casebridge.api.models import IdempotencyKey
 from casebridge.api.serializers import ModelSerializer, StrictSerializer, check_filters, day, when
 from casebridge.audit import words
 from casebridge.audit.forms import AccessLogFilterForm
@@ -56,7 +57,7 @@ from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
 from casebridge.consents.api import ConsentInputSerializer, ConsentSerializer
 from casebridge.consents.models import ConsentRecord
-from casebridge.lib.errors import NotAllowed, PossibleExistingPeople
+from casebridge.lib.errors import ActionError, NotAllowed
 from casebridge.lib.places import PROVINCE_CHOICES
 from casebridge.people.actions import clean_identity
 from casebridge.people.api import IdentityInputSerializer, PersonSerializer, SearchHitSerializer
@@ -177,8 +178,15 @@ class PossiblePeopleInputSerializer(StrictSerializer):
 class PossiblePeopleSerializer(serializers.Serializer):  # type: ignore[type-arg]
     people = SearchHitSerializer(many=True, help_text="People you may see who may be her, best first.")
     elsewhere = serializers.BooleanField(
-        help_text="A strong match (name, age and sex) exists in records you may not see. Which agency is never said."
+        allow_null=True,
+        help_text="A strong match (name, age and sex) exists in records you may not see; which agency is never "
+        "said. Null: not checked (your daily limit of such checks is reached).",
     )
+
+
+class PossibleExistingSerializer(PossiblePeopleSerializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
 
 
 class ContactRequestInputSerializer(StrictSerializer):
@@ -415,34 +423,42 @@ class CaseViewSet(
         actions.read_case(acting_user(request), case, access)
         return self._respond_case(case, 200, access)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer}, parameters=[schema_header()])
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseSerializer, 409: PossibleExistingSerializer},
+        parameters=[schema_header()],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = acting_user(request)
         agencies = actions.intake_agencies(user)
+        if not agencies:
+            raise NotAllowed(_("Your role does not allow opening cases."))
+        payload = CaseCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        identity = _identity(data)
+        retry = IdempotencyKey.objects.filter(user_id=user.pk, key=request.headers.get("Idempotency-Key", "")).exists()
+        if not data["different_person"] and not retry:
+            # Answered, not raised: the checks' audit must stay (an error answer rolls back).
+            found = _possible(user, identity)
+            if found["people"] or found["elsewhere"]:
+                message = _(
+                    "She may already be known. Check the people found; to register her anyway, say she is a "
+                    "different person (different_person)."
+                )
+                return Response({"detail": message, "code": "possible_existing_people", **found}, status=409)
 
         def create() -> Case:
-            payload = CaseCreateSerializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            data = payload.validated_data
             agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
             if agency is None:
                 raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
-            identity = _identity(data)
-            found = _possible(user, identity)
-            warned = bool(found["people"] or found["elsewhere"])
-            if warned and not data["different_person"]:
-                raise PossibleExistingPeople(
-                    _("She may already be known. Check the people found; to register her anyway, say she is a "
-                      "different person (different_person)."),
-                    found,
-                )  # fmt: skip
             return actions.do_open_case(
                 actor=user,  # type: ignore[arg-type]
                 agency=agency,
                 identity=identity,
                 province=data["province"],
                 opened_on=data.get("opened_on") or timezone.localdate(),
-                different_person=warned,
+                different_person=data["different_person"],
             )
 
         def refetch(pk: str) -> Case:
@@ -461,9 +477,12 @@ class CaseViewSet(
     def possible_people(self, request: Request) -> Response:
         """Before registering a survivor: the people you may see who may be her, and whether a
         strong match exists in records you may not see (then you may send a contact request)."""
+        user = acting_user(request)
+        if not actions.intake_agencies(user):
+            raise NotAllowed(_("Your role does not allow opening cases."))
         payload = PossiblePeopleInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return Response(_possible(acting_user(request), _identity(payload.validated_data)))
+        return Response(_possible(user, _identity(payload.validated_data)))
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -694,7 +713,8 @@ def _possible(user: User, identity: dict[str, Any]) -> dict[str, Any]:
     if found:
         shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in found}
         record(user, Action.SEARCH, hit_items([hit for hit, _cases in found], shown))
-    return {"people": hit_rows(found), "elsewhere": bool(matches_elsewhere(user, identity))}
+    checked = matches_elsewhere(user, identity)
+    return {"people": hit_rows(found), "elsewhere": None if checked is None else bool(checked)}
 
 
 class _OneObjectSchema(AutoSchema):
@@ -733,7 +753,13 @@ class ContactRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
         if agency is None:
             raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies asks.")]})
-        group = actions.do_request_contact(actor=user, agency=agency, identity=_identity(data), reason=data["reason"])
+        try:
+            group = actions.do_request_contact(
+                actor=user, agency=agency, identity=_identity(data), reason=data["reason"]
+            )
+        except ActionError as error:
+            # Answered, not raised: a refusal past the daily limit is recorded, and must stay.
+            return Response({"detail": error.message, "code": error.code}, status=error.status)
         sent = next(g for g in sent_requests(user) if g["id"] == group)
         return Response(SentContactRequestSerializer(sent).data, status=201)
 

@@ -17,15 +17,18 @@ def sent_requests(user: Any) -> list[dict[str, Any]]:
         )
         group["answers"].append(row.answer)
     for group in groups.values():
-        answers = group.pop("answers")
-        group["status"] = (
-            ContactAnswer.WILL_CONTACT
-            if ContactAnswer.WILL_CONTACT in answers
-            else ContactAnswer.DECLINED
-            if all(a == ContactAnswer.DECLINED for a in answers)
-            else "waiting"
-        )
+        group["status"] = group_status(group.pop("answers"))
     return list(groups.values())
+
+
+def group_status(answers: list[str]) -> str:
+    """What the requester is told of one sending: someone will contact them, all declined, or
+    waiting (never how many were asked, nor who answered what)."""
+    if ContactAnswer.WILL_CONTACT in answers:
+        return ContactAnswer.WILL_CONTACT
+    if answers and all(a == ContactAnswer.DECLINED for a in answers):
+        return ContactAnswer.DECLINED
+    return "waiting"
 
 
 def received_requests(user: Any) -> Any:

@@ -554,7 +554,7 @@ class ContactRequest(models.Model):
     reason = models.TextField(_("reason"), max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     answer = models.CharField(_("answer"), max_length=16, choices=ContactAnswer.choices, blank=True)
-    answer_note = models.TextField(_("note for the requester"), max_length=1000, blank=True)
+    answer_note = models.TextField(_("note"), max_length=1000, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

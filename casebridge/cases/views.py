@@ -218,7 +218,8 @@ def case_new(request: AuthedRequest) -> HttpResponse:
                 context["contact_sent"] = True
         # Before a survivor is registered: is she already known?
         possible = possible_people(request.user, identity)
-        elsewhere = bool(matches_elsewhere(request.user, identity))
+        checked = matches_elsewhere(request.user, identity)
+        elsewhere, paused = bool(checked), checked is None
         if possible:
             shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in possible}
             record(request.user, Action.SEARCH, hit_items([hit for hit, _cases in possible], shown))
@@ -229,7 +230,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             return already_sent(request, reverse("cases:detail", args=[previous]) if previous else None)
         if "request_contact" in request.POST or (warned and not match_form.cleaned_data["different_person"]):
             once.release()
-            context.update(possible=possible, elsewhere=elsewhere, warned=warned)
+            context.update(possible=possible, elsewhere=elsewhere, paused=paused, warned=warned)
             return render(request, "cases/case_new.html", context, status=400 if match_form.errors else 200)
         try:
             case = actions.do_open_case(

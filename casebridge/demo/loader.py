@@ -290,7 +290,7 @@ def _contact_request(world: DemoWorld, led_by_jpc: list[Case]) -> None:
             f: getattr(child, f) for f in ("family_name", "given_name", "family_name_latin", "given_name_latin")
         }
         identity.update(estimated_age=child.age_now(), gender=child.gender, aliases=None, birth_date=None)
-        if case in matches_elsewhere(asker, identity):
+        if case in (matches_elsewhere(asker, identity) or []):
             do_request_contact(
                 actor=asker,
                 agency=world.agencies["DOSVY"],

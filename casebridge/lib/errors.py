@@ -34,16 +34,6 @@ class Conflict(ActionError):
     code = "conflict"
 
 
-class PossibleExistingPeople(Conflict):
-    """At intake, the survivor may already be known: the answer lists who (``details``)."""
-
-    code = "possible_existing_people"
-
-    def __init__(self, message: str, details: dict[str, object]) -> None:
-        super().__init__(message)
-        self.details = details
-
-
 class ConsentRequired(Conflict):
     """The survivor has not given the consent this action needs."""
 

@@ -179,17 +179,28 @@ def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict
     return person
 
 
-def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any]:
+def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any] | None:
     """At intake: the cases, among those whose survivor's identity the user may not see, whose
     survivor strongly matches ``identity`` (name, and age and sex where known). The one search
     outside the user's scope: what it finds is never shown to the user, only told to the lead
-    agencies of those cases if the user asks (``cases.actions.do_request_contact``)."""
+    agencies of those cases if the user asks (``cases.actions.do_request_contact``). Every check
+    is audited (a match on the matching cases); past the daily limit the answer is None (not
+    checked), so that asking name after name, age after age, soon stops answering."""
+    from django.conf import settings
     from django.utils import timezone
 
+    from casebridge.audit.models import AuditEvent
+    from casebridge.cases.actions import intake_agencies
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
     from casebridge.people.search import STRONG, ranked_for_intake, same_facts
 
+    if not intake_agencies(user):  # only those who register survivors ask
+        return None
+    since = timezone.now() - datetime.timedelta(hours=24)
+    checks = AuditEvent.objects.filter(actor=user, object_type="intake_check", at__gte=since).count()
+    if checks >= settings.INTAKE_CHECKS_PER_DAY:
+        return None
     seen = Person.objects.visible_to(user).values("pk")
     survivors = Person.objects.filter(kind=PersonKind.SURVIVOR).exclude(pk__in=seen)
     tokens = NameToken.objects.filter(person__in=survivors.values("pk"))
@@ -200,6 +211,8 @@ def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any]:
         .exclude(pk__in=Case.objects.visible_to(user, Section.IDENTITY).values("pk"))
         .order_by("pk")
     )
-    # The user learns that a record may exist: the matching cases' access logs say who asked.
-    record(user, Action.SEARCH, [Item("case", str(c.pk), c.pk) for c in cases], via=["intake_check"])
+    # The check itself (counted for the limit), and, where it matched, on those cases' access
+    # logs: who was told that a record may exist.
+    items = [Item("intake_check", ""), *(Item("case", str(c.pk), c.pk) for c in cases)]
+    record(user, Action.SEARCH, items, via=["intake_check"])
     return cases

@@ -51,6 +51,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     # session), so Back from a case returns to them.
     data: dict[str, str] | None = None
     expired = False
+    target: str | None = None
     if request.method == "POST":
         data = {k: str(request.POST.get(k, "")) for k in ("q", *SEARCH_FILTERS) if k in request.POST}
     elif request.GET.get("r"):
@@ -86,6 +87,6 @@ def search(request: AuthedRequest) -> HttpResponse:
         },
         status=400 if problem or (form.is_bound and form.errors) else 200,
     )
-    if request.method == "POST" and query and fragment:
+    if target is not None and fragment:
         response["HX-Push-Url"] = target
     return response

@@ -204,3 +204,73 @@ def test_the_api_sends_and_answers_a_contact_request_without_saying_where(world)
     assert answered.status_code == 200 and answered.json()["answer"] == "declined"
     assert worker.get("/api/v1/contact-requests/").json()["sent"][0]["status"] == "declined"
     assert lead.post(f"/api/v1/contact-requests/{request_id}/answer/", {"answer": "declined"}).status_code == 409
+
+
+def test_only_who_registers_survivors_may_ask_whether_she_is_known(world):
+    for user in (world.admin, world.manager, world.trainer):
+        response = _api(user).post("/api/v1/cases/possible-people/", {"survivor": SURVIVOR}, format="json")
+        assert response.status_code == 403 and "elsewhere" not in response.json()
+        assert (
+            _api(user).post("/api/v1/cases/", {"province": "KH-12", "survivor": SURVIVOR}, format="json").status_code
+            == 403
+        )
+    from casebridge.people.actions import clean_identity, matches_elsewhere
+
+    assert matches_elsewhere(world.admin, clean_identity(SURVIVOR)) is None
+
+
+def test_the_409_keeps_the_audit_of_what_it_told(world):
+    before = AuditEvent.objects.filter(case_id=world.case.pk).count()
+    refused = _api(world.gov_social_worker).post(
+        "/api/v1/cases/", {"province": "KH-12", "survivor": SURVIVOR}, format="json"
+    )
+    assert refused.status_code == 409 and refused.json()["elsewhere"] is True and refused.json()["people"] == []
+    logged = AuditEvent.objects.filter(case_id=world.case.pk, actor=world.gov_social_worker, via="intake_check")
+    assert logged.count() == 1 and AuditEvent.objects.filter(case_id=world.case.pk).count() == before + 1
+
+
+def test_checks_of_records_elsewhere_stop_at_the_daily_limit(world, login, settings):
+    settings.INTAKE_CHECKS_PER_DAY = 2
+    api = _api(world.gov_social_worker)
+    answers = [
+        api.post("/api/v1/cases/possible-people/", {"survivor": SURVIVOR}, format="json").json() for _ in range(3)
+    ]
+    assert [a["elsewhere"] for a in answers] == [True, True, None]
+    client = login(world.gov_social_worker)
+    body = client.post(reverse("cases:new"), _intake(world, world.gov_social_worker, submission=_submission(client)))
+    assert "not checked" in body.content.decode() or body.status_code == 302
+
+
+def test_one_request_to_several_cases_counts_and_answers_as_one(world, login, settings):
+    from casebridge.cases.actions import do_answer_contact, do_open_case, do_request_contact
+    from casebridge.people.actions import clean_identity
+
+    settings.CONTACT_REQUESTS_PER_DAY = 2
+    # A second agency's record of a girl with the same name and age.
+    hac = world.agencies["HAC"]
+    second = do_open_case(
+        actor=world.assessment_worker, agency=hac, identity=clean_identity(SURVIVOR), province="KH-12",
+        opened_on=timezone.localdate(), different_person=True,
+    )  # fmt: skip
+    worker = world.gov_social_worker
+    agency = next(m.agency for m in worker.active_memberships())
+    reason = "Met at the border tonight; she says a shelter cared for her before."
+    do_request_contact(actor=worker, agency=agency, identity=clean_identity(SURVIVOR), reason=reason)
+    assert ContactRequest.objects.count() == 2  # both cases asked, in one sending
+    rows = {r.case_id: r for r in ContactRequest.objects.all()}
+    do_answer_contact(rows[world.case.pk], actor=world.social_worker, answer="declined", note="")
+    assert not Notification.objects.filter(recipient=worker, kind="contact_answered").exists()
+    do_answer_contact(rows[second.pk], actor=world.assessment_worker, answer="declined", note="")
+    assert Notification.objects.filter(recipient=worker, kind="contact_answered").count() == 1
+    # The second sending is allowed (the limit counts sendings), the third is refused saying 2.
+    do_request_contact(actor=worker, agency=agency, identity=clean_identity(SURVIVOR), reason=reason)
+    response = _api(worker).post("/api/v1/contact-requests/", {"survivor": SURVIVOR, "reason": reason}, format="json")
+    assert response.status_code == 403 and "sent 2 contact requests" in response.json()["detail"]
+    assert AuditEvent.objects.filter(action="contact_request", reason__startswith="refused").exists()
+
+
+def test_an_htmx_search_with_a_bad_filter_says_so(world, login):
+    response = login(world.social_worker).post(
+        reverse("people:search"), {"q": "Srey Pov", "status": "Lost"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400 and "HX-Push-Url" not in response
