@@ -27,7 +27,6 @@ from casebridge.cases.access import (
     CaseAccess,
     ReachableCases,
     can_hold_content,
-    case_access,
     case_accesses,
     get_case,
     visible_team,
@@ -216,19 +215,23 @@ def case_new(request: AuthedRequest) -> HttpResponse:
                 return action_error_page(request, error)
             else:
                 context["contact_sent"] = True
-        # Before a survivor is registered: is she already known?
-        possible = possible_people(request.user, identity)
-        checked = matches_elsewhere(request.user, identity)
-        elsewhere, paused = bool(checked), checked is None
-        if possible:
-            shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in possible}
-            record(request.user, Action.SEARCH, hit_items([hit for hit, _cases in possible], shown))
-        warned = bool(possible or elsewhere)
+        # Before a survivor is registered: is she already known? (Not asked again once the user,
+        # shown who she may be, says she is someone else: the box is only offered with a warning.)
+        confirmed = match_form.cleaned_data["different_person"] and "request_contact" not in request.POST
+        possible, elsewhere, paused = [], False, False
+        if not confirmed:
+            possible = possible_people(request.user, identity)
+            checked = matches_elsewhere(request.user, identity)
+            elsewhere, paused = bool(checked), checked is None
+            if possible:
+                shown = {hit.person.pk: [c.pk for c in cases] for hit, cases in possible}
+                record(request.user, Action.SEARCH, hit_items([hit for hit, _cases in possible], shown))
+        warned = confirmed or bool(possible or elsewhere)
         once = FormSubmission(request, form.cleaned_data["submission"], "case")
         if not once.claim():  # a second send of a registration that went through
             previous = once.previous.resource_id if once.previous else ""
             return already_sent(request, reverse("cases:detail", args=[previous]) if previous else None)
-        if "request_contact" in request.POST or (warned and not match_form.cleaned_data["different_person"]):
+        if not confirmed and (warned or "request_contact" in request.POST):
             once.release()
             context.update(possible=possible, elsewhere=elsewhere, paused=paused, warned=warned)
             return render(request, "cases/case_new.html", context, status=400 if match_form.errors else 200)
@@ -595,8 +598,9 @@ def team_remove(request: AuthedRequest, case_id: UUID, member_id: int) -> HttpRe
 @login_required
 def contact_requests(request: AuthedRequest) -> HttpResponse:
     received = list(received_requests(request.user)[:100])
+    accesses = case_accesses(request.user, [row.case for row in received])
     for row in received:
-        row.can_answer = row.answered_at is None and case_access(request.user, row.case).can_manage  # type: ignore[attr-defined]
+        row.can_answer = row.answered_at is None and accesses[row.case_id].can_manage  # type: ignore[attr-defined]
     if received:
         record(request.user, Action.LIST, [Item("contact_request", str(r.pk), r.case_id) for r in received])
     return render(
