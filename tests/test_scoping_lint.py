@@ -16,7 +16,7 @@ PROTECTED = {
     "Person",
     "TimelineEvent",
     "ConsentRecord",
-    "NameToken",
+    "SearchEntry",
     "TeamMember",
     "ReferralGrant",
     "BreakGlass",

@@ -278,7 +278,7 @@ def do_correct_identity(case: Case, *, actor: User, changes: dict[str, Any]) -> 
     case staff). The whole identity is checked again; the name index follows the change, the
     intake facets of the survivor's cases are worked out again (the intake was wrong, not the
     child older), and the timeline says which fields changed, never to what."""
-    from casebridge.people.actions import IDENTITY_FIELDS, clean_identity, write_name_tokens
+    from casebridge.people.actions import IDENTITY_FIELDS, clean_identity, write_search_entry
 
     case = lock_case(case)
     access = case_access(actor, case)
@@ -305,7 +305,7 @@ def do_correct_identity(case: Case, *, actor: User, changes: dict[str, Any]) -> 
     for field in (*CORRECTABLE, "age_estimated_on"):
         setattr(survivor, field, cleaned[field])
     survivor.save()
-    write_name_tokens(survivor)
+    write_search_entry(survivor)
     for each in Case.objects.filter(survivor=survivor):
         facets = intake_facets(survivor, each.opened_on)
         Case.objects.filter(pk=each.pk).update(**facets)

@@ -9,6 +9,8 @@ and the NGOs' cases it is on the team of):
   as p50/p95/max over the requests after a warm-up;
 * the audit's cost: the same requests with the audit write replaced by nothing, interleaved
   with the real ones;
+* name search (the API, names as people type them), and on PostgreSQL beside it the raw pg_trgm
+  similarity query over a plaintext copy of the generated names, and the two indexes' sizes;
 * on PostgreSQL, the throughput of 4 clients against 1 over HTTP with gunicorn (4 workers);
 * the machine's load while it ran.
 
@@ -36,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -46,7 +49,8 @@ from casebridge.accounts.models import User
 from casebridge.api.authentication import issue_token
 from casebridge.audit import log
 from casebridge.cases.models import Case, Reach
-from casebridge.demo import generator
+from casebridge.demo import fake, generator
+from casebridge.people import index
 
 # Targets (issue: "a core that stays fast at a million cases").
 TARGETS = {
@@ -58,10 +62,15 @@ TARGETS = {
         "audit cost p50 ms": 0.5,
         "4 clients / 1 client throughput": 1.6,
         "generation of 1,000,000 cases s": 600.0,
+        # Issue: "Find the right child", speed at a million.
+        "name search p95 ms": 50.0,
+        "name search / pg_trgm reference p95": 2.0,
+        "search index / trigram index size": 3.0,
     },
     "sqlite": {
         "case detail p95 ms": 25.0,
         "case list page 1 p95 ms": 25.0,
+        "name search p95 ms": 150.0,
     },
 }
 AT_LEAST = {"4 clients / 1 client throughput"}  # the others are "at most"
@@ -105,6 +114,52 @@ def sample_cases(user: User, count: int, rng: random.Random) -> list[str]:
     total = ways_in.count()
     picks = sorted(rng.randrange(total) for _ in range(count))
     return [str(ways_in.values_list("case_id", flat=True)[i]) for i in picks]
+
+
+def search_queries(rng: random.Random, count: int) -> list[str]:
+    """Names as people type them when looking for a survivor: family and given name of a fresh
+    fictional survivor (the pools the generated people come from), in Khmer script for some
+    Khmer names, some with one letter wrong."""
+    queries = []
+    for _ in range(count):
+        identity = fake.survivor(rng, timezone.localdate()).identity
+        latin = " ".join(n for n in (identity.get("family_name_latin"), identity.get("given_name_latin")) if n)
+        script = " ".join(n for n in (identity.get("family_name"), identity.get("given_name")) if n)
+        query = script if script and rng.random() < 0.3 else latin or script
+        if rng.random() < 0.2 and script != query:
+            at = rng.randrange(len(query))
+            query = query[:at] + rng.choice("aeioustnk") + query[at + 1 :]
+        queries.append(query)
+    return queries
+
+
+def trigram_reference(queries: list[str], requests: int, warmup: int) -> tuple[Timing, dict[str, int]] | None:
+    """The raw pg_trgm similarity query over the plaintext copy of the generated names (same
+    queries), and the sizes of its index and of the search index; None without the copy."""
+    table = generator.PLAIN_NAMES
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_trgm ON {table} USING gin (name gin_trgm_ops)")
+        cursor.execute(f"ANALYZE {table}")
+        timing = Timing("pg_trgm reference")
+        for i in range(warmup + requests):
+            started = time.perf_counter()
+            # The table name is the generator's constant; the query is a parameter.
+            cursor.execute(
+                f"SELECT person_id FROM {table} WHERE name %% %s ORDER BY similarity(name, %s) DESC LIMIT 20",  # noqa: S608
+                [queries[i], queries[i]],
+            )
+            cursor.fetchall()
+            if i >= warmup:
+                timing.samples.append((time.perf_counter() - started) * 1000)
+        cursor.execute(
+            "SELECT pg_relation_size(%s), pg_relation_size(%s)", [f"{table}_trgm", index.POSTGRESQL_INDEX_NAME]
+        )
+        trigram, search = cursor.fetchone()
+    return timing, {"trigram index bytes": trigram, "search index bytes": search}
 
 
 def _time(client: Client, url: str, headers: dict[str, Any]) -> float:
@@ -265,8 +320,10 @@ def run(
         "case list page 1": lambda i: "/api/v1/cases/",
         "case list later page": lambda i: f"/api/v1/cases/?page={later_page}",
     }
+    queries = search_queries(rng, requests + warmup)
+    urls["name search"] = lambda i: "/api/v1/people/?" + urlencode({"q": queries[i]})
     if connection.vendor == "sqlite":
-        urls = {name: urls[name] for name in ("case detail", "case list page 1")}
+        urls = {name: urls[name] for name in ("case detail", "case list page 1", "name search")}
     say(f"In-process: {requests} requests each after {warmup} warm-up, with and without the audit write...")
     with_audit, without = in_process(urls, token, requests, warmup)
     figures: dict[str, float] = {}
@@ -282,6 +339,20 @@ def run(
         3,
     )
     if connection.vendor == "postgresql":
+        say("The raw pg_trgm reference over the plaintext copy of the names, the same queries...")
+        reference = trigram_reference(queries, requests, warmup)
+        if reference is None:
+            say(f"  (no {generator.PLAIN_NAMES}: generate the data afresh for the reference)")
+        else:
+            timing, sizes = reference
+            timings[timing.name] = timing.summary()
+            figures["name search / pg_trgm reference p95"] = round(
+                timings["name search"]["p95"] / timings[timing.name]["p95"], 2
+            )
+            figures.update(sizes)
+            figures["search index / trigram index size"] = round(
+                sizes["search index bytes"] / sizes["trigram index bytes"], 2
+            )
         say(f"Over HTTP with gunicorn (4 workers), {seconds:.0f} s each: 1 client, then 4...")
         connection.close()  # the server's workers open their own
         paths = [f"/api/v1/cases/{i}/" for i in ids]
@@ -313,7 +384,7 @@ def table(report: Report) -> str:
         )
     lines.append("")
     for name, rate in report.figures.items():
-        if name.endswith("requests/s"):
+        if name.endswith(("requests/s", "bytes")):
             lines.append(f"  {name:<42} {rate:10.1f}")
     lines.append("")
     for name, value, target, met in report.verdicts():

@@ -6,7 +6,7 @@ office), so that one user's reach is realistic rather than one agency owning eve
 generated agency has one generated account, ``gen.<code>`` (no password: nobody signs in as it).
 
 Unlike the demo loader this does not go through the per-case actions: it writes people (their
-identities sealed by the encrypted fields themselves), their name tokens, numbered cases, their
+identities sealed by the encrypted fields themselves), their search index words, numbered cases, their
 team places, referral grants and ways in (``Reach``, as ``cases.access.sync_reach`` would make
 them) and "case opened" entries, by COPY on PostgreSQL, in batches of one transaction each, from
 two processes at once on PostgreSQL. Generated data is not a user's action, so there is no audit
@@ -53,8 +53,10 @@ from casebridge.demo import fake
 from casebridge.demo import names as name_pools
 from casebridge.lib.fields import EncryptedField
 from casebridge.lib.places import PROVINCES
-from casebridge.people.actions import _tokens, clean_identity, phone_token
-from casebridge.people.models import NameToken, Person, PersonKind
+from casebridge.people import index
+from casebridge.people.actions import clean_identity
+from casebridge.people.index import name_words, phone_word
+from casebridge.people.models import Person, PersonKind, SearchEntry
 from casebridge.people.romanisation import remember
 
 YEARS = 5  # generated cases are opened over the last five years, oldest first
@@ -67,8 +69,8 @@ CLOSURES = [
     (ClosureReason.REPATRIATED, 8),
     (ClosureReason.REFERRED, 5),
 ]
-# From this many cases on PostgreSQL, the name-token indexes are built once at the end instead of
-# row by row (tens of millions of random keys would not fit the stock shared buffers).
+# From this many cases on PostgreSQL, the search index is built once at the end instead of row by
+# row.
 REBUILD_INDEXES_FROM = 100_000
 GRANT_DAYS = 90  # a clinic's referral lasts three months
 
@@ -156,7 +158,6 @@ class Progress:
 @dataclass(frozen=True)
 class Result:
     cases: int
-    tokens: int
     elapsed: float
 
     @property
@@ -206,22 +207,23 @@ def ensure_cast(members: Sequence[str] = ()) -> Cast:
     return Cast(agencies=agencies, users=users)
 
 
-class _TokenCache:
-    """Name tokens, cached per stored name. A person's tokens are the union of their names' tokens
-    (``_tokens`` of ``Person.name_fields``), and the name pool is small, so after a few cases no
-    romanisation (slow for Khmer) or HMAC is repeated. A test checks the result equals ``_tokens``."""
+class _WordCache:
+    """Index words, cached per stored name. A person's words are the union of their names' words
+    (``index.name_words`` of ``Person.name_fields``), and the name pool is small, so after a few
+    cases no romanisation (slow for Khmer) or HMAC is repeated. A test checks the result equals
+    what ``write_search_entry`` stores."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, frozenset[int]] = {}
+        self._cache: dict[str, frozenset[str]] = {}
 
-    def __call__(self, names: Iterable[str]) -> set[int]:
-        tokens: set[int] = set()
+    def __call__(self, names: Iterable[str], phone: str | None) -> str:
+        words: set[str] = {phone_word(phone)} if phone else set()
         for name in names:
             known = self._cache.get(name)
             if known is None:
-                known = self._cache[name] = frozenset(_tokens([name]))
-            tokens |= known
-        return tokens
+                known = self._cache[name] = frozenset(name_words([name]))
+            words |= known
+        return " ".join(sorted(words))
 
 
 def _status(rng: random.Random, opened_on: datetime.date, today: datetime.date) -> dict[str, Any]:
@@ -296,15 +298,16 @@ class _Job:
     seed: int
     today: datetime.date
     cast: Cast
+    plain_names: bool
 
 
-_TOKENS = _TokenCache()
+_WORDS = _WordCache()
 _SEALED = {f.attname: f for f in Person._meta.concrete_fields if isinstance(f, EncryptedField)}
 _NAME_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_latin", "aliases")
 
 
-def _write_batch(job: _Job) -> tuple[int, int, str, str]:
-    """Make and write one batch in one transaction; return (cases, tokens, first and last number)."""
+def _write_batch(job: _Job) -> tuple[int, str, str]:
+    """Make and write one batch in one transaction; return (cases, first and last number)."""
     rng = random.Random(job.seed * 1_000_003 + job.index)
     today, cast = job.today, job.cast
     start = today - datetime.timedelta(days=365 * YEARS)
@@ -317,7 +320,8 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
     clinics = [a.code for a in AGENCIES if a.role == Role.MEDICAL_STAFF]
     police = [a.code for a in AGENCIES if a.role == Role.POLICE_INVESTIGATOR]
 
-    people, tokens, cases, timeline = _Rows(Person), _Rows(NameToken), _Rows(Case), _Rows(TimelineEvent)
+    people, entries, cases, timeline = _Rows(Person), _Rows(SearchEntry), _Rows(Case), _Rows(TimelineEvent)
+    plain: list[tuple[Any, str]] = []
     team, grants, reach = _Rows(TeamMember), _Rows(ReferralGrant), _Rows(Reach)
     planned: list[dict[str, Any]] = []
     for offset in range(job.size):
@@ -342,11 +346,10 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
         )
         # name_fields only reads the name attributes: a namespace is enough, no model instance.
         names = SimpleNamespace(**{k: identity.get(k) for k in _NAME_FIELDS})
-        found = _TOKENS(Person.name_fields(names))  # type: ignore[arg-type]
-        if identity.get("phone"):
-            found.add(phone_token(identity["phone"]))
-        for token in found:
-            tokens.add(person_id=person_id, token=token)
+        stored = Person.name_fields(names)  # type: ignore[arg-type]
+        entries.add(person_id=person_id, words=_WORDS(stored, identity.get("phone")))
+        if job.plain_names:
+            plain.append((person_id, " ".join(stored)))
         province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
         survivor = SimpleNamespace(
             created_at=now, **{k: identity.get(k) for k in ("birth_date", "estimated_age", "age_estimated_on")}
@@ -436,10 +439,11 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
                     starts_at=opened_at, expires_at=ends, **order,
                 )  # fmt: skip
 
-    token_count = len(tokens.rows)
     with transaction.atomic():
-        for rows in (people, tokens, cases, timeline, team, grants, reach):
+        for rows in (people, entries, cases, timeline, team, grants, reach):
             rows.write()
+        if plain:
+            write_plain_names(plain)
         # Last, so the chain head's lock is held only for the commit.
         record(
             None,
@@ -447,16 +451,26 @@ def _write_batch(job: _Job) -> tuple[int, int, str, str]:
             [Item("generated_batch", f"{numbers[0]}..{numbers[-1]}")],
             reason=f"generate_data: {job.size} fictional cases (seed {job.seed}, batch {job.index})",
         )
-    return job.size, token_count, numbers[0], numbers[-1]
+    return job.size, numbers[0], numbers[-1]
 
 
-def _token_indexes(*, build: bool) -> None:
-    """Drop the name-token indexes before a big run, or build them after it, as the model has them."""
-    with connection.schema_editor() as editor:
-        for index in NameToken._meta.indexes:
-            (editor.add_index if build else editor.remove_index)(NameToken, index)
-        for constraint in NameToken._meta.constraints:
-            (editor.add_constraint if build else editor.remove_constraint)(NameToken, constraint)
+def _search_index(*, build: bool) -> None:
+    """Drop the search index before a big run (PostgreSQL), or build it after it."""
+    with connection.cursor() as cursor:
+        cursor.execute(index.POSTGRESQL_INDEX if build else f"DROP INDEX IF EXISTS {index.POSTGRESQL_INDEX_NAME}")
+
+
+PLAIN_NAMES = "bench_plain_names"
+
+
+def write_plain_names(rows: list[tuple[Any, str]]) -> None:
+    """The benchmark's plaintext copy of the generated names (fictional, never a real record's),
+    for the raw pg_trgm reference its name search is measured against."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {PLAIN_NAMES} (person_id uuid PRIMARY KEY, name text NOT NULL)")
+        with cursor.copy(f"COPY {PLAIN_NAMES} (person_id, name) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _worker_start() -> None:
@@ -471,8 +485,10 @@ def generate(
     members: Sequence[str] = (),
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
+    plain_names: bool = False,
 ) -> Result:
-    """Write ``cases`` fictional cases in batches of ``batch``, one transaction each."""
+    """Write ``cases`` fictional cases in batches of ``batch``, one transaction each (with
+    ``plain_names``, on PostgreSQL, also the benchmark's plaintext copy of their names)."""
     cast = ensure_cast(members)
     postgres = connection.vendor == "postgresql"
     if workers is None:
@@ -480,12 +496,21 @@ def generate(
     if not postgres:
         workers = 1  # SQLite has one writer at a time
         with connection.cursor() as cursor:
-            # The name-token indexes are keyed on random values: with SQLite's default 2 MB page
-            # cache a large run spends its time re-reading index pages. This connection only.
+            # The indexes are keyed on random values: with SQLite's default 2 MB page cache a
+            # large run spends its time re-reading index pages. This connection only.
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     today = timezone.localdate()
     jobs = [
-        _Job(index=i, start=first, size=min(batch, cases - first), total=cases, seed=seed, today=today, cast=cast)
+        _Job(
+            index=i,
+            start=first,
+            size=min(batch, cases - first),
+            total=cases,
+            seed=seed,
+            today=today,
+            cast=cast,
+            plain_names=plain_names and postgres,
+        )
         for i, first in enumerate(range(0, cases, batch))
     ]
     rebuild = postgres and cases >= REBUILD_INDEXES_FROM
@@ -493,17 +518,16 @@ def generate(
     # before the batches (which would otherwise insert them concurrently).
     remember(name.script for pool in name_pools.KHMER_POOLS for name in pool)
     started = time.monotonic()
-    done = tokens = 0
+    done = 0
 
-    def report(result: tuple[int, int, str, str]) -> None:
-        nonlocal done, tokens
+    def report(result: tuple[int, str, str]) -> None:
+        nonlocal done
         done += result[0]
-        tokens += result[1]
         if progress is not None:
-            progress(Progress(done, cases, time.monotonic() - started, result[2], result[3]))
+            progress(Progress(done, cases, time.monotonic() - started, result[1], result[2]))
 
     if rebuild:
-        _token_indexes(build=False)
+        _search_index(build=False)
     try:
         if workers == 1:
             for job in jobs:
@@ -516,7 +540,7 @@ def generate(
                     report(result)
     finally:
         if rebuild:
-            _token_indexes(build=True)
+            _search_index(build=True)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-    return Result(cases=done, tokens=tokens, elapsed=time.monotonic() - started)
+    return Result(cases=done, elapsed=time.monotonic() - started)

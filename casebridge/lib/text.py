@@ -4,8 +4,9 @@ Search compares names in Latin letters. ``name_forms`` gives the ways a name rea
 script romanised by the Khmer name transducer (several spellings, ``lib/khmer``), Vietnamese and
 other Latin text case-folded with diacritics removed (đ → d), other scripts by anyascii.
 ``spelling_key`` folds the spellings people write for one Khmer sound (ou/u/ov, ea/ia, y/i/ey,
-aspirated th/t, ph/p, doubled letters, ch/j...) to one key. ``search_keys`` then gives the
-pieces that go into blind-index tokens: whole words, spelling keys and trigrams.
+aspirated th/t, ph/p, doubled letters, ch/j...) to one key. ``name_keys`` gives the keys a stored
+name is found under (spelling keys, and the keys one letter away), ``query_clauses`` the ways a
+query finds them.
 """
 
 from __future__ import annotations
@@ -168,7 +169,8 @@ def spelling_key(word: str) -> str:
     return "".join([*out, word[last:]])
 
 
-def words_key(words: Iterable[str]) -> str:
+@lru_cache(maxsize=65536)
+def words_key(words: tuple[str, ...]) -> str:
     """The spelling keys of a name's words, run together (for comparing names)."""
     return "".join(spelling_key(w) for w in words)
 
@@ -200,24 +202,84 @@ def normalise_phone(text: str) -> str | None:
     return number if E164.fullmatch(number) else None
 
 
-def trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+# A word this long or longer is also indexed with each of its letters left out (then folded to
+# its spelling key), so that a name one letter away is found: a typo, a letter more or less, one
+# letter for another. A shorter word's would match most names.
+DELETION_MIN = 4
+# Query forms (Khmer spellings, orders) turned into clauses, most likely first.
+QUERY_FORMS = 4
+
+Key = tuple[str, str]
+# One way a query can match: every group has a key the person has (an AND of ORs).
+Clause = frozenset[frozenset[Key]]
 
 
-def form_keys(words: Iterable[str]) -> set[tuple[str, str]]:
-    """(kind, key) pairs for one form of a name: ``w`` whole word, ``p`` spelling key, ``t``
-    trigram; two neighbouring words also as one (Srey Pov is often written Sreypov)."""
+def near_keys(word: str) -> set[str]:
+    """The spelling keys of ``word`` with one of its letters left out."""
+    if len(word) < DELETION_MIN:
+        return set()
+    return {spelling_key(word[:i] + word[i + 1 :]) for i in range(len(word))}
+
+
+def index_keys(words: Iterable[str]) -> set[Key]:
+    """(kind, key) pairs under which one form of a stored name is found: ``k`` the spelling key of
+    each word and of two neighbouring words joined (Srey Pov is often written Sreypov), ``d``
+    the keys of each of those with one letter left out."""
     words = list(words)
-    keys: set[tuple[str, str]] = set()
+    keys: set[Key] = set()
     for word in [*words, *("".join(pair) for pair in itertools.pairwise(words))]:
-        keys.add(("w", word))
-        keys.add(("p", spelling_key(word)))
-    for word in words:
-        keys.update(("t", gram) for gram in trigrams(word))
+        keys.add(("k", spelling_key(word)))
+        keys.update(("d", d) for d in near_keys(word))
     return keys
 
 
-def search_keys(text: str, romaniser: Romaniser = romanise) -> set[tuple[str, str]]:
-    """The (kind, key) pairs of every form of a name."""
-    return {key for form in name_forms(text, romaniser) for key in form_keys(form)}
+def name_keys(text: str, romaniser: Romaniser = romanise) -> set[Key]:
+    """The (kind, key) pairs of every form of a stored name."""
+    return {key for form in name_forms(text, romaniser) for key in index_keys(form)}
+
+
+def _segmentations(words: list[str]) -> Iterable[tuple[str, ...]]:
+    """The words, and the ways of joining neighbours two by two (a name may be stored either way)."""
+    if len(words) <= 1:
+        yield tuple(words)
+        return
+    for rest in _segmentations(words[1:]):
+        yield (words[0], *rest)
+    for rest in _segmentations(words[2:]):
+        yield (words[0] + words[1], *rest)
+
+
+def _group(word: str, near: bool) -> frozenset[Key]:
+    """The keys that find a stored word like ``word``: its spelling key, and with ``near`` the
+    keys one letter away (either side with a letter left out, or both)."""
+    key = spelling_key(word)
+    if not near:
+        return frozenset({("k", key)})
+    return frozenset((kind, k) for k in {key, *near_keys(word)} for kind in ("k", "d"))
+
+
+def _splits(word: str) -> Iterable[tuple[str, str]]:
+    """A word as two (family and given name typed as one: ប៊ុនកញ្ញា, Bunkanha)."""
+    return ((word[:i], word[i:]) for i in range(2, len(word) - 1))
+
+
+def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[set[Clause]]:
+    """The ways a query finds people, in three tiers to try in turn: every word's spelling key;
+    every word or one letter away (and a single word as two: family and given name typed as
+    one); all words but one (a missing middle name, a family name spelled beyond recognition),
+    one letter away. Order does not count; one-letter words are not required."""
+    exact: set[Clause] = set()
+    near: set[Clause] = set()
+    fewer: set[Clause] = set()
+    for form in name_forms(text, romaniser)[:QUERY_FORMS]:
+        words = [w for w in form if len(w) > 1] or list(form)
+        for segments in _segmentations(words):
+            exact.add(frozenset(_group(s, False) for s in segments))
+            near.add(frozenset(_group(s, True) for s in segments))
+        if len(words) > 1:
+            for left_out in range(len(words)):
+                for segments in _segmentations(words[:left_out] + words[left_out + 1 :]):
+                    fewer.add(frozenset(_group(s, True) for s in segments))
+        elif words:
+            near.update(frozenset(_group(s, True) for s in pair) for pair in _splits(words[0]))
+    return [exact, near - exact, fewer - near - exact]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -13,9 +12,9 @@ from django.utils.translation import gettext as _
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.lib.codes import country_codes, language_code
-from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import normalise_phone, scripts, search_keys, strip_invisible
-from casebridge.people.models import AgeMethod, Gender, NameToken, Person, PersonKind
+from casebridge.lib.text import normalise_phone, scripts, strip_invisible
+from casebridge.people.index import person_words
+from casebridge.people.models import AgeMethod, Gender, Person, PersonKind, SearchEntry, visible_q
 from casebridge.people.romanisation import remember
 
 if TYPE_CHECKING:
@@ -147,25 +146,12 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
     return out
 
 
-def _tokens(names: Iterable[str]) -> set[int]:
-    return {blind_index(kind, key) for name in names for kind, key in search_keys(name)}
-
-
-def phone_token(number: str) -> int:
-    """The blind-index token of a phone number in E.164 form (search by phone)."""
-    return blind_index("tel", number)
-
-
-def person_tokens(person: Any) -> set[int]:
-    """Every token of a person: their names' and their phone number's."""
-    return _tokens(person.name_fields()) | ({phone_token(person.phone)} if person.phone else set())
-
-
-def write_name_tokens(person: Person) -> None:
-    """Index the person's names afresh (the tokens, and the romanisations search reads)."""
+def write_search_entry(person: Person) -> None:
+    """Index the person afresh: their names' and phone number's index words, and the
+    romanisations search reads."""
     remember(person.name_fields())
-    NameToken.objects.filter(person=person).delete()
-    NameToken.objects.bulk_create(NameToken(person=person, token=t) for t in person_tokens(person))
+    words = person_words(person.name_fields(), person.phone)
+    SearchEntry.objects.update_or_create(person=person, defaults={"words": words})
 
 
 def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict[str, Any]) -> Person:
@@ -174,7 +160,7 @@ def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict
         raise ValidationError({"kind": _("Unknown kind of person.")})
     person = Person(kind=kind, registered_by_agency=agency, created_by=actor, **identity)
     person.save()
-    write_name_tokens(person)
+    write_search_entry(person)
     record(actor, Action.CREATE, [Item("person", str(person.pk), sections=["identity"])])
     return person
 
@@ -201,11 +187,9 @@ def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any] | None:
     checks = AuditEvent.objects.filter(actor=user, object_type="intake_check", at__gte=since).count()
     if checks >= settings.INTAKE_CHECKS_PER_DAY:
         return None
-    seen = Person.objects.visible_to(user).values("pk")
-    survivors = Person.objects.filter(kind=PersonKind.SURVIVOR).exclude(pk__in=seen)
-    tokens = NameToken.objects.filter(person__in=survivors.values("pk"))
+    survivors = Person.objects.filter(kind=PersonKind.SURVIVOR).exclude(visible_q(user))
     today = timezone.localdate()
-    hits = [h for h in ranked_for_intake(identity, tokens, survivors, STRONG) if same_facts(h.person, identity, today)]
+    hits = [h for h in ranked_for_intake(identity, survivors, STRONG) if same_facts(h.person, identity, today)]
     cases = list(
         Case.objects.filter(survivor_id__in=[h.person.pk for h in hits])
         .exclude(pk__in=Case.objects.visible_to(user, Section.IDENTITY).values("pk"))

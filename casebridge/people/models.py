@@ -1,7 +1,7 @@
 """People in a case: survivors, family members and guardians, suspects, witnesses.
 
 Identity fields are encrypted at field level; name search goes through keyed blind-index
-tokens (:class:`NameToken`), never through the ciphertext.
+words (:class:`SearchEntry`, ``people/index.py``), never through the ciphertext.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from casebridge.lib.fields import (
     EncryptedJSONField,
     EncryptedTextField,
 )
+from casebridge.people.index import SearchWordsField
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -57,15 +58,20 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: User) -> PersonQuerySet:
         """People whose identity the user may see: the survivor or a linked person of a case
         where the user reaches the identity section."""
-        from casebridge.cases.access import case_q
-        from casebridge.cases.models import Case
-        from casebridge.cases.sections import Section
+        return self.filter(visible_q(user))
 
-        cases = Case.objects.filter(case_q(user, Section.IDENTITY))
-        return self.filter(
-            models.Q(pk__in=cases.values("survivor_id"))
-            | models.Q(pk__in=cases.filter(participants__isnull=False).values("participants__person_id"))
-        )
+
+def visible_q(user: User) -> models.Q:
+    """The filter of ``Person.objects.visible_to``, to negate where the question is who the user
+    may not see. Correlated: a search asks it of its few candidates, never of everyone."""
+    from casebridge.cases.access import case_q
+    from casebridge.cases.models import Case
+    from casebridge.cases.sections import Section
+
+    cases = Case.objects.filter(case_q(user, Section.IDENTITY))
+    return models.Q(models.Exists(cases.filter(survivor_id=models.OuterRef("pk")))) | models.Q(
+        models.Exists(cases.filter(participants__person_id=models.OuterRef("pk")))
+    )
 
 
 class Person(models.Model):
@@ -158,25 +164,14 @@ class Person(models.Model):
         return None
 
 
-class NameTokenQuerySet(models.QuerySet["NameToken"]):
-    def visible_to(self, user: User) -> NameTokenQuerySet:
-        return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
+class SearchEntry(models.Model):
+    """The index words under which one person is found (``people/index.py``): keyed, so they do
+    not reveal the name, but people who share a name piece share its word (docs/THREAT_MODEL.md,
+    known limits). Indexed by the database's full-text index (migration 0005); found only
+    through ``Person.objects.visible_to(user).filter(search__words__matches=...)``."""
 
-
-class NameToken(models.Model):
-    """A keyed blind-index token of one piece of one of a person's names (a word, a phonetic
-    key or a trigram). Without the index key a token does not reveal the name, but people who share
-    a name piece share its token (docs/THREAT_MODEL.md, known limits)."""
-
-    # No index of its own: the unique (person, token) index starts with the person.
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
-    token = models.BigIntegerField()
-
-    objects = NameTokenQuerySet.as_manager()
-
-    class Meta:
-        indexes = [models.Index(fields=["token", "person"], name="nametoken_token_person")]
-        constraints = [models.UniqueConstraint(fields=["person", "token"], name="nametoken_unique")]
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="search")
+    words = SearchWordsField()
 
 
 class Romanisation(models.Model):

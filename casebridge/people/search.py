@@ -4,26 +4,25 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from casebridge.audit.log import Item
-from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import as_written, name_forms, normalise_phone, search_keys, words_key
-from casebridge.people.models import NameToken, Person
+from casebridge.lib.text import as_written, name_forms, normalise_phone, query_clauses, words_key
+from casebridge.people.index import Query, phone_word
+from casebridge.people.models import Person
 from casebridge.people.romanisation import cached
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
 
 CANDIDATES = 200
-NAME_FIELDS = ("id", "given_name", "family_name", "given_name_latin", "family_name_latin", "aliases")
+ENOUGH = 20
 MIN_SCORE = 60.0
 MAX_QUERY = 200
 # An alias or nickname is weaker evidence than a name; each word left out of a comparison (a
@@ -35,7 +34,7 @@ LEFT_OUT = 0.96
 KEY_EQUAL = 90.0
 KEY_SHARE = 0.6
 # Candidates re-ranked in full after a first, vectorised pass.
-SHORTLIST = 100
+SHORTLIST = 50
 
 
 @dataclass(frozen=True)
@@ -119,34 +118,23 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(tokens: Any, query: str) -> list[Any]:
-    """Who may be meant, among the people whose ``tokens`` are given (those the user may see):
-    those sharing the rarest whole words and spelling keys with the query first (a word most
-    names have, like Srey, counts little), then those sharing most trigrams."""
-    keys = search_keys(query, cached)
-    selective = {blind_index(kind, key) for kind, key in keys if kind != "t"}
-    fuzzy = {blind_index(kind, key) for kind, key in keys if kind == "t"}
-    counts = dict(tokens.filter(token__in=selective).values("token").annotate(n=Count("id")).values_list("token", "n"))
-    if counts:
-        weight = Sum(
-            Case(
-                *[When(token=token, then=Value(1 / math.log2(2 + n))) for token, n in counts.items()],
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-        rare = tokens.filter(token__in=list(counts)).values("person_id").annotate(weight=weight)
-        found = list(rare.order_by("-weight", "person_id").values_list("person_id", flat=True)[:CANDIDATES])
-    else:
-        found = []
-    found += (
-        tokens.filter(token__in=fuzzy)
-        .values("person_id")
-        .annotate(hits=Count("id"))
-        .order_by("-hits", "person_id")
-        .values_list("person_id", flat=True)[:CANDIDATES]
-    )
-    return list(dict.fromkeys(found))
+def _candidates(people: Any, query: str) -> list[Person]:
+    """Who may be meant, among ``people`` (those the user may see): those with every word of the
+    query (by spelling key), then those with every word or one letter away, then those with all
+    words but one. A later tier is asked only while fewer than ENOUGH are found (a common name
+    has many people with every word, and its words alone would be tens of thousands); the user's
+    scope is checked in the same query; at most CANDIDATES are taken, and at most ENOUGH of all
+    but one word (any of them is as likely as another)."""
+    found: dict[Any, Person] = {}
+    for tier, clauses in enumerate(query_clauses(query, cached)):
+        if len(found) >= ENOUGH:
+            break
+        wanted = Query.of(clauses)
+        if wanted:
+            more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))
+            room = CANDIDATES - len(found) if tier < 2 else ENOUGH
+            found.update((p.pk, p) for p in more[:room])
+    return list(found.values())
 
 
 def letters(text: str) -> int:
@@ -169,22 +157,19 @@ def query_problem(raw: str) -> str:
 def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     """People the user may see whose names match ``query`` in any script, best first: an exact
     match as written, then by similarity, then by closeness as written, then by record."""
-    return best_matches(query, NameToken.objects.visible_to(user), Person.objects.visible_to(user), limit)
+    return best_matches(query, Person.objects.visible_to(user), limit)
 
 
-def best_matches(query: str, tokens: Any, people: Any, limit: int) -> list[Hit]:
-    """``search_people`` over the given scope: ``tokens`` and ``people`` are the NameToken and
-    Person querysets of the people who may be found (the caller's ``visible_to``)."""
+def best_matches(query: str, people: Any, limit: int) -> list[Hit]:
+    """``search_people`` over the given scope: ``people`` is the Person queryset of those who may
+    be found (the caller's ``visible_to``)."""
     query = query[:MAX_QUERY]
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    found = list(people.filter(pk__in=_candidates(tokens, query)).only(*NAME_FIELDS))
-    ranked = _rank(query, found)
+    ranked = _rank(query, _candidates(people, query))
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
-    chosen = [r[3].pk for r in ranked[:limit]]
-    full = people.in_bulk(chosen)
-    return [Hit(full[r[3].pk], r[1]) for r in ranked[:limit] if r[3].pk in full]
+    return [Hit(r[3], r[1]) for r in ranked[:limit]]
 
 
 def hit_items(hits: list[Hit], cases_by_person: dict[Any, list[Any]]) -> list[Item]:
@@ -207,9 +192,7 @@ SEARCH_FILTERS = ("status", "province", "age_band", "sex")
 def search_phone(user: User, number: str) -> list[Hit]:
     """People with this phone number (E.164) among those the user may see (the cases it leads
     to are narrowed to those whose whereabouts the user reaches, by ``search_with_cases``)."""
-    from casebridge.people.actions import phone_token
-
-    people = Person.objects.visible_to(user).filter(name_tokens__token=phone_token(number)).distinct()
+    people = Person.objects.visible_to(user).filter(search__words__matches=Query([[[phone_word(number)]]]))
     return [Hit(person, 100.0) for person in people.order_by("pk")[:SHOWN]]
 
 
@@ -243,7 +226,8 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
         cases = cases.filter(filters.as_q())
     # A survivor's cases, and the cases a guardian, relative or witness is part of (found by
     # their name, the child's case is what was found: it is recorded against that case).
-    linked = cases.filter(Q(survivor_id__in=found_ids) | Q(participants__person_id__in=found_ids)).distinct()
+    taking_part = CaseParticipant.objects.filter(person_id__in=found_ids).values("case_id")
+    linked = cases.filter(Q(survivor_id__in=found_ids) | Q(pk__in=taking_part))
     by_case = {c.pk: c for c in linked.order_by("-opened_on", "-created_at")}
     by_person: dict[Any, list[Any]] = {}
     for case in by_case.values():
@@ -292,12 +276,12 @@ def same_facts(person: Person, identity: dict[str, Any], today: Any) -> bool:
     return theirs is None or ours is None or abs(theirs - ours) <= AGE_SLACK
 
 
-def ranked_for_intake(identity: dict[str, Any], tokens: Any, people: Any, threshold: float) -> list[Hit]:
+def ranked_for_intake(identity: dict[str, Any], people: Any, threshold: float) -> list[Hit]:
     """People in scope whose name matches one of the identity's names at ``threshold`` or
     better, best first."""
     best: dict[Any, Hit] = {}
     for name in identity_names(identity):
-        for hit in best_matches(name, tokens, people, SHOWN):
+        for hit in best_matches(name, people, SHOWN):
             if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
                 best[hit.person.pk] = hit
     return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))
@@ -309,7 +293,7 @@ def possible_people(user: User, identity: dict[str, Any]) -> list[tuple[Hit, lis
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
 
-    hits = ranked_for_intake(identity, NameToken.objects.visible_to(user), Person.objects.visible_to(user), POSSIBLE)
+    hits = ranked_for_intake(identity, Person.objects.visible_to(user), POSSIBLE)
     ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=ids).order_by("-opened_on")
     by_person: dict[Any, list[Any]] = {}

@@ -19,10 +19,10 @@ from casebridge.audit.models import AuditEvent
 from casebridge.cases.models import Case, CaseNumberSequence, TimelineEvent
 from casebridge.cases.sections import Section
 from casebridge.demo import generator
-from casebridge.lib.crypto import blind_index
-from casebridge.lib.text import normalise
-from casebridge.people.actions import person_tokens
-from casebridge.people.models import NameToken, Person
+from casebridge.lib.text import normalise, query_clauses
+from casebridge.people import index
+from casebridge.people.index import Query, person_words
+from casebridge.people.models import Person, SearchEntry
 
 
 def _generate(*args: str) -> str:
@@ -71,18 +71,17 @@ def test_it_stores_identities_encrypted_and_they_decrypt(generated):
 
 
 def test_it_indexes_names_like_registration_does(generated):
-    for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES):
-        stored = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
-        assert stored == person_tokens(person)
+    for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES).select_related("search"):
+        assert person.search.words == person_words(person.name_fields(), person.phone)
 
 
 def test_it_makes_names_searchable(generated):
     person = Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES).order_by("pk").first()
     assert person is not None
-    word = normalise(person.given_name_latin or person.given_name or "").split()[0]
-    tokens = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
-    assert blind_index("w", word) in tokens
-    assert blind_index("w", word + "zzq") not in tokens
+    name = normalise(person.given_name_latin or person.given_name or "")
+    found = Person.objects.filter(search__words__matches=Query.of(query_clauses(name)[0]))
+    assert person in found
+    assert person not in Person.objects.filter(search__words__matches=Query.of(query_clauses(name + "zzqx")[0]))
 
 
 def test_it_writes_one_opening_entry_per_case(generated):
@@ -163,8 +162,8 @@ def test_two_writers_make_one_consistent_world(committed_world, monkeypatch):
     monkeypatch.setattr(generator, "REBUILD_INDEXES_FROM", 100)  # the big run's path: indexes built at the end
     result = generator.generate(cases=300, batch=40, seed=5, workers=2)
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, NameToken._meta.db_table)
-    assert {"nametoken_token_person", "nametoken_unique"} <= set(constraints)
+        constraints = connection.introspection.get_constraints(cursor, SearchEntry._meta.db_table)
+    assert index.POSTGRESQL_INDEX_NAME in constraints
     assert result.cases == 300
     numbers = list(_cases().values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == 300

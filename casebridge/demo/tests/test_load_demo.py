@@ -21,7 +21,7 @@ from casebridge.consents.actions import ADULT, CONSENTS_ALONE
 from casebridge.consents.models import ConsentRecord, Decision, GivenBy, Purpose
 from casebridge.demo import totp
 from casebridge.demo.loader import DEMO_PASSWORD
-from casebridge.people.models import NameToken
+from casebridge.people.models import SearchEntry
 
 
 def _load(*args: str) -> str:
@@ -99,7 +99,7 @@ def test_it_makes_the_cases_through_the_actions(demo):
     assert len({c.number for c in cases}) == 12
     for case in cases:
         assert case.survivor.display_name()
-        assert NameToken.objects.filter(person=case.survivor).exists()
+        assert SearchEntry.objects.filter(person=case.survivor).exists()
         assert TimelineEvent.objects.filter(case=case, kind="case_opened").count() == 1
         assert AuditEvent.objects.filter(object_type="case", object_id=str(case.pk), action="create").count() == 1
     result = verify()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casebridge.lib.khmer import romanise
-from casebridge.lib.text import as_written, name_forms, normalise, scripts, search_keys, spelling_key
+from casebridge.lib.text import as_written, name_forms, name_keys, normalise, query_clauses, scripts, spelling_key
 
 NORMAL_FORM = re.compile(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?")
 
@@ -64,7 +64,7 @@ def test_it_reads_a_name_several_ways_word_by_word() -> None:
 )
 def test_it_gives_spelling_variants_one_key(one: str, other: str) -> None:
     assert _key(one) in {spelling_key("".join(f)) for f in name_forms(other)}
-    assert ("p", _key(one)) in search_keys(other) or ("p", _key(other)) in search_keys(one)
+    assert ("k", _key(one)) in name_keys(other) or ("k", _key(other)) in name_keys(one)
 
 
 def test_it_keeps_different_names_apart() -> None:
@@ -74,7 +74,30 @@ def test_it_keeps_different_names_apart() -> None:
 
 
 def test_it_indexes_neighbouring_words_joined() -> None:
-    assert ("w", "sreypov") in search_keys("Srey Pov")
+    assert ("k", spelling_key("sreypov")) in name_keys("Srey Pov")
+
+
+def test_it_indexes_a_long_word_one_letter_away() -> None:
+    keys = name_keys("Sophal")
+    assert ("k", _key("Sophal")) in keys
+    assert {("d", _key("Sphal")), ("d", _key("Sopal")), ("d", _key("Sopha"))} <= keys
+    assert not {kind for kind, key in name_keys("Sok") if kind == "d"}  # a short word's would find most names
+
+
+def test_a_query_finds_by_every_word_then_one_letter_away_then_all_but_one() -> None:
+    exact, near, fewer = query_clauses("Sok Sophal")
+    assert frozenset({frozenset({("k", "sok")}), frozenset({("k", _key("Sophal"))})}) in exact
+    assert frozenset({frozenset({("k", _key("Soksophal"))})}) in exact  # stored as one word
+    # Sophak is one letter from Sophal: both with the letter left out have one key.
+    typo = query_clauses("Sok Sophak")[1]
+    assert any(("d", _key("Sopha")) in group for clause in typo for group in clause)
+    assert ("d", _key("Sopha")) in name_keys("Sophal")
+    assert frozenset({frozenset({("k", "sok"), ("d", "sok")})}) in fewer
+    assert all(len(clause) == 1 for clause in fewer)
+    # One word may be two: family and given name typed together.
+    joined = query_clauses("Sokdara")[1]
+    assert any(frozenset({("k", "sok"), ("d", "sok")}) in clause and len(clause) == 2 for clause in joined)
+    assert near
 
 
 @pytest.mark.parametrize(

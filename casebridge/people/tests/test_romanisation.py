@@ -8,8 +8,9 @@ from django.apps import apps
 from django.db import connection
 
 from casebridge.lib.khmer import romanise
-from casebridge.people.actions import person_tokens
-from casebridge.people.models import NameToken, Romanisation
+from casebridge.lib.text import query_clauses
+from casebridge.people.index import Query, person_words, phone_word
+from casebridge.people.models import Person, Romanisation, SearchEntry
 from casebridge.people.romanisation import _key, cached
 from casebridge.people.tests.test_search import _open
 
@@ -30,16 +31,17 @@ def test_a_stored_khmer_name_keeps_its_romanisations_encrypted(world):
     assert Romanisation.objects.count() == before
 
 
-def test_the_migration_rebuilds_everyones_name_tokens(world):
-    case = _open(world, family_name="ចាន់", given_name="ធីតា", aliases=["Toch"], phone="012 345 678")
+def test_the_migration_indexes_everyone(world):
+    case = _open(world, family_name="ចាន់", given_name="ធីតា", aliases=["Toch"], phone="012 999 731")
+    expected = {p.pk: p.search.words for p in Person.objects.select_related("search")}
+    SearchEntry.objects.all().delete()
+    migration = importlib.import_module("casebridge.people.migrations.0005_search_entry")
+    migration.index_everyone(apps, None)
+    assert dict(SearchEntry.objects.values_list("person_id", "words")) == expected
     person = case.survivor
-    NameToken.objects.filter(person=person).delete()
-    NameToken.objects.create(person=person, token=12345)
-    migration = importlib.import_module("casebridge.people.migrations.0004_reindex_names")
-    migration.reindex(apps, None)
-    stored = set(NameToken.objects.filter(person=person).values_list("token", flat=True))
-    assert stored == person_tokens(person)
-    world_person = world.case.survivor
-    assert set(NameToken.objects.filter(person=world_person).values_list("token", flat=True)) == person_tokens(
-        world_person
-    )
+    assert expected[person.pk] == person_words(person.name_fields(), person.phone)
+    # The full-text index followed the rows: the person is found again (as Thida, and by phone).
+    found = Person.objects.filter(search__words__matches=Query.of(query_clauses("Thida")[0]))
+    assert person in found
+    by_phone = Person.objects.filter(search__words__matches=Query([[[phone_word("+85512999731")]]]))
+    assert list(by_phone) == [person]

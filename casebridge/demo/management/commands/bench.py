@@ -44,7 +44,9 @@ class Command(BaseCommand):
 
         def generate(count: int) -> dict[str, Any]:
             started = time.monotonic()
-            call_command("generate_data", "--cases", str(count), stdout=io.StringIO(), stderr=self.stderr)
+            call_command(
+                "generate_data", "--cases", str(count), "--plain-names", stdout=io.StringIO(), stderr=self.stderr
+            )
             elapsed = time.monotonic() - started
             return {
                 "cases": count,

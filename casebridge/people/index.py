@@ -1,0 +1,100 @@
+"""The search index: the keyed words under which each person is found.
+
+A person's names give spelling keys and the keys one letter away (``lib.text.name_keys``); each
+key becomes a word of eight letters made from its blind-index token, so the index holds no name
+and nobody without the index key can compute the word of a guessed name. A person's words are
+one text (``SearchEntry.words``), indexed by the database's own full-text index: GIN over a
+``tsvector`` on PostgreSQL, FTS5 on SQLite (migration ``people 0005``). A query is an OR of
+clauses, each an AND of groups of words (``lib.text.query_clauses``), which both indexes answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from casebridge.lib.crypto import blind_index
+from casebridge.lib.text import Clause, Romaniser, name_keys, romanise
+
+LETTERS = 8
+FTS_TABLE = "people_searchentry_fts"
+POSTGRESQL_INDEX_NAME = "people_searchentry_words"
+POSTGRESQL_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {POSTGRESQL_INDEX_NAME} ON people_searchentry "
+    "USING gin (to_tsvector('simple'::regconfig, words))"
+)
+
+
+def word(kind: str, key: str) -> str:
+    """The index word of one key: eight lower-case letters from its keyed token."""
+    value = blind_index(f"search-{kind}", key) % 26**LETTERS
+    out = []
+    for _ in range(LETTERS):
+        value, letter = divmod(value, 26)
+        out.append(chr(97 + letter))
+    return "".join(out)
+
+
+def phone_word(number: str) -> str:
+    """The index word of a phone number in E.164 form (search by phone)."""
+    return word("tel", number)
+
+
+def name_words(names: Iterable[str], romaniser: Romaniser = romanise) -> set[str]:
+    return {word(kind, key) for name in names for kind, key in name_keys(name, romaniser)}
+
+
+def person_words(names: Iterable[str], phone: str | None, romaniser: Romaniser = romanise) -> str:
+    """A person's index text: the words of their names and of their phone number."""
+    return " ".join(sorted(name_words(names, romaniser) | ({phone_word(phone)} if phone else set())))
+
+
+class Query:
+    """What to find: any of the clauses, each a list of groups of which every one must have a
+    word the person has."""
+
+    def __init__(self, clauses: Iterable[Iterable[Iterable[str]]]) -> None:
+        self.clauses = [[sorted(set(group)) for group in clause] for clause in clauses]
+        self.clauses = [c for c in self.clauses if c and all(c)]
+
+    @classmethod
+    def of(cls, clauses: Iterable[Clause]) -> Query:
+        return cls([[word(kind, key) for kind, key in group] for group in clause] for clause in clauses)
+
+    def __bool__(self) -> bool:
+        return bool(self.clauses)
+
+    def render(self, vendor: str) -> str:
+        """The query in the database's own syntax (PostgreSQL tsquery or SQLite FTS5)."""
+        either, both = (" | ", " & ") if vendor == "postgresql" else (" OR ", " AND ")
+        return either.join(
+            "(" + both.join("(" + either.join(group) + ")" for group in clause) + ")" for clause in self.clauses
+        )
+
+
+class SearchWordsField(models.TextField):  # type: ignore[type-arg]
+    """A person's index words; filtered with the ``matches`` lookup and a :class:`Query`."""
+
+
+@SearchWordsField.register_lookup
+class Matches(models.Lookup):  # type: ignore[type-arg]
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        assert isinstance(self.rhs, Query)
+        return "%s", [self.rhs.render(connection.vendor)]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})"
+            return sql, [*lhs_params, *rhs_params]
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        # The table names are the model's and this module's; the query is a parameter.
+        return f'{table}."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {rhs})', rhs_params  # noqa: S608
