@@ -457,7 +457,11 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
 def _search_index(*, build: bool) -> None:
     """Drop the search index before a big run (PostgreSQL), or build it after it."""
     with connection.cursor() as cursor:
-        cursor.execute(index.POSTGRESQL_INDEX if build else f"DROP INDEX IF EXISTS {index.POSTGRESQL_INDEX_NAME}")
+        if build:
+            cursor.execute(index.POSTGRESQL_INDEX)
+            cursor.execute(index.POSTGRESQL_STATISTICS)
+        else:
+            cursor.execute(f"DROP INDEX IF EXISTS {index.POSTGRESQL_INDEX_NAME}")
 
 
 PLAIN_NAMES = "bench_plain_names"
@@ -466,11 +470,9 @@ PLAIN_NAMES = "bench_plain_names"
 def write_plain_names(rows: list[tuple[Any, str]]) -> None:
     """The benchmark's plaintext copy of the generated names (fictional, never a real record's),
     for the raw pg_trgm reference its name search is measured against."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {PLAIN_NAMES} (person_id uuid PRIMARY KEY, name text NOT NULL)")
-        with cursor.copy(f"COPY {PLAIN_NAMES} (person_id, name) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {PLAIN_NAMES} (person_id, name) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _worker_start() -> None:
@@ -514,6 +516,9 @@ def generate(
         for i, first in enumerate(range(0, cases, batch))
     ]
     rebuild = postgres and cases >= REBUILD_INDEXES_FROM
+    if plain_names and postgres:  # before the writers start, which would race to create it
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {PLAIN_NAMES} (person_id uuid PRIMARY KEY, name text NOT NULL)")
     # Every Khmer name the generator writes is in the pools: their romanisations are kept once,
     # before the batches (which would otherwise insert them concurrently).
     remember(name.script for pool in name_pools.KHMER_POOLS for name in pool)

@@ -137,7 +137,7 @@ _VOWELS = re.compile(r"[aeiou]+")
 # Vowels before the last one that spellings write many ways: the inherent vowel (Kunthea /
 # Kanthea / Konthea) and the o-series "ea" (Veasal / Visal, Reaksmey / Raksmey, Sotheary /
 # Sothiry).
-_UNSTRESSED = frozenset({"a", "o", "u", "e", "i", "ea", "ia", "ie"})
+_UNSTRESSED = frozenset({"a", "o", "u", "e", "i", "ea", "ia"})
 
 
 @lru_cache(maxsize=65536)
@@ -206,8 +206,10 @@ def normalise_phone(text: str) -> str | None:
 # its spelling key), so that a name one letter away is found: a typo, a letter more or less, one
 # letter for another. A shorter word's would match most names.
 DELETION_MIN = 4
-# Query forms (Khmer spellings, orders) turned into clauses, most likely first.
+# Query forms (Khmer spellings, orders) turned into clauses, most likely first, and the words of
+# each that count (a name has a few; the ways of joining them grow fast with their number).
 QUERY_FORMS = 4
+QUERY_WORDS = 6
 
 Key = tuple[str, str]
 # One way a query can match: every group has a key the person has (an AND of ORs).
@@ -263,23 +265,32 @@ def _splits(word: str) -> Iterable[tuple[str, str]]:
     return ((word[:i], word[i:]) for i in range(2, len(word) - 1))
 
 
+def _one_near(segments: tuple[str, ...]) -> set[Clause]:
+    """Every segment by its key but one, which may be one letter away (a typo is in one word;
+    the others, required as they are, keep the clause selective)."""
+    exact = [_group(s, False) for s in segments]
+    return {frozenset([*exact[:i], _group(s, True), *exact[i + 1 :]]) for i, s in enumerate(segments)}
+
+
 def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[set[Clause]]:
     """The ways a query finds people, in three tiers to try in turn: every word's spelling key;
-    every word or one letter away (and a single word as two: family and given name typed as
-    one); all words but one (a missing middle name, a family name spelled beyond recognition),
-    one letter away. Order does not count; one-letter words are not required."""
+    every word but one by key and that one one letter away (or a single word as two: family and
+    given name typed as one); all words but one (a missing middle name, a family name spelled
+    beyond recognition), one letter away. Order does not count; one-letter words are not
+    required."""
     exact: set[Clause] = set()
     near: set[Clause] = set()
     fewer: set[Clause] = set()
     for form in name_forms(text, romaniser)[:QUERY_FORMS]:
-        words = [w for w in form if len(w) > 1] or list(form)
+        words = ([w for w in form if len(w) > 1] or list(form))[:QUERY_WORDS]
         for segments in _segmentations(words):
             exact.add(frozenset(_group(s, False) for s in segments))
-            near.add(frozenset(_group(s, True) for s in segments))
+            near |= _one_near(segments)
         if len(words) > 1:
             for left_out in range(len(words)):
                 for segments in _segmentations(words[:left_out] + words[left_out + 1 :]):
                     fewer.add(frozenset(_group(s, True) for s in segments))
         elif words:
-            near.update(frozenset(_group(s, True) for s in pair) for pair in _splits(words[0]))
+            for pair in _splits(words[0]):
+                near |= _one_near(pair)
     return [exact, near - exact, fewer - near - exact]

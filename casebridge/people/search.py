@@ -21,8 +21,8 @@ from casebridge.people.romanisation import cached
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
 
-CANDIDATES = 200
-ENOUGH = 20
+CANDIDATES = 100
+ENOUGH = 5
 MIN_SCORE = 60.0
 MAX_QUERY = 200
 # An alias or nickname is weaker evidence than a name; each word left out of a comparison (a

@@ -50,6 +50,16 @@ def test_lead_case_staff_correct_a_name_and_search_finds_the_new_one(world, logi
     assert event.reason == "identity corrected: given_name_latin" and event.case_id == world.case.pk
 
 
+def test_after_a_correction_the_old_name_no_longer_finds_her(world, login):
+    """The search index is the corrected name's, not the old one's as well."""
+    found = [h.person.pk for h in search_people(world.social_worker, "Srey Pov")]
+    assert world.case.survivor_id in found
+    changes = {"given_name": "", "given_name_latin": "Chanthou", "aliases": ""}
+    assert login(world.social_worker).post(reverse("cases:identity", args=[world.case.pk]), _form(world, **changes))
+    assert world.case.survivor_id not in [h.person.pk for h in search_people(world.social_worker, "Srey Pov")]
+    assert [h.person.pk for h in search_people(world.social_worker, "Chanthou")] == [world.case.survivor_id]
+
+
 def test_a_corrected_age_moves_the_intake_facets(world):
     response = _api(world.social_worker).patch(
         f"/api/v1/cases/{world.case.pk}/identity/", {"estimated_age": 13, "age_method": "document"}, format="json"

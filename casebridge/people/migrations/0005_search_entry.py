@@ -10,7 +10,7 @@ import casebridge.people.index
 NAME_FIELDS = ("family_name", "given_name", "family_name_latin", "given_name_latin")
 BATCH = 2000
 
-POSTGRESQL = [casebridge.people.index.POSTGRESQL_INDEX]
+POSTGRESQL = [casebridge.people.index.POSTGRESQL_INDEX, casebridge.people.index.POSTGRESQL_STATISTICS]
 SQLITE = [
     # External content: the words are kept once, in people_searchentry; no positions (no phrases).
     f"CREATE VIRTUAL TABLE {casebridge.people.index.FTS_TABLE} USING fts5(words, content='people_searchentry', "

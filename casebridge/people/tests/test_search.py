@@ -115,6 +115,18 @@ def test_a_query_that_cannot_be_searched_says_why(world, login, query, says):
     assert AuditEvent.objects.filter(action="search").count() == before
 
 
+def test_a_query_of_many_words_is_searched_in_bounded_time(world, login):
+    """A hundred short words (200 characters): only the first few words are joined in every
+    way, so the search answers at once instead of trying millions of ways."""
+    from casebridge.lib.text import query_clauses
+
+    query = " ".join(["ab"] * 66)[:200]
+    tiers = query_clauses(query)
+    assert sum(len(t) for t in tiers) < 100
+    response = login(world.social_worker).post(reverse("people:search"), {"q": query}, follow=True)
+    assert response.status_code == 200
+
+
 def test_mixed_scripts_in_one_word_are_searched_not_refused(world, login):
     response = login(world.social_worker).post(reverse("people:search"), {"q": "Sreyស្រីពៅ"}, follow=True)
     assert response.status_code == 200
