@@ -206,6 +206,9 @@ def normalise_phone(text: str) -> str | None:
 # its spelling key), so that a name one letter away is found: a typo, a letter more or less, one
 # letter for another. A shorter word's would match most names.
 DELETION_MIN = 4
+# Longer words are not names: looked for as they are, never one letter away nor split in two
+# (a 200-letter word would otherwise cost seconds of keys).
+WORD_MAX = 24
 # Query forms (Khmer spellings, orders) turned into clauses, most likely first, and the words of
 # each that count (a name has a few; the ways of joining them grow fast with their number).
 QUERY_FORMS = 4
@@ -218,7 +221,7 @@ Clause = frozenset[frozenset[Key]]
 
 def near_keys(word: str) -> set[str]:
     """The spelling keys of ``word`` with one of its letters left out."""
-    if len(word) < DELETION_MIN:
+    if not DELETION_MIN <= len(word) <= WORD_MAX:
         return set()
     return {spelling_key(word[:i] + word[i + 1 :]) for i in range(len(word))}
 
@@ -262,35 +265,35 @@ def _group(word: str, near: bool) -> frozenset[Key]:
 
 def _splits(word: str) -> Iterable[tuple[str, str]]:
     """A word as two (family and given name typed as one: ប៊ុនកញ្ញា, Bunkanha)."""
-    return ((word[:i], word[i:]) for i in range(2, len(word) - 1))
+    return ((word[:i], word[i:]) for i in range(2, len(word) - 1)) if len(word) <= WORD_MAX else ()
 
 
-def _one_near(segments: tuple[str, ...]) -> set[Clause]:
+def _one_near(segments: tuple[str, ...]) -> list[Clause]:
     """Every segment by its key but one, which may be one letter away (a typo is in one word;
     the others, required as they are, keep the clause selective)."""
     exact = [_group(s, False) for s in segments]
-    return {frozenset([*exact[:i], _group(s, True), *exact[i + 1 :]]) for i, s in enumerate(segments)}
+    return [frozenset([*exact[:i], _group(s, True), *exact[i + 1 :]]) for i, s in enumerate(segments)]
 
 
-def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[set[Clause]]:
+def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[list[Clause]]:
     """The ways a query finds people, in three tiers to try in turn: every word's spelling key;
     every word but one by key and that one one letter away (or a single word as two: family and
     given name typed as one); all words but one (a missing middle name, a family name spelled
     beyond recognition), one letter away. Order does not count; one-letter words are not
-    required."""
-    exact: set[Clause] = set()
-    near: set[Clause] = set()
-    fewer: set[Clause] = set()
+    required. Each tier's clauses come most likely form first, each once."""
+    exact: dict[Clause, None] = {}
+    near: dict[Clause, None] = {}
+    fewer: dict[Clause, None] = {}
     for form in name_forms(text, romaniser)[:QUERY_FORMS]:
         words = ([w for w in form if len(w) > 1] or list(form))[:QUERY_WORDS]
         for segments in _segmentations(words):
-            exact.add(frozenset(_group(s, False) for s in segments))
-            near |= _one_near(segments)
+            exact[frozenset(_group(s, False) for s in segments)] = None
+            near.update(dict.fromkeys(_one_near(segments)))
         if len(words) > 1:
             for left_out in range(len(words)):
                 for segments in _segmentations(words[:left_out] + words[left_out + 1 :]):
-                    fewer.add(frozenset(_group(s, True) for s in segments))
+                    fewer[frozenset(_group(s, True) for s in segments)] = None
         elif words:
             for pair in _splits(words[0]):
-                near |= _one_near(pair)
-    return [exact, near - exact, fewer - near - exact]
+                near.update(dict.fromkeys(_one_near(pair)))
+    return [list(exact), [c for c in near if c not in exact], [c for c in fewer if c not in near and c not in exact]]

@@ -179,7 +179,7 @@ def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any] | None:
     from casebridge.cases.actions import intake_agencies
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
-    from casebridge.people.search import STRONG, ranked_for_intake, same_facts
+    from casebridge.people.search import ELSEWHERE_CANDIDATES, STRONG, ranked_for_intake, same_facts
 
     if not intake_agencies(user):  # only those who register survivors ask
         return None
@@ -189,7 +189,10 @@ def matches_elsewhere(user: User, identity: dict[str, Any]) -> list[Any] | None:
         return None
     survivors = Person.objects.filter(kind=PersonKind.SURVIVOR).exclude(visible_q(user))
     today = timezone.localdate()
-    hits = [h for h in ranked_for_intake(identity, survivors, STRONG) if same_facts(h.person, identity, today)]
+    # The facts first: of many with her name, those whose age and sex agree are the ones ranked.
+    hits = ranked_for_intake(
+        identity, survivors, STRONG, ELSEWHERE_CANDIDATES, lambda person: same_facts(person, identity, today)
+    )
     cases = list(
         Case.objects.filter(survivor_id__in=[h.person.pk for h in hits])
         .exclude(pk__in=Case.objects.visible_to(user, Section.IDENTITY).values("pk"))

@@ -19,6 +19,8 @@ from casebridge.lib.crypto import blind_index
 from casebridge.lib.text import Clause, Romaniser, name_keys, romanise
 
 LETTERS = 8
+# A query's words at most (a name's are a few hundred; more only makes the database work).
+QUERY_WORDS = 2000
 FTS_TABLE = "people_searchentry_fts"
 POSTGRESQL_INDEX_NAME = "people_searchentry_words"
 POSTGRESQL_INDEX = (
@@ -61,8 +63,15 @@ class Query:
     word the person has."""
 
     def __init__(self, clauses: Iterable[Iterable[Iterable[str]]]) -> None:
-        self.clauses = [[sorted(set(group)) for group in clause] for clause in clauses]
-        self.clauses = [c for c in self.clauses if c and all(c)]
+        self.clauses: list[list[list[str]]] = []
+        size = 0
+        for clause in clauses:
+            groups = [sorted(set(group)) for group in clause]
+            size += sum(map(len, groups))
+            if size > QUERY_WORDS:
+                break
+            if groups and all(groups):
+                self.clauses.append(groups)
 
     @classmethod
     def of(cls, clauses: Iterable[Clause]) -> Query:

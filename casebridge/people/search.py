@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -118,13 +119,14 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(people: Any, query: str) -> list[Person]:
+def _candidates(people: Any, query: str, most: int = CANDIDATES) -> list[Person]:
     """Who may be meant, among ``people`` (those the user may see): those with every word of the
     query (by spelling key), then those with every word or one letter away, then those with all
     words but one. A later tier is asked only while fewer than ENOUGH are found (a common name
     has many people with every word, and its words alone would be tens of thousands); the user's
-    scope is checked in the same query; at most CANDIDATES are taken, and at most ENOUGH of all
-    but one word (any of them is as likely as another)."""
+    scope is checked in the same query; at most ``most`` are taken (in the database's order: of
+    more people with every word, which ones is arbitrary), and at most ENOUGH of all but one word
+    (any of them is as likely as another)."""
     found: dict[Any, Person] = {}
     for tier, clauses in enumerate(query_clauses(query, cached)):
         if len(found) >= ENOUGH:
@@ -132,7 +134,7 @@ def _candidates(people: Any, query: str) -> list[Person]:
         wanted = Query.of(clauses)
         if wanted:
             more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))
-            room = CANDIDATES - len(found) if tier < 2 else ENOUGH
+            room = most - len(found) if tier < 2 else ENOUGH
             found.update((p.pk, p) for p in more[:room])
     return list(found.values())
 
@@ -160,14 +162,18 @@ def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     return best_matches(query, Person.objects.visible_to(user), limit)
 
 
-def best_matches(query: str, people: Any, limit: int) -> list[Hit]:
+def best_matches(
+    query: str, people: Any, limit: int, candidates: int = CANDIDATES, keep: Callable[[Person], bool] | None = None
+) -> list[Hit]:
     """``search_people`` over the given scope: ``people`` is the Person queryset of those who may
-    be found (the caller's ``visible_to``)."""
+    be found (the caller's ``visible_to``), of whom at most ``candidates`` are taken, and of
+    those only whom ``keep`` keeps are ranked."""
     query = query[:MAX_QUERY]
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    ranked = _rank(query, _candidates(people, query))
+    found = _candidates(people, query, candidates)
+    ranked = _rank(query, [p for p in found if keep(p)] if keep else found)
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
     return [Hit(r[3], r[1]) for r in ranked[:limit]]
 
@@ -226,7 +232,8 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
         cases = cases.filter(filters.as_q())
     # A survivor's cases, and the cases a guardian, relative or witness is part of (found by
     # their name, the child's case is what was found: it is recorded against that case).
-    taking_part = CaseParticipant.objects.filter(person_id__in=found_ids).values("case_id")
+    # Two lists, so that each side of the OR is one index (a subquery there reads every case).
+    taking_part = list(CaseParticipant.objects.filter(person_id__in=found_ids).values_list("case_id", flat=True))
     linked = cases.filter(Q(survivor_id__in=found_ids) | Q(pk__in=taking_part))
     by_case = {c.pk: c for c in linked.order_by("-opened_on", "-created_at")}
     by_person: dict[Any, list[Any]] = {}
@@ -246,6 +253,10 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
 POSSIBLE = 80.0
 STRONG = 93.0
 AGE_SLACK = 2
+# Records elsewhere are checked among this many people with the name (at a million, a common
+# name's), not the hundred a search ranks: a survivor known elsewhere must not be missed because
+# others share her name.
+ELSEWHERE_CANDIDATES = 2000
 
 
 def identity_names(identity: dict[str, Any]) -> list[str]:
@@ -276,12 +287,18 @@ def same_facts(person: Person, identity: dict[str, Any], today: Any) -> bool:
     return theirs is None or ours is None or abs(theirs - ours) <= AGE_SLACK
 
 
-def ranked_for_intake(identity: dict[str, Any], people: Any, threshold: float) -> list[Hit]:
+def ranked_for_intake(
+    identity: dict[str, Any],
+    people: Any,
+    threshold: float,
+    candidates: int = CANDIDATES,
+    keep: Callable[[Person], bool] | None = None,
+) -> list[Hit]:
     """People in scope whose name matches one of the identity's names at ``threshold`` or
-    better, best first."""
+    better, best first (with ``keep``, among those it keeps)."""
     best: dict[Any, Hit] = {}
     for name in identity_names(identity):
-        for hit in best_matches(name, people, SHOWN):
+        for hit in best_matches(name, people, SHOWN, candidates, keep):
             if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
                 best[hit.person.pk] = hit
     return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))

@@ -152,6 +152,26 @@ def test_a_name_alone_of_another_age_is_not_a_record_elsewhere(world, age):
     assert matches_elsewhere(world.gov_social_worker, clean_identity({**SREY_POV, "estimated_age": 16})) == [world.case]
 
 
+def test_a_record_elsewhere_is_found_among_more_people_of_her_name_than_a_search_ranks(world):
+    """Others of her name, of another age, come first in the index: the check still reaches her."""
+    from casebridge.cases.actions import do_open_case
+    from casebridge.people.actions import clean_identity, do_register_person, matches_elsewhere
+    from casebridge.people.search import CANDIDATES
+
+    for _ in range(CANDIDATES + 10):
+        identity = clean_identity({**SREY_POV, "estimated_age": 40})
+        do_register_person(actor=world.social_worker, agency=world.agencies["JPC"], kind="survivor", identity=identity)
+    case = do_open_case(
+        actor=world.social_worker,
+        agency=world.agencies["JPC"],
+        identity=clean_identity({**SREY_POV, "estimated_age": 15}),
+        province="KH-12",
+        opened_on=timezone.localdate(),
+    )
+    found = matches_elsewhere(world.gov_social_worker, clean_identity({**SREY_POV, "estimated_age": 16}))
+    assert found is not None and case in found
+
+
 def _api(user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}")

@@ -127,6 +127,33 @@ def test_a_query_of_many_words_is_searched_in_bounded_time(world, login):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("word", ["x" * 199 + "y", "東京" * 100, "ស៊ុន" * 50])
+def test_one_very_long_word_is_searched_as_it_is(world, word):
+    """A word longer than any name is neither split nor looked for one letter away: a few words
+    to ask, not hundreds of thousands."""
+    from casebridge.lib.text import query_clauses
+    from casebridge.people.index import Query
+
+    clauses = [clause for tier in query_clauses(word[:200]) for clause in tier]
+    assert sum(len(group) for clause in Query.of(clauses).clauses for group in clause) < 50
+    assert search_people(world.social_worker, word[:200]) == []
+
+
+def test_a_query_never_asks_more_than_the_words_it_may():
+    from casebridge.people.index import QUERY_WORDS, Query
+
+    query = Query([[[f"w{i}x{j}" for j in range(10)]] for i in range(1000)])
+    assert sum(len(group) for clause in query.clauses for group in clause) <= QUERY_WORDS
+
+
+def test_search_by_phone_keeps_to_the_users_scope(world):
+    from casebridge.people.search import search_phone
+
+    assert [h.person for h in search_phone(world.social_worker, "+85512345678")] == [world.case.survivor]
+    assert search_phone(world.outsider, "+85512345678") == []
+    assert search_phone(world.gov_social_worker, "+85512345678") == []
+
+
 def test_mixed_scripts_in_one_word_are_searched_not_refused(world, login):
     response = login(world.social_worker).post(reverse("people:search"), {"q": "Sreyស្រីពៅ"}, follow=True)
     assert response.status_code == 200
