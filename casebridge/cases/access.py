@@ -494,6 +494,9 @@ def sync_reach(case_id: Any) -> None:
         )
     Reach.objects.filter(case_id=case_id).delete()
     Reach.objects.bulk_create(rows)
+    from casebridge.people.actions import refresh_ways
+
+    refresh_ways(case_id)  # the search index reads only people the user may reach
 
 
 def get_case(user: User, case_id: Any) -> tuple[Case, CaseAccess]:

@@ -398,9 +398,12 @@ def do_add_participant(case: Case, *, actor: User, role: str, identity: dict[str
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     if not any(identity.get(f) for f in ("given_name", "family_name", "given_name_latin", "family_name_latin")):
         raise ValidationError({"given_name": _("Give at least one name.")})
+    from casebridge.people.actions import refresh_ways
+
     kind = PersonKind.WITNESS if role == ParticipantRole.WITNESS else PersonKind.FAMILY
     person = do_register_person(actor=actor, agency=case.lead_agency, kind=kind, identity=identity)
     participant = CaseParticipant.objects.create(case=case, person=person, role=role, added_by=actor)
+    refresh_ways(case.pk)  # found by search by those who reach the case
     record(actor, Action.CREATE, [Item.on(access, "participant", participant.pk, case.pk, [Section.IDENTITY])])
     return participant
 

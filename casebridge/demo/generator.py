@@ -322,6 +322,8 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
 
     people, entries, cases, timeline = _Rows(Person), _Rows(SearchEntry), _Rows(Case), _Rows(TimelineEvent)
     plain: list[tuple[Any, str]] = []
+    name_words_of: dict[Any, str] = {}
+    person_of: dict[Any, Any] = {}
     team, grants, reach = _Rows(TeamMember), _Rows(ReferralGrant), _Rows(Reach)
     planned: list[dict[str, Any]] = []
     for offset in range(job.size):
@@ -347,7 +349,7 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
         # name_fields only reads the name attributes: a namespace is enough, no model instance.
         names = SimpleNamespace(**{k: identity.get(k) for k in _NAME_FIELDS})
         stored = Person.name_fields(names)  # type: ignore[arg-type]
-        entries.add(person_id=person_id, words=_WORDS(stored, identity.get("phone")))
+        name_words_of[person_id] = _WORDS(stored, identity.get("phone"))
         if job.plain_names:
             plain.append((person_id, " ".join(stored)))
         province = lead.province if lead.role == Role.GOVERNMENT_SOCIAL_WORKER else fake.case_province(rng)
@@ -385,6 +387,7 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
         next_number[key] += 1
         numbers.append(number)
         case_id = uuid.uuid4()
+        person_of[case_id] = plan["person"]
         opened_at = timezone.make_aware(datetime.datetime.combine(plan["opened_on"], datetime.time(9)))
         cases.add(
             id=case_id,
@@ -439,6 +442,14 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
                     starts_at=opened_at, expires_at=ends, **order,
                 )  # fmt: skip
 
+    # Each person's index words: their names', and the ways into their case (as sync_reach keeps them).
+    columns = [f.attname for f in reach.fields]
+    ways: dict[Any, set[str]] = {}
+    for row in reach.rows:
+        way = SimpleNamespace(**dict(zip(columns, row, strict=True)))
+        ways.setdefault(person_of[way.case_id], set()).update(index.ways_words([way]))
+    for person_id, words in name_words_of.items():
+        entries.add(person_id=person_id, words=index.with_ways(words, ways.get(person_id, ())))
     with transaction.atomic():
         for rows in (people, entries, cases, timeline, team, grants, reach):
             rows.write()

@@ -13,7 +13,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.lib.codes import country_codes, language_code
 from casebridge.lib.text import normalise_phone, scripts, strip_invisible
-from casebridge.people.index import person_words
+from casebridge.people.index import person_words, ways_words, with_ways
 from casebridge.people.models import AgeMethod, Gender, Person, PersonKind, SearchEntry, visible_q
 from casebridge.people.romanisation import remember
 
@@ -146,12 +146,44 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
     return out
 
 
+def _ways_of(person_ids: list[Any]) -> dict[Any, set[str]]:
+    """The ways-in words of each person: of every case they are the survivor of or take part in."""
+    from casebridge.cases.models import Case, CaseParticipant, Reach
+
+    cases: dict[Any, set[Any]] = {}
+    for case_id, person_id in Case.objects.filter(survivor_id__in=person_ids).values_list("pk", "survivor_id"):
+        cases.setdefault(case_id, set()).add(person_id)
+    for case_id, person_id in CaseParticipant.objects.filter(person_id__in=person_ids).values_list(
+        "case_id", "person_id"
+    ):
+        cases.setdefault(case_id, set()).add(person_id)
+    ways: dict[Any, set[str]] = {pk: set() for pk in person_ids}
+    for row in Reach.objects.filter(case_id__in=list(cases)):
+        for person_id in cases[row.case_id]:
+            ways[person_id] |= ways_words([row])
+    return ways
+
+
 def write_search_entry(person: Person) -> None:
-    """Index the person afresh: their names' and phone number's index words, and the
-    romanisations search reads."""
+    """Index the person afresh: their names' and phone number's index words, the ways into their
+    cases, and the romanisations search reads."""
     remember(person.name_fields())
-    words = person_words(person.name_fields(), person.phone)
+    words = with_ways(person_words(person.name_fields(), person.phone), _ways_of([person.pk])[person.pk])
     SearchEntry.objects.update_or_create(person=person, defaults={"words": words})
+
+
+def refresh_ways(case_id: Any) -> None:
+    """After the ways into a case changed (``cases.access.sync_reach``): its people's index words
+    for them. Their names' words stay as they are."""
+    from casebridge.cases.models import Case, CaseParticipant
+
+    people = list(Case.objects.filter(pk=case_id).values_list("survivor_id", flat=True))
+    people += CaseParticipant.objects.filter(case_id=case_id).values_list("person_id", flat=True)
+    ways = _ways_of(people)
+    for entry in SearchEntry.objects.filter(person_id__in=people):
+        words = with_ways(entry.words, ways[entry.person_id])
+        if words != entry.words:
+            SearchEntry.objects.filter(pk=entry.pk).update(words=words)
 
 
 def do_register_person(*, actor: User, agency: Agency, kind: str, identity: dict[str, Any]) -> Person:

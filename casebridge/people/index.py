@@ -34,14 +34,55 @@ POSTGRESQL_INDEX = (
 POSTGRESQL_STATISTICS = f"ALTER INDEX {POSTGRESQL_INDEX_NAME} ALTER COLUMN 1 SET STATISTICS 10000"
 
 
-def word(kind: str, key: str) -> str:
+def word(kind: str, key: str, letters: int = LETTERS) -> str:
     """The index word of one key: eight lower-case letters from its keyed token."""
-    value = blind_index(f"search-{kind}", key) % 26**LETTERS
+    value = blind_index(f"search-{kind}", key) % 26**letters
     out = []
-    for _ in range(LETTERS):
+    for _ in range(letters):
         value, letter = divmod(value, 26)
         out.append(chr(97 + letter))
     return "".join(out)
+
+
+# A way in as an index word, nine letters (a name's are eight): who reaches the person's cases by
+# which path (``cases.access.Term``: the agency or user, and the path), so that a search reads
+# only people the user may reach; the exact rule (sections, time windows) is still checked.
+WAY_LETTERS = LETTERS + 1
+
+
+def way_word(column: str, principal: int, path: str) -> str:
+    return word("way", f"{column}:{principal}:{path}", WAY_LETTERS)
+
+
+def ways_words(rows: Iterable[Any]) -> set[str]:
+    """The words of the ways in (``Reach`` rows) that can open a case's identity section: the lead
+    agency and emergency access always (what they open depends on the role, when asked), team
+    places and referrals where they hold the identity section."""
+    from casebridge.cases.access import BREAK_GLASS, LEAD
+    from casebridge.cases.sections import BIT, Section
+
+    found = set()
+    for row in rows:
+        if row.path in (LEAD, BREAK_GLASS) or row.sections & BIT[Section.IDENTITY]:
+            if row.agency_id is not None:
+                found.add(way_word("agency_id", row.agency_id, row.path))
+            if row.user_id is not None:
+                found.add(way_word("user_id", row.user_id, row.path))
+    return found
+
+
+def user_ways(user: Any) -> list[str]:
+    """The words of the ways in that give ``user`` the identity section (``cases.access.terms``)."""
+    from casebridge.cases.access import terms
+    from casebridge.cases.sections import Section
+
+    return sorted({way_word(t.column, t.principal, t.path) for t in terms(user, Section.IDENTITY)})
+
+
+def with_ways(words: str, ways: Iterable[str]) -> str:
+    """A person's index text with its ways-in words replaced by ``ways``."""
+    names = [w for w in words.split() if len(w) != WAY_LETTERS]
+    return " ".join(sorted({*names, *ways}))
 
 
 def phone_word(number: str) -> str:
@@ -62,7 +103,8 @@ class Query:
     """What to find: any of the clauses, each a list of groups of which every one must have a
     word the person has."""
 
-    def __init__(self, clauses: Iterable[Iterable[Iterable[str]]]) -> None:
+    def __init__(self, clauses: Iterable[Iterable[Iterable[str]]], ways: list[str] | None = None) -> None:
+        self.ways = ways
         self.clauses: list[list[list[str]]] = []
         size = 0
         for clause in clauses:
@@ -74,18 +116,22 @@ class Query:
                 self.clauses.append(groups)
 
     @classmethod
-    def of(cls, clauses: Iterable[Clause]) -> Query:
-        return cls([[word(kind, key) for kind, key in group] for group in clause] for clause in clauses)
+    def of(cls, clauses: Iterable[Clause], ways: list[str] | None = None) -> Query:
+        """The query of these clauses; with ``ways``, only among people reached by one of them."""
+        query = cls([[word(kind, key) for kind, key in group] for group in clause] for clause in clauses)
+        query.ways = ways
+        return query
 
     def __bool__(self) -> bool:
-        return bool(self.clauses)
+        return bool(self.clauses) and self.ways != []
 
     def render(self, vendor: str) -> str:
         """The query in the database's own syntax (PostgreSQL tsquery or SQLite FTS5)."""
         either, both = (" | ", " & ") if vendor == "postgresql" else (" OR ", " AND ")
-        return either.join(
+        names = either.join(
             "(" + both.join("(" + either.join(group) + ")" for group in clause) + ")" for clause in self.clauses
         )
+        return f"({names}){both}({either.join(self.ways)})" if self.ways else names
 
 
 class SearchWordsField(models.TextField):  # type: ignore[type-arg]

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from casebridge.audit.log import Item
 from casebridge.lib.text import as_written, name_forms, normalise_phone, query_clauses, words_key
-from casebridge.people.index import Query, phone_word
+from casebridge.people.index import Query, phone_word, user_ways
 from casebridge.people.models import Person
 from casebridge.people.romanisation import cached
 
@@ -119,19 +119,20 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(people: Any, query: str, most: int = CANDIDATES) -> list[Person]:
+def _candidates(people: Any, query: str, most: int = CANDIDATES, ways: list[str] | None = None) -> list[Person]:
     """Who may be meant, among ``people`` (those the user may see): those with every word of the
     query (by spelling key), then those with every word or one letter away, then those with all
     words but one. A later tier is asked only while fewer than ENOUGH are found (a common name
     has many people with every word, and its words alone would be tens of thousands); the user's
     scope is checked in the same query; at most ``most`` are taken (in the database's order: of
     more people with every word, which ones is arbitrary), and at most ENOUGH of all but one word
-    (any of them is as likely as another)."""
+    (any of them is as likely as another). With ``ways`` (``index.user_ways``), the index itself
+    reads only people reached by one of them."""
     found: dict[Any, Person] = {}
     for tier, clauses in enumerate(query_clauses(query, cached)):
         if len(found) >= ENOUGH:
             break
-        wanted = Query.of(clauses)
+        wanted = Query.of(clauses, ways)
         if wanted:
             more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))
             room = most - len(found) if tier < 2 else ENOUGH
@@ -159,11 +160,16 @@ def query_problem(raw: str) -> str:
 def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     """People the user may see whose names match ``query`` in any script, best first: an exact
     match as written, then by similarity, then by closeness as written, then by record."""
-    return best_matches(query, Person.objects.visible_to(user), limit)
+    return best_matches(query, Person.objects.visible_to(user), limit, ways=user_ways(user))
 
 
 def best_matches(
-    query: str, people: Any, limit: int, candidates: int = CANDIDATES, keep: Callable[[Person], bool] | None = None
+    query: str,
+    people: Any,
+    limit: int,
+    candidates: int = CANDIDATES,
+    keep: Callable[[Person], bool] | None = None,
+    ways: list[str] | None = None,
 ) -> list[Hit]:
     """``search_people`` over the given scope: ``people`` is the Person queryset of those who may
     be found (the caller's ``visible_to``), of whom at most ``candidates`` are taken, and of
@@ -172,7 +178,7 @@ def best_matches(
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    found = _candidates(people, query, candidates)
+    found = _candidates(people, query, candidates, ways)
     ranked = _rank(query, [p for p in found if keep(p)] if keep else found)
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
     return [Hit(r[3], r[1]) for r in ranked[:limit]]
@@ -293,12 +299,13 @@ def ranked_for_intake(
     threshold: float,
     candidates: int = CANDIDATES,
     keep: Callable[[Person], bool] | None = None,
+    ways: list[str] | None = None,
 ) -> list[Hit]:
     """People in scope whose name matches one of the identity's names at ``threshold`` or
     better, best first (with ``keep``, among those it keeps)."""
     best: dict[Any, Hit] = {}
     for name in identity_names(identity):
-        for hit in best_matches(name, people, SHOWN, candidates, keep):
+        for hit in best_matches(name, people, SHOWN, candidates, keep, ways):
             if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
                 best[hit.person.pk] = hit
     return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))
@@ -310,7 +317,7 @@ def possible_people(user: User, identity: dict[str, Any]) -> list[tuple[Hit, lis
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
 
-    hits = ranked_for_intake(identity, Person.objects.visible_to(user), POSSIBLE)
+    hits = ranked_for_intake(identity, Person.objects.visible_to(user), POSSIBLE, ways=user_ways(user))
     ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=ids).order_by("-opened_on")
     by_person: dict[Any, list[Any]] = {}

@@ -41,7 +41,9 @@ from casebridge.cases.access import (
 )
 from casebridge.cases.models import BreakGlass, Case, CaseNumberSequence, ReferralGrant, TeamMember
 from casebridge.cases.sections import Section
-from casebridge.people.models import Person, PersonKind
+from casebridge.people.actions import write_search_entry
+from casebridge.people.index import user_ways
+from casebridge.people.models import Person, PersonKind, SearchEntry
 
 AGENCIES = 4
 PEOPLE = 6
@@ -127,11 +129,13 @@ def _build(world, s: Spec) -> Built:
             is_active=active,
             approved_at=now if approved else None,
         )
-    survivor = Person.objects.create(
-        kind=PersonKind.SURVIVOR, registered_by_agency=agencies[0], created_by=world.social_worker, given_name="X"
-    )
     cases = []
     for index, lead in enumerate(s.leads):
+        # A survivor per case, so that who reaches her is who reaches that case.
+        survivor = Person.objects.create(
+            kind=PersonKind.SURVIVOR, registered_by_agency=agencies[0], created_by=world.social_worker, given_name="X"
+        )
+        write_search_entry(survivor)
         cases.append(
             Case.objects.create(
                 number=f"P{lead}-2026-{index:06d}",
@@ -170,7 +174,7 @@ def _build(world, s: Spec) -> Built:
         from casebridge.consents.models import ConsentRecord
 
         ConsentRecord.objects.create(
-            survivor=survivor,
+            survivor=cases[case].survivor,
             case=cases[case],
             purpose="sharing",
             shared_with=agencies[agency],
@@ -257,6 +261,14 @@ def _check(world, s: Spec) -> None:
                     listed = ReachableCases(user)
                     assert listed.count() == len(expected)
                     assert [c.pk for c in listed[0:2]] + [c.pk for c in listed[2:100]] == expected
+                    # The search index's ways in: everyone the user may see by identity is among
+                    # the people it reads for the user (it may read more; the rule is checked).
+                    ways = set(user_ways(user))
+                    seen = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+                    indexed = {
+                        e.person_id: set(e.words.split()) for e in SearchEntry.objects.filter(person_id__in=seen)
+                    }
+                    assert all(indexed[pk] & ways for pk in seen), user.username
                     for case in built.cases:
                         sections, header = _rules(user, case, at)
                         one = case_access(user, case)

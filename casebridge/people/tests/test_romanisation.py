@@ -35,11 +35,13 @@ def test_the_migration_indexes_everyone(world):
     case = _open(world, family_name="ចាន់", given_name="ធីតា", aliases=["Toch"], phone="012 999 731")
     expected = {p.pk: p.search.words for p in Person.objects.select_related("search")}
     SearchEntry.objects.all().delete()
-    migration = importlib.import_module("casebridge.people.migrations.0005_search_entry")
-    migration.index_everyone(apps, None)
+    importlib.import_module("casebridge.people.migrations.0005_search_entry").index_everyone(apps, None)
+    importlib.import_module("casebridge.people.migrations.0006_search_ways").add_ways(apps, None)
     assert dict(SearchEntry.objects.values_list("person_id", "words")) == expected
     person = case.survivor
-    assert expected[person.pk] == person_words(person.name_fields(), person.phone)
+    assert [w for w in expected[person.pk].split() if len(w) == 8] == person_words(
+        person.name_fields(), person.phone
+    ).split()
     # The full-text index followed the rows: the person is found again (as Thida, and by phone).
     found = Person.objects.filter(search__words__matches=Query.of(query_clauses("Thida")[0]))
     assert person in found
