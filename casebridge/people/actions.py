@@ -146,7 +146,7 @@ def clean_identity(data: dict[str, Any], *, today: datetime.date | None = None) 
     return out
 
 
-def _ways_of(person_ids: list[Any]) -> dict[Any, set[str]]:
+def ways_of(person_ids: list[Any]) -> dict[Any, set[str]]:
     """The ways-in words of each person: of every case they are the survivor of or take part in."""
     from casebridge.cases.models import Case, CaseParticipant, Reach
 
@@ -164,12 +164,20 @@ def _ways_of(person_ids: list[Any]) -> dict[Any, set[str]]:
     return ways
 
 
+def search_words(people: list[Person]) -> dict[Any, str]:
+    """Each person's index text afresh: their names' and phone number's words and the ways into
+    their cases (and the romanisations search reads are kept)."""
+    ways = ways_of([p.pk for p in people])
+    words = {}
+    for person in people:
+        remember(person.name_fields())
+        words[person.pk] = with_ways(person_words(person.name_fields(), person.phone), ways[person.pk])
+    return words
+
+
 def write_search_entry(person: Person) -> None:
-    """Index the person afresh: their names' and phone number's index words, the ways into their
-    cases, and the romanisations search reads."""
-    remember(person.name_fields())
-    words = with_ways(person_words(person.name_fields(), person.phone), _ways_of([person.pk])[person.pk])
-    SearchEntry.objects.update_or_create(person=person, defaults={"words": words})
+    """Index the person afresh (``search_words``)."""
+    SearchEntry.objects.update_or_create(person=person, defaults={"words": search_words([person])[person.pk]})
 
 
 def refresh_ways(case_id: Any) -> None:
@@ -179,7 +187,7 @@ def refresh_ways(case_id: Any) -> None:
 
     people = list(Case.objects.filter(pk=case_id).values_list("survivor_id", flat=True))
     people += CaseParticipant.objects.filter(case_id=case_id).values_list("person_id", flat=True)
-    ways = _ways_of(people)
+    ways = ways_of(people)
     for entry in SearchEntry.objects.filter(person_id__in=people):
         words = with_ways(entry.words, ways[entry.person_id])
         if words != entry.words:

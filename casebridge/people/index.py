@@ -35,7 +35,7 @@ POSTGRESQL_STATISTICS = f"ALTER INDEX {POSTGRESQL_INDEX_NAME} ALTER COLUMN 1 SET
 
 
 def word(kind: str, key: str, letters: int = LETTERS) -> str:
-    """The index word of one key: eight lower-case letters from its keyed token."""
+    """The index word of one key: ``letters`` lower-case letters from its keyed token."""
     value = blind_index(f"search-{kind}", key) % 26**letters
     out = []
     for _ in range(letters):
@@ -118,9 +118,8 @@ class Query:
     @classmethod
     def of(cls, clauses: Iterable[Clause], ways: list[str] | None = None) -> Query:
         """The query of these clauses; with ``ways``, only among people reached by one of them."""
-        query = cls([[word(kind, key) for kind, key in group] for group in clause] for clause in clauses)
-        query.ways = ways
-        return query
+        words = [[[word(kind, key) for kind, key in group] for group in clause] for clause in clauses]
+        return cls(words, ways)
 
     def __bool__(self) -> bool:
         return bool(self.clauses) and self.ways != []

@@ -21,7 +21,7 @@ from casebridge.cases.sections import Section
 from casebridge.demo import generator
 from casebridge.lib.text import normalise, query_clauses
 from casebridge.people import index
-from casebridge.people.actions import _ways_of
+from casebridge.people.actions import ways_of
 from casebridge.people.index import Query, person_words, with_ways
 from casebridge.people.models import Person, SearchEntry
 
@@ -74,7 +74,7 @@ def test_it_stores_identities_encrypted_and_they_decrypt(generated):
 def test_it_indexes_names_like_registration_does(generated):
     for person in Person.objects.filter(cases_as_survivor__lead_agency__code__in=CODES).select_related("search"):
         names = person_words(person.name_fields(), person.phone)
-        assert person.search.words == with_ways(names, _ways_of([person.pk])[person.pk])
+        assert person.search.words == with_ways(names, ways_of([person.pk])[person.pk])
         assert len(person.search.words.split()) > len(names.split())  # the ways into her case are there
 
 

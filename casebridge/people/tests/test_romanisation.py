@@ -47,3 +47,20 @@ def test_the_migration_indexes_everyone(world):
     assert person in found
     by_phone = Person.objects.filter(search__words__matches=Query([[[phone_word("+85512999731")]]]))
     assert list(by_phone) == [person]
+
+
+def test_reindex_people_rebuilds_every_entry_as_it_was(world):
+    """After ``manage.py reindex_people`` everyone is found as before: names and ways in kept."""
+    import io
+
+    from django.core.management import call_command
+
+    from casebridge.people.search import search_people
+
+    expected = dict(SearchEntry.objects.values_list("person_id", "words"))
+    SearchEntry.objects.update(words="")
+    out = io.StringIO()
+    call_command("reindex_people", stdout=out)
+    assert dict(SearchEntry.objects.values_list("person_id", "words")) == expected
+    assert f"Indexed {len(expected):,} people." in out.getvalue()
+    assert [h.person for h in search_people(world.social_worker, "Srey Pov")] == [world.case.survivor]

@@ -9,9 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from casebridge.people.index import person_words
+from casebridge.people.actions import search_words
 from casebridge.people.models import Person, SearchEntry
-from casebridge.people.romanisation import remember
 
 BATCH = 2000
 
@@ -29,12 +28,9 @@ class Command(BaseCommand):
             if not batch:
                 break
             with transaction.atomic():
-                for person in batch:
-                    remember(person.name_fields())
+                words = search_words(batch)
                 SearchEntry.objects.filter(person__in=batch).delete()
-                SearchEntry.objects.bulk_create(
-                    SearchEntry(person=p, words=person_words(p.name_fields(), p.phone)) for p in batch
-                )
+                SearchEntry.objects.bulk_create(SearchEntry(person=p, words=words[p.pk]) for p in batch)
             done += len(batch)
             last = batch[-1].pk
         self.stdout.write(f"Indexed {done:,} people.")
