@@ -285,11 +285,14 @@ class NoteInputSerializer(StrictSerializer):
 
 
 class IdentityCorrectionSerializer(StrictSerializer):
-    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
+    # Lengths are checked on the value as sent (clean_identity trims), as the schema says.
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=False)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=100, trim_whitespace=False), required=False, max_length=20
+    )
     birth_date = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     age_method = serializers.ChoiceField(AgeMethod.choices, required=False, allow_blank=True)

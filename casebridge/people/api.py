@@ -83,7 +83,9 @@ class IdentityInputSerializer(StrictSerializer):
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
     given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
     family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=100, trim_whitespace=False)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=10)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=100, trim_whitespace=False), required=False, max_length=10
+    )
     birth_date = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     age_method = serializers.ChoiceField(AgeMethod.choices, required=False, allow_blank=True)
