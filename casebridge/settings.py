@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "casebridge.cases",
     "casebridge.consents",
     "casebridge.notifications",
+    "casebridge.prevalence",
     "casebridge.api",
     "casebridge.demo",
 ]

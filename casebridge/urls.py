@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("casebridge.people.urls")),
     path("privacy/", include("casebridge.audit.urls")),
     path("notifications/", include("casebridge.notifications.urls")),
+    path("prevalence/", include("casebridge.prevalence.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

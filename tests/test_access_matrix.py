@@ -69,6 +69,24 @@ OTHER_ROUTES = {
     "membership-refuse": "awaiting_approval(user) only, 404 otherwise (tested in agencies tests)",
     "notification-read": "marks the caller's own notifications only",
     "emergency-access-list": "reviewable_by(user) only: empty for anyone else (tested in audit tests)",
+    # Prevalence studies: Study visible_to(user) (the owning agency's research leads and
+    # investigators), 404 otherwise, on every page and endpoint (prevalence tests).
+    "prevalence:list": "lists Study visible_to(user) only; 404 without a study role",
+    "prevalence:new": "needs a programme manager's membership; 404 otherwise",
+    "prevalence:detail": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence:stratum_add": "get_study, then the study's research leads only (prevalence tests)",
+    "prevalence:frame": "get_study: visible_to(user), 404 otherwise; each name shown is audited",
+    "prevalence:draw": "get_study, then the study's research leads only (prevalence tests)",
+    "prevalence:replace": "get_study, then the study's research leads only (prevalence tests)",
+    "prevalence:visit_new": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-list": "lists Study visible_to(user) only",
+    "prevalence-study-detail": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-strata": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-establishments": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-sample": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-replace": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-visits": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
 }
 
 

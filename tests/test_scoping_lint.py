@@ -24,6 +24,11 @@ PROTECTED = {
     "Reach",
     "Notification",
     "ContactRequest",
+    "Study",
+    "Stratum",
+    "Establishment",
+    "Selection",
+    "Visit",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

@@ -8,6 +8,7 @@ from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
+from casebridge.prevalence.api import StudyViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -17,6 +18,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-access")
 router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
+router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

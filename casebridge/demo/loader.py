@@ -34,6 +34,7 @@ from casebridge.consents.actions import ADULT, CONSENTS_ALONE, do_record_consent
 from casebridge.consents.models import Decision, GivenBy, Purpose
 from casebridge.demo import fake
 from casebridge.demo.names import STAFF_NAMES
+from casebridge.demo.prevalence import create_studies
 from casebridge.demo.totp import DEMO_TOTP_SECRET
 from casebridge.people.actions import clean_identity
 
@@ -223,6 +224,7 @@ def load(
         if progress is not None:
             progress(index)
     _moments(world, today)
+    create_studies(agencies, users)
     _read_the_past()
     return world
 
