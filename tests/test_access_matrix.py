@@ -76,7 +76,9 @@ OTHER_ROUTES = {
     "prevalence:detail": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence:stratum_add": "get_study, then the study's research leads only (prevalence tests)",
     "prevalence:frame": "get_study: visible_to(user), 404 otherwise; each name shown is audited",
-    "prevalence:draw": "get_study, then the study's research leads only (prevalence tests)",
+    "prevalence:sample": "get_study: visible_to(user), 404 otherwise; drawing: research leads only",
+    "prevalence:visits": "get_study: visible_to(user), 404 otherwise; each row shown is audited",
+    "prevalence:visit_void": "get_study and Visit visible_to(user), 404 otherwise; the recorder or a lead",
     "prevalence:replace": "get_study, then the study's research leads only (prevalence tests)",
     "prevalence:visit_new": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-list": "lists Study visible_to(user) only",
@@ -86,6 +88,7 @@ OTHER_ROUTES = {
     "prevalence-study-sample": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-replace": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-visits": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    "prevalence-study-void": "get_study and Visit visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
 }
 

@@ -106,11 +106,12 @@ class Team(models.Model):
         return f"{self.agency.code} / {self.name}"
 
 
-# Roles that reach case data (content, or a case's record and access log). A membership with one
-# takes effect only once a second person, a privacy officer, has approved it: an administrator
-# alone cannot give anyone access to survivors. (cases.access decides what each role reaches;
-# a test checks that every role it gives anything is listed here.)
-APPROVED_ROLES = frozenset(Role) - {Role.PROGRAMME_MANAGER, Role.TRAINER, Role.ADMINISTRATOR}
+# Roles that reach case data (content, or a case's record and access log) or a prevalence
+# study's frame (programme managers lead studies). A membership with one takes effect only once a
+# second person, a privacy officer, has approved it: an administrator alone cannot give anyone
+# access to survivors, nor to the list of places where children may be sold. (cases.access
+# decides what each role reaches; a test checks that every role it gives anything is listed here.)
+APPROVED_ROLES = frozenset(Role) - {Role.TRAINER, Role.ADMINISTRATOR}
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

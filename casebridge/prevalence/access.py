@@ -4,7 +4,7 @@ whatever else they may see: the frame is a list of places where children may be 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.http import Http404
@@ -49,3 +49,18 @@ def get_study(user: User, study_id: UUID | str) -> Study:
     if study is None:
         raise Http404
     return study
+
+
+def sees_whole_frame(user: User, study: Study) -> bool:
+    """Research leads see every establishment's name; investigators only those in the drawn
+    sample, the places they are to visit."""
+    return can_design(user, study)
+
+
+def study_people(study: Study) -> Any:
+    """The accounts that may record a study's visits: its agency's investigators and leads."""
+    from casebridge.accounts.models import User
+    from casebridge.agencies.models import Membership
+
+    members = Membership.objects.in_force().filter(agency_id=study.agency_id, role__in=sorted(LEAD_ROLES | FIELD_ROLES))
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("username")

@@ -217,7 +217,11 @@ def do_draw_sample(study: Study, *, actor: User, seed: int | None = None) -> lis
                     study=study, stratum=stratum, establishment=listed[stratum.pk][code], rank=rank, status=status
                 )
             )
-    Selection.objects.bulk_create(selections)
+    try:
+        with transaction.atomic():
+            Selection.objects.bulk_create(selections)
+    except IntegrityError:  # another draw of this study won the race (SQLite has no row locks)
+        raise Conflict(_("The sample has been drawn: the study's design can no longer change.")) from None
     study.seed, study.drawn_at, study.drawn_by = seed, timezone.now(), actor
     study.save(update_fields=["seed", "drawn_at", "drawn_by"])
     record(actor, Action.UPDATE, [item(actor, study, "prevalence_sample", study.pk)], reason=f"seed {seed}")
@@ -233,7 +237,7 @@ def do_replace(selection: Selection, *, actor: User, reason: str) -> Selection:
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     if selection.status != SelectionStatus.SELECTED:
         raise Conflict(_("Only an establishment in the sample can be replaced."))
-    if Visit.objects.filter(establishment_id=selection.establishment_id).exists():
+    if Visit.objects.filter(establishment_id=selection.establishment_id, voided_at__isnull=True).exists():
         raise Conflict(_("This establishment has been visited: its visits count, so it stays in the sample."))
     reason = reason.strip()
     if len(reason) < 5:
@@ -250,6 +254,7 @@ def do_replace(selection: Selection, *, actor: User, reason: str) -> Selection:
     selection.save(update_fields=["status", "replaced_reason", "changed_by"])
     reserve.status, reserve.replaces, reserve.changed_by = SelectionStatus.SELECTED, selection, actor
     reserve.save(update_fields=["status", "replaces", "changed_by"])
+    # The reason may name people or places: it is kept encrypted on the row, not in the audit.
     record(
         actor,
         Action.UPDATE,
@@ -257,7 +262,6 @@ def do_replace(selection: Selection, *, actor: User, reason: str) -> Selection:
             item(actor, study, "prevalence_selection", selection.pk),
             item(actor, study, "prevalence_selection", reserve.pk),
         ],
-        reason=reason,
     )
     return reserve
 
@@ -277,14 +281,21 @@ def do_record_visit(
     borderline: int = 0,
     notes: str = "",
     checks: Visit | None = None,
+    investigator: User | None = None,
 ) -> Visit:
-    """Record what the actor observed in one visit, or, with ``checks``, an audit visit of it."""
+    """Record what ``investigator`` (the actor, unless a research lead enters it for them)
+    observed in one visit, or, with ``checks``, an audit visit of that visit."""
     if not can_visit(actor, study):
         raise NotAllowed(_("Only the study's investigators and research leads record visits."))
+    investigator = investigator or actor
+    if investigator.pk != actor.pk and not can_design(actor, study):
+        raise NotAllowed(_("Only a research lead records a visit for another investigator."))
     study = Study.objects.select_for_update().get(pk=study.pk)
     if not study.is_drawn:
         raise Conflict(_("Draw the sample first: visits are made to the establishments drawn."))
     errors: dict[str, str] = {}
+    if investigator.pk != actor.pk and not can_visit(investigator, study):
+        errors["investigator"] = _("Choose one of the study's investigators or research leads.")
     if (
         establishment.study_id != study.pk
         or not Selection.objects.filter(establishment=establishment, status=SelectionStatus.SELECTED).exists()
@@ -312,17 +323,36 @@ def do_record_visit(
     if len(notes.strip()) > 2000:
         errors["notes"] = _("Notes have at most 2000 characters.")
     if checks is not None:
-        if checks.study_id != study.pk or checks.kind != VisitKind.VISIT or checks.establishment_id != establishment.pk:
+        if (
+            checks.study_id != study.pk
+            or checks.kind != VisitKind.VISIT
+            or checks.establishment_id != establishment.pk
+            or checks.voided_at is not None
+        ):
             errors["checks"] = _("An audit visit checks a visit to the same establishment.")
-        elif checks.investigator_id == actor.pk:
+        elif checks.investigator_id == investigator.pk:
             errors["checks"] = _("An audit visit is made by another observer than the visit it checks.")
+    elif (
+        "visited_on" not in errors
+        and Visit.objects.filter(
+            establishment=establishment,
+            kind=VisitKind.VISIT,
+            visited_on=visited_on,
+            from_time=from_time,
+            voided_at__isnull=True,
+        ).exists()
+    ):
+        errors["from_time"] = _(
+            "This visit is already recorded (same establishment, day and start time). "
+            "To correct it, void it on the list of visits and record it again."
+        )
     _raise(errors)
     visit = Visit(
         study=study,
         establishment=establishment,
         kind=VisitKind.AUDIT if checks is not None else VisitKind.VISIT,
         checks=checks,
-        investigator=actor,
+        investigator=investigator,
         visited_on=visited_on,
         from_time=from_time,
         to_time=to_time,
@@ -338,11 +368,47 @@ def do_record_visit(
     return visit
 
 
+def visit_to_audit(study: Study, establishment: Establishment, observer: User) -> Visit | None:
+    """The visit an audit visit by ``observer`` to ``establishment`` repeats: the latest ordinary
+    visit there by someone else."""
+    return (
+        Visit.objects.filter(study=study, establishment=establishment, kind=VisitKind.VISIT, voided_at__isnull=True)
+        .exclude(investigator=observer)
+        .order_by("-visited_on", "-from_time")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_void_visit(visit: Visit, *, actor: User, reason: str) -> Visit:
+    """Take a visit out of the estimate (entered wrongly, or twice), with the reason; its audit
+    visits go with it. The row stays, so the correction is on record."""
+    study = Study.objects.select_for_update().get(pk=visit.study_id)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not can_design(actor, study) and actor.pk not in (visit.investigator_id, visit.recorded_by_id):
+        raise NotAllowed(_("Only whoever recorded a visit, or a research lead, voids it."))
+    if visit.voided_at is not None:
+        raise Conflict(_("This visit is already void."))
+    reason = reason.strip()
+    if not 5 <= len(reason) <= 500:
+        raise ValidationError({"reason": _("Say why it is void (5 to 500 characters).")})
+    now = timezone.now()
+    voided = [visit, *Visit.objects.filter(checks=visit, voided_at__isnull=True)]
+    for row in voided:
+        row.voided_at, row.voided_by, row.void_reason = now, actor, reason
+        row.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record(actor, Action.UPDATE, [item(actor, study, "prevalence_visit", row.pk) for row in voided])
+    return visit
+
+
 def clusters(study: Study) -> list[est.Cluster]:
     """Each visited establishment in the sample with its visits' totals, summed by the database."""
     rows = (
         Visit.objects.filter(
-            study=study, kind=VisitKind.VISIT, establishment__selection__status=SelectionStatus.SELECTED
+            study=study,
+            kind=VisitKind.VISIT,
+            voided_at__isnull=True,
+            establishment__selection__status=SelectionStatus.SELECTED,
         )
         .values("establishment_id", "establishment__stratum_id", "establishment__stratum__frame_size")
         .annotate(p=Sum("persons"), m=Sum("minors"), u=Sum("under_16"), b=Sum("borderline"))
@@ -359,7 +425,9 @@ def clusters(study: Study) -> list[est.Cluster]:
 def _agreement(study: Study) -> dict[str, Any]:
     pairs = [
         ((a.minors, a.under_16), (a.checks.minors, a.checks.under_16))
-        for a in Visit.objects.filter(study=study, kind=VisitKind.AUDIT).select_related("checks")
+        for a in Visit.objects.filter(study=study, kind=VisitKind.AUDIT, voided_at__isnull=True).select_related(
+            "checks"
+        )
     ]
     agreed, total = est.agreement(pairs)
     return {"agreed": agreed, "pairs": total, "rate": agreed / total if total else None}

@@ -24,11 +24,12 @@ from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
 from casebridge.prevalence import actions
-from casebridge.prevalence.access import get_study
+from casebridge.prevalence.access import get_study, sees_whole_frame, study_people
 from casebridge.prevalence.models import (
     Establishment,
     EstablishmentType,
     Selection,
+    SelectionStatus,
     Stratum,
     Study,
     Visit,
@@ -88,6 +89,7 @@ class SelectionSerializer(ModelSerializer):
     code = serializers.CharField(source="establishment.code", read_only=True)
     stratum = serializers.IntegerField(source="stratum_id", read_only=True)
     replaces = serializers.IntegerField(source="replaces_id", read_only=True, allow_null=True)
+    replaced_reason = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Selection
@@ -95,7 +97,8 @@ class SelectionSerializer(ModelSerializer):
 
 
 class DrawInputSerializer(StrictSerializer):
-    seed = serializers.IntegerField(min_value=0, max_value=actions.SEED_MAX - 1, required=False, allow_null=True)
+    """Nothing to give: the server chooses the seed (and records it), so nobody can choose a
+    seed that leaves out a place they want left out."""
 
 
 class ReplaceInputSerializer(StrictSerializer):
@@ -108,12 +111,13 @@ class VisitSerializer(ModelSerializer):
     checks = serializers.UUIDField(source="checks_id", read_only=True, allow_null=True)
     investigator = serializers.CharField(source="investigator.username", read_only=True)
     notes = serializers.CharField(read_only=True, allow_null=True)
+    void_reason = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Visit
         fields = [
             "id", "establishment", "kind", "checks", "investigator", "visited_on", "from_time", "to_time",
-            "persons", "minors", "under_16", "borderline", "notes", "recorded_at",
+            "persons", "minors", "under_16", "borderline", "notes", "recorded_at", "voided_at", "void_reason",
         ]  # fmt: skip
 
 
@@ -128,6 +132,17 @@ class VisitInputSerializer(StrictSerializer):
     under_16 = serializers.IntegerField(min_value=0, max_value=actions.MAX_PERSONS)
     borderline = serializers.IntegerField(min_value=0, max_value=actions.MAX_PERSONS, required=False, default=0)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    investigator = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The username of who made the visit, when a research lead records it for them.",
+    )
+
+
+class VoidInputSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500)
 
 
 _RATIO: dict[str, Any] = {
@@ -304,7 +319,9 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         user = acting_user(request)
         rows = Establishment.objects.visible_to(user).filter(study=study)
         if request.method == "GET":
-            return self._page(rows, study, "prevalence_establishment", EstablishmentSerializer)
+            # Investigators see the names of the places they are to visit, not the whole frame.
+            shown = rows if sees_whole_frame(user, study) else rows.filter(selection__status=SelectionStatus.SELECTED)
+            return self._page(shown, study, "prevalence_establishment", EstablishmentSerializer)
 
         def make() -> Establishment:
             payload = EstablishmentInputSerializer(data=request.data)
@@ -330,7 +347,7 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return self._page(rows, study, "prevalence_selection", SelectionSerializer)
         payload = DrawInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        actions.do_draw_sample(study, actor=user, seed=payload.validated_data.get("seed"))
+        actions.do_draw_sample(study, actor=user)
         drawn = list(rows.order_by("stratum", "rank"))
         return Response(SelectionSerializer(drawn, many=True).data, status=201)
 
@@ -375,6 +392,14 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                     {"establishment": [_("Choose an establishment in this study's sample.")]}
                 )
             checks = data.pop("checks")
+            observer = None
+            username = data.pop("investigator")
+            if username is not None:
+                observer = study_people(study).filter(username=username).first()
+                if observer is None:
+                    raise serializers.ValidationError(
+                        {"investigator": [_("Choose one of the study's investigators or research leads.")]}
+                    )
             checked = None
             if checks is not None:
                 checked = Visit.objects.visible_to(user).filter(study=study, pk=checks).first()
@@ -382,9 +407,27 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                     raise serializers.ValidationError(
                         {"checks": [_("An audit visit checks a visit to the same establishment.")]}
                     )
-            return actions.do_record_visit(study, actor=user, establishment=establishment, checks=checked, **data)
+            return actions.do_record_visit(
+                study, actor=user, establishment=establishment, checks=checked, investigator=observer, **data
+            )
 
         return self._create(study, "prevalence_visit", make, rows, VisitSerializer)
+
+    @extend_schema(request=VoidInputSerializer, responses=VisitSerializer)
+    @action(detail=True, methods=["post"], url_path=r"visits/(?P<visit_id>[0-9a-fA-F-]{32,36})/void")
+    def void(self, request: Request, pk: str | None = None, visit_id: str | None = None) -> Response:
+        """Take a visit (and its audit visits) out of the estimate, with the reason."""
+        study = self._study()
+        user = acting_user(request)
+        try:
+            visit = Visit.objects.visible_to(user).filter(study=study, pk=UUID(str(visit_id))).first()
+        except ValueError:
+            visit = None
+        if visit is None:
+            raise Http404
+        payload = VoidInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response(VisitSerializer(actions.do_void_visit(visit, actor=user, **payload.validated_data)).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("baseline", str, description="Another study's id: adds the change against it.")],

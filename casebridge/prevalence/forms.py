@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.lib.views import SubmissionTokenMixin
-from casebridge.prevalence.models import Establishment, EstablishmentType, Stratum, Study, Visit
+from casebridge.prevalence.models import Establishment, EstablishmentType, Stratum, Study
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
@@ -51,25 +52,24 @@ class EstablishmentForm(SubmissionTokenMixin, forms.Form):
         field.queryset = study.strata.all()
 
 
-class DrawForm(forms.Form):
-    seed = forms.IntegerField(
-        label=_("Seed"),
-        required=False,
-        min_value=0,
-        help_text=_("Leave empty for a random seed. The same seed always draws the same sample."),
-    )
-
-
 class ReplaceForm(forms.Form):
     selection = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why it cannot be visited"), max_length=500)
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Why this visit is void"), max_length=500)
+
+
 class VisitForm(SubmissionTokenMixin, forms.Form):
+    """A visit as the investigator records it on a phone: establishments by code only (their
+    names are on the sample page), and an audit visit said with one box."""
+
     establishment = forms.ModelChoiceField(label=_("Establishment"), queryset=Establishment.objects.none())
-    checks = forms.ModelChoiceField(
-        label=_("Audit of a visit (leave empty for a visit)"), queryset=Visit.objects.none(), required=False
+    audit = forms.BooleanField(
+        label=_("Audit visit: I repeat the latest visit to this establishment by another observer"), required=False
     )
+    investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=User.objects.none(), required=False)
     visited_on = forms.DateField(label=_("Date"), widget=DATE)
     from_time = forms.TimeField(label=_("Start time"), widget=TIME)
     to_time = forms.TimeField(label=_("End time"), widget=TIME)
@@ -81,11 +81,15 @@ class VisitForm(SubmissionTokenMixin, forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, study: Study, establishments: Any, visits: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, establishments: Any, investigators: Any = None, **kwargs: Any) -> None:
+        """``investigators``: the people a research lead may record a visit for (None: only oneself)."""
         super().__init__(*args, **kwargs)
         establishment: Any = self.fields["establishment"]
         establishment.queryset = establishments
-        establishment.label_from_instance = lambda e: f"{e.code} · {e.name}"
-        checks: Any = self.fields["checks"]
-        checks.queryset = visits
-        checks.label_from_instance = lambda v: f"{v.establishment.code} · {v.visited_on:%Y-%m-%d} {v.from_time:%H:%M}"
+        establishment.label_from_instance = lambda e: e.code
+        if investigators is None:
+            del self.fields["investigator"]
+        else:
+            investigator: Any = self.fields["investigator"]
+            investigator.queryset = investigators
+            investigator.help_text = _("Leave empty if you made the visit yourself.")

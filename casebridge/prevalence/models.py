@@ -139,7 +139,7 @@ class Selection(models.Model):
     replaces = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("replaces")
     )
-    replaced_reason = models.CharField(_("why it was replaced"), max_length=500, blank=True)
+    replaced_reason = EncryptedTextField(_("why it was replaced"), max_length=500, blank=True, null=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = InStudyQuerySet.as_manager()
@@ -176,12 +176,21 @@ class Visit(models.Model):
     notes = EncryptedTextField(_("notes"), max_length=2000, blank=True, null=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    void_reason = EncryptedTextField(_("why it was voided"), max_length=500, blank=True, null=True)
 
     objects = InStudyQuerySet.as_manager()
 
     class Meta:
         ordering = ["visited_on", "from_time"]
         constraints = [
+            # The same visit entered twice would count its people twice.
+            models.UniqueConstraint(
+                fields=["establishment", "visited_on", "from_time"],
+                condition=Q(kind="visit", voided_at__isnull=True),
+                name="one_visit_per_establishment_and_time",
+            ),
             models.CheckConstraint(condition=Q(minors__lte=models.F("persons")), name="visit_minors_le_persons"),
             models.CheckConstraint(condition=Q(under_16__lte=models.F("minors")), name="visit_under16_le_minors"),
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """Prevalence study pages: thin views over :mod:`.actions`, each study reached through
-:func:`.access.get_study` (404 whether it is missing or out of reach)."""
+:func:`.access.get_study` (404 whether it is missing or out of reach). Each establishment name,
+selection and visit shown is in the audit, a page at a time."""
 
 from __future__ import annotations
 
@@ -10,33 +11,65 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from casebridge.api.idempotency import FormSubmission
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.lib.errors import ActionError
+from casebridge.lib.errors import ActionError, NotAllowed
 from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
 from casebridge.prevalence import actions
-from casebridge.prevalence.access import can_design, get_study, lead_agencies, study_agencies
-from casebridge.prevalence.forms import DrawForm, EstablishmentForm, ReplaceForm, StratumForm, StudyForm, VisitForm
+from casebridge.prevalence.access import (
+    can_design,
+    get_study,
+    lead_agencies,
+    sees_whole_frame,
+    study_agencies,
+    study_people,
+)
+from casebridge.prevalence.forms import EstablishmentForm, ReplaceForm, StratumForm, StudyForm, VisitForm, VoidForm
 from casebridge.prevalence.models import Establishment, Selection, SelectionStatus, Study, Visit, VisitKind
 
-FRAME_PAGE = 50
+PAGE = 50
 
 
-def _reachable(request: AuthedRequest) -> None:
-    if not study_agencies(request.user):
-        raise Http404
+def _audited_page(request: AuthedRequest, study: Study, rows: Any, kind: str) -> Any:
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    record(request.user, Action.LIST, [actions.item(request.user, study, kind, r.pk) for r in page.object_list])
+    return page
+
+
+def _create(
+    request: AuthedRequest, form: Any, kind: str, make: Any, done: str, back: str, after: Any = None
+) -> HttpResponse | None:
+    """The common path of a create form: claim the submission, call the action, redirect to
+    ``back`` (or to ``after(made)``); None (with the errors on the form) when the input is refused."""
+    data = dict(form.cleaned_data)
+    once = FormSubmission(request, data.pop("submission"), kind)
+    if not once.claim():
+        return already_sent(request, back)
+    try:
+        made = make(data)
+    except ValidationError as error:
+        once.release()
+        apply_errors(form, error)
+        return None
+    except ActionError as error:
+        once.release()
+        return action_error_page(request, error)
+    once.done(made)
+    messages.success(request, done)
+    return redirect(after(made) if after else back)
 
 
 @login_required
 def study_list(request: AuthedRequest) -> HttpResponse:
-    _reachable(request)
+    if not study_agencies(request.user):
+        raise Http404
     studies = list(Study.objects.visible_to(request.user).select_related("agency"))
     record(request.user, Action.LIST, [actions.item(request.user, s, "prevalence_study", s.pk) for s in studies])
     return render(
@@ -51,28 +84,24 @@ def study_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     form = StudyForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        once = FormSubmission(request, data.pop("submission"), "prevalence_study")
-        if not once.claim():
-            return already_sent(request, reverse("prevalence:list"))
-        try:
-            study = actions.do_create_study(actor=request.user, **data)
-        except ValidationError as error:
-            once.release()
-            apply_errors(form, error)
-        except ActionError as error:
-            once.release()
-            return action_error_page(request, error)
-        else:
-            once.done(study)
-            messages.success(request, _("Study opened. Add its strata and its frame of establishments."))
-            return redirect("prevalence:detail", study_id=study.pk)
+        done = _create(
+            request,
+            form,
+            "prevalence_study",
+            lambda data: actions.do_create_study(actor=request.user, **data),
+            _("Study opened. Add its strata and its frame of establishments."),
+            reverse("prevalence:list"),
+            after=lambda study: reverse("prevalence:detail", args=[study.pk]),
+        )
+        if done is not None:
+            return done
     return render(request, "prevalence/study_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _detail(request: AuthedRequest, study: Study, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: AuthedRequest, study: Study, status: int = 200, stratum_form: StratumForm | None = None
+) -> HttpResponse:
     user = request.user
-    designer = can_design(user, study)
     others = Study.objects.visible_to(user).exclude(pk=study.pk)
     baseline = None
     wanted = request.GET.get("baseline")
@@ -83,31 +112,29 @@ def _detail(request: AuthedRequest, study: Study, status: int = 200, **forms: An
             baseline = None
         if baseline is None:
             messages.error(request, _("Choose a baseline among the other studies you can see."))
-    selections = list(
-        Selection.objects.visible_to(user)
-        .filter(study=study)
-        .exclude(status=SelectionStatus.RESERVE)
-        .select_related("stratum", "establishment", "replaces__establishment")
+    strata = list(
+        study.strata.annotate(
+            listed=Count("establishments", distinct=True),
+            sampled=Count("selections", filter=Q(selections__status=SelectionStatus.SELECTED), distinct=True),
+            visited=Count(
+                "establishments",
+                filter=Q(
+                    establishments__visits__kind=VisitKind.VISIT,
+                    establishments__visits__voided_at__isnull=True,
+                    establishments__selection__status=SelectionStatus.SELECTED,
+                ),
+                distinct=True,
+            ),
+        )
     )
-    visits = list(Visit.objects.visible_to(user).filter(study=study).select_related("establishment", "investigator"))
-    strata = list(study.strata.all())
-    listed: dict[int, int] = {}
-    for stratum_id in study.establishments.values_list("stratum_id", flat=True):
-        listed[stratum_id] = listed.get(stratum_id, 0) + 1
-    for stratum in strata:
-        stratum.listed = listed.get(stratum.pk, 0)  # type: ignore[attr-defined]
     context = {
         "study": study,
-        "designer": designer,
+        "designer": can_design(user, study),
         "strata": strata,
-        "selections": selections,
-        "visits": visits,
         "estimate": actions.read_estimate(study, actor=user, baseline=baseline),
         "baseline": baseline,
         "others": others,
-        "stratum_form": forms.get("stratum_form") or StratumForm(),
-        "draw_form": forms.get("draw_form") or DrawForm(),
-        "replace_error": forms.get("replace_error"),
+        "stratum_form": stratum_form or StratumForm(),
     }
     record(user, Action.VIEW, [actions.item(user, study, "prevalence_study", study.pk)])
     return render(request, "prevalence/study_detail.html", context, status=status)
@@ -119,116 +146,158 @@ def study_detail(request: AuthedRequest, study_id: UUID) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def stratum_add(request: AuthedRequest, study_id: UUID) -> HttpResponse:
     study = get_study(request.user, study_id)
+    if request.method != "POST":
+        return redirect("prevalence:detail", study_id=study.pk)
     form = StratumForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        once = FormSubmission(request, data.pop("submission"), "prevalence_stratum")
-        if not once.claim():
-            return already_sent(request, reverse("prevalence:detail", args=[study.pk]))
-        try:
-            stratum = actions.do_add_stratum(study, actor=request.user, **data)
-        except ValidationError as error:
-            once.release()
-            apply_errors(form, error)
-        except ActionError as error:
-            once.release()
-            return action_error_page(request, error)
-        else:
-            once.done(stratum)
-            messages.success(request, _("Stratum added."))
-            return redirect("prevalence:detail", study_id=study.pk)
+        back = reverse("prevalence:detail", args=[study.pk])
+        done = _create(
+            request,
+            form,
+            "prevalence_stratum",
+            lambda data: actions.do_add_stratum(study, actor=request.user, **data),
+            _("Stratum added."),
+            back,
+        )
+        if done is not None:
+            return done
     return _detail(request, study, 400, stratum_form=form)
 
 
 @login_required
-@require_POST
-def draw(request: AuthedRequest, study_id: UUID) -> HttpResponse:
-    study = get_study(request.user, study_id)
-    form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_draw_sample(study, actor=request.user, seed=form.cleaned_data["seed"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ActionError as error:
-            return action_error_page(request, error)
-        else:
-            messages.success(request, _("Sample drawn."))
-            return redirect("prevalence:detail", study_id=study.pk)
-    return _detail(request, study, 400, draw_form=form)
-
-
-@login_required
-@require_POST
-def replace(request: AuthedRequest, study_id: UUID) -> HttpResponse:
-    study = get_study(request.user, study_id)
-    form = ReplaceForm(request.POST)
-    selection = None
-    if form.is_valid():
-        selection = (
-            Selection.objects.visible_to(request.user).filter(study=study, pk=form.cleaned_data["selection"]).first()
-        )
-    if selection is None:
-        return _detail(request, study, 400, replace_error=_("Give the reason, at least 5 characters."))
-    try:
-        reserve = actions.do_replace(selection, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _detail(request, study, 400, replace_error=" ".join(error.messages))
-    except ActionError as error:
-        return action_error_page(request, error)
-    messages.success(
-        request,
-        _("%(old)s replaced by %(new)s.") % {"old": selection.establishment.code, "new": reserve.establishment.code},
-    )
-    return redirect("prevalence:detail", study_id=study.pk)
-
-
-@login_required
 def frame(request: AuthedRequest, study_id: UUID) -> HttpResponse:
-    """The frame's names and locations, a page at a time; each one shown is in the audit."""
+    """The whole frame's names and places, for the study's research leads."""
     study = get_study(request.user, study_id)
-    establishments = (
-        Establishment.objects.visible_to(request.user).filter(study=study).select_related("stratum", "selection")
-    )
-    page = Paginator(establishments, FRAME_PAGE).get_page(request.GET.get("page"))
-    form = EstablishmentForm(study=study)
+    if not sees_whole_frame(request.user, study):
+        return action_error_page(
+            request,
+            NotAllowed(_("The whole frame is for the research leads; the sample page lists the places to visit.")),
+        )
+    form = EstablishmentForm(request.POST or None, study=study)
     status = 200
     if request.method == "POST":
-        form = EstablishmentForm(request.POST, study=study)
         if form.is_valid():
-            data = form.cleaned_data
-            once = FormSubmission(request, data.pop("submission"), "prevalence_establishment")
-            if not once.claim():
-                return already_sent(request, reverse("prevalence:frame", args=[study.pk]))
-            try:
-                establishment = actions.do_add_establishment(study, actor=request.user, **data)
-            except ValidationError as error:
-                once.release()
-                apply_errors(form, error)
-            except ActionError as error:
-                once.release()
-                return action_error_page(request, error)
-            else:
-                once.done(establishment)
-                messages.success(request, _("Establishment %(code)s added.") % {"code": establishment.code})
-                return redirect("prevalence:frame", study_id=study.pk)
+            done = _create(
+                request,
+                form,
+                "prevalence_establishment",
+                lambda data: actions.do_add_establishment(study, actor=request.user, **data),
+                _("Establishment added."),
+                reverse("prevalence:frame", args=[study.pk]),
+            )
+            if done is not None:
+                return done
         status = 400
-    shown = list(page.object_list)
-    record(
-        request.user, Action.LIST, [actions.item(request.user, study, "prevalence_establishment", e.pk) for e in shown]
+    rows = Establishment.objects.visible_to(request.user).filter(study=study).select_related("stratum", "selection")
+    page = _audited_page(request, study, rows, "prevalence_establishment")
+    context = {"study": study, "page": page, "pages": page_range(page), "form": form, "open": not study.is_drawn}
+    return render(request, "prevalence/frame.html", context, status=status)
+
+
+@login_required
+def sample(request: AuthedRequest, study_id: UUID) -> HttpResponse:
+    """GET: the establishments drawn (and those they replaced), with their names and places: where
+    the investigators go. POST: a research lead draws the sample, from a random seed."""
+    study = get_study(request.user, study_id)
+    if request.method == "POST":
+        try:
+            actions.do_draw_sample(study, actor=request.user)
+        except (ActionError, ValidationError) as error:
+            message = error.message if isinstance(error, ActionError) else " ".join(error.messages)
+            messages.error(request, message)
+            return redirect("prevalence:detail", study_id=study.pk)
+        messages.success(request, _("Sample drawn."))
+        return redirect("prevalence:sample", study_id=study.pk)
+    rows = (
+        Selection.objects.visible_to(request.user)
+        .filter(study=study)
+        .exclude(status=SelectionStatus.RESERVE)
+        .select_related("stratum", "establishment", "replaces__establishment")
+        .annotate(visits=Count("establishment__visits", filter=Q(establishment__visits__voided_at__isnull=True)))
+        .order_by("stratum", "rank")
     )
+    page = _audited_page(request, study, rows, "prevalence_selection")
     context = {
         "study": study,
         "page": page,
-        "establishments": shown,
         "pages": page_range(page),
-        "form": form,
-        "designer": can_design(request.user, study) and not study.is_drawn,
+        "designer": can_design(request.user, study),
+        "replace_form": ReplaceForm(),
     }
-    return render(request, "prevalence/frame.html", context, status=status)
+    return render(request, "prevalence/sample.html", context)
+
+
+@login_required
+def replace(request: AuthedRequest, study_id: UUID) -> HttpResponse:
+    study = get_study(request.user, study_id)
+    if request.method != "POST":
+        return redirect("prevalence:sample", study_id=study.pk)
+    selection = None
+    if "selection" in request.POST:
+        try:
+            selection = (
+                Selection.objects.visible_to(request.user)
+                .filter(study=study, pk=int(request.POST["selection"]))
+                .first()
+            )
+        except ValueError:
+            selection = None
+    if selection is None:
+        messages.error(request, _("Choose an establishment of this study's sample."))
+        return redirect("prevalence:sample", study_id=study.pk)
+    try:
+        reserve = actions.do_replace(selection, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ActionError as error:
+        return action_error_page(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(old)s replaced by %(new)s.")
+            % {"old": selection.establishment.code, "new": reserve.establishment.code},
+        )
+    return redirect("prevalence:sample", study_id=study.pk)
+
+
+@login_required
+def visits(request: AuthedRequest, study_id: UUID) -> HttpResponse:
+    study = get_study(request.user, study_id)
+    rows = (
+        Visit.objects.visible_to(request.user)
+        .filter(study=study)
+        .select_related("establishment", "investigator", "checks")
+        .order_by("-visited_on", "-from_time")
+    )
+    page = _audited_page(request, study, rows, "prevalence_visit")
+    designer = can_design(request.user, study)
+    for visit in page.object_list:
+        visit.voidable = visit.voided_at is None and (  # type: ignore[attr-defined]
+            designer or request.user.pk in (visit.investigator_id, visit.recorded_by_id)
+        )
+    context = {"study": study, "page": page, "pages": page_range(page), "void_form": VoidForm()}
+    return render(request, "prevalence/visits.html", context)
+
+
+@login_required
+def visit_void(request: AuthedRequest, study_id: UUID, visit_id: UUID) -> HttpResponse:
+    study = get_study(request.user, study_id)
+    visit = Visit.objects.visible_to(request.user).filter(study=study, pk=visit_id).first()
+    if visit is None:
+        raise Http404
+    if request.method != "POST":
+        return redirect("prevalence:visits", study_id=study.pk)
+    try:
+        actions.do_void_visit(visit, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ActionError as error:
+        return action_error_page(request, error)
+    else:
+        messages.success(request, _("Visit void: it no longer counts in the estimate."))
+    return redirect("prevalence:visits", study_id=study.pk)
 
 
 @login_required
@@ -241,33 +310,31 @@ def visit_new(request: AuthedRequest, study_id: UUID) -> HttpResponse:
     sample = Establishment.objects.visible_to(request.user).filter(
         study=study, selection__status=SelectionStatus.SELECTED
     )
-    checkable = (
-        Visit.objects.visible_to(request.user)
-        .filter(study=study, kind=VisitKind.VISIT)
-        .exclude(investigator=request.user)
-        .select_related("establishment")
-    )
-    form = VisitForm(request.POST or None, study=study, establishments=sample, visits=checkable)
+    people = study_people(study).exclude(pk=request.user.pk) if can_design(request.user, study) else None
+    form = VisitForm(request.POST or None, establishments=sample, investigators=people)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        once = FormSubmission(request, data.pop("submission"), "prevalence_visit")
-        if not once.claim():
-            return already_sent(request, reverse("prevalence:detail", args=[study.pk]))
-        try:
-            visit = actions.do_record_visit(study, actor=request.user, **data)
-        except ValidationError as error:
-            once.release()
-            apply_errors(form, error)
-        except ActionError as error:
-            once.release()
-            return action_error_page(request, error)
-        else:
-            once.done(visit)
-            messages.success(request, _("Visit recorded."))
-            return redirect("prevalence:detail", study_id=study.pk)
-    record(
-        request.user, Action.LIST, [actions.item(request.user, study, "prevalence_establishment", e.pk) for e in sample]
-    )
+
+        def make(data: dict[str, Any]) -> Visit:
+            observer = data.pop("investigator", None) or request.user
+            checks = None
+            if data.pop("audit"):
+                checks = actions.visit_to_audit(study, data["establishment"], observer)
+                if checks is None:
+                    raise ValidationError(
+                        {"audit": _("No visit by another observer to this establishment to repeat yet.")}
+                    )
+            return actions.do_record_visit(study, actor=request.user, investigator=observer, checks=checks, **data)
+
+        done = _create(
+            request,
+            form,
+            "prevalence_visit",
+            make,
+            _("Visit recorded."),
+            reverse("prevalence:visit_new", args=[study.pk]),
+        )
+        if done is not None:
+            return done
     return render(
         request, "prevalence/visit_new.html", {"study": study, "form": form}, status=400 if form.errors else 200
     )

@@ -93,7 +93,8 @@ def test_a_study_from_design_to_estimate_through_the_api(world):
                 format="json",
             )
             assert listed.status_code == 201, listed.json()
-    drawn = lead.post(f"{base}sample/", {"seed": 42}, format="json")
+    assert lead.post(f"{base}sample/", {"seed": 42}, format="json").status_code == 400  # nobody chooses the seed
+    drawn = lead.post(f"{base}sample/", {}, format="json")
     assert drawn.status_code == 201
     chosen = [s for s in drawn.json() if s["status"] == "selected"]
     assert len(chosen) == 4 and len(drawn.json()) == 6
@@ -151,9 +152,11 @@ def test_the_outsider_and_people_without_a_study_role_get_404_everywhere(world):
     pages = [
         reverse("prevalence:list"),
         reverse("prevalence:new"),
-        *(reverse(f"prevalence:{n}", args=[study.pk]) for n in ("detail", "frame", "visit_new")),
+        *(reverse(f"prevalence:{n}", args=[study.pk]) for n in ("detail", "frame", "sample", "visits", "visit_new")),
     ]
-    posts = [reverse(f"prevalence:{n}", args=[study.pk]) for n in ("stratum_add", "draw", "replace")]
+    posts = [reverse(f"prevalence:{n}", args=[study.pk]) for n in ("stratum_add", "sample", "replace", "visit_new")]
+    theirs = visit(world, study, sampled(study)[0])
+    posts.append(reverse("prevalence:visit_void", args=[study.pk, theirs.pk]))
     base = f"/api/v1/prevalence/studies/{study.pk}/"
     endpoints = [base, *(f"{base}{p}/" for p in ("strata", "establishments", "sample", "visits", "estimate"))]
     for user in (world.outsider, world.social_worker, world.lawyer, world.police):
@@ -168,6 +171,7 @@ def test_the_outsider_and_people_without_a_study_role_get_404_everywhere(world):
         for url in endpoints:
             assert caller.get(url).status_code == 404, (user, url)
         assert caller.post(f"{base}visits/", {}, format="json").status_code == 404
+        assert caller.post(f"{base}visits/{theirs.pk}/void/", {"reason": "wrong"}, format="json").status_code == 404
         assert caller.get("/api/v1/prevalence/studies/").json()["results"] == []
     assert "Phnom Penh 2015" not in _client(world.police).get(reverse("prevalence:list")).content.decode()
     # the police investigator is of another agency: JPC's investigator reaches it
@@ -255,8 +259,7 @@ def test_a_frame_listing_fewer_establishments_than_drawn_is_refused(world):
         study, actor=world.manager, establishment_type="brothel", area="Z", frame_size=5, sample_size=3
     )
     actions.do_add_establishment(study, actor=world.manager, stratum=stratum, code="Z1", name="One")
-    page = _client(world.manager).post(reverse("prevalence:draw", args=[study.pk]), {"seed": "1"})
-    assert page.status_code == 400
+    page = _client(world.manager).post(reverse("prevalence:sample", args=[study.pk]), follow=True)
     assert "fewer establishments than are to be drawn" in page.content.decode()
     study.refresh_from_db()
     assert not study.is_drawn and not Selection.objects.exists()
@@ -316,7 +319,7 @@ def test_the_page_shows_no_number_until_someone_was_observed_and_names_the_lonel
         visit(world, study, e, persons=0, minors=0)
     assert "No estimate yet" in client.get(reverse("prevalence:detail", args=[study.pk])).content.decode()
     for e in sampled(study):
-        visit(world, study, e, persons=8, minors=1)
+        visit(world, study, e, persons=8, minors=1, from_time=datetime.time(1), to_time=datetime.time(3))
     page = client.get(reverse("prevalence:detail", args=[study.pk])).content.decode()
     assert "Karaoke bar · Area 1" in page and "One establishment visited in" in page
 
@@ -417,3 +420,97 @@ def test_the_draw_order_of_a_seed_never_changes():
         "K04",
     ]
     assert actions.draw_order(2015, stratum, list(reversed(codes))) == actions.draw_order(2015, stratum, codes)
+
+
+def test_a_programme_manager_needs_a_privacy_officers_approval_to_reach_a_study(world):
+    """An administrator alone cannot give anyone the frame of names (security review)."""
+    from casebridge.agencies.models import Membership, Role
+    from casebridge.lib.testing import make_user
+
+    study = make_study(world)
+    newcomer, _ = make_user("newcomer", world.agencies["JPC"], Role.PROGRAMME_MANAGER)
+    Membership.objects.filter(user=newcomer).update(approved_at=None)
+    newcomer = type(newcomer).objects.get(pk=newcomer.pk)
+    assert api(newcomer).get(f"/api/v1/prevalence/studies/{study.pk}/establishments/").status_code == 404
+    assert Study.objects.visible_to(newcomer).count() == 0
+
+
+def test_investigators_see_only_the_names_of_the_places_to_visit(world):
+    study = make_study(world, strata=((4, 4, 2),))
+    field = api(world.ngo_investigator)
+    assert field.get(f"/api/v1/prevalence/studies/{study.pk}/establishments/").json()["results"] == []
+    assert _client(world.ngo_investigator).get(reverse("prevalence:frame", args=[study.pk])).status_code == 403
+    actions.do_draw_sample(study, actor=world.manager, seed=1)
+    names = {e["name"] for e in field.get(f"/api/v1/prevalence/studies/{study.pk}/establishments/").json()["results"]}
+    assert names == {e.name for e in sampled(study)} and len(names) == 2
+    page = _client(world.ngo_investigator).get(reverse("prevalence:sample", args=[study.pk])).content.decode()
+    assert all(e.name in page for e in sampled(study))
+    reserves = Establishment.objects.filter(study=study, selection__status=SelectionStatus.RESERVE)
+    assert not any(e.name in page for e in reserves)
+    # the visit form names the places by code only: nothing to read over a shoulder
+    form = _client(world.ngo_investigator).get(reverse("prevalence:visit_new", args=[study.pk])).content.decode()
+    assert not any(e.name in form for e in Establishment.objects.filter(study=study))
+
+
+def test_the_replacement_reason_is_encrypted_and_kept_out_of_the_audit(world):
+    study = make_study(world, strata=((3, 3, 1),))
+    actions.do_draw_sample(study, actor=world.manager, seed=1)
+    actions.do_replace(Selection.objects.get(study=study, rank=1), actor=world.manager, reason="Owner Sokha warned us")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT replaced_reason FROM prevalence_selection WHERE replaced_reason IS NOT NULL")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 1 and "Sokha" not in stored[0]
+    assert not AuditEvent.objects.filter(reason__contains="Sokha").exists()
+    assert Selection.objects.get(study=study, rank=1).replaced_reason == "Owner Sokha warned us"
+
+
+def test_a_visit_entered_twice_is_refused_and_a_wrong_one_can_be_voided(world):
+    study = make_study(world, strata=((3, 3, 3),))
+    actions.do_draw_sample(study, actor=world.manager, seed=5)
+    places = sampled(study)
+    first = [visit(world, study, e, persons=10, minors=m) for e, m in zip(places, (5, 0, 0), strict=True)]
+    with pytest.raises(ValidationError, match="already recorded"):
+        visit(world, study, places[0], persons=10, minors=5)
+    assert actions.estimate_of(study)["minors"]["estimate"] == pytest.approx(5 / 30)
+    audit = visit(world, study, places[0], actor=world.manager, checks=first[0], persons=10, minors=5)
+    with pytest.raises(NotAllowed):
+        actions.do_void_visit(first[0], actor=world.police, reason="Typed twice")
+    answer = api(world.ngo_investigator).post(
+        f"/api/v1/prevalence/studies/{study.pk}/visits/{first[0].pk}/void/",
+        {"reason": "Wrong place typed"},
+        format="json",
+    )
+    assert answer.status_code == 200 and answer.json()["voided_at"]
+    audit.refresh_from_db()
+    assert audit.voided_at is not None  # its audit visit goes with it
+    result = actions.estimate_of(study)
+    assert result["minors"]["estimate"] == pytest.approx(0.0) and result["agreement"]["pairs"] == 0
+    corrected = visit(world, study, places[0], persons=10, minors=1)  # recorded again, correctly
+    assert actions.estimate_of(study)["minors"]["estimate"] == pytest.approx(1 / 30) and corrected.pk
+    with pytest.raises(Conflict):
+        actions.do_void_visit(first[0], actor=world.manager, reason="Again")
+
+
+def test_a_research_lead_records_a_visit_for_an_investigator(world):
+    study = make_study(world, strata=((2, 2, 2),))
+    actions.do_draw_sample(study, actor=world.manager, seed=5)
+    place = sampled(study)[0]
+    payload = {
+        "establishment": str(place.pk),
+        "visited_on": "2015-04-01",
+        "from_time": "21:00",
+        "to_time": "23:00",
+        "persons": 4,
+        "minors": 0,
+        "under_16": 0,
+        "investigator": "ngo_investigator",
+    }
+    url = f"/api/v1/prevalence/studies/{study.pk}/visits/"
+    answer = api(world.manager).post(url, payload, format="json")
+    assert answer.status_code == 201 and answer.json()["investigator"] == "ngo_investigator"
+    outsider = api(world.manager).post(
+        url, payload | {"investigator": "social_worker", "from_time": "22:00"}, format="json"
+    )
+    assert outsider.status_code == 400 and "investigator" in outsider.json()["errors"]
+    with pytest.raises(NotAllowed):
+        visit(world, study, place, investigator=world.manager, from_time=datetime.time(20))
