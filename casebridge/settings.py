@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "casebridge.consents",
     "casebridge.notifications",
     "casebridge.prevalence",
+    "casebridge.training",
     "casebridge.api",
     "casebridge.demo",
 ]
@@ -277,6 +278,9 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "casebridge.agencies.models.Role",
         "ContactRequestStatusEnum": "casebridge.cases.models.CONTACT_STATUSES",
         "CaseStatusEnum": "casebridge.cases.models.CaseStatus",
+        "TrainingKindEnum": "casebridge.training.models.EventKind",
+        "VisitKindEnum": "casebridge.prevalence.models.VisitKind",
+        "OfficialRoleEnum": "casebridge.training.models.OfficialRole",
     },
 }
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("privacy/", include("casebridge.audit.urls")),
     path("notifications/", include("casebridge.notifications.urls")),
     path("prevalence/", include("casebridge.prevalence.urls")),
+    path("training/", include("casebridge.training.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

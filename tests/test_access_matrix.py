@@ -89,6 +89,20 @@ OTHER_ROUTES = {
     "prevalence-study-replace": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-visits": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
     "prevalence-study-void": "get_study and Visit visible_to(user), 404 otherwise (prevalence tests)",
+    # Training: TrainingEvent visible_to(user) (the organising agency's trainers and programme
+    # managers), 404 otherwise (training tests).
+    "training:list": "lists TrainingEvent visible_to(user) only; 404 without a training role",
+    "training:new": "needs a trainer's membership; 404 otherwise",
+    "training:detail": "get_event: visible_to(user), 404 otherwise (training tests)",
+    "training:participant_add": "get_event, then the organising agency's trainers only (training tests)",
+    "training:import": "get_event, then the organising agency's trainers only (training tests)",
+    "training:scores": "get_event, then the organising agency's trainers only (training tests)",
+    "training:certificate": "get_event and Participant visible_to(user), 404 otherwise; audited",
+    "training-event-list": "lists TrainingEvent visible_to(user) only",
+    "training-event-detail": "get_event: visible_to(user), 404 otherwise (training tests)",
+    "training-event-participants": "get_event: visible_to(user), 404 otherwise (training tests)",
+    "training-event-scores": "get_event and Participant visible_to(user), 404 otherwise (training tests)",
+    "training-figures": "counts over TrainingEvent visible_to(user) only; 404 without a training role",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
 }
 

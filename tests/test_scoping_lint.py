@@ -29,6 +29,9 @@ PROTECTED = {
     "Establishment",
     "Selection",
     "Visit",
+    "TrainingEvent",
+    "EventTopic",
+    "Participant",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: the languages, each named in its own script (settings.LANGUAGES,
     untranslated), the user's agency and role, open break-glass reviews, memberships waiting for
-    approval, unread notifications, what is due and whether the user reaches prevalence studies."""
+    approval, unread notifications, what is due and whether the user reaches prevalence studies and training records."""
     languages = {"language_names": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.notifications.due import due_for
     from casebridge.notifications.models import Notification
     from casebridge.prevalence.access import study_agencies
+    from casebridge.training.access import training_agencies
 
     membership = user.primary_membership()
     officer = any(m.role == Role.PRIVACY_OFFICER for m in user.active_memberships())
@@ -29,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "current_membership": membership,
         "can_hold_content": can_hold_content(user),
         "can_study": bool(study_agencies(user)),
+        "can_train": bool(training_agencies(user)),
         "is_privacy_officer": officer,
         "pending_reviews": BreakGlass.objects.reviewable_by(user).filter(reviewed_at__isnull=True).count()
         if officer

@@ -9,6 +9,7 @@ from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
+from casebridge.training.api import EventViewSet, FiguresView
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -19,10 +20,12 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-access")
 router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
 router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
+router.register("training/events", EventViewSet, basename="training-event")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("me/", MeView.as_view(), name="me"),
+    path("training/figures/", FiguresView.as_view(), name="training-figures"),
     path("", include(router.urls)),
 ]

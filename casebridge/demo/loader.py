@@ -36,6 +36,7 @@ from casebridge.demo import fake
 from casebridge.demo.names import STAFF_NAMES
 from casebridge.demo.prevalence import create_studies
 from casebridge.demo.totp import DEMO_TOTP_SECRET
+from casebridge.demo.training import create_training
 from casebridge.people.actions import clean_identity
 
 DEMO_PASSWORD = "casebridge-demo"
@@ -225,6 +226,7 @@ def load(
             progress(index)
     _moments(world, today)
     create_studies(agencies, users)
+    create_training(agencies, users)
     _read_the_past()
     return world
 

@@ -1,4 +1,5 @@
-"""The demo's two studies reproduce the published pattern from synthetic visits."""
+"""The demo's measurement data: two prevalence studies reproduce the published pattern from
+synthetic visits, and the training records hold the workshop of 130."""
 
 from __future__ import annotations
 
@@ -27,3 +28,18 @@ def test_the_demo_studies_reproduce_the_published_pattern(settings, db):
     assert result["change"]["ci_high"] < 0  # the fall is larger than its uncertainty
     assert result["agreement"]["pairs"] == 29 and result["agreement"]["agreed"] == 27
     assert result["minors"]["ci_low"] > 0 and result["lonely_strata"] == [] and result["strata_not_visited"] == []
+
+
+def test_the_demo_has_the_workshop_of_130(settings, db):
+    from casebridge.training.figures import figures
+    from casebridge.training.models import TrainingEvent
+
+    settings.DEMO = True
+    call_command("load_demo", "--cases", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    workshop = TrainingEvent.objects.get(title__startswith="Working together")
+    assert workshop.participants.count() == 130
+    trainer = User.objects.get(username="trainer.lina")
+    roles = {r["role"] for r in figures(trainer, TrainingEvent.objects.filter(pk=workshop.pk))["by_role"]}
+    assert roles == {"police", "social_worker", "ngo_staff"}
+    result = figures(trainer, TrainingEvent.objects.all())
+    assert result["events"] == 3 and result["scores"]["mean_change"] > 10
