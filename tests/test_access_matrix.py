@@ -97,6 +97,7 @@ OTHER_ROUTES = {
     "training:participant_add": "get_event, then the organising agency's trainers only (training tests)",
     "training:import": "get_event, then the organising agency's trainers only (training tests)",
     "training:scores": "get_event, then the organising agency's trainers only (training tests)",
+    "training:participant_remove": "get_event and Participant visible_to(user), 404 otherwise; trainers only",
     "training:certificate": "get_event and Participant visible_to(user), 404 otherwise; audited",
     "training-event-list": "lists TrainingEvent visible_to(user) only",
     "training-event-detail": "get_event: visible_to(user), 404 otherwise (training tests)",

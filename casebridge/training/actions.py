@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
@@ -24,6 +28,17 @@ if TYPE_CHECKING:
     from casebridge.agencies.models import Agency
 
 EARLIEST = datetime.date(2000, 1, 1)
+# The spreadsheet's column for each field, to name it in a row's error.
+COLUMNS = {
+    "name": gettext_lazy("Name"),
+    "sex": gettext_lazy("Sex"),
+    "role": gettext_lazy("Role"),
+    "agency": gettext_lazy("Agency code"),
+    "organisation": gettext_lazy("Organisation"),
+    "attended": gettext_lazy("Attended"),
+    "pre_score": gettext_lazy("Score before"),
+    "post_score": gettext_lazy("Score after"),
+}
 MAX_PARTICIPANTS = 2000
 
 
@@ -41,7 +56,7 @@ def _recording(event: TrainingEvent, actor: User) -> TrainingEvent:
 
 
 def _text(errors: dict[str, str], field: str, value: str, most: int, missing: str) -> str:
-    value = value.strip()
+    value = unicodedata.normalize("NFC", value).strip().strip(INVISIBLE).strip()
     if not value:
         errors[field] = missing
     elif len(value) > most:
@@ -74,6 +89,8 @@ def do_create_event(
         errors["starts_on"] = _("Check the date: it cannot be before %(date)s.") % {"date": EARLIEST.isoformat()}
     if ends_on < starts_on:
         errors["ends_on"] = _("The last day cannot be before the first.")
+    elif ends_on > timezone.localdate() + datetime.timedelta(days=2 * 366):
+        errors["ends_on"] = _("Record a training at most two years ahead.")
     chosen = sorted(set(topics))
     if not chosen:
         errors["topics"] = _("Choose at least one topic.")
@@ -96,16 +113,28 @@ def do_create_event(
     return event
 
 
+SCORE = re.compile(r"\d{1,3}([.,]\d)?")
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def _score(errors: dict[str, str], field: str, value: Any) -> Decimal | None:
+    """A score as typed (``72``, ``72.5``, ``72,5``) or as a spreadsheet's number: 0 to 100, at
+    most one decimal. Anything else is refused, never rounded into something else."""
     if value is None or value == "":
         return None
-    try:
-        score = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        errors[field] = _("A score is a number from 0 to 100.")
+    if isinstance(value, bool):
+        errors[field] = _("A score is a number from 0 to 100, with at most one decimal.")
         return None
-    if not score.is_finite() or not 0 <= score <= 100:
-        errors[field] = _("A score is a number from 0 to 100.")
+    if isinstance(value, int | float | Decimal):
+        text = format(Decimal(str(value)).normalize(), "f") if not isinstance(value, float) or value == value else "x"
+    else:
+        text = str(value).strip()
+    if not SCORE.fullmatch(text):
+        errors[field] = _("A score is a number from 0 to 100, with at most one decimal.")
+        return None
+    score = Decimal(text.replace(",", "."))
+    if not 0 <= score <= 100:
+        errors[field] = _("A score is a number from 0 to 100, with at most one decimal.")
         return None
     return score.quantize(Decimal("0.1"))
 
@@ -123,6 +152,7 @@ class ParticipantData:
     pre_score: Any = None
     post_score: Any = None
     row: int | None = None  # its row in a spreadsheet, for the error message
+    unknown_agency: str = ""  # an agency code in a spreadsheet that no agency here has
 
 
 def _checked(data: ParticipantData) -> tuple[dict[str, Any], dict[str, str]]:
@@ -133,7 +163,11 @@ def _checked(data: ParticipantData) -> tuple[dict[str, Any], dict[str, str]]:
     if data.role not in OfficialRole.values:
         errors["role"] = _("Choose the participant's role from the list.")
     organisation = data.organisation.strip()
-    if data.agency is None and not organisation:
+    if data.unknown_agency and not organisation:
+        errors["agency"] = _("No agency here has the code %(code)s: correct it, or write the organisation's name.") % {
+            "code": data.unknown_agency
+        }
+    elif data.agency is None and not organisation:
         errors["organisation"] = _("Give the participant's agency or organisation.")
     elif len(organisation) > 200:
         errors["organisation"] = _("At most %(count)s characters.") % {"count": 200}
@@ -170,7 +204,7 @@ def do_add_participants(event: TrainingEvent, *, actor: User, rows: Sequence[Par
             {
                 "rows": [
                     _("Row %(row)s: %(errors)s")
-                    % {"row": n, "errors": "; ".join(f"{k}: {v}" for k, v in errors.items())}
+                    % {"row": n, "errors": "; ".join(f"{COLUMNS[k]}: {v}" for k, v in errors.items())}
                     for n, errors in bad.items()
                 ]
             }
@@ -195,6 +229,17 @@ class ScoreRow:
     attended: bool
     pre_score: Any
     post_score: Any
+    # What the page showed (attended, before, after), when it was sent from a page: a row the
+    # user did not touch is left alone, and one someone else changed meanwhile is refused.
+    shown: tuple[bool, str, str] | None = None
+
+
+def as_shown(p: Participant) -> tuple[bool, str, str]:
+    return (
+        p.attended,
+        "" if p.pre_score is None else str(p.pre_score),
+        "" if p.post_score is None else str(p.post_score),
+    )
 
 
 @transaction.atomic
@@ -214,7 +259,17 @@ def do_record_scores(event: TrainingEvent, *, actor: User, rows: Sequence[ScoreR
                 % {"number": row.participant.number, "errors": "; ".join(errors.values())}
             )
             continue
-        p = row.participant
+        p = Participant.objects.select_for_update().get(pk=row.participant.pk)
+        if row.shown is not None:
+            typed = (row.attended, str(row.pre_score or "").strip(), str(row.post_score or "").strip())
+            if typed == row.shown:
+                continue  # not touched on this page
+            if as_shown(p) != row.shown:
+                problems.append(
+                    _("Participant %(number)s was changed by someone else meanwhile: reload the page.")
+                    % {"number": p.number}
+                )
+                continue
         if (p.attended, p.pre_score, p.post_score) != (row.attended, pre, post):
             p.attended, p.pre_score, p.post_score = row.attended, pre, post
             changed.append(p)
@@ -224,3 +279,11 @@ def do_record_scores(event: TrainingEvent, *, actor: User, rows: Sequence[ScoreR
         p.save(update_fields=["attended", "pre_score", "post_score"])
     record(actor, Action.UPDATE, [item(actor, event, "training_participant", p.pk) for p in changed])
     return changed
+
+
+@transaction.atomic
+def do_remove_participant(participant: Participant, *, actor: User) -> None:
+    """Take a participant entered by mistake (twice, or at the wrong event) off the list."""
+    event = _recording(participant.event, actor)
+    record(actor, Action.UPDATE, [item(actor, event, "training_participant", participant.pk)], reason="removed")
+    participant.delete()

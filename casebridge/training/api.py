@@ -248,8 +248,10 @@ class EventViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             raise Http404
         payload = TrainingScoresInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        actions.do_record_scores(event, actor=user, rows=[actions.ScoreRow(found, **payload.validated_data)])
+        changed = actions.do_record_scores(event, actor=user, rows=[actions.ScoreRow(found, **payload.validated_data)])
         found.refresh_from_db()
+        if not changed:  # nothing written, but the participant is shown: a read
+            record(user, Action.VIEW, [actions.item(user, event, "training_participant", found.pk)])
         return Response(TrainingParticipantSerializer(found).data)
 
 

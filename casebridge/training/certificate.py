@@ -22,4 +22,9 @@ def certificate_pdf(participant: Participant) -> bytes:
             "reference": f"{event.starts_on:%Y}-{str(event.pk)[:8].upper()}-{participant.number:04d}",
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
+
+
+def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    """The certificate needs nothing from elsewhere; a URL in a name or title is never fetched."""
+    raise ValueError(f"not fetched: {url[:40]}")

@@ -45,7 +45,7 @@ class ParticipantForm(SubmissionTokenMixin, forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(SubmissionTokenMixin, forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
 
 

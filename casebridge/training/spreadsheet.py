@@ -4,6 +4,7 @@ checked before anything is written (``actions.do_add_participants``)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from typing import Any
 
@@ -28,6 +29,9 @@ COLUMNS = {
     "post_score": "Score after",
 }
 MAX_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024
+MAX_COLUMNS = 50
+MAX_BLANK = 500
 YES = {"yes", "y", "true", "1", "x", "✓", "បាទ", "ចាស", "có"}
 NO = {"", "no", "n", "false", "0", "ទេ", "không"}
 
@@ -39,7 +43,7 @@ def _lookup(choices: Any) -> dict[str, str]:
         table[code.lower()] = code
         for language in ("en", "km", "vi"):
             with translation.override(language):
-                table[str(label).strip().lower()] = code
+                table[_folded(label)] = code
     return table
 
 
@@ -65,12 +69,25 @@ def read(data: bytes) -> list[ParticipantData]:
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 2 MB.")})
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
         raise ValidationError({"file": _("This is not an .xlsx spreadsheet.")}) from None
+    if unpacked > MAX_UNPACKED:
+        raise ValidationError({"file": _("The spreadsheet is too large once opened (more than 20 MB).")})
+    try:
+        return _rows(data)
+    except ValidationError:
+        raise
+    except Exception:
+        raise ValidationError({"file": _("This is not an .xlsx spreadsheet.")}) from None
+
+
+def _rows(data: bytes) -> list[ParticipantData]:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip().lower() for h in next(rows, ())]
+    first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+    header = [_folded(h) for h in first]
     names = {label.lower(): key for key, label in COLUMNS.items()} | {key: key for key in COLUMNS}
     where = {names[h]: i for i, h in enumerate(header) if h in names}
     missing = [COLUMNS[k] for k in ("name", "sex", "role") if k not in where]
@@ -81,7 +98,14 @@ def read(data: bytes) -> list[ParticipantData]:
     sexes, roles = _lookup(Sex.choices), _lookup(OfficialRole.choices)
     agencies = {a.code.lower(): a for a in Agency.objects.filter(is_active=True)}
     found: list[ParticipantData] = []
-    for number, values in enumerate(rows, 2):
+    # Rows are read only as far as the columns named, and blank rows count towards the limit:
+    # a small file cannot make the server walk millions of empty rows or cells.
+    for number, values in enumerate(
+        sheet.iter_rows(
+            min_row=2, max_row=MAX_PARTICIPANTS + 1 + MAX_BLANK, max_col=max(where.values()) + 1, values_only=True
+        ),
+        2,
+    ):
         cell = {k: values[i] if i < len(values) else None for k, i in where.items()}
         if all(v is None or str(v).strip() == "" for v in cell.values()):
             continue
@@ -92,7 +116,7 @@ def read(data: bytes) -> list[ParticipantData]:
 
         def text(key: str, cell: dict[str, Any] = cell) -> str:
             value = cell.get(key)
-            return "" if value is None else str(value).strip()
+            return "" if value is None else unicodedata.normalize("NFC", str(value)).strip()
 
         attended = text("attended").lower()
         code = text("agency").lower()
@@ -102,7 +126,8 @@ def read(data: bytes) -> list[ParticipantData]:
                 sex=sexes.get(text("sex").lower(), text("sex") or "?"),
                 role=roles.get(text("role").lower(), text("role") or "?"),
                 agency=agencies.get(code) if code else None,
-                organisation=text("organisation") or (text("agency") if code and code not in agencies else ""),
+                organisation=text("organisation"),
+                unknown_agency=text("agency") if code and code not in agencies else "",
                 attended=True if attended in YES else False if attended in NO else None,
                 pre_score=cell.get("pre_score"),
                 post_score=cell.get("post_score"),
@@ -112,3 +137,7 @@ def read(data: bytes) -> list[ParticipantData]:
     if not found:
         raise ValidationError({"file": _("The spreadsheet lists nobody under its header row.")})
     return found
+
+
+def _folded(value: Any) -> str:
+    return unicodedata.normalize("NFC", str(value or "")).strip().lower()

@@ -30,6 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def in_period(events: Any, form: PeriodForm) -> Any:
+    if form.is_bound and not form.is_valid():
+        return events.none()  # a period that makes no sense shows nothing, not everything
     if form.is_valid():
         if form.cleaned_data.get("starts"):
             events = events.filter(ends_on__gte=form.cleaned_data["starts"])
@@ -84,6 +86,11 @@ def event_new(request: AuthedRequest) -> HttpResponse:
 def _detail(request: AuthedRequest, event: TrainingEvent, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
     participants = list(event.participants.select_related("agency"))
+    typed = forms.get("typed") or {}
+    for p in participants:  # what was typed, when the scores are shown again with an error
+        shown = actions.as_shown(p)
+        p.shown = "|".join(("1" if shown[0] else "0", shown[1], shown[2]))  # type: ignore[attr-defined]
+        p.typed = typed.get(p.pk, shown)  # type: ignore[attr-defined]
     record(
         user,
         Action.LIST,
@@ -98,6 +105,7 @@ def _detail(request: AuthedRequest, event: TrainingEvent, status: int = 200, **f
         "participant_form": forms.get("participant_form") or ParticipantForm(),
         "import_form": forms.get("import_form") or ImportForm(),
         "score_errors": forms.get("score_errors", []),
+        "adding": request.GET.get("adding") == "1" or "participant_form" in forms,
     }
     return render(request, "training/event_detail.html", context, status=status)
 
@@ -129,7 +137,7 @@ def participant_add(request: AuthedRequest, event_id: UUID) -> HttpResponse:
         else:
             once.done(event)
             messages.success(request, _("Participant added."))
-            return redirect("training:detail", event_id=event.pk)
+            return redirect(reverse("training:detail", args=[event.pk]) + "?adding=1#add-participant")
     return _detail(request, event, 400, participant_form=form)
 
 
@@ -145,16 +153,25 @@ def participants_import(request: AuthedRequest, event_id: UUID) -> HttpResponse:
         return response
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            rows = spreadsheet.read(form.cleaned_data["file"].read())
-            made = actions.do_add_participants(event, actor=request.user, rows=rows)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ActionError as error:
-            return action_error_page(request, error)
+        upload = form.cleaned_data["file"]
+        once = FormSubmission(request, form.cleaned_data["submission"], "training_import")
+        if upload.size > spreadsheet.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 2 MB."))
+        elif not once.claim():
+            return already_sent(request, reverse("training:detail", args=[event.pk]))
         else:
-            messages.success(request, _("%(count)s participants added.") % {"count": len(made)})
-            return redirect("training:detail", event_id=event.pk)
+            try:
+                made = actions.do_add_participants(event, actor=request.user, rows=spreadsheet.read(upload.read()))
+            except ValidationError as error:
+                once.release()
+                apply_errors(form, error)
+            except ActionError as error:
+                once.release()
+                return action_error_page(request, error)
+            else:
+                once.done(event)
+                messages.success(request, _("%(count)s participants added.") % {"count": len(made)})
+                return redirect("training:detail", event_id=event.pk)
     return _detail(request, event, 400, import_form=form)
 
 
@@ -164,20 +181,26 @@ def scores(request: AuthedRequest, event_id: UUID) -> HttpResponse:
     event = get_event(request.user, event_id)
     if request.method != "POST":
         return redirect("training:detail", event_id=event.pk)
-    rows = [
-        actions.ScoreRow(
-            participant=p,
-            attended=request.POST.get(f"attended-{p.pk}") == "on",
-            pre_score=request.POST.get(f"pre-{p.pk}", ""),
-            post_score=request.POST.get(f"post-{p.pk}", ""),
+    rows = []
+    for p in event.participants.all():
+        if f"shown-{p.pk}" not in request.POST:
+            continue
+        was = request.POST[f"shown-{p.pk}"].split("|")
+        shown = (was[0] == "1", was[1], was[2]) if len(was) == 3 else None
+        rows.append(
+            actions.ScoreRow(
+                participant=p,
+                attended=request.POST.get(f"attended-{p.pk}") == "on",
+                pre_score=request.POST.get(f"pre-{p.pk}", "").strip(),
+                post_score=request.POST.get(f"post-{p.pk}", "").strip(),
+                shown=shown,
+            )
         )
-        for p in event.participants.all()
-        if f"pre-{p.pk}" in request.POST
-    ]
     try:
         changed = actions.do_record_scores(event, actor=request.user, rows=rows)
     except ValidationError as error:
-        return _detail(request, event, 400, score_errors=error.messages)
+        typed = {r.participant.pk: (r.attended, str(r.pre_score), str(r.post_score)) for r in rows}
+        return _detail(request, event, 400, score_errors=error.messages, typed=typed)
     except ActionError as error:
         return action_error_page(request, error)
     messages.success(request, _("Attendance and scores saved (%(count)s changed).") % {"count": len(changed)})
@@ -196,3 +219,19 @@ def certificate(request: AuthedRequest, event_id: UUID, participant_id: UUID) ->
     response = HttpResponse(certificate_pdf(participant), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{participant.number:04d}.pdf"'
     return response
+
+
+@login_required
+def participant_remove(request: AuthedRequest, event_id: UUID, participant_id: UUID) -> HttpResponse:
+    event = get_event(request.user, event_id)
+    participant = Participant.objects.visible_to(request.user).filter(event=event, pk=participant_id).first()
+    if participant is None:
+        raise Http404
+    if request.method != "POST":
+        return redirect("training:detail", event_id=event.pk)
+    try:
+        actions.do_remove_participant(participant, actor=request.user)
+    except ActionError as error:
+        return action_error_page(request, error)
+    messages.success(request, _("Participant %(number)s removed.") % {"number": participant.number})
+    return redirect("training:detail", event_id=event.pk)

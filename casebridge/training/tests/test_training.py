@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+import uuid
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -208,13 +211,15 @@ def test_a_spreadsheet_adds_everyone_or_nobody(world):
     ]
     bad = [*rows, ["Third", "unknown-sex", "police", "", "", "maybe", 120, ""]]
     answer = client.post(
-        reverse("training:import", args=[event.pk]), {"file": SimpleUploadedFile("list.xlsx", xlsx(bad))}
+        reverse("training:import", args=[event.pk]),
+        {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("list.xlsx", xlsx(bad))},
     )
     body = answer.content.decode()
     assert answer.status_code == 400 and "Row 4" in body and "0 to 100" in body and "yes or no" in body
     assert not Participant.objects.exists()
     answer = client.post(
-        reverse("training:import", args=[event.pk]), {"file": SimpleUploadedFile("list.xlsx", xlsx(rows))}
+        reverse("training:import", args=[event.pk]),
+        {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("list.xlsx", xlsx(rows))},
     )
     assert answer.status_code == 302
     added = list(Participant.objects.filter(event=event))
@@ -224,14 +229,23 @@ def test_a_spreadsheet_adds_everyone_or_nobody(world):
     ]
     assert added[0].agency == world.agencies["AHTJP"] and added[1].organisation == "Kandal NGO"
     junk = client.post(
-        reverse("training:import", args=[event.pk]), {"file": SimpleUploadedFile("list.xlsx", b"not a spreadsheet")}
+        reverse("training:import", args=[event.pk]),
+        {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("list.xlsx", b"not a spreadsheet")},
     )
     assert junk.status_code == 400 and "not an .xlsx spreadsheet" in junk.content.decode()
     no_header = client.post(
-        reverse("training:import", args=[event.pk]), {"file": SimpleUploadedFile("l.xlsx", xlsx([["a", "b"]]))}
+        reverse("training:import", args=[event.pk]),
+        {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("l.xlsx", xlsx([["a", "b"]]))},
     )
     assert no_header.status_code == 400 and "missing: Name, Sex, Role" in no_header.content.decode()
     assert Participant.objects.count() == 2
+
+
+def _scores(first, second, **typed):  # type: ignore[no-untyped-def]
+    """A scores form as the event page sends it, both rows shown blank."""
+    data = {f"shown-{p.pk}": "0||" for p in (first, second)}
+    data.update(typed)
+    return data
 
 
 def test_scores_are_all_saved_or_none(world):
@@ -239,50 +253,108 @@ def test_scores_are_all_saved_or_none(world):
     first, second = people(
         world, event, [("A", "female", "police", "AHTJP", None, None), ("B", "male", "police", "AHTJP", None, None)]
     )
+    Participant.objects.update(attended=False)
     client = web(world.trainer)
     url = reverse("training:scores", args=[event.pk])
-    answer = client.post(
-        url,
-        {
-            f"attended-{first.pk}": "on",
-            f"pre-{first.pk}": "50",
-            f"post-{first.pk}": "80",
-            f"pre-{second.pk}": "101",
-            f"post-{second.pk}": "",
-        },
+    bad = _scores(
+        first,
+        second,
+        **{f"attended-{first.pk}": "on", f"pre-{first.pk}": "50", f"post-{first.pk}": "80", f"pre-{second.pk}": "101"},
     )
-    assert answer.status_code == 400 and "Participant 2" in answer.content.decode()
+    answer = client.post(url, bad)
+    body = answer.content.decode()
+    assert answer.status_code == 400 and "Participant 2" in body
+    assert 'value="80"' in body and 'value="101"' in body  # what was typed is not lost
     first.refresh_from_db()
     assert first.pre_score is None
-    answer = client.post(
-        url,
-        {
-            f"attended-{first.pk}": "on",
-            f"pre-{first.pk}": "50",
-            f"post-{first.pk}": "80,5",
-            f"pre-{second.pk}": "",
-            f"post-{second.pk}": "",
-        },
-    )
-    assert answer.status_code == 302
+    for rounded in ("80.55", "1,000", "1_0"):
+        assert client.post(url, _scores(first, second, **{f"pre-{first.pk}": rounded})).status_code == 400
+    good = _scores(first, second, **{f"attended-{first.pk}": "on", f"pre-{first.pk}": "50", f"post-{first.pk}": "80,5"})
+    assert client.post(url, good).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.attended, first.pre_score, first.post_score) == (True, Decimal("50.0"), Decimal("80.5"))
     assert second.attended is False
 
 
-def _fonts(pdf: bytes) -> set[str]:
-    """The base font names a PDF embeds (its objects are compressed streams)."""
-    import re
-    import zlib
+def test_two_trainers_saving_scores_do_not_undo_each_other(world):
+    event = make_event(world)
+    first, second = people(
+        world, event, [("A", "female", "police", "AHTJP", None, None), ("B", "male", "police", "AHTJP", None, None)]
+    )
+    Participant.objects.update(attended=False)
+    client = web(world.trainer)
+    url = reverse("training:scores", args=[event.pk])
+    # Both pages were opened with both rows blank; the first saves B, the second then saves A.
+    assert client.post(url, _scores(first, second, **{f"pre-{second.pk}": "40"})).status_code == 302
+    assert client.post(url, _scores(first, second, **{f"pre-{first.pk}": "55"})).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.pre_score, second.pre_score) == (Decimal("55.0"), Decimal("40.0"))
+    # A row changed meanwhile and typed over on a stale page is refused, not overwritten.
+    stale = _scores(first, second, **{f"pre-{second.pk}": "99"})
+    answer = client.post(url, stale)
+    assert answer.status_code == 400 and "changed by someone else" in answer.content.decode()
+    second.refresh_from_db()
+    assert second.pre_score == Decimal("40.0")
 
+
+def test_a_damaged_or_crafted_spreadsheet_is_refused_cleanly(world):
+    import zipfile
+
+    event = make_event(world)
+    client = web(world.trainer)
+    url = reverse("training:import", args=[event.pk])
+    good = xlsx([["Name", "Sex", "Role", "Organisation"], ["A", "male", "police", "Kandal police"]])
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+    answer = client.post(
+        url, {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("l.xlsx", damaged.getvalue())}
+    )
+    assert answer.status_code == 400 and "not an .xlsx spreadsheet" in answer.content.decode()
+    unknown = xlsx([["Name", "Sex", "Role", "Agency code"], ["A", "male", "police", "AHTJPP"]])
+    answer = client.post(url, {"submission": str(uuid.uuid4()), "file": SimpleUploadedFile("l.xlsx", unknown)})
+    assert answer.status_code == 400 and "No agency here has the code AHTJPP" in answer.content.decode()
+    assert "Agency code:" in answer.content.decode()  # the row's error names the column
+    token = str(uuid.uuid4())
+    assert client.post(url, {"submission": token, "file": SimpleUploadedFile("l.xlsx", good)}).status_code == 302
+    assert client.post(url, {"submission": token, "file": SimpleUploadedFile("l.xlsx", good)}).status_code == 409
+    assert Participant.objects.count() == 1  # the same list sent twice is added once
+
+
+def test_a_participant_entered_by_mistake_is_removed(world):
+    event = make_event(world)
+    (mistake,) = people(world, event, [("Typo", "male", "police", "AHTJP", None, None)])
+    assert (
+        web(world.manager).post(reverse("training:participant_remove", args=[event.pk, mistake.pk])).status_code == 403
+    )
+    assert (
+        web(world.trainer).post(reverse("training:participant_remove", args=[event.pk, mistake.pk])).status_code == 302
+    )
+    assert not Participant.objects.exists()
+    assert AuditEvent.objects.filter(
+        object_type="training_participant", object_id=str(mistake.pk), reason="removed"
+    ).exists()
+
+
+def _objects(pdf: bytes) -> bytes:
+    """A PDF's objects as text, its compressed streams opened."""
     text = pdf
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
             text += zlib.decompress(stream)
         except zlib.error:
             continue
-    return {re.sub(r"^[A-Z]{6}\+", "", name.decode()) for name in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-_]+)", text)}
+    return text
+
+
+def _fonts(pdf: bytes) -> set[str]:
+    """The base font names a PDF embeds."""
+    found = re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-_]+)", _objects(pdf))
+    return {re.sub(r"^[A-Z]{6}\+", "", name.decode()) for name in found}
 
 
 def test_a_certificate_in_khmer_and_english(world):
@@ -297,6 +369,7 @@ def test_a_certificate_in_khmer_and_english(world):
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     fonts = _fonts(answer.content)
+    assert len(re.findall(rb"/Type\s*/Page\b", _objects(answer.content))) == 1  # one page
     assert "Khmer-OS" in fonts and any(f.startswith("Khmer-OS-Muol") for f in fonts), fonts  # Khmer fonts, not boxes
     assert AuditEvent.objects.filter(
         action="download", object_type="training_certificate", object_id=str(someone.pk)
