@@ -136,3 +136,39 @@ class FormSubmission:
         if self.record is not None:
             self.record.delete()
             self.record = None
+
+
+def submit_form(
+    request: Any,
+    form: Any,
+    kind: str,
+    make: Callable[[dict[str, Any]], models.Model],
+    done: str | Callable[[Any], str],
+    back: str,
+    after: Callable[[Any], str] | None = None,
+) -> Any:
+    """The common path of a valid create form with a submission token: claim the token, call
+    ``make`` with the form's data, say ``done`` (or ``done(made)``) and redirect to ``back`` (or ``after(made)``).
+    None, with the errors put on the form, when the action refuses the input."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from casebridge.lib.views import action_error_page, already_sent, apply_errors
+
+    data = dict(form.cleaned_data)
+    once = FormSubmission(request, data.pop("submission"), kind)
+    if not once.claim():
+        return already_sent(request, back)
+    try:
+        made = make(data)
+    except ValidationError as error:
+        once.release()
+        apply_errors(form, error)
+        return None
+    except ActionError as error:
+        once.release()
+        return action_error_page(request, error)
+    once.done(made)
+    messages.success(request, done(made) if callable(done) else done)
+    return redirect(after(made) if after else back)

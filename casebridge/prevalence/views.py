@@ -17,11 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casebridge.api.idempotency import FormSubmission
+from casebridge.api.idempotency import submit_form
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.lib.errors import ActionError, NotAllowed
-from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors, page_range
+from casebridge.lib.views import AuthedRequest, action_error_page, page_range
 from casebridge.prevalence import actions
 from casebridge.prevalence.access import (
     can_design,
@@ -43,29 +43,6 @@ def _audited_page(request: AuthedRequest, study: Study, rows: Any, kind: str) ->
     return page
 
 
-def _create(
-    request: AuthedRequest, form: Any, kind: str, make: Any, done: str, back: str, after: Any = None
-) -> HttpResponse | None:
-    """The common path of a create form: claim the submission, call the action, redirect to
-    ``back`` (or to ``after(made)``); None (with the errors on the form) when the input is refused."""
-    data = dict(form.cleaned_data)
-    once = FormSubmission(request, data.pop("submission"), kind)
-    if not once.claim():
-        return already_sent(request, back)
-    try:
-        made = make(data)
-    except ValidationError as error:
-        once.release()
-        apply_errors(form, error)
-        return None
-    except ActionError as error:
-        once.release()
-        return action_error_page(request, error)
-    once.done(made)
-    messages.success(request, done)
-    return redirect(after(made) if after else back)
-
-
 @login_required
 def study_list(request: AuthedRequest) -> HttpResponse:
     if not study_agencies(request.user):
@@ -84,7 +61,7 @@ def study_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     form = StudyForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
-        done = _create(
+        done = submit_form(
             request,
             form,
             "prevalence_study",
@@ -153,7 +130,7 @@ def stratum_add(request: AuthedRequest, study_id: UUID) -> HttpResponse:
     form = StratumForm(request.POST)
     if form.is_valid():
         back = reverse("prevalence:detail", args=[study.pk])
-        done = _create(
+        done = submit_form(
             request,
             form,
             "prevalence_stratum",
@@ -179,7 +156,7 @@ def frame(request: AuthedRequest, study_id: UUID) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            done = _create(
+            done = submit_form(
                 request,
                 form,
                 "prevalence_establishment",
@@ -325,7 +302,7 @@ def visit_new(request: AuthedRequest, study_id: UUID) -> HttpResponse:
                     )
             return actions.do_record_visit(study, actor=request.user, investigator=observer, checks=checks, **data)
 
-        done = _create(
+        done = submit_form(
             request,
             form,
             "prevalence_visit",

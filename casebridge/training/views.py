@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casebridge.api.idempotency import FormSubmission
+from casebridge.api.idempotency import submit_form
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.lib.errors import ActionError, NotAllowed
-from casebridge.lib.views import AuthedRequest, action_error_page, already_sent, apply_errors
+from casebridge.lib.views import AuthedRequest, action_error_page
 from casebridge.training import actions, spreadsheet
 from casebridge.training.access import can_record, get_event, trainer_agencies, training_agencies
 from casebridge.training.certificate import certificate_pdf
@@ -64,22 +64,17 @@ def event_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     form = EventForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        once = FormSubmission(request, data.pop("submission"), "training_event")
-        if not once.claim():
-            return already_sent(request, reverse("training:list"))
-        try:
-            event = actions.do_create_event(actor=request.user, **data)
-        except ValidationError as error:
-            once.release()
-            apply_errors(form, error)
-        except ActionError as error:
-            once.release()
-            return action_error_page(request, error)
-        else:
-            once.done(event)
-            messages.success(request, _("Training recorded. Add its participants."))
-            return redirect("training:detail", event_id=event.pk)
+        done = submit_form(
+            request,
+            form,
+            "training_event",
+            lambda data: actions.do_create_event(actor=request.user, **data),
+            _("Training recorded. Add its participants."),
+            reverse("training:list"),
+            after=lambda event: reverse("training:detail", args=[event.pk]),
+        )
+        if done is not None:
+            return done
     return render(request, "training/event_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -122,22 +117,18 @@ def participant_add(request: AuthedRequest, event_id: UUID) -> HttpResponse:
         return redirect("training:detail", event_id=event.pk)
     form = ParticipantForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        once = FormSubmission(request, data.pop("submission"), "training_participant")
-        if not once.claim():
-            return already_sent(request, reverse("training:detail", args=[event.pk]))
-        try:
-            actions.do_add_participants(event, actor=request.user, rows=[actions.ParticipantData(**data)])
-        except ValidationError as error:
-            once.release()
-            apply_errors(form, error)
-        except ActionError as error:
-            once.release()
-            return action_error_page(request, error)
-        else:
-            once.done(event)
-            messages.success(request, _("Participant added."))
-            return redirect(reverse("training:detail", args=[event.pk]) + "?adding=1#add-participant")
+        done = submit_form(
+            request,
+            form,
+            "training_participant",
+            lambda data: actions.do_add_participants(
+                event, actor=request.user, rows=[actions.ParticipantData(**data)]
+            ).pop(),
+            _("Participant added."),
+            reverse("training:detail", args=[event.pk]) + "?adding=1#add-participant",
+        )
+        if done is not None:
+            return done
     return _detail(request, event, 400, participant_form=form)
 
 
@@ -152,26 +143,27 @@ def participants_import(request: AuthedRequest, event_id: UUID) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="participants.xlsx"'
         return response
     form = ImportForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["file"].size > spreadsheet.MAX_BYTES:
+        form.add_error("file", _("The file is larger than 2 MB."))  # before reading it into memory
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        once = FormSubmission(request, form.cleaned_data["submission"], "training_import")
-        if upload.size > spreadsheet.MAX_BYTES:
-            form.add_error("file", _("The file is larger than 2 MB."))
-        elif not once.claim():
-            return already_sent(request, reverse("training:detail", args=[event.pk]))
-        else:
-            try:
-                made = actions.do_add_participants(event, actor=request.user, rows=spreadsheet.read(upload.read()))
-            except ValidationError as error:
-                once.release()
-                apply_errors(form, error)
-            except ActionError as error:
-                once.release()
-                return action_error_page(request, error)
-            else:
-                once.done(event)
-                messages.success(request, _("%(count)s participants added.") % {"count": len(made)})
-                return redirect("training:detail", event_id=event.pk)
+        added: list[Participant] = []
+
+        def make(data: dict[str, Any]) -> TrainingEvent:
+            added.extend(
+                actions.do_add_participants(event, actor=request.user, rows=spreadsheet.read(data["file"].read()))
+            )
+            return event
+
+        done = submit_form(
+            request,
+            form,
+            "training_import",
+            make,
+            lambda _event: _("%(count)s participants added.") % {"count": len(added)},
+            reverse("training:detail", args=[event.pk]),
+        )
+        if done is not None:
+            return done
     return _detail(request, event, 400, import_form=form)
 
 
