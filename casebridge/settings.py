@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "casebridge.notifications",
     "casebridge.prevalence",
     "casebridge.training",
+    "casebridge.indicators",
     "casebridge.api",
     "casebridge.demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("casebridge.notifications.urls")),
     path("prevalence/", include("casebridge.prevalence.urls")),
     path("training/", include("casebridge.training.urls")),
+    path("indicators/", include("casebridge.indicators.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

@@ -104,6 +104,8 @@ OTHER_ROUTES = {
     "training-event-participants": "get_event: visible_to(user), 404 otherwise (training tests)",
     "training-event-scores": "get_event and Participant visible_to(user), 404 otherwise (training tests)",
     "training-figures": "counts over TrainingEvent visible_to(user) only; 404 without a training role",
+    "indicators:dashboard": "programme managers only, 404 otherwise; aggregates with no cell under 11",
+    "indicators": "programme managers only, 404 otherwise; aggregates with no cell under 11",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
 }
 

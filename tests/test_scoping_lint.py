@@ -45,7 +45,10 @@ CORE = {
     "audit/triggers.py",  # installs the append-only triggers
     "lib/testing.py",
     "notifications/tasks.py",  # the e-mail worker: the one notification its task was queued for
-    "people/management/commands/reindex_people.py",  # an operator's rebuild of every person's index words
+    "people/management/commands/reindex_people.py",
+    # Aggregate counts for measurement, never rows; published only through indicators.disclosure.
+    "cases/measures.py",
+    "training/measures.py",  # an operator's rebuild of every person's index words
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row

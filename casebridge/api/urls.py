@@ -6,6 +6,7 @@ from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
+from casebridge.indicators.api import IndicatorsView
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -27,5 +28,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("me/", MeView.as_view(), name="me"),
     path("training/figures/", FiguresView.as_view(), name="training-figures"),
+    path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("", include(router.urls)),
 ]

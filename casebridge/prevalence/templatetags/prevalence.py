@@ -11,4 +11,4 @@ def percent(value: float | None, digits: int = 2) -> str:
     """A share as a percentage in the reader's number format; a dash when there is none."""
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=digits)}%"
+    return f"{number_format(round(value * 100, digits), decimal_pos=digits)}%"  # rounded: number_format cuts

@@ -1,0 +1,135 @@
+"""The indicators dashboard and API: every indicator defined, those without their records yet
+say so and show no number, the available ones computed with the filters and no cell under 11."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from casebridge.api.authentication import issue_token
+from casebridge.cases.actions import do_open_case
+from casebridge.indicators.definitions import INDICATORS
+from casebridge.people.actions import clean_identity
+from casebridge.training import actions as training
+
+DAY = datetime.date(2025, 2, 10)
+
+
+def api(user):  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}")
+    return client
+
+
+def _indicators(user, query=""):  # type: ignore[no-untyped-def]
+    answer = api(user).get(f"/api/v1/indicators/{query}")
+    assert answer.status_code == 200, answer.json()
+    return {i["code"]: i for i in answer.json()["indicators"]}
+
+
+def _cases(world, agency, actor, count, province="KH-12"):  # type: ignore[no-untyped-def]
+    for n in range(count):
+        identity = clean_identity(
+            {
+                "given_name_latin": f"Girl {agency} {n}",
+                "estimated_age": 15,
+                "age_method": "appearance",
+                "gender": "Feminine",
+                "nationalities": ["KH"],
+            }
+        )
+        do_open_case(
+            actor=actor,
+            agency=world.agencies[agency],
+            identity=identity,
+            province=province,
+            opened_on=DAY,
+            different_person=True,
+        )
+
+
+def _trained(world, count, sex="female"):  # type: ignore[no-untyped-def]
+    event = training.do_create_event(
+        actor=world.trainer,
+        agency=world.agencies["JPC"],
+        title="T",
+        kind="workshop",
+        starts_on=DAY,
+        ends_on=DAY,
+        place="P",
+        facilitators="F",
+        topics=["law"],
+    )
+    rows = [
+        training.ParticipantData(name=f"P{n}", sex=sex, role="police", organisation="Police", attended=True)
+        for n in range(count)
+    ]
+    training.do_add_participants(event, actor=world.trainer, rows=rows)
+
+
+def test_every_indicator_of_the_model_is_defined_and_the_missing_ones_say_so(world):
+    codes = {i.code for i in INDICATORS}
+    assert len(codes) == len(INDICATORS) == 16
+    assert {"rescue", "restore", "justice", "system"} == {i.pillar for i in INDICATORS}
+    shown = _indicators(world.manager)
+    for code in ("rescue.victims_identified", "justice.conviction_rate", "restore.crisis_windows_covered"):
+        assert shown[code]["available"] is False and shown[code]["value"] is None and shown[code]["text"] == ""
+        assert shown[code]["message"].startswith("Not available yet")
+    assert shown["system.officials_trained"]["available"] is True
+
+
+def test_officials_trained_with_small_cells_hidden(world):
+    _trained(world, 14)
+    _trained(world, 5, sex="male")
+    trained = _indicators(world.manager)["system.officials_trained"]
+    assert trained["value"] == 19.0 and trained["text"] == "19"
+    by_sex = {p["period"]: p["text"] for p in trained["breakdowns"]["By sex"]}
+    assert by_sex["Male"] == "<11" and by_sex["Female"] == "·"  # 14 would give the 5 away
+    assert [p["text"] for p in trained["quarters"]] == ["19"]
+    women = _indicators(world.manager, "?sex=Feminine")["system.officials_trained"]
+    assert women["text"] == "14"
+    assert _indicators(world.manager, "?sex=Masculine")["system.officials_trained"]["text"] == "<11"
+    assert _indicators(world.manager, "?province=KH-12")["system.officials_trained"]["message"].startswith(
+        "Not broken down by"
+    )
+
+
+def test_the_share_of_cases_led_by_government(world):
+    _cases(world, "DOSVY", world.gov_social_worker, 12)
+    _cases(world, "JPC", world.social_worker, 11)
+    led = _indicators(world.manager, "?starts=2025-01-01&ends=2025-03-31")["system.government_led_cases"]
+    assert led["value"] == 12 / 23 and led["text"] == "52.2%"
+    assert led["quarters"] == [{"period": "2025 Q1", "value": 12 / 23, "text": "52.2%"}]
+    # one side under 11: the share is not shown (it would tell how many)
+    small = _indicators(world.manager, "?starts=2025-01-01&ends=2025-03-31&agency=DOSVY")["system.government_led_cases"]
+    assert small["value"] is None and small["text"] == "<11"
+    nothing = _indicators(world.manager, "?starts=2030-01-01")["system.government_led_cases"]
+    assert nothing["value"] is None and nothing["message"] == "No data in this period."
+
+
+def test_only_programme_managers_read_the_indicators(world):
+    for user in (world.outsider, world.social_worker, world.trainer, world.privacy_officer, world.admin):
+        client = Client()
+        client.force_login(user)
+        assert client.get(reverse("indicators:dashboard")).status_code == 404
+        assert api(user).get("/api/v1/indicators/").status_code == 404
+    client = Client()
+    client.force_login(world.manager)
+    page = client.get(reverse("indicators:dashboard"))
+    assert page.status_code == 200 and "Not available yet" in page.content.decode()
+    assert client.get(reverse("indicators:dashboard") + "?nationality=XX").status_code == 400
+    assert api(world.manager).get("/api/v1/indicators/?starts=2025-02-01&ends=2025-01-01").status_code == 400
+
+
+def test_the_chart_has_a_title_a_table_and_a_summary(world):
+    _trained(world, 25)
+    client = Client()
+    client.force_login(world.manager)
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    card = page[page.index('id="system.officials_trained"') :]
+    card = card[: card.index("</article>")]
+    assert '<svg class="chart"' in card and "<title>Officials trained</title>" in card
+    assert "25 officials trained in the period." in card and "<caption>By quarter</caption>" in card
