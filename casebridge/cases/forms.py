@@ -15,7 +15,7 @@ from casebridge.agencies.models import Agency, Role
 from casebridge.cases.access import DEFAULT_SORT, SORTS, CaseFilters
 from casebridge.cases.models import CLOSED_STATUSES, AgeBand, CaseStatus, ClosureReason, ParticipantRole
 from casebridge.cases.sections import Section
-from casebridge.lib.codes import country_codes, language_name
+from casebridge.lib.codes import clean_country_filter, language_name
 from casebridge.lib.places import PROVINCE_CHOICES, province_choices
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.people.models import AgeMethod, Gender
@@ -270,10 +270,7 @@ class CaseFilterForm(forms.Form):
         self.fields["province"].choices = [ALL, *province_choices()]  # type: ignore[attr-defined]
 
     def clean_nationality(self) -> str:
-        code = self.cleaned_data["nationality"].strip().upper()
-        if code and code not in country_codes():
-            raise forms.ValidationError(_("Give a country as its two-letter ISO code, such as KH or VN."))
-        return str(code)
+        return clean_country_filter(self.cleaned_data["nationality"])
 
     def clean_case_worker(self) -> int | None:
         """A colleague of the user's own agencies (so the list cannot be used to learn which

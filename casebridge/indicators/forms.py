@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casebridge.agencies.models import Agency
 from casebridge.cases.models import AgeBand
-from casebridge.lib.codes import country_codes
+from casebridge.lib.codes import clean_country_filter
 from casebridge.lib.places import province_choices
 from casebridge.people.models import Gender
 
@@ -36,10 +36,7 @@ class IndicatorFilterForm(forms.Form):
         self.fields["province"].choices = [ALL, *province_choices()]  # type: ignore[attr-defined]
 
     def clean_nationality(self) -> str:
-        code = self.cleaned_data["nationality"].strip().upper()
-        if code and code not in country_codes():
-            raise forms.ValidationError(_("Give a country as its two-letter ISO code, such as KH or VN."))
-        return str(code)
+        return clean_country_filter(self.cleaned_data["nationality"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -26,6 +26,17 @@ def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+def clean_country_filter(value: str) -> str:
+    """A nationality filter as typed: empty, or a two-letter ISO code (upper-cased)."""
+    from django import forms
+    from django.utils.translation import gettext as _
+
+    code = value.strip().upper()
+    if code and code not in country_codes():
+        raise forms.ValidationError(_("Give a country as its two-letter ISO code, such as KH or VN."))
+    return code
+
+
 @lru_cache(maxsize=1)
 def _languages() -> dict[str, str]:
     """Three-letter code -> English name, for languages that also have a two-letter code (the
