@@ -106,6 +106,11 @@ OTHER_ROUTES = {
     "training-figures": "counts over TrainingEvent visible_to(user) only; 404 without a training role",
     "indicators:dashboard": "programme managers only, 404 otherwise; aggregates with no cell under 11",
     "indicators": "programme managers only, 404 otherwise; aggregates with no cell under 11",
+    "indicators:report_new": "programme managers only, 404 otherwise; the requester's own report",
+    "indicators:report": "Report visible_to(user): the requester's own, 404 otherwise (indicator tests)",
+    "indicators:report_file": "Report visible_to(user): the requester's own, 404 otherwise (indicator tests)",
+    "indicator-reports": "programme managers only, 404 otherwise; the requester's own report",
+    "indicator-report": "Report visible_to(user): the requester's own, 404 otherwise (indicator tests)",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
 }
 

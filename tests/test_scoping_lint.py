@@ -32,6 +32,7 @@ PROTECTED = {
     "TrainingEvent",
     "EventTopic",
     "Participant",
+    "Report",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -45,6 +46,7 @@ CORE = {
     "audit/triggers.py",  # installs the append-only triggers
     "lib/testing.py",
     "notifications/tasks.py",  # the e-mail worker: the one notification its task was queued for
+    "indicators/report.py",  # the report worker: the one report its task was queued for
     "people/management/commands/reindex_people.py",
     # Aggregate counts for measurement, never rows; published only through indicators.disclosure.
     "cases/measures.py",

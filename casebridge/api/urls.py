@@ -6,7 +6,7 @@ from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
-from casebridge.indicators.api import IndicatorsView
+from casebridge.indicators.api import IndicatorsView, ReportsView, ReportView
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -29,5 +29,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("training/figures/", FiguresView.as_view(), name="training-figures"),
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
+    path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
+    path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("", include(router.urls)),
 ]

@@ -4,8 +4,10 @@ disclosure control (no cell under 11)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,7 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casebridge.indicators.access import reads_indicators
+from casebridge.indicators.actions import do_request_report
 from casebridge.indicators.compute import Result
+from casebridge.indicators.forms import IndicatorFilterForm
+from casebridge.indicators.models import Report, ReportStatus
 from casebridge.indicators.views import results_for
 
 _POINT = inline_serializer(
@@ -43,13 +48,8 @@ IndicatorSerializer = inline_serializer(
     },
 )
 FILTERS = [
-    OpenApiParameter("starts", str, description="From this day (YYYY-MM-DD)."),
-    OpenApiParameter("ends", str, description="Until this day (YYYY-MM-DD)."),
-    OpenApiParameter("province", str, description="An ISO 3166-2 province code, such as KH-12."),
-    OpenApiParameter("agency", str, description="An agency's code."),
-    OpenApiParameter("age_band", str, description="An age band at intake, such as 15-17."),
-    OpenApiParameter("sex", str, description="An HTCDS gender value, such as Feminine."),
-    OpenApiParameter("nationality", str, description="An ISO 3166-1 alpha-2 country code."),
+    OpenApiParameter("year_from", int, description="Show the years from this one."),
+    OpenApiParameter("year_to", int, description="Show the years until this one."),
 ]
 
 
@@ -96,3 +96,67 @@ class IndicatorsView(APIView):
         if form.errors:
             raise serializers.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
         return Response({"indicators": [_plain(r) for r in results]})
+
+
+ReportSerializer = inline_serializer(
+    "IndicatorReport",
+    {
+        "id": serializers.UUIDField(),
+        "status": serializers.CharField(),
+        "progress": serializers.IntegerField(),
+        "filters": serializers.DictField(),
+        "pdf": serializers.CharField(allow_null=True),
+        "xlsx": serializers.CharField(allow_null=True),
+    },
+)
+
+
+def _report(report: Report) -> dict[str, Any]:
+    done = report.status == ReportStatus.DONE
+    return {
+        "id": str(report.pk),
+        "status": report.status,
+        "progress": report.progress,
+        "filters": report.filters,
+        "pdf": reverse("indicators:report_file", args=[report.pk, "pdf"]) if done else None,
+        "xlsx": reverse("indicators:report_file", args=[report.pk, "xlsx"]) if done else None,
+    }
+
+
+class ReportsView(APIView):
+    """Ask for the period's report (PDF and XLSX) with the dashboard's filters; it is made in
+    the background: follow ``GET /api/v1/indicators/reports/{id}/`` until ``status`` is ``done``."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "IndicatorReportRequest",
+            {
+                "year_from": serializers.IntegerField(required=False),
+                "year_to": serializers.IntegerField(required=False),
+            },
+        ),
+        responses={202: ReportSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        if not reads_indicators(request.user):  # type: ignore[arg-type]
+            raise Http404
+        data = request.data if isinstance(request.data, dict) else {}
+        unknown = sorted(set(data) - set(IndicatorFilterForm.base_fields))
+        if unknown:
+            raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+        report = do_request_report(actor=request.user, filters={k: str(v) for k, v in data.items()})  # type: ignore[arg-type]
+        return Response(_report(report), status=202)
+
+
+class ReportView(APIView):
+    @extend_schema(responses=ReportSerializer)
+    def get(self, request: Request, report_id: str) -> Response:
+        if not reads_indicators(request.user):  # type: ignore[arg-type]
+            raise Http404
+        try:
+            found = Report.objects.visible_to(request.user).filter(pk=UUID(report_id)).first()  # type: ignore[arg-type]
+        except ValueError:
+            found = None
+        if found is None:
+            raise Http404
+        return Response(_report(found))

@@ -1,22 +1,32 @@
 """Each available indicator, computed by the database (``cases.measures``, ``training.measures``,
-the prevalence estimates) and published through :mod:`.disclosure`."""
+the prevalence estimates) and published through :mod:`.disclosure`.
+
+Every number an indicator publishes belongs to one fixed set of tables over all years (by
+quarter, nested in years; by group), suppressed as one system; the years a user chooses only
+select which of those numbers to show, and a period's figure is the sum of the years shown in
+it. No request computes a number over another population, so none can be subtracted from
+another to work out a small one.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, Indicator
-from casebridge.indicators.disclosure import Shown, can_show_total, share, suppress
+from casebridge.indicators.definitions import INDICATORS, Indicator
+from casebridge.indicators.disclosure import SMALL, Shown, can_show_total, nested, share, suppress
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+
+Years = tuple[int | None, int | None]
+Point = tuple[str, float | None, str]
 
 
 @dataclass
@@ -28,9 +38,9 @@ class Result:
     message: str = ""
     value: float | None = None
     text: str = ""
-    quarters: list[tuple[str, float | None, str]] = field(default_factory=list)
-    years: list[tuple[str, float | None, str]] = field(default_factory=list)
-    breakdowns: dict[str, list[tuple[str, float | None, str]]] = field(default_factory=dict)
+    quarters: list[Point] = field(default_factory=list)
+    years: list[Point] = field(default_factory=list)
+    breakdowns: dict[str, list[Point]] = field(default_factory=dict)
     summary: str = ""
 
 
@@ -42,86 +52,115 @@ def _percent(value: float | None) -> str:
     return "<11" if value is None else f"{number_format(round(value * 100, 1), decimal_pos=1)}%"
 
 
-def _counts(tables: Mapping[str, Mapping[Any, int]], total: int) -> tuple[bool, dict[str, dict[Any, Shown]]]:
-    with_total = can_show_total(total, list(tables.values()))
-    return with_total, {name: suppress(cells, with_total) for name, cells in tables.items()}
+def _rounded(value: float | None) -> float | None:
+    """A share as published: to a tenth of a percentage point, so that no exact fraction (and
+    with it the counts) can be read back from it."""
+    return None if value is None else round(value, 3)
 
 
-def _points(shown: Mapping[Any, Shown], label: Callable[[Any], str] = str) -> list[tuple[str, float | None, str]]:
-    return [(label(k), None if s.value is None else float(s.value), s.text) for k, s in shown.items()]
+def _quarters_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    found, day = [], first
+    while day <= last:
+        found.append(day)
+        day = datetime.date(day.year + (day.month + 3 > 12), (day.month + 2) % 12 + 1, 1)
+    return found
 
 
-def officials_trained(indicator: Indicator, starts: Any, ends: Any, facets: Mapping[str, Any], user: User) -> Result:
+def _in(years: Years, year: int) -> bool:
+    low, high = years
+    return (low is None or year >= low) and (high is None or year <= high)
+
+
+def _point(label: str, shown: Shown) -> Point:
+    return (label, None if shown.value is None else float(shown.value), shown.text)
+
+
+def officials_trained(indicator: Indicator, years: Years, user: User) -> Result:
     from casebridge.training.measures import trained
-
-    sexes = {"Feminine": "female", "Masculine": "male"}
-    if "sex" in facets:
-        if facets["sex"] not in sexes:
-            return Result(indicator, True, _("Not broken down by this sex / gender."))
-        facets = {**facets, "sex": sexes[facets["sex"]]}
-    quarters = dict(trained(starts, ends, facets, "quarter"))
-    total = sum(quarters.values())
-    if not total:
-        return Result(indicator, True, _("No data in this period."))
-    years: dict[int, int] = {}
-    for q, n in quarters.items():
-        years[q.year] = years.get(q.year, 0) + n
     from casebridge.training.models import OfficialRole, Sex
 
-    roles, labels = dict(trained(starts, ends, facets, "role")), dict(OfficialRole.choices)
-    by_sex, sex_labels = dict(trained(starts, ends, facets, "sex")), dict(Sex.choices)
-    with_total, shown = _counts({"quarters": quarters, "years": years, "role": roles, "sex": by_sex}, total)
-    text = f"{total:,}" if with_total else "<11" if total < 11 else "·"
+    counted = dict(trained("quarter"))
+    if not counted:
+        return Result(indicator, True, _("No data yet."))
+    quarters = {q: counted.get(q, 0) for q in _quarters_between(min(counted), max(counted))}
+    groups: dict[int, dict[datetime.date, int]] = {}
+    for q, n in quarters.items():
+        groups.setdefault(q.year, {})[q] = n
+    roles = {r: 0 for r in OfficialRole.values} | dict(trained("role"))
+    sexes = {s: 0 for s in Sex.values} | dict(trained("sex"))
+    total = sum(quarters.values())
+    year_totals = {y: sum(g.values()) for y, g in groups.items()}
+    with_total = can_show_total(total, [year_totals, roles, sexes])
+    shown_years, shown_quarters, with_total = nested(groups, with_total)
+    shown_roles, shown_sexes = suppress(roles, with_total), suppress(sexes, with_total)
+    chosen = [y for y in groups if _in(years, y)]
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    if years == (None, None):
+        value = float(total) if with_total else None
+        text = f"{total:,}" if with_total else "<11" if total < SMALL else "·"
+    elif all(shown_years[y].value is not None for y in chosen):
+        value = float(sum(year_totals[y] for y in chosen))
+        text = f"{int(value):,}"
+    else:  # a year of the period is hidden: their sum would give it away
+        value, text = None, "<11" if sum(year_totals[y] for y in chosen) < SMALL else "·"
+    role_labels, sex_labels = dict(OfficialRole.choices), dict(Sex.choices)
     return Result(
         indicator,
         True,
-        value=float(total) if with_total else None,
+        value=value,
         text=text,
-        quarters=_points(shown["quarters"], quarter),
-        years=_points(shown["years"]),
+        quarters=[_point(quarter(q), shown_quarters[q]) for q in quarters if _in(years, q.year)],
+        years=[_point(str(y), shown_years[y]) for y in chosen],
         breakdowns={
-            str(_("By role")): _points(shown["role"], lambda r: str(labels.get(r, r))),
-            str(_("By sex")): _points(shown["sex"], lambda s: str(sex_labels.get(s, s))),
+            str(_("By role, all years")): [_point(str(role_labels[r]), s) for r, s in shown_roles.items()],
+            str(_("By sex, all years")): [_point(str(sex_labels[k]), s) for k, s in shown_sexes.items()],
         },
         summary=_("%(count)s officials trained in the period.") % {"count": text},
     )
 
 
-def government_led(indicator: Indicator, starts: Any, ends: Any, facets: Mapping[str, Any], user: User) -> Result:
+def government_led(indicator: Indicator, years: Years, user: User) -> Result:
     from casebridge.cases.measures import government_led as counts
 
-    rows = counts(starts, ends, facets)
+    rows = {q: (t, g) for q, t, g in counts()}
     if not rows:
-        return Result(indicator, True, _("No data in this period."))
-    years: dict[int, list[int]] = {}
-    for q, total, government in rows:
-        years.setdefault(q.year, [0, 0])
-        years[q.year][0] += total
-        years[q.year][1] += government
-    overall = share(sum(g for _q, _t, g in rows), sum(t for _q, t, _g in rows))
+        return Result(indicator, True, _("No data yet."))
+    by_year: dict[int, list[int]] = {}
+    for q, (t, g) in rows.items():
+        by_year.setdefault(q.year, [0, 0])
+        by_year[q.year][0] += t
+        by_year[q.year][1] += g
+    chosen = [y for y in sorted(by_year) if _in(years, y)]
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    year_shares = {y: _rounded(share(g, t)) for y, (t, g) in by_year.items()}
+    latest = chosen[-1]
     return Result(
         indicator,
         True,
-        value=overall,
-        text=_percent(overall),
-        quarters=[(quarter(q), share(g, t), _percent(share(g, t))) for q, t, g in rows],
-        years=[(str(y), share(g, t), _percent(share(g, t))) for y, (t, g) in sorted(years.items())],
-        summary=_("%(share)s of the cases opened in the period are led by a government agency now.")
-        % {"share": _percent(overall)},
+        value=year_shares[latest],
+        text=_percent(year_shares[latest]),
+        quarters=[
+            (quarter(q), _rounded(share(g, t)), _percent(share(g, t)))
+            for q in _quarters_between(min(rows), max(rows))
+            if _in(years, q.year)
+            for t, g in [rows.get(q, (0, 0))]
+        ],
+        years=[(str(y), year_shares[y], _percent(year_shares[y])) for y in chosen],
+        summary=_("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
+        % {"year": latest, "share": _percent(year_shares[latest])},
     )
 
 
-def prevalence(indicator: Indicator, starts: Any, ends: Any, facets: Mapping[str, Any], user: User) -> Result:
+def prevalence(indicator: Indicator, years: Years, user: User) -> Result:
     from casebridge.prevalence.actions import read_estimate
     from casebridge.prevalence.models import Study
 
-    studies = Study.objects.visible_to(user).order_by("starts_on")
-    if starts:
-        studies = studies.filter(ends_on__gte=starts)
-    if ends:
-        studies = studies.filter(starts_on__lte=ends)
     points = []
-    for study in studies:
+    for study in Study.objects.visible_to(user).order_by("starts_on"):
+        if not _in(years, study.ends_on.year):
+            continue
         minors = read_estimate(study, actor=user)["minors"]
         if minors is not None:
             text = _("%(share)s (95%% interval %(low)s to %(high)s)") % {
@@ -131,7 +170,7 @@ def prevalence(indicator: Indicator, starts: Any, ends: Any, facets: Mapping[str
             }
             points.append((study.title, minors["estimate"], text))
     if not points:
-        return Result(indicator, True, _("No prevalence study with an estimate that you can see in this period."))
+        return Result(indicator, True, _("No prevalence study with an estimate that you can see in these years."))
     return Result(
         indicator,
         True,
@@ -150,17 +189,14 @@ COMPUTE: dict[str, Callable[..., Result]] = {
 APP_OF = {"cases": "casebridge.cases", "training": "casebridge.training", "prevalence": "casebridge.prevalence"}
 
 
-def result(indicator: Indicator, starts: Any, ends: Any, facets: Mapping[str, Any], user: User) -> Result:
+def result(indicator: Indicator, years: Years, user: User) -> Result:
     compute = COMPUTE.get(indicator.code)
     if compute is None or not apps.is_installed(APP_OF.get(indicator.needs, "-")):
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")
         )
-    missing = [DISAGGREGATIONS[k] for k in facets if k not in indicator.disaggregations]
-    if missing:
-        return Result(indicator, True, _("Not broken down by %(what)s.") % {"what": ", ".join(str(m) for m in missing)})
-    return compute(indicator, starts, ends, facets, user)
+    return compute(indicator, years, user)
 
 
-def dashboard(starts: Any, ends: Any, facets: Mapping[str, Any], user: User) -> list[Result]:
-    return [result(i, starts, ends, facets, user) for i in INDICATORS]
+def dashboard(years: Years, user: User) -> list[Result]:
+    return [result(i, years, user) for i in INDICATORS]

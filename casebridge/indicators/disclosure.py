@@ -41,24 +41,28 @@ class Shown:
 
 
 def _pinned(values: Mapping[Any, int], small: set[Any], withheld: set[Any]) -> bool:
-    """Whether the known sum of the hidden cells fixes a small cell's value."""
+    """Whether the known sum of the hidden cells fixes any of them, where a small cell is known to
+    be 0 to 10 and a withheld one 11 or more."""
     hidden_sum = sum(values[k] for k in small | withheld)
     if not withheld:
-        # each small cell in [0, 10], their sum known: fixed if only one, or the sum is 0 or 10 each
         return len(small) == 1 or hidden_sum in (0, 10 * len(small))
-    # a withheld cell is 11 or more: a small one is at most hidden_sum - 11 x withheld
+    if not small:  # withheld cells only: one alone is the sum; several are fixed only if all are 11
+        return len(withheld) == 1 or hidden_sum == SMALL * len(withheld)
+    # a small cell is at most hidden_sum - 11 x withheld
     return hidden_sum - SMALL * len(withheld) <= 0
 
 
-def _hidden(values: Mapping[Any, int], with_total: bool) -> tuple[set[Any], set[Any]] | None:
+def _hidden(
+    values: Mapping[Any, int], with_total: bool, forced: frozenset[Any] = frozenset()
+) -> tuple[set[Any], set[Any]] | None:
     small = {k for k, v in values.items() if v < SMALL}
-    withheld: set[Any] = set()
+    withheld: set[Any] = {k for k in forced if k not in small}
     if not with_total:
         # A table shown in full would give the total away: nothing is shown.
         return small, {k for k in values if k not in small}
-    if not small:
+    if not small and not withheld:
         return small, withheld
-    candidates = sorted((v, str(k), k) for k, v in values.items() if k not in small)
+    candidates = sorted((v, str(k), k) for k, v in values.items() if k not in small and k not in withheld)
     while _pinned(values, small, withheld):
         if not candidates:
             return None
@@ -71,16 +75,41 @@ def can_show_total(total: int, tables: Sequence[Mapping[Any, int]]) -> bool:
     return total >= SMALL and all(_hidden(t, True) is not None for t in tables)
 
 
-def suppress(values: Mapping[Any, int], with_total: bool) -> dict[Any, Shown]:
+def suppress(values: Mapping[Any, int], with_total: bool, forced: frozenset[Any] = frozenset()) -> dict[Any, Shown]:
     """One table's cells as published, given whether its grand total is shown
-    (:func:`can_show_total`; when it is not, no cell is: any table shown whole would sum to it)."""
-    found = _hidden(values, with_total)
+    (:func:`can_show_total`; when it is not, no cell is: any table shown whole would sum to it).
+    ``forced``: cells to withhold whatever their size."""
+    found = _hidden(values, with_total, forced)
     assert found is not None, "can_show_total decides whether the total is shown"
     small, withheld = found
     return {
         k: Shown(None, "small") if k in small else Shown(None, "withheld") if k in withheld else Shown(v)
         for k, v in values.items()
     }
+
+
+def nested(
+    groups: Mapping[Any, Mapping[Any, int]], with_total: bool
+) -> tuple[dict[Any, Shown], dict[Any, Shown], bool]:
+    """A table of groups (years) each the sum of its own cells (quarters): the groups are
+    suppressed against the grand total, and each group's cells against the group, as one
+    system. A group whose cells cannot be protected under it is withheld itself; a hidden
+    group's cells are all hidden (shown whole, they would give it away). Returns the groups,
+    the cells, and whether the grand total can still be shown."""
+    totals = {g: sum(cells.values()) for g, cells in groups.items()}
+    forced: frozenset[Any] = frozenset()
+    while True:
+        if with_total and _hidden(totals, True, forced) is None:
+            with_total = False
+        shown = suppress(totals, with_total, forced)
+        unsafe = frozenset(g for g, s in shown.items() if s.value is not None and _hidden(groups[g], True) is None)
+        if not unsafe:
+            break
+        forced |= unsafe
+    cells: dict[Any, Shown] = {}
+    for g, values in groups.items():
+        cells.update(suppress(values, shown[g].value is not None))
+    return shown, cells, with_total
 
 
 def share(numerator: int, denominator: int) -> float | None:

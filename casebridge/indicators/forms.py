@@ -5,49 +5,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casebridge.agencies.models import Agency
-from casebridge.cases.models import AgeBand
-from casebridge.lib.codes import clean_country_filter
-from casebridge.lib.places import province_choices
-from casebridge.people.models import Gender
-
-ALL = ("", _("All"))
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class IndicatorFilterForm(forms.Form):
-    """The dashboard's filters; the API takes the same parameters. A wrong value is an error on
-    its field, never silently ignored."""
+    """The years shown; the API takes the same parameters. Every number published belongs to one
+    fixed set of tables (all years, by quarter, by year and by group), and the years chosen only
+    say which of them to show: numbers asked for twice with other filters could be subtracted
+    from each other to work out a small one."""
 
-    starts = forms.DateField(label=_("From"), required=False, widget=DATE)
-    ends = forms.DateField(label=_("To"), required=False, widget=DATE)
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.filter(is_active=True), required=False, to_field_name="code"
-    )
-    age_band = forms.ChoiceField(
-        label=_("Age at intake"), choices=[ALL, *[(v, v) for v in AgeBand.values if v]], required=False
-    )
-    sex = forms.ChoiceField(label=_("Sex / gender"), choices=[ALL, *Gender.choices], required=False)
-    nationality = forms.CharField(label=_("Nationality"), max_length=2, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [ALL, *province_choices()]  # type: ignore[attr-defined]
-
-    def clean_nationality(self) -> str:
-        return clean_country_filter(self.cleaned_data["nationality"])
+    year_from = forms.IntegerField(label=_("From the year"), required=False, min_value=2000, max_value=2100)
+    year_to = forms.IntegerField(label=_("To the year"), required=False, min_value=2000, max_value=2100)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+        if data.get("year_from") and data.get("year_to") and data["year_to"] < data["year_from"]:
             raise forms.ValidationError(_("The end is before the start."))
         return data
 
-    def facets(self) -> dict[str, Any]:
-        """The breakdown filters chosen (the agency by id), without the period."""
-        data = self.cleaned_data
-        chosen = {k: data.get(k) for k in ("province", "age_band", "sex", "nationality") if data.get(k)}
-        if data.get("agency"):
-            chosen["agency"] = data["agency"].pk
-        return chosen
+    def years(self) -> tuple[int | None, int | None]:
+        data = self.cleaned_data if self.is_bound else {}
+        return data.get("year_from"), data.get("year_to")

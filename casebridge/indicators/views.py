@@ -4,30 +4,38 @@ one-sentence summary; filters as in the API."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.indicators import compute
 from casebridge.indicators.access import reads_indicators
+from casebridge.indicators.actions import do_request_report
 from casebridge.indicators.charts import bars
 from casebridge.indicators.definitions import DISAGGREGATIONS, PILLARS
 from casebridge.indicators.forms import IndicatorFilterForm
-from casebridge.lib.views import AuthedRequest
+from casebridge.indicators.models import Report
+from casebridge.indicators.report import period_label
+from casebridge.lib.errors import ActionError
+from casebridge.lib.views import AuthedRequest, action_error_page
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def results_for(request: Any, data: Any) -> tuple[IndicatorFilterForm, list[compute.Result]]:
     form = IndicatorFilterForm(data or None)
     if data and not form.is_valid():
         return form, []
-    cleaned = form.cleaned_data if form.is_bound else {}
-    facets = form.facets() if form.is_bound else {}
-    user = request.user
-    results = compute.dashboard(cleaned.get("starts"), cleaned.get("ends"), facets, user)
-    record(user, Action.VIEW, [Item("indicators", "dashboard", None, (), ("indicators",))])
+    years = form.years()
+    results = compute.dashboard(years, request.user)
+    shown = "years %s to %s" % (years[0] or "…", years[1] or "…")  # noqa: UP031 - for the audit's reader
+    record(request.user, Action.VIEW, [Item("indicators", "dashboard", None, (), ("indicators",))], reason=shown)
     return form, results
 
 
@@ -54,3 +62,48 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "indicators/dashboard.html", {"form": form, "pillars": pillars}, status=400 if form.errors else 200
     )
+
+
+@login_required
+def report_new(request: AuthedRequest) -> HttpResponse:
+    """POST: ask for the period's report with the dashboard's filters; it is made in the
+    background and its page shows how far it has got."""
+    if not reads_indicators(request.user):
+        raise Http404
+    if request.method != "POST":
+        return redirect("indicators:dashboard")
+    try:
+        report = do_request_report(actor=request.user, filters=request.POST.dict())
+    except ValidationError as error:
+        return render(request, "error.html", {"message": " ".join(error.messages)}, status=400)
+    except ActionError as error:
+        return action_error_page(request, error)
+    return redirect("indicators:report", report_id=report.pk)
+
+
+def _report(request: AuthedRequest, report_id: UUID) -> Report:
+    report = Report.objects.visible_to(request.user).filter(pk=report_id).first()
+    if report is None or not reads_indicators(request.user):
+        raise Http404
+    return report
+
+
+@login_required
+def report(request: AuthedRequest, report_id: UUID) -> HttpResponse:
+    found = _report(request, report_id)
+    context = {"report": found, "period": period_label(found.filters), "waiting": found.status in ("queued", "running")}
+    return render(request, "indicators/report_status.html", context)
+
+
+@login_required
+def report_file(request: AuthedRequest, report_id: UUID, kind: str) -> HttpResponse:
+    found = _report(request, report_id)
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    content = found.pdf if kind == "pdf" else found.xlsx
+    if content is None:
+        raise Http404
+    record(request.user, Action.DOWNLOAD, [Item("indicator_report", str(found.pk), None, (), ("indicators",))])
+    response = HttpResponse(bytes(content), content_type=PDF if kind == "pdf" else XLSX)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{found.created_at:%Y-%m-%d}.{kind}"'
+    return response

@@ -3,8 +3,6 @@ never a row or a name. The indicators app publishes them through its disclosure 
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count
@@ -12,20 +10,11 @@ from django.db.models.functions import TruncQuarter
 
 from casebridge.training.models import Participant
 
-FILTERS = {"agency": "agency_id", "sex": "sex"}
 
-
-def trained(
-    starts: datetime.date | None, ends: datetime.date | None, filters: Mapping[str, Any], by: str
-) -> list[tuple[Any, int]]:
+def trained(by: str) -> list[tuple[Any, int]]:
     """Participants who attended, counted by ``by``: "quarter" (of the event's first day),
     "role" or "sex"."""
     rows = Participant.objects.filter(attended=True)
-    if starts:
-        rows = rows.filter(event__starts_on__gte=starts)
-    if ends:
-        rows = rows.filter(event__starts_on__lte=ends)
-    rows = rows.filter(**{FILTERS[k]: v for k, v in filters.items() if v not in (None, "") and k in FILTERS})
     if by == "quarter":
         rows = rows.annotate(quarter=TruncQuarter("event__starts_on"))
     return [(r[by], r["n"]) for r in rows.values(by).annotate(n=Count("id")).order_by(by)]

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from casebridge.lib.testing import run_ready_tasks
 from casebridge.training import actions as training
 from tests.browser.test_journeys import go, sign_in
 
@@ -40,12 +41,30 @@ def test_the_dashboard_with_a_filter(page, live_world):
     card = page.locator("article#system\\.officials_trained")
     assert card.locator(".value").text_content() == "26"
     assert card.locator("svg.chart").count() == 1
-    page.select_option("#id_sex", "Masculine")
-    page.fill("#id_starts", "2025-01-01")
+    page.fill("#id_year_from", "2026")
     page.click("form.filters button.primary")
-    page.wait_for_url("**sex=Masculine**")
-    assert card.locator(".value").text_content() == "<11"  # six men: under 11
+    page.wait_for_url("**year_from=2026**")
+    assert "No data in these years." in card.text_content()
+    page.fill("#id_year_from", "2025")
+    page.click("form.filters button.primary")
+    page.wait_for_url("**year_from=2025**")
+    assert card.locator(".value").text_content() == "26"
+    card.locator("summary:has-text('Table')").click()
+    assert "<11" in card.text_content()  # six men, in the table by sex
     card.locator("summary:has-text('Definition')").click()
     assert "Participants who attended a training" in card.text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+    # The period's report, with these filters, made in the background.
+    page.click("button:has-text('Download the period')")
+    page.wait_for_url("**/indicators/reports/*/")
+    assert page.locator("progress").count() == 1
+    assert run_ready_tasks() == 1
+    page.reload()
+    with page.expect_download() as download:
+        page.click("a:has-text('PDF')")
+    assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as sheet:
+        page.click("a:has-text('Spreadsheet')")
+    assert sheet.value.suggested_filename.endswith(".xlsx")
     assert page.csp_violations == []
