@@ -317,12 +317,15 @@ class _CaseMaker:
 
     def make(self, opened_on: datetime.date) -> Case:
         rng, a, u = self.rng, self.a, self.u
+        # The handover the seeds describe: the provincial social-affairs office leads more of the
+        # new cases each year (the indicators' "cases led by government agencies").
+        recent = 1 - min(1.0, (self.today - opened_on).days / (3 * 365))
         lead, owner = fake.weighted(
             rng,
             [
                 (("JPC", "aftercare.sophea"), 50),
                 (("JPC", "aftercare.kanha"), 25),
-                (("DOSVY", "govsw.sokun"), 15),
+                (("DOSVY", "govsw.sokun"), round(5 + 40 * recent)),
                 (("AHTJP", "police.dara"), 10),
             ],
         )

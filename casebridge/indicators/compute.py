@@ -141,12 +141,8 @@ def government_led(indicator: Indicator, years: Years, user: User) -> Result:
         True,
         value=year_shares[latest],
         text=_percent(year_shares[latest]),
-        quarters=[
-            (quarter(q), _rounded(share(g, t)), _percent(share(g, t)))
-            for q in _quarters_between(min(rows), max(rows))
-            if _in(years, q.year)
-            for t, g in [rows.get(q, (0, 0))]
-        ],
+        # By year only: a year's share is made of its quarters', and shares by quarter beside
+        # it could be taken apart by someone who learnt the number of cases elsewhere.
         years=[(str(y), year_shares[y], _percent(year_shares[y])) for y in chosen],
         summary=_("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
         % {"year": latest, "share": _percent(year_shares[latest])},
@@ -157,18 +153,22 @@ def prevalence(indicator: Indicator, years: Years, user: User) -> Result:
     from casebridge.prevalence.actions import read_estimate
     from casebridge.prevalence.models import Study
 
-    points = []
+    points: list[Point] = []
     for study in Study.objects.visible_to(user).order_by("starts_on"):
         if not _in(years, study.ends_on.year):
             continue
-        minors = read_estimate(study, actor=user)["minors"]
-        if minors is not None:
+        found = read_estimate(study, actor=user)
+        minors = found["minors"]
+        enough = found["minors_observed"] >= SMALL and found["persons"] - found["minors_observed"] >= SMALL
+        if minors is not None and not enough:
+            points.append((study.title, None, _("<11 minors observed: no estimate published")))
+        elif minors is not None:
             text = _("%(share)s (95%% interval %(low)s to %(high)s)") % {
                 "share": _percent(minors["estimate"]),
                 "low": _percent(minors["ci_low"]),
                 "high": _percent(minors["ci_high"]),
             }
-            points.append((study.title, minors["estimate"], text))
+            points.append((study.title, _rounded(minors["estimate"]), text))
     if not points:
         return Result(indicator, True, _("No prevalence study with an estimate that you can see in these years."))
     return Result(

@@ -14,8 +14,11 @@ from scipy.optimize import linprog
 from casebridge.indicators.disclosure import Shown, can_show_total, nested, share, suppress
 
 
-def _attack(total_shown, total, equations, hidden):  # type: ignore[no-untyped-def]
-    """``equations``: (cells, known total or a hidden cell's name); ``hidden``: name -> Shown."""
+def _attack(total_shown, total, equations, hidden, caps=None):  # type: ignore[no-untyped-def]
+    """``equations``: (cells, known total or a hidden cell's name); ``hidden``: name -> Shown;
+    ``caps``: name -> the most a withheld cell can be (the smallest cell of 11 or more its table
+    shows: the smallest are the ones withheld)."""
+    caps = caps or {}
     names = sorted(hidden)
     index = {n: i for i, n in enumerate(names)}
     rows, rhs = [], []
@@ -36,7 +39,7 @@ def _attack(total_shown, total, equations, hidden):  # type: ignore[no-untyped-d
             rhs.append(whole - constant)
     if not names:
         return {}
-    bounds = [(0, 10) if hidden[n].hidden == "small" else (11, None) for n in names]
+    bounds = [(0, 10) if hidden[n].hidden == "small" else (11, caps.get(n)) for n in names]
     found = {}
     for n in names:
         c = [0.0] * len(names)
@@ -70,8 +73,24 @@ def _world(rng: random.Random) -> tuple[dict[int, dict[str, int]], dict[str, int
 
 @pytest.mark.parametrize("seed", range(400))
 def test_no_hidden_cell_can_be_worked_out(seed):
-    rng = random.Random(seed)
-    years, roles, sexes = _world(rng)
+    _check(*_world(random.Random(seed)))
+
+
+@pytest.mark.parametrize(
+    "world",
+    [
+        # the second review's cases: four quarters of 11 under a withheld year beside a year of
+        # nobody; two cells of 11 beside a small one
+        ({2020: {"a": 11, "b": 11, "c": 11, "d": 11}, 2021: {"e": 0}, 2022: {"f": 50}}, {"j": 94}, {"f": 94}),
+        ({2025: {"q": 25}}, {"p": 25}, {"f": 11, "m": 11, "u": 3}),
+        ({2024: {"a": 5, "b": 20}, 2025: {"c": 12, "d": 30}}, {"p": 67}, {"f": 60, "m": 7}),
+    ],
+)
+def test_the_cases_reviewers_found(world):
+    _check(*world)
+
+
+def _check(years, roles, sexes):  # type: ignore[no-untyped-def]
     total = sum(sum(g.values()) for g in years.values())
     year_totals = {y: sum(g.values()) for y, g in years.items()}
     with_total = can_show_total(total, [year_totals, roles, sexes])
@@ -98,7 +117,16 @@ def test_no_hidden_cell_can_be_worked_out(seed):
         ([value[f"s{k}"] for k in sexes], grand),
     ]
     equations += [([value[q] for q in g], value[f"y{y}"]) for y, g in years.items()]
-    for name, (low, high) in _attack(with_total, total, equations, hidden).items():
+    tables = [{f"y{y}": year_totals[y] for y in years}, {f"r{k}": v for k, v in roles.items()}]
+    tables += [{f"s{k}": v for k, v in sexes.items()}, *years.values()]
+    caps = {}
+    for table in tables:
+        shown_values = [published[n].value for n in table]
+        large = [v for v in shown_values if v is not None and v >= 11]
+        for n in table:
+            if published[n].hidden == "withheld" and large:
+                caps[n] = min(large)
+    for name, (low, high) in _attack(with_total, total, equations, hidden, caps).items():
         assert high is None or low < high, (name, true[name], years, roles, sexes, published)
 
 
@@ -111,6 +139,12 @@ def test_the_known_awkward_tables():
     assert not can_show_total(10, [{"a": 10}])
     _years, quarters, _shown = nested({2024: {"24q1": 5, "24q2": 20}, 2025: {"25q1": 12, "25q2": 30}}, True)
     assert quarters["24q1"].text == "<11" and quarters["24q2"].value is None  # 25 - 20 would give the 5 away
+
+
+def test_the_smallest_shown_cell_caps_a_withheld_one():
+    """11, 11 and 3 under 25: withholding one 11 would leave it known (at most the other 11)."""
+    shown = suppress({"f": 11, "m": 11, "u": 3}, True)
+    assert shown["u"].text == "<11" and shown["f"].value is None and shown["m"].value is None
 
 
 def test_a_share_needs_11_on_each_side():
