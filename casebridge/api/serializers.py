@@ -118,3 +118,21 @@ def check_filters(request: Any, form: Any) -> None:
     if blank or not form.is_valid():
         errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         raise serializers.ValidationError({**errors, **blank})
+
+
+class AgencyCodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """An active agency given by its code. A value no code can be (a NUL, which PostgreSQL
+    refuses in a query, or anything too long) is refused as an unknown code, before any query."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from casebridge.agencies.models import Agency
+
+        super().__init__(slug_field="code", queryset=Agency.objects.filter(is_active=True), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        from casebridge.agencies.models import Agency
+
+        longest = Agency._meta.get_field("code").max_length or 0
+        if not isinstance(data, str) or "\x00" in data or not 0 < len(data) <= longest:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:longest])
+        return super().to_internal_value(data)

@@ -17,9 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
-from casebridge.api.serializers import ModelSerializer, StrictSerializer
+from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
@@ -46,7 +45,7 @@ class StudySerializer(ModelSerializer):
 
 
 class StudyInputSerializer(StrictSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True))
+    agency = AgencyCodeField()
     title = serializers.CharField(max_length=200)
     areas = serializers.CharField(max_length=500)
     starts_on = serializers.DateField()

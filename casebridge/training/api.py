@@ -15,9 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import idempotent_create, schema_header
-from casebridge.api.serializers import ModelSerializer, StrictSerializer
+from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
@@ -69,7 +68,7 @@ class TrainingEventDetailSerializer(TrainingEventSerializer):
 
 
 class TrainingEventInputSerializer(StrictSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True))
+    agency = AgencyCodeField()
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(EventKind.choices)
     starts_on = serializers.DateField()
@@ -83,9 +82,7 @@ class TrainingParticipantInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, trim_whitespace=False)
     sex = serializers.ChoiceField(Sex.choices)
     role = serializers.ChoiceField(OfficialRole.choices)
-    agency = serializers.SlugRelatedField(
-        slug_field="code", queryset=Agency.objects.filter(is_active=True), required=False, allow_null=True, default=None
-    )
+    agency = AgencyCodeField(required=False, allow_null=True, default=None)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     attended = serializers.BooleanField(required=False, default=False)
     pre_score = serializers.DecimalField(

@@ -166,6 +166,25 @@ def test_the_figures_count_by_agency_role_topic_and_sex(world):
     assert api(world.trainer).get("/api/v1/training/figures/?starts=2017-01-01&ends=2016-01-01").status_code == 400
 
 
+def test_an_agency_code_no_agency_can_have_is_refused_before_any_query(world):
+    for code in ("JP\u0000C", "X" * 50, 5):
+        answer = api(world.trainer).post(
+            "/api/v1/training/events/",
+            {
+                "agency": code,
+                "title": "T",
+                "kind": "course",
+                "starts_on": "2016-01-01",
+                "ends_on": "2016-01-01",
+                "place": "P",
+                "facilitators": "F",
+                "topics": ["law"],
+            },
+            format="json",
+        )
+        assert answer.status_code == 400 and "agency" in answer.json()["errors"]
+
+
 def test_outsiders_get_404_and_readers_cannot_write(world):
     event = make_event(world)
     (someone,) = people(world, event, [("A", "female", "police", "AHTJP", 50, 70)])
