@@ -360,11 +360,13 @@ def test_a_participant_entered_by_mistake_is_removed(world):
 
 
 def _objects(pdf: bytes) -> bytes:
-    """A PDF's objects as text, its compressed streams opened."""
+    """A PDF's objects as text, its compressed streams opened: each stream is cut by its own
+    /Length, not by searching for "endstream" (compressed bytes may contain that too)."""
     text = pdf
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for found in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", pdf):
+        start = found.end()
         try:
-            text += zlib.decompress(stream)
+            text += zlib.decompress(pdf[start : start + int(found.group(1))])
         except zlib.error:
             continue
     return text
