@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,6 +80,35 @@ def idempotent_create(
     claim.resource_id = str(obj.pk)
     claim.save(update_fields=["resource_id"])
     return respond(obj, 201)
+
+
+def create_scoped(
+    request: Request,
+    *,
+    resource_type: str,
+    create: Callable[[], models.Model],
+    rows: Any,
+    seen: Callable[[Any], object],
+    serializer: type[Any],
+) -> Response:
+    """:func:`idempotent_create` as most creates use it: a replay finds the object again in
+    ``rows`` (the caller's scoped queryset; 404 if it is no longer there), ``seen`` audits that
+    read, and the answer is ``serializer``'s."""
+
+    def refetch(pk: str) -> models.Model:
+        found = rows.filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        seen(found)
+        return found
+
+    return idempotent_create(
+        request,
+        resource_type=resource_type,
+        create=create,
+        refetch=refetch,
+        respond=lambda obj, status: Response(serializer(obj).data, status=status),
+    )
 
 
 def schema_header() -> Any:

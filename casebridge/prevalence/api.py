@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casebridge.api.idempotency import idempotent_create, schema_header
+from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
@@ -234,20 +234,13 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         self, study: Study, kind: str, make: Callable[[], Model], rows: QuerySet[Any], out: type[Any]
     ) -> Response:
         user = acting_user(self.request)
-
-        def refetch(pk: str) -> Model:
-            found = rows.filter(pk=pk).first()
-            if found is None:
-                raise Http404
-            record(user, Action.VIEW, [actions.item(user, study, kind, found.pk)])
-            return found
-
-        return idempotent_create(
+        return create_scoped(
             self.request,
             resource_type=kind,
             create=make,
-            refetch=refetch,
-            respond=lambda obj, status: Response(out(obj).data, status=status),
+            rows=rows,
+            seen=lambda found: record(user, Action.VIEW, [actions.item(user, study, kind, found.pk)]),
+            serializer=out,
         )
 
     def list(self, request: Request) -> Response:
@@ -265,17 +258,13 @@ class StudyViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             payload.is_valid(raise_exception=True)
             return actions.do_create_study(actor=user, **payload.validated_data)
 
-        def refetch(pk: str) -> Study:
-            study = get_study(user, pk)
-            record(user, Action.VIEW, [actions.item(user, study, "prevalence_study", study.pk)])
-            return study
-
-        return idempotent_create(
+        return create_scoped(
             request,
             resource_type="prevalence_study",
             create=make,
-            refetch=refetch,
-            respond=lambda obj, status: Response(StudySerializer(obj).data, status=status),
+            rows=self.get_queryset(),
+            seen=lambda study: record(user, Action.VIEW, [actions.item(user, study, "prevalence_study", study.pk)]),
+            serializer=StudySerializer,
         )
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casebridge.api.idempotency import idempotent_create, schema_header
+from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
@@ -163,17 +163,13 @@ class EventViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             payload.is_valid(raise_exception=True)
             return actions.do_create_event(actor=user, **payload.validated_data)
 
-        def refetch(pk: str) -> TrainingEvent:
-            event = get_event(user, pk)
-            record(user, Action.VIEW, [actions.item(user, event, "training_event", event.pk)])
-            return event
-
-        return idempotent_create(
+        return create_scoped(
             request,
             resource_type="training_event",
             create=make,
-            refetch=refetch,
-            respond=lambda obj, status: Response(TrainingEventSerializer(obj).data, status=status),
+            rows=self.get_queryset(),
+            seen=lambda event: record(user, Action.VIEW, [actions.item(user, event, "training_event", event.pk)]),
+            serializer=TrainingEventSerializer,
         )
 
     @extend_schema(responses=TrainingEventDetailSerializer)
@@ -216,19 +212,13 @@ class EventViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 event, actor=user, rows=[actions.ParticipantData(**payload.validated_data)]
             )[0]
 
-        def refetch(pk: str) -> Participant:
-            found = rows.filter(pk=pk).first()
-            if found is None:
-                raise Http404
-            record(user, Action.VIEW, [actions.item(user, event, "training_participant", found.pk)])
-            return found
-
-        return idempotent_create(
+        return create_scoped(
             request,
             resource_type="training_participant",
             create=make,
-            refetch=refetch,
-            respond=lambda obj, status: Response(TrainingParticipantSerializer(obj).data, status=status),
+            rows=rows,
+            seen=lambda found: record(user, Action.VIEW, [actions.item(user, event, "training_participant", found.pk)]),
+            serializer=TrainingParticipantSerializer,
         )
 
     @extend_schema(request=TrainingScoresInputSerializer, responses=TrainingParticipantSerializer)

@@ -514,3 +514,14 @@ def test_a_research_lead_records_a_visit_for_an_investigator(world):
     assert outsider.status_code == 400 and "investigator" in outsider.json()["errors"]
     with pytest.raises(NotAllowed):
         visit(world, study, place, investigator=world.manager, from_time=datetime.time(20))
+
+
+def test_a_create_sent_twice_with_one_idempotency_key_creates_once(world):
+    study = make_study(world, strata=())
+    url = f"/api/v1/prevalence/studies/{study.pk}/strata/"
+    body = {"establishment_type": "massage", "area": "Centre", "frame_size": 5, "sample_size": 2}
+    first = api(world.manager).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="strata-1")
+    again = api(world.manager).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="strata-1")
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and Stratum.objects.count() == 1
+    assert AuditEvent.objects.filter(object_type="prevalence_stratum", action="view").count() == 1
