@@ -66,9 +66,11 @@ TARGETS = {
         "name search p95 ms": 50.0,
         "name search / pg_trgm reference p95": 2.0,
         "search index / trigram index size": 3.0,
-        # Issue: "Strengthen and measure", the whole dashboard uncached (nothing is cached yet).
+        # Issue: "Strengthen and measure": the whole dashboard uncached, then cached by period.
         "indicators dashboard first request ms": 1000.0,
-        "indicators dashboard p95 ms": 1000.0,
+        "indicators dashboard uncached p95 ms": 1000.0,
+        "indicators dashboard one province uncached ms": 1000.0,
+        "indicators dashboard cached p95 ms": 100.0,
     },
     "sqlite": {
         "case detail p95 ms": 25.0,
@@ -134,16 +136,26 @@ def manager_token() -> str:
     return issue_token(user)
 
 
-def dashboard(say: Callable[[str], None]) -> tuple[float, Timing]:
-    """The whole indicators dashboard through the API: its first request (cold) and then
-    ``DASHBOARD_REQUESTS`` more; nothing is cached between them."""
+def dashboard(say: Callable[[str], None]) -> tuple[float, float, Timing, Timing]:
+    """The whole indicators dashboard through the API: uncached (the sources' stamps renewed
+    before each request, as a write would), for all cases and for one province; then cached."""
+    from casebridge.lib.measures import changed
+
     client = Client()
     headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {manager_token()}"}
-    say(f"The indicators dashboard, {DASHBOARD_REQUESTS + 1} requests...")
-    first = _time(client, "/api/v1/indicators/", headers)
-    timing = Timing("indicators dashboard")
-    timing.samples.extend(_time(client, "/api/v1/indicators/", headers) for _ in range(DASHBOARD_REQUESTS))
-    return first, timing
+
+    def cold(url: str) -> float:
+        changed("cases", "training")  # outside a transaction: at once
+        return _time(client, url, headers)
+
+    say(f"The indicators dashboard, {2 * DASHBOARD_REQUESTS + 2} requests...")
+    first = cold("/api/v1/indicators/")
+    uncached = Timing("indicators dashboard uncached")
+    uncached.samples.extend(cold("/api/v1/indicators/") for _ in range(DASHBOARD_REQUESTS))
+    province = cold("/api/v1/indicators/?province=KH-12")
+    cached = Timing("indicators dashboard cached")
+    cached.samples.extend(_time(client, "/api/v1/indicators/", headers) for _ in range(DASHBOARD_REQUESTS))
+    return first, province, uncached, cached
 
 
 def sample_cases(user: User, count: int, rng: random.Random) -> list[str]:
@@ -377,10 +389,12 @@ def run(
         timings[name] = with_audit[name].summary()
         timings[f"{name} without the audit write"] = without[name].summary()
         figures[f"{name} p95 ms"] = timings[name]["p95"]
-    first, board = dashboard(say)
-    timings[board.name] = board.summary()
+    first, province, uncached, cached = dashboard(say)
     figures["indicators dashboard first request ms"] = round(first, 1)
-    figures["indicators dashboard p95 ms"] = timings[board.name]["p95"]
+    figures["indicators dashboard one province uncached ms"] = round(province, 1)
+    for board in (uncached, cached):
+        timings[board.name] = board.summary()
+        figures[f"{board.name} p95 ms"] = timings[board.name]["p95"]
     figures["audit cost p50 ms"] = round(
         statistics.median(
             a - b for a, b in zip(with_audit["case detail"].samples, without["case detail"].samples, strict=True)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from casebridge.indicators.access import reads_indicators
 from casebridge.indicators.actions import do_request_report
 from casebridge.indicators.compute import Result
-from casebridge.indicators.forms import IndicatorFilterForm
+from casebridge.indicators.forms import FACETS, IndicatorFilterForm
 from casebridge.indicators.models import Report, ReportStatus
 from casebridge.indicators.views import results_for
 
@@ -50,7 +50,16 @@ IndicatorSerializer = inline_serializer(
 FILTERS = [
     OpenApiParameter("year_from", int, description="Show the years from this one."),
     OpenApiParameter("year_to", int, description="Show the years until this one."),
+    OpenApiParameter("province", str, description="Only the cases of this province (its code)."),
+    OpenApiParameter("agency", str, description="Only the officials of this agency (its code)."),
+    OpenApiParameter(
+        "age_band", str, description="Only the survivors of this age band at intake (such as 15-17), or unknown."
+    ),
+    OpenApiParameter("sex", str, enum=["female", "male", "other"], description="Only this sex or gender."),
+    OpenApiParameter("nationality", str, description="Only this nationality (two-letter ISO code)."),
 ]
+# One of province, agency, age_band, sex and nationality at a time: two together make groups too
+# small to publish safely.
 
 
 def _points(points: list[tuple[str, float | None, str]]) -> list[dict[str, Any]]:
@@ -133,6 +142,7 @@ class ReportsView(APIView):
             {
                 "year_from": serializers.IntegerField(required=False),
                 "year_to": serializers.IntegerField(required=False),
+                **{f: serializers.CharField(required=False) for f in FACETS},
             },
         ),
         responses={202: ReportSerializer},

@@ -1,6 +1,32 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class IndicatorsConfig(AppConfig):
     name = "casebridge.indicators"
     label = "indicators"
+
+    def ready(self) -> None:
+        """A saved or deleted record gives its source a new stamp, so that no indicator is read
+        from the cache after its numbers changed (``lib.measures``)."""
+        from casebridge.agencies.models import Agency
+        from casebridge.cases.models import Case
+        from casebridge.training.models import Participant, TrainingEvent
+
+        sources: list[tuple[Any, tuple[str, ...]]] = [
+            (Case, ("cases",)),
+            (Participant, ("training",)),
+            (TrainingEvent, ("training",)),
+            (Agency, ("cases", "training")),  # an agency's type (government-led) and name
+        ]
+        for model, names in sources:
+
+            def changed(sender: Any, names: tuple[str, ...] = names, **kwargs: Any) -> None:
+                from casebridge.lib.measures import changed
+
+                changed(*names)
+
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"measures-{model.__name__}")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"measures-del-{model.__name__}")

@@ -11,16 +11,22 @@ another to work out a small one.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Q
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from casebridge.indicators.definitions import INDICATORS, Indicator
-from casebridge.indicators.disclosure import SMALL, Shown, can_show_total, nested, share, suppress
+from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, SEXES, Indicator
+from casebridge.indicators.disclosure import SMALL, Relation, Shown, protect, share
+from casebridge.indicators.forms import Facet
+from casebridge.lib.measures import stamp
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -75,57 +81,152 @@ def _point(label: str, shown: Shown) -> Point:
     return (label, None if shown.value is None else float(shown.value), shown.text)
 
 
-def officials_trained(indicator: Indicator, years: Years, user: User) -> Result:
-    from casebridge.training.measures import trained
-    from casebridge.training.models import OfficialRole, Sex
+Cell = tuple[Any, ...]
 
-    counted = dict(trained("quarter"))
-    if not counted:
-        return Result(indicator, True, _("No data yet."))
-    quarters = {q: counted.get(q, 0) for q in _quarters_between(min(counted), max(counted))}
-    groups: dict[int, dict[datetime.date, int]] = {}
-    for q, n in quarters.items():
-        groups.setdefault(q.year, {})[q] = n
-    roles = {r: 0 for r in OfficialRole.values} | dict(trained("role"))
-    sexes = {s: 0 for s in Sex.values} | dict(trained("sex"))
-    total = sum(quarters.values())
-    year_totals = {y: sum(g.values()) for y, g in groups.items()}
-    with_total = can_show_total(total, [year_totals, roles, sexes])
-    shown_years, shown_quarters, with_total = nested(groups, with_total)
-    shown_roles, shown_sexes = suppress(roles, with_total), suppress(sexes, with_total)
-    chosen = [y for y in groups if _in(years, y)]
-    if not chosen:
-        return Result(indicator, True, _("No data in these years."))
-    if years == (None, None):
-        value = float(total) if with_total else None
-        text = f"{total:,}" if with_total else "<11" if total < SMALL else "·"
-    elif all(shown_years[y].value is not None for y in chosen):
-        value = float(sum(year_totals[y] for y in chosen))
-        text = f"{int(value):,}"
-    else:  # a year of the period is hidden: their sum would give it away
-        value, text = None, "<11" if sum(year_totals[y] for y in chosen) < SMALL else "·"
-    role_labels, sex_labels = dict(OfficialRole.choices), dict(Sex.choices)
+
+def publish_counts(
+    cube: list[tuple[datetime.date, dict[str, str], int]], options: dict[str, list[str]]
+) -> tuple[dict[Cell, Shown], list[datetime.date]]:
+    """One count indicator's whole publication from its rows (quarter, the group it falls in
+    for each facet, people), protected as one system: the total; by year, each the sum of its
+    quarters; by each facet's groups, all years; and by year within each group. ``options``:
+    each facet's groups (those with nobody are cells of 0). Returns the cells and the quarters."""
+    quarters = _quarters_between(min(q for q, _f, _n in cube), max(q for q, _f, _n in cube))
+    years = sorted({q.year for q in quarters})
+    values: dict[Cell, int] = {("all",): 0}
+    values |= {("year", y): 0 for y in years} | {("quarter", q): 0 for q in quarters}
+    for facet, groups in options.items():
+        values |= {(facet, g): 0 for g in groups} | {(facet, g, y): 0 for g in groups for y in years}
+    for q, facts, n in cube:
+        for cell in [("all",), ("year", q.year), ("quarter", q)]:
+            values[cell] += n
+        for facet, g in facts.items():
+            values[(facet, g)] += n
+            values[(facet, g, q.year)] += n
+    relations: list[Relation] = [(("all",), [("year", y) for y in years])]
+    relations += [(("year", y), [("quarter", q) for q in quarters if q.year == y]) for y in years]
+    for facet, groups in options.items():
+        relations.append((("all",), [(facet, g) for g in groups]))
+        relations += [((facet, g), [(facet, g, y) for y in years]) for g in groups]
+        relations += [(("year", y), [(facet, g, y) for g in groups]) for y in years]
+    return protect(values, relations), quarters
+
+
+def _sum_of(cells: list[Shown]) -> tuple[float | None, str]:
+    """A period's figure: the sum of its years, if every one of them is shown (their sum would
+    give a hidden one away)."""
+    if all(c.value is not None for c in cells):
+        total = sum(c.value or 0 for c in cells)
+        return float(total), f"{total:,}"
+    return None, cells[0].text if len(cells) == 1 else "·"
+
+
+def _no_breakdown(indicator: Indicator, facet: Facet) -> Result | None:
+    if facet is None or facet[0] in indicator.disaggregations:
+        return None
     return Result(
         indicator,
         True,
-        value=value,
+        _("Not counted by %(facet)s: clear that filter to see it.") % {"facet": DISAGGREGATIONS[facet[0]]},
+    )
+
+
+def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
+    from casebridge.agencies.models import Agency
+    from casebridge.training.measures import trained
+    from casebridge.training.models import OfficialRole
+
+    if found := _no_breakdown(indicator, facet):
+        return found
+    rows = trained()
+    if not rows:
+        return Result(indicator, True, _("No data yet."))
+    cube = [(q, {"role": role, "sex": _sex(sex), "agency": agency}, n) for q, role, sex, agency, n in rows]
+    agencies = sorted({agency for _q, _r, _s, agency, _n in rows})
+    options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
+    cells, quarters = publish_counts(cube, options)
+    chosen = sorted({q.year for q in quarters if _in(years, q.year)})
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name")) | {"": _("Other organisations")}
+    labels: dict[str, dict[str, Any]] = {"role": dict(OfficialRole.choices), "sex": SEXES, "agency": names}
+    breakdowns = {
+        str(title): [_point(str(labels[f][g]), cells[(f, g)]) for g in options[f]]
+        for f, title in [
+            ("role", _("By role, all years")),
+            ("sex", _("By sex, all years")),
+            ("agency", _("By agency, all years")),
+        ]
+    }
+    if facet is not None:
+        group = facet[1]
+        if group not in options[facet[0]]:
+            return Result(indicator, True, _("No data for this filter."))
+        shown = [cells[(facet[0], group, y)] for y in chosen]
+        whole = cells[(facet[0], group)] if years == (None, None) else None
+        value, text = (whole.value, whole.text) if whole else _sum_of(shown)
+        points = [_point(str(y), s) for y, s in zip(chosen, shown, strict=True)]
+        return Result(
+            indicator,
+            True,
+            value=None if value is None else float(value),
+            text=text,
+            years=points,
+            breakdowns=breakdowns,
+            summary=_("%(count)s officials trained in the period (%(facet)s: %(group)s).")
+            % {"count": text, "facet": DISAGGREGATIONS[facet[0]], "group": labels[facet[0]].get(group, group)},
+        )
+    whole = cells[("all",)] if years == (None, None) else None
+    value, text = (whole.value, whole.text) if whole else _sum_of([cells[("year", y)] for y in chosen])
+    return Result(
+        indicator,
+        True,
+        value=None if value is None else float(value),
         text=text,
-        quarters=[_point(quarter(q), shown_quarters[q]) for q in quarters if _in(years, q.year)],
-        years=[_point(str(y), shown_years[y]) for y in chosen],
-        breakdowns={
-            str(_("By role, all years")): [_point(str(role_labels[r]), s) for r, s in shown_roles.items()],
-            str(_("By sex, all years")): [_point(str(sex_labels[k]), s) for k, s in shown_sexes.items()],
-        },
+        quarters=[_point(quarter(q), cells[("quarter", q)]) for q in quarters if _in(years, q.year)],
+        years=[_point(str(y), cells[("year", y)]) for y in chosen],
+        breakdowns=breakdowns,
         summary=_("%(count)s officials trained in the period.") % {"count": text},
     )
 
 
-def government_led(indicator: Indicator, years: Years, user: User) -> Result:
+def _sex(value: str) -> str:
+    """A recorded sex or gender as the filter's group (definitions.SEXES)."""
+    return {"female": "female", "Feminine": "female", "male": "male", "Masculine": "male"}.get(value, "other")
+
+
+def _group_text(facet: Facet) -> str:
+    """The filter's group, said after a summary (" Province: Kandal.")."""
+    if facet is None:
+        return ""
+    from casebridge.lib.places import province_name
+
+    name, group = facet
+    label = province_name(group) if name == "province" else SEXES.get(group, group) if name == "sex" else group
+    return " " + _("%(facet)s: %(group)s.") % {"facet": str(DISAGGREGATIONS[name]).capitalize(), "group": label}
+
+
+def _among(facet: Facet) -> Q | None:
+    """The cases of the filter's group, by their intake facts."""
+    if facet is None:
+        return None
+    name, group = facet
+    if name == "sex":
+        known = Q(sex="Feminine") | Q(sex="Masculine")
+        return Q(sex="Feminine") if group == "female" else Q(sex="Masculine") if group == "male" else ~known
+    if name == "age_band":
+        return Q(age_band="" if group == "unknown" else group)
+    return Q(**{name: group})
+
+
+def government_led(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     from casebridge.cases.measures import government_led as counts
 
-    rows = {q: (t, g) for q, t, g in counts()}
+    if found := _no_breakdown(indicator, facet):
+        return found
+    rows = {q: (t, g) for q, t, g in counts(_among(facet))}
     if not rows:
-        return Result(indicator, True, _("No data yet."))
+        return Result(indicator, True, _("No data yet.") if facet is None else _("No data for this filter."))
     by_year: dict[int, list[int]] = {}
     for q, (t, g) in rows.items():
         by_year.setdefault(q.year, [0, 0])
@@ -145,14 +246,17 @@ def government_led(indicator: Indicator, years: Years, user: User) -> Result:
         # it could be taken apart by someone who learnt the number of cases elsewhere.
         years=[(str(y), year_shares[y], _percent(year_shares[y])) for y in chosen],
         summary=_("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
-        % {"year": latest, "share": _percent(year_shares[latest])},
+        % {"year": latest, "share": _percent(year_shares[latest])}
+        + _group_text(facet),
     )
 
 
-def prevalence(indicator: Indicator, years: Years, user: User) -> Result:
+def prevalence(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     from casebridge.prevalence.actions import read_estimate
     from casebridge.prevalence.models import Study
 
+    if nothing := _no_breakdown(indicator, facet):
+        return nothing
     points: list[Point] = []
     for study in Study.objects.visible_to(user).order_by("starts_on"):
         if not _in(years, study.ends_on.year):
@@ -189,14 +293,36 @@ COMPUTE: dict[str, Callable[..., Result]] = {
 APP_OF = {"cases": "casebridge.cases", "training": "casebridge.training", "prevalence": "casebridge.prevalence"}
 
 
-def result(indicator: Indicator, years: Years, user: User) -> Result:
+# What each indicator's numbers are made from, for the cache: any write to these gives them a
+# new stamp (``lib.measures``). The prevalence estimates are not cached: they are read from the
+# studies the user may see, and each read is audited.
+CACHED = {"cases": ("cases",), "training": ("training",)}
+CACHE_VERSION = 1  # raise when what is published changes shape or rules
+CACHE_SECONDS = 24 * 3600
+
+
+def _cache_key(indicator: Indicator, years: Years, facet: Facet) -> str:
+    stamps = ".".join(stamp(s) for s in CACHED[indicator.needs])
+    parts = [indicator.code, *map(str, years), *(facet or ("", "")), get_language() or "", stamps]
+    return f"indicators:{CACHE_VERSION}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     compute = COMPUTE.get(indicator.code)
     if compute is None or not apps.is_installed(APP_OF.get(indicator.needs, "-")):
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")
         )
-    return compute(indicator, years, user)
+    if indicator.needs not in CACHED:
+        return compute(indicator, years, facet, user)
+    key = _cache_key(indicator, years, facet)
+    kept = cache.get(key)
+    if kept is not None:
+        return Result(indicator, **kept)
+    found = compute(indicator, years, facet, user)
+    cache.set(key, {f.name: getattr(found, f.name) for f in fields(Result) if f.name != "indicator"}, CACHE_SECONDS)
+    return found
 
 
-def dashboard(years: Years, user: User) -> list[Result]:
-    return [result(i, years, user) for i in INDICATORS]
+def dashboard(years: Years, facet: Facet, user: User) -> list[Result]:
+    return [result(i, years, facet, user) for i in INDICATORS]

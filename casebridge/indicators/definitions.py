@@ -23,6 +23,10 @@ DISAGGREGATIONS = {
     "nationality": _("nationality"),
 }
 CASE_FACETS = ("province", "agency", "age_band", "sex", "nationality")
+# The sex filter, over both the survivors' recorded gender (HTCDS) and the officials trained:
+# every value but feminine and masculine (transgender, non-conforming, unknown, not said) is
+# "other", as the groups would otherwise be too small to publish.
+SEXES = {"female": _("Female"), "male": _("Male"), "other": _("Other or not said")}
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ INDICATORS = [
         _("Cases whose lead agency is a government agency now"),
         _("Cases opened"),
         _("Cases: the lead agency's organisation type"),
-        CASE_FACETS,
+        ("province", "age_band", "sex", "nationality"),
         "cases",
         "share",
     ),

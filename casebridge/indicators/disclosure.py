@@ -1,16 +1,15 @@
 """Disclosure control for published counts: no cell under 11 people is shown, and no total,
 margin or other cell lets one be worked out (complementary suppression).
 
-Every table here is one breakdown of an indicator's people (by year, by sex, ...), all of an
-indicator's tables share one grand total, and a year's quarters sum to the year. A cell under
-11 shows "<11". Where a table's total is shown, the hidden cells' sum is known, so more is
-hidden: the smallest cells of 11 or more ("withheld", "·") until no hidden cell is pinned by
-that sum, given all an attacker knows of each: a small cell is 0 to 10; a withheld one 11 or
-more but no more than the smallest cell left shown (the rule picks the smallest); a hidden
-year's own hidden quarters bound it. If that cannot be done, the grand total is not shown, nor
-any cell of the indicator's tables (a table shown whole would sum to it). The test
-``test_disclosure`` plays the attacker by linear programming over every published number at
-once and fails if it can fix any hidden cell.
+An indicator publishes one fixed set of cells (its total; by year, each the sum of its
+quarters; by group; by year within each group ...) tied by *relations*: a cell that is the sum
+of others. :func:`protect` hides every cell under 11 ("<11"), then plays the attacker: by linear
+programming over every relation at once it finds the least and the most each hidden cell can
+be, given what is known of it (a small cell is 0 to 10; a withheld one 11 or more, and no more
+than the smallest cell shown beside it, since the rule withholds the smallest). Wherever only
+one whole number is possible, the cell was disclosed, and the smallest cell still shown beside
+it is withheld too ("·"); then the attacker plays again, until no hidden cell can be worked
+out. The test ``test_disclosure`` plays an attacker of its own over the published cells.
 
 Shares (a numerator over a denominator) are shown only when both the people counted and the
 people not counted are at least 11; their counts are not shown.
@@ -18,11 +17,17 @@ people not counted are at least 11; their counts are not shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import lil_matrix
+
 SMALL = 11
+Relation = tuple[Any, Sequence[Any]]  # a cell and the cells it is the sum of
 
 
 @dataclass(frozen=True)
@@ -42,119 +47,144 @@ class Shown:
         return f"{self.value:,}"
 
 
-INF = float("inf")
+def _caps(
+    values: Mapping[Any, int], relations: Sequence[Relation], hidden: set[Any], withheld: set[Any]
+) -> dict[Any, float]:
+    """The most a withheld cell can be, as the attacker can tell: it was the smallest cell shown
+    beside a disclosed one in one of its relations, so it is no more than the smallest cell
+    still shown in that relation; not knowing which, the largest of those."""
+    caps: dict[Any, float] = {}
+    for k in withheld:
+        best = 0.0
+        for total, parts in relations:
+            cells = [total, *parts]
+            if k not in cells:
+                continue
+            shown = [values[c] for c in cells if c != k and c not in hidden]
+            best = max(best, float(min(shown)) if shown else math.inf)
+        caps[k] = best if best else math.inf
+    return caps
 
 
-def _bounds(
-    values: Mapping[Any, int], small: set[Any], withheld: set[Any], known: Mapping[Any, tuple[float, float]]
-) -> dict[Any, tuple[float, float]]:
-    """What an attacker knows of each hidden cell: a small one is 0 to 10; a withheld one is 11
-    or more, and no more than the smallest cell of 11 or more left shown (the smallest are
-    the ones withheld); ``known`` narrows either (what a hidden year's quarters tell)."""
-    shown_large = [v for k, v in values.items() if k not in small and k not in withheld]
-    cap = float(min(shown_large)) if shown_large else INF
-    found = {}
-    for k in small | withheld:
-        low, high = (0.0, 10.0) if k in small else (float(SMALL), cap)
-        more = known.get(k, (0.0, INF))
-        found[k] = (max(low, more[0]), min(high, more[1]))
+def disclosed(
+    values: Mapping[Any, int], relations: Sequence[Relation], small: set[Any], withheld: set[Any]
+) -> list[Any]:
+    """The hidden cells whose value the published ones fix to a single whole number."""
+    hidden = small | withheld
+    names = sorted(hidden, key=str)
+    if not names:
+        return []
+    index = {k: i for i, k in enumerate(names)}
+    rows: list[tuple[dict[int, float], float]] = []
+    for total, parts in relations:
+        cells = [(total, -1.0)] + [(p, 1.0) for p in parts]
+        row: dict[int, float] = {}
+        constant = 0.0
+        for cell, sign in cells:
+            if cell in hidden:
+                row[index[cell]] = row.get(index[cell], 0.0) + sign
+            else:
+                constant += sign * values[cell]
+        if row:
+            rows.append((row, -constant))
+    caps = _caps(values, relations, hidden, withheld)
+    bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None if caps[k] == math.inf else caps[k]) for k in names}
+    # Cells tied by no equation to each other are worked out apart: far smaller problems.
+    parent = list(range(len(names)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row, _rhs in rows:
+        first, *others = row
+        for other in others:
+            parent[root(other)] = root(first)
+    found = []
+    for members in _groups([root(i) for i in range(len(names))]):
+        column = {i: c for c, i in enumerate(members)}
+        mine = [(row, rhs) for row, rhs in rows if root(next(iter(row))) == root(members[0])]
+        matrix = lil_matrix((len(mine), len(members)))
+        for r, (row, _rhs) in enumerate(mine):
+            for i, coefficient in row.items():
+                matrix[r, column[i]] = coefficient
+        equations = {"A_eq": matrix.tocsr(), "b_eq": np.array([rhs for _row, rhs in mine])} if mine else {}
+        limits = [bounds[names[i]] for i in members]
+        for i in members:
+            objective = np.zeros(len(members))
+            objective[column[i]] = 1.0
+            low = linprog(objective, bounds=limits, method="highs", **equations)
+            high = linprog(-objective, bounds=limits, method="highs", **equations)
+            # (infeasible cannot happen with the true values; were it to, call it disclosed)
+            if low.status == 2 or (high.status != 3 and math.ceil(low.fun - 1e-7) >= math.floor(-high.fun + 1e-7)):
+                found.append(names[i])
     return found
 
 
-def _pinned(
-    values: Mapping[Any, int], small: set[Any], withheld: set[Any], known: Mapping[Any, tuple[float, float]]
-) -> bool:
-    """Whether the known sum of the hidden cells fixes any of them, given what is known of each
-    (:func:`_bounds`): with one equation, each cell's least and most are exact."""
-    bounds = _bounds(values, small, withheld, known)
-    if not bounds:
-        return False
-    hidden_sum = sum(values[k] for k in bounds)
-    lows = sum(low for low, _high in bounds.values())
-    finite = [high for _low, high in bounds.values() if high != INF]
-    unbounded = len(bounds) - len(finite)
-    for low, high in bounds.values():
-        others_high = INF if unbounded - (high == INF) > 0 else sum(finite) - (0 if high == INF else high)
-        least = max(low, hidden_sum - others_high)
-        most = min(high, hidden_sum - (lows - low))
-        if least >= most:
-            return True
-    return False
+def _groups(roots: list[int]) -> list[list[int]]:
+    found: dict[int, list[int]] = {}
+    for i, r in enumerate(roots):
+        found.setdefault(r, []).append(i)
+    return list(found.values())
 
 
-def _hidden(
-    values: Mapping[Any, int],
-    with_total: bool,
-    forced: frozenset[Any] = frozenset(),
-    known: Mapping[Any, tuple[float, float]] | None = None,
-) -> tuple[set[Any], set[Any]] | None:
+def protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[Any, Shown]:
+    """Every cell of one publication as shown: see the module's description. A cell that is
+    the sum of one other (a year of one quarter, a facet of one group) is the same number: the
+    two are protected as one, and shown or hidden together."""
+    same: dict[Any, Any] = {k: k for k in values}
+
+    def one(k: Any) -> Any:
+        while same[k] != k:
+            k = same[k]
+        return k
+
+    for total, parts in relations:
+        if len(parts) == 1 and one(total) != one(parts[0]):
+            same[one(parts[0])] = one(total)
+    ones = {one(k): values[k] for k in values}
+    shown = _protect(ones, [(one(t), [one(p) for p in parts]) for t, parts in relations if len(parts) > 1])
+    return {k: shown[one(k)] for k in values}
+
+
+def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[Any, Shown]:
     small = {k for k, v in values.items() if v < SMALL}
-    withheld: set[Any] = {k for k in forced if k not in small}
-    if not with_total:
-        # A table shown in full would give the total away: nothing is shown.
-        return small, {k for k in values if k not in small}
-    if not small and not withheld:
-        return small, withheld
-    candidates = sorted((v, str(k), k) for k, v in values.items() if k not in small and k not in withheld)
-    while _pinned(values, small, withheld, known or {}):
-        if not candidates:
-            return None
-        withheld.add(candidates.pop(0)[2])
-    return small, withheld
+    withheld: set[Any] = set()
+    holding: dict[Any, list[list[Any]]] = {k: [] for k in values}
+    for total, parts in relations:
+        cells = [total, *parts]
+        for cell in set(cells):
+            holding[cell].append(cells)
 
+    def order(c: Any) -> tuple[int, int, str]:
+        # the smallest; of equals, the finest (a total is the last to go)
+        return values[c], -len(c) if isinstance(c, tuple) else 0, str(c)
 
-def can_show_total(total: int, tables: Sequence[Mapping[Any, int]]) -> bool:
-    """Whether an indicator's grand total may be shown beside all of its tables."""
-    return total >= SMALL and all(_hidden(t, True) is not None for t in tables)
-
-
-def suppress(values: Mapping[Any, int], with_total: bool, forced: frozenset[Any] = frozenset()) -> dict[Any, Shown]:
-    """One table's cells as published, given whether its grand total is shown
-    (:func:`can_show_total`; when it is not, no cell is: any table shown whole would sum to it).
-    ``forced``: cells to withhold whatever their size."""
-    found = _hidden(values, with_total, forced)
-    assert found is not None, "can_show_total decides whether the total is shown"
-    small, withheld = found
+    while pinned := disclosed(values, relations, small, withheld):
+        # A withheld cell worked out first: a small one is often known only through it.
+        first = [k for k in pinned if k in withheld] or pinned
+        added: set[Any] = set()
+        for k in first:
+            # In the relation that holds it most tightly (the fewest cells hidden), the
+            # smallest cell still shown.
+            tight = [
+                (sum(1 for c in cells if c in small or c in withheld), shown)
+                for cells in holding[k]
+                if (shown := [c for c in cells if c not in small and c not in withheld and c != k])
+            ]
+            if not tight or any(c in added for _n, shown in tight for c in shown):
+                continue  # nothing to withhold here, or something beside it was: play again first
+            added.add(min(min(tight, key=lambda t: (t[0], min(map(order, t[1]))))[1], key=order))
+        if not added:  # nothing left to withhold beside what is disclosed: show nothing
+            withheld = {k for k in values if k not in small}
+            break
+        withheld |= added
     return {
         k: Shown(None, "small") if k in small else Shown(None, "withheld") if k in withheld else Shown(v)
         for k, v in values.items()
     }
-
-
-def nested(
-    groups: Mapping[Any, Mapping[Any, int]], with_total: bool
-) -> tuple[dict[Any, Shown], dict[Any, Shown], bool]:
-    """A table of groups (years) each the sum of its own cells (quarters): the groups are
-    suppressed against the grand total, and each group's cells against the group, as one
-    system. A group whose cells cannot be protected under it is withheld itself; a hidden
-    group's cells are all hidden (shown whole, they would give it away). Returns the groups,
-    the cells, and whether the grand total can still be shown."""
-    totals = {g: sum(cells.values()) for g, cells in groups.items()}
-    # A hidden group's cells are hidden too, and say something of it: each withheld one is 11 or
-    # more, and if all are small the group is at most 10 each.
-    known: dict[Any, tuple[float, float]] = {}
-    for g, values in groups.items():
-        large = sum(1 for v in values.values() if v >= SMALL)
-        known[g] = (float(SMALL * large), INF if large else float(10 * len(values)))
-    forced: frozenset[Any] = frozenset()
-    while True:
-        if with_total and _hidden(totals, True, forced, known) is None:
-            with_total = False
-        found = _hidden(totals, with_total, forced, known)
-        assert found is not None
-        small, withheld = found
-        shown = {
-            g: Shown(None, "small") if g in small else Shown(None, "withheld") if g in withheld else Shown(v)
-            for g, v in totals.items()
-        }
-        unsafe = frozenset(g for g, s in shown.items() if s.value is not None and _hidden(groups[g], True) is None)
-        if not unsafe:
-            break
-        forced |= unsafe
-    cells: dict[Any, Shown] = {}
-    for g, values in groups.items():
-        cells.update(suppress(values, shown[g].value is not None))
-    return shown, cells, with_total
 
 
 def share(numerator: int, denominator: int) -> float | None:

@@ -31,7 +31,7 @@ def _results(report: Report) -> tuple[IndicatorFilterForm, list[compute.Result]]
         raise ValueError("filters no longer valid")
     results = []
     for n, indicator in enumerate(INDICATORS, 1):
-        results.append(compute.result(indicator, form.years(), report.requested_by))
+        results.append(compute.result(indicator, form.years(), form.facet(), report.requested_by))
         _progress(report, 80 * n // len(INDICATORS))
     return form, results
 
@@ -101,7 +101,12 @@ RULE = "A number of fewer than 11 people shows as <11, and a number that would l
 def _filters_shown(form: IndicatorFilterForm) -> list[tuple[str, str]]:
     if not form.is_bound:
         return []
-    return [(str(form.fields[k].label), str(v)) for k, v in form.cleaned_data.items() if v not in (None, "")]
+    shown = []
+    for name, value in form.cleaned_data.items():
+        if value not in (None, ""):
+            choices = dict(getattr(form.fields[name], "choices", ()))
+            shown.append((str(form.fields[name].label), str(choices.get(value, value))))
+    return shown
 
 
 @task()

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
@@ -32,11 +34,33 @@ def results_for(request: Any, data: Any) -> tuple[IndicatorFilterForm, list[comp
     form = IndicatorFilterForm(data or None)
     if data and not form.is_valid():
         return form, []
-    years = form.years()
-    results = compute.dashboard(years, request.user)
+    years, facet = form.years(), form.facet()
+    results = compute.dashboard(years, facet, request.user)
     shown = "years %s to %s" % (years[0] or "…", years[1] or "…")  # noqa: UP031 - for the audit's reader
+    if facet:
+        shown += f", {facet[0]} {facet[1]}"
     record(request.user, Action.VIEW, [Item("indicators", "dashboard", None, (), ("indicators",))], reason=shown)
     return form, results
+
+
+def records_link(code: str, years: compute.Years, facet: compute.Facet) -> str:
+    """Where the records behind an indicator are listed, narrowed as the dashboard is: those
+    pages show only what the user may see (each through its ``visible_to`` scope), and say
+    nothing to someone without access (404) — so the link is offered to every reader."""
+    low, high = years
+    if code == "system.government_led_cases":
+        params = {"opened_from": f"{low}-01-01" if low else "", "opened_to": f"{high}-12-31" if high else ""}
+        if facet and facet[0] in ("province", "age_band", "nationality"):
+            params[facet[0]] = facet[1]
+        elif facet and facet[0] == "sex" and facet[1] in ("female", "male"):
+            params["sex"] = "Feminine" if facet[1] == "female" else "Masculine"
+        return reverse("cases:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    if code == "system.officials_trained":
+        params = {"starts": f"{low}-01-01" if low else "", "ends": f"{high}-12-31" if high else ""}
+        return reverse("training:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    if code == "system.prevalence_of_minors":
+        return reverse("prevalence:list")
+    return ""
 
 
 @login_required
@@ -56,6 +80,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
                     "r": r,
                     "chart": bars(str(r.indicator.name), points) if r.available and points else "",
                     "by": ", ".join(str(DISAGGREGATIONS[d]) for d in r.indicator.disaggregations),
+                    "records": records_link(r.indicator.code, form.years(), form.facet()) if r.available else "",
                 }
             )
         pillars.append({"key": key, "name": name, "cards": cards})

@@ -3,7 +3,7 @@ never a row or a name. The indicators app publishes them through its disclosure 
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
 
 from django.db.models import Count
 from django.db.models.functions import TruncQuarter
@@ -11,10 +11,14 @@ from django.db.models.functions import TruncQuarter
 from casebridge.training.models import Participant
 
 
-def trained(by: str) -> list[tuple[Any, int]]:
-    """Participants who attended, counted by ``by``: "quarter" (of the event's first day),
-    "role" or "sex"."""
-    rows = Participant.objects.filter(attended=True)
-    if by == "quarter":
-        rows = rows.annotate(quarter=TruncQuarter("event__starts_on"))
-    return [(r[by], r["n"]) for r in rows.values(by).annotate(n=Count("id")).order_by(by)]
+def trained() -> list[tuple[datetime.date, str, str, str, int]]:
+    """(quarter of the event's first day, role, sex, agency code or "" for an organisation
+    that is not an agency here, participants who attended), one row for each that occur."""
+    rows = (
+        Participant.objects.filter(attended=True)
+        .annotate(quarter=TruncQuarter("event__starts_on"))
+        .values("quarter", "role", "sex", "agency__code")
+        .annotate(n=Count("id"))
+        .order_by("quarter", "role", "sex", "agency__code")
+    )
+    return [(r["quarter"], r["role"], r["sex"], r["agency__code"] or "", r["n"]) for r in rows]

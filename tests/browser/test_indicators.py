@@ -55,6 +55,14 @@ def test_the_dashboard_with_a_filter(page, live_world):
     assert "Participants who attended a training" in card.text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
+    # One group: the women trained, by year.
+    page.select_option("#id_sex", "female")
+    page.click("form.filters button.primary")
+    page.wait_for_url("**sex=female**")
+    assert card.locator(".value").text_content() == "20"
+    assert "20 officials trained in the period (sex: Female)." in card.text_content()
+    assert "Not counted by sex" in page.locator("article#system\\.prevalence_of_minors").text_content()
+
     # The period's report, with these filters, made in the background.
     page.click("button:has-text('Download the period')")
     page.wait_for_url("**/indicators/reports/*/")

@@ -87,7 +87,7 @@ def test_officials_trained_with_small_cells_hidden(world):
     trained = _indicators(world.manager)["system.officials_trained"]
     assert trained["value"] == 19.0 and trained["text"] == "19"
     by_sex = {p["period"]: p["text"] for p in trained["breakdowns"]["By sex, all years"]}
-    assert by_sex == {"Female": "14", "Male": "<11", "Not said": "<11"}  # every group listed, zeros too
+    assert by_sex == {"Female": "14", "Male": "<11", "Other or not said": "<11"}  # every group listed, zeros too
     assert [p["text"] for p in trained["quarters"]] == ["19"] and [p["text"] for p in trained["years"]] == ["19"]
     assert _indicators(world.manager, "?year_from=2025&year_to=2025")["system.officials_trained"]["text"] == "19"
     assert (
@@ -157,3 +157,72 @@ def test_the_chart_has_a_title_a_table_and_a_summary(world):
     card = card[: card.index("</article>")]
     assert '<svg class="chart"' in card and "<title>Officials trained</title>" in card
     assert "25 officials trained in the period." in card and "<caption>By quarter</caption>" in card
+
+
+def test_a_filter_narrows_to_one_group_of_the_same_publication(world):
+    _cases(world, "DOSVY", world.gov_social_worker, 12)
+    _cases(world, "JPC", world.social_worker, 11)
+    _cases(world, "JPC", world.social_worker, 3, province="KH-3")
+    _trained(world, 14)
+    _trained(world, 5, sex="male")
+    shown = _indicators(world.manager, "?province=KH-12&year_to=2025")
+    assert shown["system.government_led_cases"]["text"] == "52.2%"  # 12 of 23 in the province
+    assert _indicators(world.manager, "?year_to=2025")["system.government_led_cases"]["text"] == "46.2%"  # 12 of 26
+    assert shown["system.officials_trained"]["message"].startswith("Not counted by province")
+    assert shown["system.officials_trained"]["value"] is None
+    small = _indicators(world.manager, "?province=KH-3&year_to=2025")["system.government_led_cases"]
+    assert small["value"] is None and small["text"] == "<11"  # 0 of 3: fewer than 11 on each side
+    none = _indicators(world.manager, "?province=KH-5")["system.government_led_cases"]
+    assert none["value"] is None and none["message"] == "No data for this filter."
+    women = _indicators(world.manager, "?sex=female")["system.officials_trained"]
+    assert women["text"] == "14" and women["years"] == [{"period": "2025", "value": 14.0, "text": "14"}]
+    assert women["quarters"] == []  # within a group, by year
+    men = _indicators(world.manager, "?sex=male&year_from=2025")["system.officials_trained"]
+    assert men["value"] is None and men["years"][0]["text"] == "<11"
+    other = _indicators(world.manager, "?agency=JPC")["system.officials_trained"]
+    assert other["message"] == "No data for this filter."  # the participants are of no agency here
+
+
+def test_bad_filters_are_refused_with_their_reason(world):
+    client = api(world.manager)
+    two = client.get("/api/v1/indicators/?province=KH-12&sex=female")
+    assert two.status_code == 400 and "one group at a time" in str(two.json())
+    assert "agency" in client.get("/api/v1/indicators/?agency=NOPE").json()["errors"]
+    assert "nationality" in client.get("/api/v1/indicators/?nationality=XX").json()["errors"]
+    assert "sex" in client.get("/api/v1/indicators/?sex=unknown").json()["errors"]
+    page = Client()
+    page.force_login(world.manager)
+    answer = page.get(reverse("indicators:dashboard") + "?province=KH-12&age_band=15-17")
+    assert answer.status_code == 400 and "one group at a time" in answer.content.decode()
+
+
+def test_the_dashboard_is_cached_until_its_records_change(world, django_capture_on_commit_callbacks):
+    from casebridge.lib.measures import changed
+    from casebridge.training.models import Participant
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _trained(world, 14)
+    assert _indicators(world.manager)["system.officials_trained"]["text"] == "14"
+    Participant.objects.update(attended=False)  # past the signals
+    assert _indicators(world.manager)["system.officials_trained"]["text"] == "14"  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        changed("training")
+    assert _indicators(world.manager)["system.officials_trained"]["message"] == "No data yet."
+    with django_capture_on_commit_callbacks(execute=True):
+        _trained(world, 12)  # saved: the signal gives training a new stamp
+    assert _indicators(world.manager)["system.officials_trained"]["text"] == "12"
+
+
+def test_a_manager_drills_down_to_the_records_they_may_see(world):
+    _cases(world, "DOSVY", world.gov_social_worker, 12)
+    client = Client()
+    client.force_login(world.manager)
+    page = client.get(reverse("indicators:dashboard") + "?year_from=2025&year_to=2025&sex=female").content.decode()
+    card = page[page.index('id="system.government_led_cases"') :]
+    card = card[: card.index("</article>")]
+    link = reverse("cases:list") + "?opened_from=2025-01-01&amp;opened_to=2025-12-31&amp;sex=Feminine"
+    assert link in card
+    # the list behind the link is the manager's own scope: none of DOSVY's cases
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Girl DOSVY" not in listed
+    assert client.get(reverse("cases:list") + "?opened_from=2025-01-01").status_code == 200

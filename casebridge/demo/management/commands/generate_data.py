@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casebridge.accounts.models import User
 from casebridge.demo import generator
+from casebridge.lib.measures import changed
 
 
 class Command(BaseCommand):
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             progress=progress,
             plain_names=plain_names,
         )
+        changed("cases")  # written in bulk, past the signals: the indicators' cache starts again
         self.stdout.write(
             f"Generated {result.cases:,} cases in {result.elapsed:.1f} s: {result.rate:,.0f} cases/second."
         )

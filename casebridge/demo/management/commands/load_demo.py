@@ -12,6 +12,7 @@ from django.db import transaction
 
 from casebridge.agencies.models import Agency
 from casebridge.demo import accounts, loader, totp
+from casebridge.lib.measures import changed
 
 
 class Command(BaseCommand):
@@ -53,6 +54,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             world = loader.load(cases=cases, seed=seed, progress=progress)
+            changed("cases", "training")
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Demo data loaded: {len(world.agencies)} agencies, {len(world.users)} accounts, "
