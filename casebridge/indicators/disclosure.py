@@ -4,12 +4,14 @@ margin or other cell lets one be worked out (complementary suppression).
 An indicator publishes one fixed set of cells (its total; by year, each the sum of its
 quarters; by group; by year within each group ...) tied by *relations*: a cell that is the sum
 of others. :func:`protect` hides every cell under 11 ("<11"), then plays the attacker: by linear
-programming over every relation at once it finds the least and the most each hidden cell can
-be, given what is known of it (a small cell is 0 to 10; a withheld one 11 or more, and no more
-than the smallest cell shown beside it, since the rule withholds the smallest). Wherever only
-one whole number is possible, the cell was disclosed, and the smallest cell still shown beside
-it is withheld too ("·"); then the attacker plays again, until no hidden cell can be worked
-out. The test ``test_disclosure`` plays an attacker of its own over the published cells.
+programming over every relation at once it finds the least and the most each small cell can be,
+given what is known of every hidden one (a small cell is 0 to 10, a withheld one 11 or more).
+Wherever fewer than ``RANGE`` whole numbers are left for a small cell, a cell still shown beside
+it is withheld too ("·"): in the sum that holds it most tightly, the finest one, chosen by its
+place in the tables and never by its value (a rule that withheld the smallest would tell the
+reader that what it withheld was small). Then the attacker plays again, until every small cell
+keeps its range. The test ``test_disclosure`` plays attackers of its own: one by linear
+programming over the published cells, and one that knows this rule and tries every world.
 
 Shares (a numerator over a denominator) are shown only when both the people counted and the
 people not counted are at least 11; their counts are not shown.
@@ -47,29 +49,12 @@ class Shown:
         return f"{self.value:,}"
 
 
-def _caps(
-    values: Mapping[Any, int], relations: Sequence[Relation], hidden: set[Any], withheld: set[Any]
-) -> dict[Any, float]:
-    """The most a withheld cell can be, as the attacker can tell: it was the smallest cell shown
-    beside a disclosed one in one of its relations, so it is no more than the smallest cell
-    still shown in that relation; not knowing which, the largest of those."""
-    caps: dict[Any, float] = {}
-    for k in withheld:
-        best = 0.0
-        for total, parts in relations:
-            cells = [total, *parts]
-            if k not in cells:
-                continue
-            shown = [values[c] for c in cells if c != k and c not in hidden]
-            best = max(best, float(min(shown)) if shown else math.inf)
-        caps[k] = best if best else math.inf
-    return caps
+# The fewest whole numbers a small cell may still be, given everything published.
+RANGE = 3
 
 
-def disclosed(
-    values: Mapping[Any, int], relations: Sequence[Relation], small: set[Any], withheld: set[Any]
-) -> list[Any]:
-    """The hidden cells whose value the published ones fix to a single whole number."""
+def exposed(values: Mapping[Any, int], relations: Sequence[Relation], small: set[Any], withheld: set[Any]) -> list[Any]:
+    """The small cells that the published ones narrow to fewer than ``RANGE`` whole numbers."""
     hidden = small | withheld
     names = sorted(hidden, key=str)
     if not names:
@@ -87,8 +72,9 @@ def disclosed(
                 constant += sign * values[cell]
         if row:
             rows.append((row, -constant))
-    caps = _caps(values, relations, hidden, withheld)
-    bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None if caps[k] == math.inf else caps[k]) for k in names}
+    # What a reader knows of a hidden cell: a small one is 0 to 10, a withheld one 11 or more
+    # (which cells are withheld depends on the pattern of small cells, never on a value).
+    bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None) for k in names}
     # Cells tied by no equation to each other are worked out apart: far smaller problems.
     parent = list(range(len(names)))
 
@@ -113,12 +99,14 @@ def disclosed(
         equations = {"A_eq": matrix.tocsr(), "b_eq": np.array([rhs for _row, rhs in mine])} if mine else {}
         limits = [bounds[names[i]] for i in members]
         for i in members:
+            if names[i] not in small:
+                continue
             objective = np.zeros(len(members))
             objective[column[i]] = 1.0
             low = linprog(objective, bounds=limits, method="highs", **equations)
             high = linprog(-objective, bounds=limits, method="highs", **equations)
-            # (infeasible cannot happen with the true values; were it to, call it disclosed)
-            if low.status == 2 or (high.status != 3 and math.ceil(low.fun - 1e-7) >= math.floor(-high.fun + 1e-7)):
+            # (infeasible cannot happen with the true values; were it to, call it exposed)
+            if low.status == 2 or math.floor(-high.fun + 1e-7) - math.ceil(low.fun - 1e-7) + 1 < RANGE:
                 found.append(names[i])
     return found
 
@@ -158,26 +146,25 @@ def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[A
         for cell in set(cells):
             holding[cell].append(cells)
 
-    def order(c: Any) -> tuple[int, int, str]:
-        # the smallest; of equals, the finest (a total is the last to go)
-        return values[c], -len(c) if isinstance(c, tuple) else 0, str(c)
+    def order(c: Any) -> tuple[int, str]:
+        # the finest first (a total is the last to go), then by name: never by value, so that
+        # which cells are withheld tells nothing more than which are small
+        return -len(c) if isinstance(c, tuple) else 0, str(c)
 
-    while pinned := disclosed(values, relations, small, withheld):
-        # A withheld cell worked out first: a small one is often known only through it.
-        first = [k for k in pinned if k in withheld] or pinned
+    while found := exposed(values, relations, small, withheld):
         added: set[Any] = set()
-        for k in first:
-            # In the relation that holds it most tightly (the fewest cells hidden), the
-            # smallest cell still shown.
+        for k in found:
+            # In the sum that holds it most tightly (the fewest cells hidden), the finest cell
+            # still shown.
             tight = [
                 (sum(1 for c in cells if c in small or c in withheld), shown)
                 for cells in holding[k]
-                if (shown := [c for c in cells if c not in small and c not in withheld and c != k])
+                if (shown := sorted((c for c in cells if c not in small and c not in withheld), key=order))
             ]
             if not tight or any(c in added for _n, shown in tight for c in shown):
                 continue  # nothing to withhold here, or something beside it was: play again first
-            added.add(min(min(tight, key=lambda t: (t[0], min(map(order, t[1]))))[1], key=order))
-        if not added:  # nothing left to withhold beside what is disclosed: show nothing
+            added.add(min(tight, key=lambda t: (t[0], order(t[1][0])))[1][0])
+        if not added:  # nothing left to withhold beside what is exposed: show nothing
             withheld = {k for k in values if k not in small}
             break
         withheld |= added
