@@ -15,13 +15,13 @@ from casebridge.cases.models import Case, ClosureReason
 GOVERNMENT = (OrgType.CENTRAL_GOVERNMENT, OrgType.LOCAL_GOVERNMENT)
 
 
-def government_led(among: Q | None = None) -> list[tuple[datetime.date, int, int]]:
+def government_led(before: datetime.date, among: Q | None = None) -> list[tuple[datetime.date, int, int]]:
     """(quarter, cases opened in it, of which led now by a government agency), by quarter, over
-    every case but those closed as duplicates of another; ``among``: only the cases with these
-    intake facts (province, age band, sex, nationality)."""
+    every case opened before ``before`` but those closed as duplicates of another; ``among``:
+    only the cases with these intake facts (province, age band, sex, nationality)."""
     rows = (
         Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE)
-        .filter(among or Q())
+        .filter(among or Q(), opened_on__lt=before)
         .annotate(quarter=TruncQuarter("opened_on"))
         .values("quarter")
         .annotate(total=Count("id"), government=Count("id", filter=Q(lead_agency__org_type__in=GOVERNMENT)))

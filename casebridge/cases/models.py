@@ -53,7 +53,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(case_q(user, section))
 
     def update(self, **kwargs: Any) -> int:
-        """A bulk change of lead agency moves the lead's way in too (see WayInQuerySet)."""
+        """A bulk change of lead agency moves the lead's way in too (see WayInQuerySet); any bulk
+        change gives the cases' measures a new stamp (``lib.measures``: signals see only saves)."""
+        from casebridge.lib.measures import changed as measured
+
+        measured("cases")
         if "lead_agency" not in kwargs and "lead_agency_id" not in kwargs:
             return super().update(**kwargs)
         from casebridge.cases.access import sync_reach

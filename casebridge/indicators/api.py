@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
 from casebridge.indicators.access import reads_indicators
 from casebridge.indicators.actions import do_request_report
 from casebridge.indicators.compute import Result
@@ -150,7 +152,9 @@ class ReportsView(APIView):
     def post(self, request: Request) -> Response:
         if not reads_indicators(request.user):  # type: ignore[arg-type]
             raise Http404
-        data = request.data if isinstance(request.data, dict) else {}
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send the filters as a JSON object."]})
+        data = request.data
         unknown = sorted(set(data) - set(IndicatorFilterForm.base_fields))
         if unknown:
             raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
@@ -169,4 +173,5 @@ class ReportView(APIView):
             found = None
         if found is None:
             raise Http404
+        record(request.user, Action.VIEW, [Item("indicator_report", str(found.pk), None, (), ("indicators",))])  # type: ignore[arg-type]
         return Response(_report(found))

@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, SEXES, Indicator
@@ -54,8 +54,20 @@ def quarter(day: datetime.date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def _percent(value: float | None) -> str:
-    return "<11" if value is None else f"{number_format(round(value * 100, 1), decimal_pos=1)}%"
+def _percent(value: float | None, places: int = 1, hidden: str = "<11") -> str:
+    return hidden if value is None else f"{number_format(round(value * 100, places), decimal_pos=places)}%"
+
+
+SHARE_OVER = 100  # the fewest cases a share of cases is published over
+
+
+def _whole(numerator: int, denominator: int) -> float | None:
+    """A share of cases as published: over at least ``SHARE_OVER`` cases with 11 or more on
+    each side, to the whole percentage point, so that someone who knows the number of cases
+    (often a public figure) reads the count back only to within about one case in a hundred;
+    hidden ("·"), it says nothing of why."""
+    found = share(numerator, denominator)
+    return None if found is None or denominator < SHARE_OVER else round(found, 2)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -85,13 +97,16 @@ Cell = tuple[Any, ...]
 
 
 def publish_counts(
-    cube: list[tuple[datetime.date, dict[str, str], int]], options: dict[str, list[str]]
+    cube: list[tuple[datetime.date, dict[str, str], int]], options: dict[str, list[str]], last: datetime.date
 ) -> tuple[dict[Cell, Shown], list[datetime.date]]:
     """One count indicator's whole publication from its rows (quarter, the group it falls in
     for each facet, people), protected as one system: the total; by year, each the sum of its
     quarters; by each facet's groups, all years; and by year within each group. ``options``:
-    each facet's groups (those with nobody are cells of 0). Returns the cells and the quarters."""
-    quarters = _quarters_between(min(q for q, _f, _n in cube), max(q for q, _f, _n in cube))
+    each facet's groups (those with nobody are cells of 0); ``last``: the last day counted. The
+    quarters run from the first of the first year to the one of ``last`` (where the data start
+    and end is no clue). Returns the cells and the quarters."""
+    first = datetime.date(min(q for q, _f, _n in cube).year, 1, 1)
+    quarters = _quarters_between(first, datetime.date(last.year, (last.month - 1) // 3 * 3 + 1, 1))
     years = sorted({q.year for q in quarters})
     values: dict[Cell, int] = {("all",): 0}
     values |= {("year", y): 0 for y in years} | {("quarter", q): 0 for q in quarters}
@@ -138,13 +153,25 @@ def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: Us
 
     if found := _no_breakdown(indicator, facet):
         return found
-    rows = trained()
-    if not rows:
+
+    def build() -> tuple[dict[Cell, Shown], list[datetime.date], list[str]] | None:
+        rows = trained(through())
+        if not rows:
+            return None
+        cube = [(q, {"role": role, "sex": _sex(sex), "agency": agency}, n) for q, role, sex, agency, n in rows]
+        # The agencies with someone trained: listing every agency would add a cell of 0 for
+        # each year of each, and protecting them all would hide nearly everything. That an
+        # agency trained nobody is published; which officials were trained is not.
+        agencies = sorted({a for _q, _r, _s, a, _n in rows})
+        options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
+        cells, quarters = publish_counts(cube, options, through() - datetime.timedelta(days=1))
+        return cells, quarters, options["agency"]
+
+    publication = kept("trained", ("training",), build)
+    if publication is None:
         return Result(indicator, True, _("No data yet."))
-    cube = [(q, {"role": role, "sex": _sex(sex), "agency": agency}, n) for q, role, sex, agency, n in rows]
-    agencies = sorted({agency for _q, _r, _s, agency, _n in rows})
+    cells, quarters, agencies = publication
     options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
-    cells, quarters = publish_counts(cube, options)
     chosen = sorted({q.year for q in quarters if _in(years, q.year)})
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
@@ -160,10 +187,9 @@ def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: Us
     }
     if facet is not None:
         group = facet[1]
-        if group not in options[facet[0]]:
-            return Result(indicator, True, _("No data for this filter."))
-        shown = [cells[(facet[0], group, y)] for y in chosen]
-        whole = cells[(facet[0], group)] if years == (None, None) else None
+        # (an agency made since the publication was has nobody in it: each of its cells is 0)
+        shown = [cells.get((facet[0], group, y), Shown(None, "small")) for y in chosen]
+        whole = cells.get((facet[0], group), Shown(None, "small")) if years == (None, None) else None
         value, text = (whole.value, whole.text) if whole else _sum_of(shown)
         points = [_point(str(y), s) for y, s in zip(chosen, shown, strict=True)]
         return Result(
@@ -224,29 +250,37 @@ def government_led(indicator: Indicator, years: Years, facet: Facet, user: User)
 
     if found := _no_breakdown(indicator, facet):
         return found
-    rows = {q: (t, g) for q, t, g in counts(_among(facet))}
-    if not rows:
-        return Result(indicator, True, _("No data yet.") if facet is None else _("No data for this filter."))
-    by_year: dict[int, list[int]] = {}
-    for q, (t, g) in rows.items():
-        by_year.setdefault(q.year, [0, 0])
+    every = kept("led", ("cases",), lambda: counts(through()))
+    if not every:
+        return Result(indicator, True, _("No data yet."))
+    rows = (
+        every
+        if facet is None
+        else kept(f"led:{facet[0]}:{facet[1]}", ("cases",), lambda: counts(through(), _among(facet)))
+    )
+    # Every year of the whole publication, in a group too: a group's years with nobody in them
+    # are "<11" like any small one, not left out (which would say there was nobody).
+    by_year = {
+        y: [0, 0] for y in range(min(q.year for q, _t, _g in every), (through() - datetime.timedelta(days=1)).year + 1)
+    }
+    for q, t, g in rows:
         by_year[q.year][0] += t
         by_year[q.year][1] += g
-    chosen = [y for y in sorted(by_year) if _in(years, y)]
+    chosen = [y for y in by_year if _in(years, y)]
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
-    year_shares = {y: _rounded(share(g, t)) for y, (t, g) in by_year.items()}
+    year_shares = {y: _whole(g, t) for y, (t, g) in by_year.items()}
     latest = chosen[-1]
     return Result(
         indicator,
         True,
         value=year_shares[latest],
-        text=_percent(year_shares[latest]),
+        text=_percent(year_shares[latest], 0, "·"),
         # By year only: a year's share is made of its quarters', and shares by quarter beside
         # it could be taken apart by someone who learnt the number of cases elsewhere.
-        years=[(str(y), year_shares[y], _percent(year_shares[y])) for y in chosen],
+        years=[(str(y), year_shares[y], _percent(year_shares[y], 0, "·")) for y in chosen],
         summary=_("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
-        % {"year": latest, "share": _percent(year_shares[latest])}
+        % {"year": latest, "share": _percent(year_shares[latest], 0, "·")}
         + _group_text(facet),
     )
 
@@ -293,18 +327,27 @@ COMPUTE: dict[str, Callable[..., Result]] = {
 APP_OF = {"cases": "casebridge.cases", "training": "casebridge.training", "prevalence": "casebridge.prevalence"}
 
 
-# What each indicator's numbers are made from, for the cache: any write to these gives them a
-# new stamp (``lib.measures``). The prevalence estimates are not cached: they are read from the
-# studies the user may see, and each read is audited.
-CACHED = {"cases": ("cases",), "training": ("training",)}
-CACHE_VERSION = 1  # raise when what is published changes shape or rules
+CACHE_VERSION = 2  # raise when what is published changes shape or rules
 CACHE_SECONDS = 24 * 3600
 
 
-def _cache_key(indicator: Indicator, years: Years, facet: Facet) -> str:
-    stamps = ".".join(stamp(s) for s in CACHED[indicator.needs])
-    parts = [indicator.code, *map(str, years), *(facet or ("", "")), get_language() or "", stamps]
-    return f"indicators:{CACHE_VERSION}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+def through() -> datetime.date:
+    """The first day not counted: the indicators count what happened before this month, so that
+    one record added today cannot be read as the difference between two days' figures."""
+    return timezone.localdate().replace(day=1)
+
+
+def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """What ``build`` makes (a publication or its counts), from the cache while its sources'
+    stamps (``lib.measures``) and the month counted are unchanged: every choice of years,
+    language and group is then read from it, not computed again."""
+    stamps = ".".join(stamp(s) for s in sources)
+    key = f"indicators:{CACHE_VERSION}:" + hashlib.sha256(f"{name}|{through()}|{stamps}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
@@ -313,15 +356,7 @@ def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Resu
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")
         )
-    if indicator.needs not in CACHED:
-        return compute(indicator, years, facet, user)
-    key = _cache_key(indicator, years, facet)
-    kept = cache.get(key)
-    if kept is not None:
-        return Result(indicator, **kept)
-    found = compute(indicator, years, facet, user)
-    cache.set(key, {f.name: getattr(found, f.name) for f in fields(Result) if f.name != "indicator"}, CACHE_SECONDS)
-    return found
+    return compute(indicator, years, facet, user)
 
 
 def dashboard(years: Years, facet: Facet, user: User) -> list[Result]:

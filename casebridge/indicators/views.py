@@ -54,6 +54,8 @@ def records_link(code: str, years: compute.Years, facet: compute.Facet) -> str:
             params[facet[0]] = facet[1]
         elif facet and facet[0] == "sex" and facet[1] in ("female", "male"):
             params["sex"] = "Feminine" if facet[1] == "female" else "Masculine"
+        elif facet and facet[0] == "sex":
+            return ""  # "other" is several genders: the case list takes one
         return reverse("cases:list") + "?" + urlencode({k: v for k, v in params.items() if v})
     if code == "system.officials_trained":
         params = {"starts": f"{low}-01-01" if low else "", "ends": f"{high}-12-31" if high else ""}
@@ -116,6 +118,7 @@ def _report(request: AuthedRequest, report_id: UUID) -> Report:
 @login_required
 def report(request: AuthedRequest, report_id: UUID) -> HttpResponse:
     found = _report(request, report_id)
+    record(request.user, Action.VIEW, [Item("indicator_report", str(found.pk), None, (), ("indicators",))])
     context = {"report": found, "period": period_label(found.filters), "waiting": found.status in ("queued", "running")}
     return render(request, "indicators/report_status.html", context)
 

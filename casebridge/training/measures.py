@@ -11,11 +11,12 @@ from django.db.models.functions import TruncQuarter
 from casebridge.training.models import Participant
 
 
-def trained() -> list[tuple[datetime.date, str, str, str, int]]:
+def trained(before: datetime.date) -> list[tuple[datetime.date, str, str, str, int]]:
     """(quarter of the event's first day, role, sex, agency code or "" for an organisation
-    that is not an agency here, participants who attended), one row for each that occur."""
+    that is not an agency here, participants who attended), one row for each that occur, of the
+    events that started before ``before``."""
     rows = (
-        Participant.objects.filter(attended=True)
+        Participant.objects.filter(attended=True, event__starts_on__lt=before)
         .annotate(quarter=TruncQuarter("event__starts_on"))
         .values("quarter", "role", "sex", "agency__code")
         .annotate(n=Count("id"))

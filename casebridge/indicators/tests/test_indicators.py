@@ -88,10 +88,13 @@ def test_officials_trained_with_small_cells_hidden(world):
     assert trained["value"] == 19.0 and trained["text"] == "19"
     by_sex = {p["period"]: p["text"] for p in trained["breakdowns"]["By sex, all years"]}
     assert by_sex == {"Female": "14", "Male": "<11", "Other or not said": "<11"}  # every group listed, zeros too
-    assert [p["text"] for p in trained["quarters"]] == ["19"] and [p["text"] for p in trained["years"]] == ["19"]
-    assert _indicators(world.manager, "?year_from=2025&year_to=2025")["system.officials_trained"]["text"] == "19"
+    # Every quarter of the years counted (to the month under way), those with nobody too: the
+    # one with all 19 is withheld, since beside the total it would say the others had nobody.
+    assert [p["text"] for p in trained["quarters"]] == ["·"] + ["<11"] * 7
+    assert [p["text"] for p in trained["years"]] == ["·", "<11"]
+    assert _indicators(world.manager, "?year_from=2025&year_to=2025")["system.officials_trained"]["text"] == "·"
     assert (
-        _indicators(world.manager, "?year_from=2026")["system.officials_trained"]["message"]
+        _indicators(world.manager, "?year_from=2027")["system.officials_trained"]["message"]
         == "No data in these years."
     )
 
@@ -124,14 +127,16 @@ def test_a_period_shows_numbers_of_the_one_publication_never_new_ones(world):
 
 
 def test_the_share_of_cases_led_by_government(world):
-    _cases(world, "DOSVY", world.gov_social_worker, 12)
-    _cases(world, "JPC", world.social_worker, 11)
+    _cases(world, "DOSVY", world.gov_social_worker, 60)
+    _cases(world, "JPC", world.social_worker, 45)
     led = _indicators(world.manager, "?year_from=2025&year_to=2025")["system.government_led_cases"]
-    assert led["value"] == 0.522 and led["text"] == "52.2%"  # rounded: no fraction to read back
-    assert led["years"] == [{"period": "2025", "value": 0.522, "text": "52.2%"}]
+    assert led["value"] == 0.57 and led["text"] == "57%"  # 60 of 105, to the whole point
+    assert led["years"] == [{"period": "2025", "value": 0.57, "text": "57%"}]
     assert led["quarters"] == []  # by year only: quarters beside a year could be taken apart
     nothing = _indicators(world.manager, "?year_from=2030")["system.government_led_cases"]
     assert nothing["value"] is None and nothing["message"] == "No data in these years."
+    fewer = _indicators(world.manager, "?year_from=2026")["system.government_led_cases"]
+    assert fewer["value"] is None and fewer["text"] == "·"  # the fixture's one case of 2026: under 100
 
 
 def test_only_programme_managers_read_the_indicators(world):
@@ -160,27 +165,52 @@ def test_the_chart_has_a_title_a_table_and_a_summary(world):
 
 
 def test_a_filter_narrows_to_one_group_of_the_same_publication(world):
-    _cases(world, "DOSVY", world.gov_social_worker, 12)
-    _cases(world, "JPC", world.social_worker, 11)
+    _cases(world, "DOSVY", world.gov_social_worker, 60)
+    _cases(world, "JPC", world.social_worker, 45)
     _cases(world, "JPC", world.social_worker, 3, province="KH-3")
     _trained(world, 14)
     _trained(world, 5, sex="male")
     shown = _indicators(world.manager, "?province=KH-12&year_to=2025")
-    assert shown["system.government_led_cases"]["text"] == "52.2%"  # 12 of 23 in the province
-    assert _indicators(world.manager, "?year_to=2025")["system.government_led_cases"]["text"] == "46.2%"  # 12 of 26
+    assert shown["system.government_led_cases"]["text"] == "57%"  # 60 of 105 in the province
+    assert _indicators(world.manager, "?year_to=2025")["system.government_led_cases"]["text"] == "56%"  # of 108
     assert shown["system.officials_trained"]["message"].startswith("Not counted by province")
     assert shown["system.officials_trained"]["value"] is None
-    small = _indicators(world.manager, "?province=KH-3&year_to=2025")["system.government_led_cases"]
-    assert small["value"] is None and small["text"] == "<11"  # 0 of 3: fewer than 11 on each side
-    none = _indicators(world.manager, "?province=KH-5")["system.government_led_cases"]
-    assert none["value"] is None and none["message"] == "No data for this filter."
+    # A group of 3 and a group of nobody answer alike: every year of the publication, hidden.
+    for province in ("KH-3", "KH-5"):
+        small = _indicators(world.manager, f"?province={province}")["system.government_led_cases"]
+        assert small["value"] is None and small["text"] == "·" and small["message"] == ""
+        assert [p["period"] for p in small["years"]] == ["2025", "2026"]
     women = _indicators(world.manager, "?sex=female")["system.officials_trained"]
-    assert women["text"] == "14" and women["years"] == [{"period": "2025", "value": 14.0, "text": "14"}]
+    assert women["text"] == "14" and [p["text"] for p in women["years"]] == ["·", "<11"]
     assert women["quarters"] == []  # within a group, by year
-    men = _indicators(world.manager, "?sex=male&year_from=2025")["system.officials_trained"]
+    men = _indicators(world.manager, "?sex=male&year_from=2025&year_to=2025")["system.officials_trained"]
     assert men["value"] is None and men["years"][0]["text"] == "<11"
-    other = _indicators(world.manager, "?agency=JPC")["system.officials_trained"]
-    assert other["message"] == "No data for this filter."  # the participants are of no agency here
+    agency = _indicators(world.manager, "?agency=JPC")["system.officials_trained"]
+    assert agency["text"] == "<11" and agency["message"] == ""  # listed with nobody, like any small group
+
+
+def test_the_month_under_way_is_not_counted_yet(world):
+    """One record added today must not show as the difference between two days' figures."""
+    from casebridge.indicators.compute import through
+
+    assert through() == datetime.date.today().replace(day=1)
+    event = training.do_create_event(
+        actor=world.trainer,
+        agency=world.agencies["JPC"],
+        title="Today",
+        kind="workshop",
+        starts_on=datetime.date.today(),
+        ends_on=datetime.date.today(),
+        place="P",
+        facilitators="F",
+        topics=["law"],
+    )
+    rows = [
+        training.ParticipantData(name=f"T{n}", sex="female", role="police", organisation="Police", attended=True)
+        for n in range(40)
+    ]
+    training.do_add_participants(event, actor=world.trainer, rows=rows)
+    assert _indicators(world.manager)["system.officials_trained"]["message"] == "No data yet."
 
 
 def test_bad_filters_are_refused_with_their_reason(world):

@@ -26,7 +26,7 @@ def test_a_report_from_request_to_download(world):
     _trained(world, 14)
     _trained(world, 5, sex="male")
     client = _web(world.manager)
-    asked = client.post(reverse("indicators:report_new"), {"year_from": "2025", "year_to": "2025"})
+    asked = client.post(reverse("indicators:report_new"), {})
     report = Report.objects.get()
     assert asked.status_code == 302 and asked.url == reverse("indicators:report", args=[report.pk])
     waiting = client.get(asked.url).content.decode()
