@@ -51,14 +51,14 @@ def _cases(world, agency, actor, count, province="KH-12"):  # type: ignore[no-un
         )
 
 
-def _trained(world, count, sex="female"):  # type: ignore[no-untyped-def]
+def _trained(world, count, sex="female", day=DAY):  # type: ignore[no-untyped-def]
     event = training.do_create_event(
         actor=world.trainer,
         agency=world.agencies["JPC"],
         title="T",
         kind="workshop",
-        starts_on=DAY,
-        ends_on=DAY,
+        starts_on=day,
+        ends_on=day,
         place="P",
         facilitators="F",
         topics=["law"],
@@ -102,22 +102,7 @@ def test_officials_trained_with_small_cells_hidden(world):
 def test_a_period_shows_numbers_of_the_one_publication_never_new_ones(world):
     """Differencing: whatever years are asked for, the numbers shown are the same cells."""
     _trained(world, 5)
-    event = training.do_create_event(
-        actor=world.trainer,
-        agency=world.agencies["JPC"],
-        title="T2",
-        kind="course",
-        starts_on=DAY.replace(year=2026),
-        ends_on=DAY.replace(year=2026),
-        place="P",
-        facilitators="F",
-        topics=["law"],
-    )
-    rows = [
-        training.ParticipantData(name=f"Q{n}", sex="female", role="police", organisation="Police", attended=True)
-        for n in range(20)
-    ]
-    training.do_add_participants(event, actor=world.trainer, rows=rows)
+    _trained(world, 20, day=DAY.replace(year=2026))
     everything = _indicators(world.manager)["system.officials_trained"]
     later = _indicators(world.manager, "?year_from=2026")["system.officials_trained"]
     earlier = _indicators(world.manager, "?year_to=2025")["system.officials_trained"]
@@ -194,22 +179,7 @@ def test_the_month_under_way_is_not_counted_yet(world):
     from casebridge.indicators.compute import through
 
     assert through() == datetime.date.today().replace(day=1)
-    event = training.do_create_event(
-        actor=world.trainer,
-        agency=world.agencies["JPC"],
-        title="Today",
-        kind="workshop",
-        starts_on=datetime.date.today(),
-        ends_on=datetime.date.today(),
-        place="P",
-        facilitators="F",
-        topics=["law"],
-    )
-    rows = [
-        training.ParticipantData(name=f"T{n}", sex="female", role="police", organisation="Police", attended=True)
-        for n in range(40)
-    ]
-    training.do_add_participants(event, actor=world.trainer, rows=rows)
+    _trained(world, 40, day=datetime.date.today())
     assert _indicators(world.manager)["system.officials_trained"]["message"] == "No data yet."
 
 
