@@ -11,7 +11,8 @@ it is withheld too ("·"): in the sum that holds it most tightly, the finest one
 place in the tables and never by its value (a rule that withheld the smallest would tell the
 reader that what it withheld was small). Then the attacker plays again, until every small cell
 keeps its range. The test ``test_disclosure`` plays attackers of its own: one by linear
-programming over the published cells, and one that knows this rule and tries every world.
+programming over the published cells, and one that knows this rule and tries every world
+(which still narrows a small cell to two values in some publications: docs/indicators.md).
 
 Shares (a numerator over a denominator) are shown only when both the people counted and the
 people not counted are at least 11; their counts are not shown.
@@ -73,7 +74,8 @@ def exposed(values: Mapping[Any, int], relations: Sequence[Relation], small: set
         if row:
             rows.append((row, -constant))
     # What a reader knows of a hidden cell: a small one is 0 to 10, a withheld one 11 or more
-    # (which cells are withheld depends on the pattern of small cells, never on a value).
+    # (which cell is withheld is chosen by place, not value; that one must be is decided by
+    # the values, which a reader who knows this rule can use: see docs/indicators.md).
     bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None) for k in names}
     # Cells tied by no equation to each other are worked out apart: far smaller problems.
     parent = list(range(len(names)))
@@ -148,7 +150,7 @@ def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[A
 
     def order(c: Any) -> tuple[int, str]:
         # the finest first (a total is the last to go), then by name: never by value, so that
-        # which cells are withheld tells nothing more than which are small
+        # the choice says nothing of the withheld cell's size
         return -len(c) if isinstance(c, tuple) else 0, str(c)
 
     while found := exposed(values, relations, small, withheld):
