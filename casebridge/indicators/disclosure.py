@@ -153,6 +153,14 @@ def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[A
         # the choice says nothing of the withheld cell's size
         return -len(c) if isinstance(c, tuple) else 0, str(c)
 
+    # First by the pattern alone: in every sum with a small cell, one cell beside it is withheld,
+    # whatever the values (so that a "·" there says nothing of them); the attacker then decides
+    # only what the values leave too narrow.
+    for cells in (cells for c in sorted(small, key=str) for cells in holding[c]):
+        if not any(c in withheld for c in cells):
+            shown = sorted((c for c in cells if c not in small), key=order)
+            if shown:
+                withheld.add(shown[0])
     while found := exposed(values, relations, small, withheld):
         added: set[Any] = set()
         for k in found:
