@@ -154,7 +154,7 @@ def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: Us
     if found := _no_breakdown(indicator, facet):
         return found
 
-    def build() -> tuple[dict[Cell, Shown], list[datetime.date], list[str]] | None:
+    def build() -> tuple[dict[Cell, Shown], list[datetime.date], dict[str, list[str]]] | None:
         rows = trained(through())
         if not rows:
             return None
@@ -165,17 +165,18 @@ def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: Us
         agencies = sorted({a for _q, _r, _s, a, _n in rows})
         options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
         cells, quarters = publish_counts(cube, options, through() - datetime.timedelta(days=1))
-        return cells, quarters, options["agency"]
+        return cells, quarters, options
 
     publication = kept("trained", ("training",), build)
     if publication is None:
         return Result(indicator, True, _("No data yet."))
-    cells, quarters, agencies = publication
-    options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
+    cells, quarters, options = publication
     chosen = sorted({q.year for q in quarters if _in(years, q.year)})
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
-    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name")) | {"": _("Other organisations")}
+    names = dict(Agency.objects.filter(code__in=options["agency"]).values_list("code", "name")) | {
+        "": _("Other organisations")
+    }
     labels: dict[str, dict[str, Any]] = {"role": dict(OfficialRole.choices), "sex": SEXES, "agency": names}
     breakdowns = {
         str(title): [_point(str(labels[f][g]), cells[(f, g)]) for g in options[f]]
@@ -327,7 +328,7 @@ COMPUTE: dict[str, Callable[..., Result]] = {
 APP_OF = {"cases": "casebridge.cases", "training": "casebridge.training", "prevalence": "casebridge.prevalence"}
 
 
-CACHE_VERSION = 2  # raise when what is published changes shape or rules
+CACHE_VERSION = 3  # raise when what is published changes shape or rules
 CACHE_SECONDS = 24 * 3600
 
 

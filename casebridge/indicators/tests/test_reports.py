@@ -58,6 +58,10 @@ def test_a_report_is_its_requesters_own(world):
     assert mine.status_code == 202 and mine.json()["status"] == "queued" and mine.json()["pdf"] is None
     url = f"/api/v1/indicators/reports/{mine.json()['id']}/"
     assert api(other).get(url).status_code == 404
+    assert api(world.manager).get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_type="indicator_report").count() == 1  # the owner's look
+    refused = api(world.manager).post("/api/v1/indicators/reports/", ["year_from"], format="json")
+    assert refused.status_code == 400 and Report.objects.count() == 1  # a body that is not an object: nothing made
     assert _web(other).get(reverse("indicators:report", args=[mine.json()["id"]])).status_code == 404
     for user in (world.outsider, world.social_worker, world.trainer):
         assert api(user).post("/api/v1/indicators/reports/", {}, format="json").status_code == 404
