@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "casebridge.prevalence",
     "casebridge.training",
     "casebridge.indicators",
+    "casebridge.investigations",
     "casebridge.api",
     "casebridge.demo",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("prevalence/", include("casebridge.prevalence.urls")),
     path("training/", include("casebridge.training.urls")),
     path("indicators/", include("casebridge.indicators.urls")),
+    path("investigations/", include("casebridge.investigations.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

@@ -112,6 +112,60 @@ OTHER_ROUTES = {
     "indicator-reports": "programme managers only, 404 otherwise; the requester's own report",
     "indicator-report": "Report visible_to(user): the requester's own, 404 otherwise (indicator tests)",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    # Investigations: a compartment of its own (investigations.access): each record through its
+    # visible_to (the owning agency's investigators, an operation's agencies, a grant), 404 for
+    # everyone else on every page and endpoint (investigations/tests/test_compartment.py).
+    **{
+        f"investigations:{name}": "investigation roles or a grant only; get_visible, 404 otherwise (compartment tests)"
+        for name in (
+            "home",
+            "list",
+            "establishment_new",
+            "communes",
+            "establishment",
+            "establishment_status",
+            "subject_new",
+            "subject",
+            "subject_identifier",
+            "identifier",
+            "intelligence_new",
+            "intelligence",
+            "link_new",
+            "operation_new",
+            "operation",
+            "operation_step",
+            "operation_record",
+            "screening",
+            "screening_case",
+            "network",
+            "ref",
+        )
+    },
+    **{
+        f"investigation-{name}": "investigation roles or a grant only; visible_to, 404 otherwise (compartment tests)"
+        for name in (
+            "establishment-list",
+            "establishment-detail",
+            "establishment-status",
+            "subject-list",
+            "subject-detail",
+            "identifier-list",
+            "identifier-detail",
+            "link-list",
+            "link-detail",
+            "intelligence-list",
+            "intelligence-detail",
+            "operation-list",
+            "operation-detail",
+            "operation-step",
+            "operation-encounters",
+            "operation-arrests",
+            "operation-seized",
+            "operation-screenings",
+            "operation-screening-case",
+            "network",
+        )
+    },
 }
 
 

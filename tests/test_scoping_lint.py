@@ -33,6 +33,18 @@ PROTECTED = {
     "EventTopic",
     "Participant",
     "Report",
+    "StatusChange",
+    "Subject",
+    "Identifier",
+    "IntelligenceReport",
+    "Operation",
+    "Encounter",
+    "Arrest",
+    "SeizedItem",
+    "Screening",
+    "Link",
+    "CaseLink",
+    "Grant",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -51,6 +63,8 @@ CORE = {
     # Aggregate counts for measurement, never rows; published only through indicators.disclosure.
     "cases/measures.py",
     "training/measures.py",  # an operator's rebuild of every person's index words
+    # The investigations compartment's access module: each visible_to is built from it.
+    "investigations/access.py",
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row

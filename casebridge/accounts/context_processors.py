@@ -10,7 +10,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: the languages, each named in its own script (settings.LANGUAGES,
     untranslated), the user's agency and role, open break-glass reviews, memberships waiting for
     approval, unread notifications, what is due, and whether the user reaches prevalence studies,
-    training records and indicators."""
+    training records, indicators and investigations."""
     languages = {"language_names": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.cases.access import can_hold_content
     from casebridge.cases.models import BreakGlass
     from casebridge.indicators.access import reads_indicators
+    from casebridge.investigations.access import investigates
     from casebridge.notifications.due import due_for
     from casebridge.notifications.models import Notification
     from casebridge.prevalence.access import study_agencies
@@ -33,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_hold_content": can_hold_content(user),
         "can_study": bool(study_agencies(user)),
         "can_train": bool(training_agencies(user)),
+        "investigates": investigates(user),
         "reads_indicators": reads_indicators(user),
         "is_privacy_officer": officer,
         "pending_reviews": BreakGlass.objects.reviewable_by(user).filter(reviewed_at__isnull=True).count()

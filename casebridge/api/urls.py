@@ -7,6 +7,15 @@ from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
 from casebridge.indicators.api import IndicatorsView, ReportsView, ReportView
+from casebridge.investigations.api import (
+    EstablishmentViewSet,
+    IdentifierViewSet,
+    IntelligenceViewSet,
+    LinkViewSet,
+    NetworkView,
+    OperationViewSet,
+    SubjectViewSet,
+)
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -22,6 +31,12 @@ router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-
 router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
 router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
 router.register("training/events", EventViewSet, basename="training-event")
+router.register("investigations/establishments", EstablishmentViewSet, basename="investigation-establishment")
+router.register("investigations/subjects", SubjectViewSet, basename="investigation-subject")
+router.register("investigations/identifiers", IdentifierViewSet, basename="investigation-identifier")
+router.register("investigations/links", LinkViewSet, basename="investigation-link")
+router.register("investigations/intelligence", IntelligenceViewSet, basename="investigation-intelligence")
+router.register("investigations/operations", OperationViewSet, basename="investigation-operation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -31,5 +46,6 @@ urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
+    path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
     path("", include(router.urls)),
 ]

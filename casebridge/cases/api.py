@@ -439,11 +439,11 @@ class CaseViewSet(
         payload = CaseCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        identity = _identity(data)
+        identity = survivor_identity(data)
         retry = IdempotencyKey.objects.filter(user_id=user.pk, key=request.headers.get("Idempotency-Key", "")).exists()
         if not data["different_person"] and not retry:
             # Answered, not raised: the checks' audit must stay (an error answer rolls back).
-            found = _possible(user, identity)
+            found = possible_existing(user, identity)
             if found["people"] or found["elsewhere"]:
                 message = _(
                     "She may already be known. Check the people found; to register her anyway, say she is a "
@@ -485,7 +485,7 @@ class CaseViewSet(
             raise NotAllowed(_("Your role does not allow opening cases."))
         payload = PossiblePeopleInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return Response(_possible(user, _identity(payload.validated_data)))
+        return Response(possible_existing(user, survivor_identity(payload.validated_data)))
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -699,14 +699,14 @@ class CaseViewSet(
         return self.get_paginated_response(AccessLogSerializer(page, many=True).data)
 
 
-def _identity(data: dict[str, Any]) -> dict[str, Any]:
+def survivor_identity(data: dict[str, Any]) -> dict[str, Any]:
     try:
         return clean_identity(data["survivor"])
     except ValidationError as error:
         raise _identity_errors(error) from None
 
 
-def _possible(user: User, identity: dict[str, Any]) -> dict[str, Any]:
+def possible_existing(user: User, identity: dict[str, Any]) -> dict[str, Any]:
     """Possible existing people (audited as a search) and whether a record may exist elsewhere."""
     from casebridge.people.actions import matches_elsewhere
     from casebridge.people.api import hit_rows
@@ -758,7 +758,7 @@ class ContactRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies asks.")]})
         try:
             group = actions.do_request_contact(
-                actor=user, agency=agency, identity=_identity(data), reason=data["reason"]
+                actor=user, agency=agency, identity=survivor_identity(data), reason=data["reason"]
             )
         except ActionError as error:
             # Answered, not raised: a refusal past the daily limit is recorded, and must stay.

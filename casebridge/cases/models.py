@@ -432,6 +432,7 @@ class EventKind(models.TextChoices):
     CONTACT_REQUESTED = "contact_requested", _("Contact request from another agency")
     CONTACT_ANSWERED = "contact_answered", _("Contact request answered")
     DIFFERENT_PERSON = "different_person", _("Registered as a different person")
+    INVESTIGATION_LINKED = "investigation_linked", _("A linked investigation exists")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
@@ -520,6 +521,10 @@ class TimelineEvent(models.Model):
         changed = [str(CORRECTABLE.get(f, f)) for f in self.data.get("fields", [])]
         if changed:
             facts.append(", ".join(changed))
+        if self.data.get("reference"):
+            facts.append(_("reference %(reference)s") % {"reference": self.data["reference"]})
+        if self.data.get("minor") == "assessment_centre":
+            facts.append(str(_("a minor: to an assessment centre first")))
         return facts
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -185,13 +187,27 @@ def _nationalities(form: CaseFilterForm) -> list[tuple[str, str]]:
 
 @login_required
 def case_new(request: AuthedRequest) -> HttpResponse:
+    return intake(request)
+
+
+def intake(
+    request: AuthedRequest,
+    *,
+    template: str = "cases/case_new.html",
+    context: dict[str, Any] | None = None,
+    extra: forms.Form | None = None,
+    opened: Callable[[Case, dict[str, Any]], object] | None = None,
+) -> HttpResponse:
+    """Register a survivor and open her case, after checking whether she is already known (the
+    core's intake, for other capabilities too: ``extra`` is a form of theirs checked with it, and
+    ``opened(case, extra's data)`` runs in the same transaction once the case is open)."""
     agencies = actions.intake_agencies(request.user)
     if not agencies:
         return render(request, "error.html", {"message": _("Your role does not allow opening cases.")}, status=403)
     form = IntakeForm(request.POST or None, agencies=agencies)
     match_form = PossibleMatchForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "match_form": match_form}
-    if request.method == "POST" and form.is_valid() and match_form.is_valid():
+    context = {**(context or {}), "form": form, "match_form": match_form, "extra": extra}
+    if request.method == "POST" and form.is_valid() and match_form.is_valid() and (extra is None or extra.is_valid()):
         from casebridge.people.actions import clean_identity, matches_elsewhere
         from casebridge.people.search import hit_items, possible_people
 
@@ -199,7 +215,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             identity = clean_identity(form.identity_data())
         except ValidationError as error:
             _map_identity_errors(form, error)
-            return render(request, "cases/case_new.html", context, status=400)
+            return render(request, template, context, status=400)
         agency = form.cleaned_data["agency"]
         if "request_contact" in request.POST:
             try:
@@ -234,19 +250,26 @@ def case_new(request: AuthedRequest) -> HttpResponse:
         if not confirmed and (warned or "request_contact" in request.POST):
             once.release()
             context.update(possible=possible, elsewhere=elsewhere, paused=paused, warned=warned)
-            return render(request, "cases/case_new.html", context, status=400 if match_form.errors else 200)
+            return render(request, template, context, status=400 if match_form.errors else 200)
         try:
-            case = actions.do_open_case(
-                actor=request.user,
-                agency=agency,
-                identity=identity,
-                province=form.cleaned_data["province"],
-                opened_on=form.cleaned_data["opened_on"],
-                different_person=warned,
-            )
+            with transaction.atomic():
+                case = actions.do_open_case(
+                    actor=request.user,
+                    agency=agency,
+                    identity=identity,
+                    province=form.cleaned_data["province"],
+                    opened_on=form.cleaned_data["opened_on"],
+                    different_person=warned,
+                )
+                if opened is not None:
+                    opened(case, dict(extra.cleaned_data) if extra is not None else {})
         except ValidationError as error:
             once.release()
             _map_identity_errors(form, error)
+            if extra is not None:
+                for field, errors in getattr(error, "error_dict", {}).items():
+                    if field in extra.fields:
+                        extra.add_error(field, errors)
         except ActionError as error:
             once.release()
             return action_error_page(request, error)
@@ -254,8 +277,8 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             once.done(case)
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
-    errors = form.errors or match_form.errors
-    return render(request, "cases/case_new.html", context, status=400 if errors else 200)
+    errors = form.errors or match_form.errors or (extra is not None and extra.errors)
+    return render(request, template, context, status=400 if errors else 200)
 
 
 def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:

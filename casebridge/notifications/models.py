@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", gettext_lazy("A case was given to you")
     CONTACT_REQUEST = "contact_request", gettext_lazy("Another agency asks about a person on your case")
     CONTACT_ANSWERED = "contact_answered", gettext_lazy("Your contact request was answered")
+    OPERATION_STANDBY = "operation_standby", gettext_lazy("Your team is on standby for an operation")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -40,6 +41,7 @@ CASE_KINDS = (
     Kind.CONSENT_BY_PARTNER,
     Kind.CONTACT_REQUEST,
     Kind.CONTACT_ANSWERED,
+    Kind.OPERATION_STANDBY,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -129,6 +131,14 @@ class Notification(models.Model):
                 **d,
                 "answer": ContactAnswer(d["answer"]).label if d.get("answer") in ContactAnswer.values else "",
             }
+        if self.kind == Kind.OPERATION_STANDBY:
+            return (
+                _(
+                    "An operation is planned for %(day)s at %(time)s: your aftercare team is on standby. "
+                    "Be ready to stay with the people found, day and night."
+                )
+                % d
+            )
         return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
 
 

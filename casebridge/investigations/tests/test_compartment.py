@@ -1,0 +1,254 @@
+"""The compartment: care roles, clinics, managers, administrators, privacy officers and outsiders
+get 404 on every investigations page and endpoint; investigators of the owning agency reach
+them; a grant opens one record; a survivor's case shows only that a linked investigation exists."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casebridge.audit.models import AuditEvent
+from casebridge.investigations import actions
+from casebridge.investigations.models import CaseLink, Screening
+from casebridge.investigations.tests.helpers import build_investigation, screening_data
+
+OUTSIDERS = [
+    "social_worker",
+    "shelter_caseworker",
+    "nurse",
+    "manager",
+    "admin",
+    "privacy_officer",
+    "outsider",
+    "lawyer",
+    "trainer",
+    "gov_social_worker",
+]
+
+
+def _pages(found) -> list[str]:  # type: ignore[no-untyped-def]
+    op, girl = found.operation.pk, found.girl.pk
+    return [
+        reverse("investigations:home"),
+        reverse("investigations:list", args=["subjects"]),
+        reverse("investigations:list", args=["operations"]),
+        reverse("investigations:establishment_new"),
+        reverse("investigations:communes") + "?district=1201",
+        reverse("investigations:establishment", args=[found.place.pk]),
+        reverse("investigations:subject_new"),
+        reverse("investigations:subject", args=[found.subject.pk]),
+        reverse("investigations:identifier", args=[found.phone.pk]),
+        reverse("investigations:intelligence_new"),
+        reverse("investigations:intelligence", args=[found.report.pk]),
+        reverse("investigations:operation_new"),
+        reverse("investigations:operation", args=[op]),
+        reverse("investigations:screening", args=[op, girl]),
+        reverse("investigations:network") + f"?node=subject:{found.subject.pk}",
+    ]
+
+
+def _endpoints(found) -> list[str]:  # type: ignore[no-untyped-def]
+    base = "/api/v1/investigations/"
+    op = found.operation.pk
+    return [
+        f"{base}establishments/",
+        f"{base}establishments/{found.place.pk}/",
+        f"{base}subjects/",
+        f"{base}subjects/{found.subject.pk}/",
+        f"{base}identifiers/",
+        f"{base}identifiers/{found.phone.pk}/",
+        f"{base}links/",
+        f"{base}intelligence/",
+        f"{base}intelligence/{found.report.pk}/",
+        f"{base}operations/",
+        f"{base}operations/{op}/",
+        f"{base}operations/{op}/encounters/",
+        f"{base}operations/{op}/screenings/",
+        f"{base}network/?node=subject:{found.subject.pk}",
+    ]
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_everyone_but_investigators_gets_404_everywhere(world, login, persona):
+    found = build_investigation(world)
+    client = login(world.users[persona])
+    for url in _pages(found) + _endpoints(found):
+        assert client.get(url).status_code == 404, url
+    # Writes too, as for records that do not exist.
+    op = found.operation.pk
+    for url in (
+        reverse("investigations:operation_step", args=[op, "cancel"]),
+        reverse("investigations:operation_record", args=[op, "encounter"]),
+        reverse("investigations:establishment_status", args=[found.place.pk]),
+        reverse("investigations:link_new", args=[f"subject:{found.subject.pk}"]),
+        f"/api/v1/investigations/operations/{op}/step/",
+    ):
+        assert client.post(url, {"step": "cancel", "reason": "x"}).status_code == 404, url
+    for url in ("establishments", "subjects", "intelligence", "operations", "links", "identifiers"):
+        assert client.post(f"/api/v1/investigations/{url}/", {}, content_type="application/json").status_code == 404
+    assert found.operation.name not in client.get(reverse("cases:home")).content.decode()
+
+
+def test_investigators_of_the_agency_reach_every_page_and_endpoint(world, login):
+    found = build_investigation(world)
+    client = login(world.ngo_investigator)
+    for url in _pages(found) + _endpoints(found):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    body = client.get(reverse("investigations:subject", args=[found.subject.pk])).content.decode()
+    assert "Chan Vibol" in body and "+85512888777" in body
+    viewed = AuditEvent.objects.filter(actor=world.ngo_investigator, object_type="investigation_subject", action="view")
+    assert viewed.filter(object_id=str(found.subject.pk)).exists()
+
+
+def test_the_police_unit_reaches_its_operation_but_not_the_ngos_records(world, login):
+    found = build_investigation(world)
+    client = login(world.police)
+    assert client.get(reverse("investigations:operation", args=[found.operation.pk])).status_code == 200
+    for url in (
+        reverse("investigations:subject", args=[found.subject.pk]),
+        reverse("investigations:establishment", args=[found.place.pk]),
+        reverse("investigations:intelligence", args=[found.report.pk]),
+        f"/api/v1/investigations/subjects/{found.subject.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    # The operation page names its targets only to those who reach them.
+    assert (
+        "Golden Star" not in client.get(reverse("investigations:operation", args=[found.operation.pk])).content.decode()
+    )
+    listed = client.get("/api/v1/investigations/subjects/").json()
+    assert listed["count"] == 0
+
+
+def test_a_grant_opens_one_subject_to_a_lawyer(world, login):
+    found = build_investigation(world)
+    client = login(world.lawyer)
+    url = f"/api/v1/investigations/subjects/{found.subject.pk}/"
+    assert client.get(url).status_code == 404
+    grant = actions.do_grant(
+        actor=world.ngo_investigator,
+        user=world.lawyer,
+        subject=found.subject,
+        reason="Defendant in the linked proceeding",
+    )
+    assert client.get(url).json()["name"] == "Chan Vibol"
+    assert client.get(f"/api/v1/investigations/establishments/{found.place.pk}/").status_code == 404
+    grant.revoked_at = timezone.now()
+    grant.save()
+    assert client.get(url).status_code == 404
+    actions.do_grant(
+        actor=world.ngo_investigator,
+        user=world.lawyer,
+        subject=found.subject,
+        reason="Again",
+        expires_at=timezone.now() + datetime.timedelta(seconds=1),
+    )
+    assert client.get(url).status_code == 200
+
+
+def _open_case(world, found, client):  # type: ignore[no-untyped-def]
+    actions.do_screen(found.girl, actor=world.ngo_investigator, data=screening_data())
+    screening = Screening.objects.get(encounter=found.girl)
+    url = f"/api/v1/investigations/operations/{found.operation.pk}/screenings/{screening.pk}/case/"
+    body = {
+        "province": "KH-12",
+        "survivor": {
+            "given_name_latin": "Sreymom",
+            "family_name_latin": "Heng",
+            "estimated_age": 15,
+            "age_method": "appearance",
+            "gender": "Feminine",
+        },
+        "different_person": True,
+        "consent_decision": "given",
+        "consent_given_by": "guardian",
+        "child_assent": True,
+        "consent_language": "khm",
+    }
+    return client.post(url, body, content_type="application/json")
+
+
+def test_a_screening_opens_a_case_that_shows_only_a_reference_to_care_roles(world, login):
+    found = build_investigation(world)
+    client = login(world.ngo_investigator)
+    response = _open_case(world, found, client)
+    assert response.status_code == 201, response.content
+    assert response.json()["outcome"] == "case" and response.json()["assessment_centre"] is True
+    screening = Screening.objects.get(encounter=found.girl)
+    link = CaseLink.objects.get(case=screening.case)
+    assert link.reference.startswith("INV-")
+    case = screening.case
+    assert case is not None
+    assert case.consents.get(purpose="services").decision == "given"
+    # The lead agency's aftercare worker sees the reference, not the investigation.
+    care = login(world.social_worker)
+    page = care.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    timeline = care.get(f"/api/v1/cases/{case.pk}/timeline/").content.decode()
+    for shown in (page, timeline):
+        assert link.reference in shown
+        for secret in ("Chan Vibol", "Bong Bol", "Golden Star", "Operation Lotus", "Girls under 18", "+85512888777"):
+            assert secret not in shown
+    assert care.get(reverse("investigations:ref", args=[link.reference])).status_code == 404
+    # An investigator follows it to the operation.
+    followed = login(world.ngo_investigator).get(reverse("investigations:ref", args=[link.reference]))
+    assert followed.status_code == 302 and str(found.operation.pk) in followed["Location"]
+    # The survivor is no subject, and no search of a care role finds the subject.
+    hits = care.get("/api/v1/people/?q=Chan+Vibol").json()
+    assert "Chan Vibol" not in str(hits)
+
+
+def test_a_screening_that_is_not_pending_opens_no_case(world, login):
+    found = build_investigation(world)
+    actions.do_screen(
+        found.woman,
+        actor=world.ngo_investigator,
+        data=screening_data(
+            minor="no",
+            age_low=25,
+            age_high=30,
+            status="NotAVictimOfTrafficking",
+            outcome="not_a_victim",
+            reason="adult_no_indicators",
+        ),
+    )
+    screening = Screening.objects.get(encounter=found.woman)
+    client = login(world.ngo_investigator)
+    url = f"/api/v1/investigations/operations/{found.operation.pk}/screenings/{screening.pk}/case/"
+    response = client.post(
+        url,
+        {
+            "province": "KH-12",
+            "survivor": {"given_name_latin": "Lina"},
+            "different_person": True,
+            "consent_decision": "given",
+            "consent_given_by": "survivor",
+            "consent_language": "khm",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    from casebridge.cases.models import Case
+
+    assert not Case.objects.exclude(pk=world.case.pk).exists()
+
+
+def test_a_screening_of_a_person_from_another_operation_is_refused(world, login):
+    found = build_investigation(world)
+    other = actions.do_plan_operation(
+        actor=world.ngo_investigator,
+        agency=world.agencies["JPC"],
+        name="Other",
+        planned_for=timezone.now(),
+        lead_unit=world.agencies["AHTJP"],
+    )
+    client = login(world.ngo_investigator)
+    body = {"encounter": str(found.girl.pk), **screening_data(history=[])}
+    response = client.post(
+        f"/api/v1/investigations/operations/{other.pk}/screenings/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["encounter"] == ["This person was not encountered in this operation."]
+    assert not Screening.objects.exists()
