@@ -207,6 +207,7 @@ def do_create_establishment(
     longitude: str = "",
     notes: str = "",
     status: str = EstablishmentStatus.OPERATING,
+    status_since: datetime.date | None = None,
     different_place: bool = False,
 ) -> Establishment:
     """Record an establishment. If one the user reaches has the same address or coordinates, it
@@ -225,6 +226,8 @@ def do_create_establishment(
     notes = _text(errors, "notes", notes, 5000)
     errors.update(place_problems(province, district, commune))
     point = _coordinates(errors, latitude, longitude)
+    status_since = status_since or timezone.localdate()
+    _day(errors, "status_since", status_since)
     _raise(errors)
     if not different_place and same_place(actor, address, latitude, longitude):
         raise SamePlace(_("An establishment with the same address or coordinates is already recorded."))
@@ -246,7 +249,7 @@ def do_create_establishment(
         created_by=actor,
     )
     establishment.save()
-    StatusChange(establishment=establishment, status=status, since=timezone.localdate(), recorded_by=actor).save()
+    StatusChange(establishment=establishment, status=status, since=status_since, recorded_by=actor).save()
     audited(actor, Action.CREATE, [establishment], "establishment")
     return establishment
 
@@ -926,6 +929,8 @@ def do_open_case_for(screening: Screening, case: Case, *, actor: User) -> CaseLi
 
     screening = Screening.objects.select_for_update().get(pk=screening.pk)
     operation = _carried_out(screening.encounter.operation, actor)
+    if not reachable_cases(actor).filter(pk=case.pk).exists():
+        raise NotAllowed(_("Link a screening only to a case whose investigation link you reach."))
     if screening.outcome != Outcome.PENDING or screening.status == TraffickingStatus.NOT_A_VICTIM:
         raise Conflict(_("A case is opened only from a screening whose outcome is not decided yet."))
     screening.outcome = Outcome.CASE

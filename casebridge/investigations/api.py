@@ -117,6 +117,7 @@ class EstablishmentInputSerializer(StrictSerializer):
     latitude = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     longitude = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(EstablishmentStatus.choices, required=False, default=EstablishmentStatus.OPERATING)
+    status_since = serializers.DateField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     different_place = serializers.BooleanField(
         required=False,

@@ -76,6 +76,7 @@ class EstablishmentForm(SubmissionTokenMixin, AgencyMixin):
         label=_("Longitude"), max_length=20, required=False, help_text=_("For example 104.9282")
     )
     status = forms.ChoiceField(label=_("Status"), choices=EstablishmentStatus.choices)
+    status_since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs=DATE))
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     different_place = forms.BooleanField(label=_("This is another place"), required=False, widget=forms.HiddenInput)
 
@@ -92,6 +93,7 @@ class EstablishmentForm(SubmissionTokenMixin, AgencyMixin):
 
 
 class StatusForm(forms.Form):
+    prefix = "status"
     status = forms.ChoiceField(label=_("Status"), choices=EstablishmentStatus.choices)
     since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs=DATE))
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
@@ -128,11 +130,13 @@ class SubjectForm(SubmissionTokenMixin, AgencyMixin):
 
 
 class IdentifierForm(forms.Form):
+    prefix = "identifier"
     kind = forms.ChoiceField(label=_("Kind"), choices=IdentifierKind.choices)
     value = forms.CharField(label=_("Value"), max_length=200)
 
 
 class LinkForm(forms.Form):
+    prefix = "link"
     kind = forms.ChoiceField(label=_("Link"), choices=LinkKind.choices)
     other = forms.ChoiceField(label=_("To"), required=False)
     case_number = forms.CharField(
@@ -224,10 +228,12 @@ class CloseForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    prefix = "cancel"
     reason = forms.CharField(label=_("Why it is cancelled"), max_length=1000)
 
 
 class EncounterForm(forms.Form):
+    prefix = "encounter"
     description = forms.CharField(
         label=_("Description"),
         max_length=300,
@@ -239,6 +245,7 @@ class EncounterForm(forms.Form):
 
 
 class ArrestForm(forms.Form):
+    prefix = "arrest"
     subject = forms.ChoiceField(label=_("Subject arrested"))
     encounter = forms.ChoiceField(label=_("Person encountered"), required=False)
 
@@ -249,6 +256,7 @@ class ArrestForm(forms.Form):
 
 
 class SeizedForm(forms.Form):
+    prefix = "seized"
     description = forms.CharField(label=_("What was seized"), max_length=500)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000, initial=1)
 
