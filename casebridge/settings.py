@@ -283,6 +283,13 @@ SPECTACULAR_SETTINGS = {
         "TrainingKindEnum": "casebridge.training.models.EventKind",
         "VisitKindEnum": "casebridge.prevalence.models.VisitKind",
         "OfficialRoleEnum": "casebridge.training.models.OfficialRole",
+        "PlaceKindEnum": "casebridge.investigations.models.EstablishmentType",
+        "PlaceStatusEnum": "casebridge.investigations.models.EstablishmentStatus",
+        "IdentifierKindEnum": "casebridge.investigations.models.IdentifierKind",
+        "LinkKindEnum": "casebridge.investigations.models.LinkKind",
+        "EncounterSexEnum": "casebridge.investigations.models.Sex",
+        "ParticipantSexEnum": "casebridge.training.models.Sex",
+        "TraffickingStatusEnum": "casebridge.investigations.models.TraffickingStatus",
     },
 }
 

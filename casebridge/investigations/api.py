@@ -76,7 +76,7 @@ def _agency(user: Any, data: dict[str, Any]) -> Agency:
     return Agency.objects.get(pk=next(iter(mine)))
 
 
-class EstablishmentSerializer(ModelSerializer):
+class PlaceSerializer(ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
     name = serializers.CharField(read_only=True)
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, allow_null=True)
@@ -105,7 +105,7 @@ class EstablishmentSerializer(ModelSerializer):
         ]
 
 
-class EstablishmentInputSerializer(StrictSerializer):
+class PlaceInputSerializer(StrictSerializer):
     agency = AgencyCodeField(required=False)
     kind = serializers.ChoiceField(EstablishmentType.choices)
     name = serializers.CharField(max_length=200)
@@ -488,17 +488,17 @@ class _Compartment(viewsets.GenericViewSet):  # type: ignore[type-arg]
 class EstablishmentViewSet(_Compartment):
     """Establishments of your agency's investigations."""
 
-    model, kind, input = Establishment, "establishment", EstablishmentInputSerializer
-    serializer_class = EstablishmentSerializer
+    model, kind, input = Establishment, "establishment", PlaceInputSerializer
+    serializer_class = PlaceSerializer
 
     @extend_schema(
-        request=EstablishmentInputSerializer, responses={201: EstablishmentSerializer}, parameters=[schema_header()]
+        request=PlaceInputSerializer, responses={201: PlaceSerializer}, parameters=[schema_header()]
     )
     def create(self, request: Request) -> Response:
         user = acting_user(request)
         return self._create(lambda data: actions.do_create_establishment(actor=user, **data))
 
-    @extend_schema(request=StatusInputSerializer, responses=EstablishmentSerializer)
+    @extend_schema(request=StatusInputSerializer, responses=PlaceSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request: Request, pk: str | None = None) -> Response:
         """A dated change of status (its history is kept)."""
@@ -507,7 +507,7 @@ class EstablishmentViewSet(_Compartment):
         payload.is_valid(raise_exception=True)
         actions.do_change_status(establishment, actor=acting_user(request), **payload.validated_data)
         establishment.refresh_from_db()
-        return Response(EstablishmentSerializer(establishment).data)
+        return Response(PlaceSerializer(establishment).data)
 
 
 class SubjectViewSet(_Compartment):

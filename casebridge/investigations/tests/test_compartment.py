@@ -5,6 +5,7 @@ them; a grant opens one record; a survivor's case shows only that a linked inves
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from casebridge.audit.models import AuditEvent
 from casebridge.investigations import actions
-from casebridge.investigations.models import CaseLink, Screening
+from casebridge.investigations.models import CaseLink, Link, Screening
 from casebridge.investigations.tests.helpers import build_investigation, screening_data
 
 OUTSIDERS = [
@@ -29,54 +30,87 @@ OUTSIDERS = [
 ]
 
 
-def _pages(found) -> list[str]:  # type: ignore[no-untyped-def]
+def _urls(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Every investigations page and endpoint, by route name, at a real record."""
     op, girl = found.operation.pk, found.girl.pk
-    return [
-        reverse("investigations:home"),
-        reverse("investigations:list", args=["subjects"]),
-        reverse("investigations:list", args=["operations"]),
-        reverse("investigations:establishment_new"),
-        reverse("investigations:communes") + "?district=1201",
-        reverse("investigations:establishment", args=[found.place.pk]),
-        reverse("investigations:subject_new"),
-        reverse("investigations:subject", args=[found.subject.pk]),
-        reverse("investigations:identifier", args=[found.phone.pk]),
-        reverse("investigations:intelligence_new"),
-        reverse("investigations:intelligence", args=[found.report.pk]),
-        reverse("investigations:operation_new"),
-        reverse("investigations:operation", args=[op]),
-        reverse("investigations:screening", args=[op, girl]),
-        reverse("investigations:network") + f"?node=subject:{found.subject.pk}",
-    ]
-
-
-def _endpoints(found) -> list[str]:  # type: ignore[no-untyped-def]
+    page = {
+        "home": [],
+        "list": ["subjects"],
+        "establishment_new": [],
+        "communes": [],
+        "establishment": [found.place.pk],
+        "establishment_status": [found.place.pk],
+        "subject_new": [],
+        "subject": [found.subject.pk],
+        "subject_identifier": [found.subject.pk],
+        "identifier": [found.phone.pk],
+        "intelligence_new": [],
+        "intelligence": [found.report.pk],
+        "link_new": [f"subject:{found.subject.pk}"],
+        "operation_new": [],
+        "operation": [op],
+        "operation_step": [op, "cancel"],
+        "operation_record": [op, "encounter"],
+        "screening": [op, girl],
+        "screening_case": [op, girl],
+        "network": [],
+        "ref": [CaseLink.objects.values_list("reference", flat=True).first() or "INV-NONE"],
+    }
+    urls = {f"investigations:{name}": reverse(f"investigations:{name}", args=args) for name, args in page.items()}
+    urls["investigations:network"] += f"?node=subject:{found.subject.pk}"
     base = "/api/v1/investigations/"
-    op = found.operation.pk
-    return [
-        f"{base}establishments/",
-        f"{base}establishments/{found.place.pk}/",
-        f"{base}subjects/",
-        f"{base}subjects/{found.subject.pk}/",
-        f"{base}identifiers/",
-        f"{base}identifiers/{found.phone.pk}/",
-        f"{base}links/",
-        f"{base}intelligence/",
-        f"{base}intelligence/{found.report.pk}/",
-        f"{base}operations/",
-        f"{base}operations/{op}/",
-        f"{base}operations/{op}/encounters/",
-        f"{base}operations/{op}/screenings/",
-        f"{base}network/?node=subject:{found.subject.pk}",
-    ]
+    api = {
+        "establishment-list": "establishments/",
+        "establishment-detail": f"establishments/{found.place.pk}/",
+        "establishment-status": f"establishments/{found.place.pk}/status/",
+        "subject-list": "subjects/",
+        "subject-detail": f"subjects/{found.subject.pk}/",
+        "identifier-list": "identifiers/",
+        "identifier-detail": f"identifiers/{found.phone.pk}/",
+        "link-list": "links/",
+        "link-detail": f"links/{Link.objects.values_list('pk', flat=True).first()}/",
+        "intelligence-list": "intelligence/",
+        "intelligence-detail": f"intelligence/{found.report.pk}/",
+        "operation-list": "operations/",
+        "operation-detail": f"operations/{op}/",
+        "operation-step": f"operations/{op}/step/",
+        "operation-encounters": f"operations/{op}/encounters/",
+        "operation-arrests": f"operations/{op}/arrests/",
+        "operation-seized": f"operations/{op}/seized/",
+        "operation-screenings": f"operations/{op}/screenings/",
+        "operation-screening-case": f"operations/{op}/screenings/{uuid.uuid4()}/case/",
+        "network": f"network/?node=subject:{found.subject.pk}",
+    }
+    urls |= {f"investigation-{name}": base + path for name, path in api.items()}
+    return urls
+
+
+def test_the_compartment_tests_cover_every_route(db):
+    from tests.test_access_matrix import OTHER_ROUTES
+
+    routes = {name for name in OTHER_ROUTES if name.startswith(("investigations:", "investigation-"))}
+    assert routes == set(_urls(_Fake()))
+
+
+class _Fake:
+    """Ids enough to build every URL (nothing is fetched)."""
+
+    def __init__(self) -> None:
+        self.place = self.subject = self.phone = self.report = self.operation = self.girl = _Id()
+
+
+class _Id:
+    pk = uuid.uuid4()
 
 
 @pytest.mark.parametrize("persona", OUTSIDERS)
 def test_everyone_but_investigators_gets_404_everywhere(world, login, persona):
     found = build_investigation(world)
     client = login(world.users[persona])
-    for url in _pages(found) + _endpoints(found):
-        assert client.get(url).status_code == 404, url
+    for name, url in _urls(found).items():
+        assert client.get(url).status_code in (404, 405), (name, url)
+        write = client.post(url, {}, content_type="application/json") if "/api/" in url else client.post(url, {})
+        assert write.status_code in (404, 405), (name, url)
     # Writes too, as for records that do not exist.
     op = found.operation.pk
     for url in (
@@ -95,9 +129,23 @@ def test_everyone_but_investigators_gets_404_everywhere(world, login, persona):
 def test_investigators_of_the_agency_reach_every_page_and_endpoint(world, login):
     found = build_investigation(world)
     client = login(world.ngo_investigator)
-    for url in _pages(found) + _endpoints(found):
-        response = client.get(url)
-        assert response.status_code == 200, url
+    post_only = {
+        "investigations:establishment_status",
+        "investigations:subject_identifier",
+        "investigations:link_new",
+        "investigations:operation_step",
+        "investigations:operation_record",
+        "investigation-establishment-status",
+        "investigation-operation-step",
+        "investigation-operation-arrests",
+        "investigation-operation-seized",
+        "investigation-operation-screening-case",
+        "investigations:ref",
+        "investigations:screening_case",
+    }
+    for name, url in _urls(found).items():
+        if name not in post_only:
+            assert client.get(url).status_code == 200, (name, url)
     body = client.get(reverse("investigations:subject", args=[found.subject.pk])).content.decode()
     assert "Chan Vibol" in body and "+85512888777" in body
     viewed = AuditEvent.objects.filter(actor=world.ngo_investigator, object_type="investigation_subject", action="view")
