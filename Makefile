@@ -84,9 +84,10 @@ bench-search: $(BIN)/.installed messages var/keys.json
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench-search.sqlite3 $(BIN)/python manage.py migrate --verbosity 0
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=sqlite:///var/bench-search.sqlite3 $(BIN)/python manage.py bench_search --output var/bench-search.json $(ARGS)
 
-# The daily-work pages on the demo database: bytes, queries, median ms (after make demo).
+# The daily-work pages on the demo database: bytes, queries, median ms (after make demo);
+# ARGS="--user ngoinv.piseth" for an investigator's pages and the network view.
 bench-pages: $(BIN)/.installed messages var/keys.json
-	$(DEMO_ENV) CASEBRIDGE_LOG_LEVEL=ERROR $(BIN)/python manage.py bench_pages
+	$(DEMO_ENV) CASEBRIDGE_LOG_LEVEL=ERROR $(BIN)/python manage.py bench_pages $(ARGS)
 
 # Re-pin dependencies after editing requirements/*.in.
 lock: $(BIN)/.installed

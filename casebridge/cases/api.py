@@ -440,24 +440,14 @@ class CaseViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         identity = survivor_identity(data)
-        retry = IdempotencyKey.objects.filter(user_id=user.pk, key=request.headers.get("Idempotency-Key", "")).exists()
-        if not data["different_person"] and not retry:
-            # Answered, not raised: the checks' audit must stay (an error answer rolls back).
-            found = possible_existing(user, identity)
-            if found["people"] or found["elsewhere"]:
-                message = _(
-                    "She may already be known. Check the people found; to register her anyway, say she is a "
-                    "different person (different_person)."
-                )
-                return Response({"detail": message, "code": "possible_existing_people", **found}, status=409)
+        known = known_already(request, user, identity, data)
+        if known is not None:
+            return known
 
         def create() -> Case:
-            agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
-            if agency is None:
-                raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
             return actions.do_open_case(
                 actor=user,  # type: ignore[arg-type]
-                agency=agency,
+                agency=leading_agency(user, data),
                 identity=identity,
                 province=data["province"],
                 opened_on=data.get("opened_on") or timezone.localdate(),
@@ -704,6 +694,33 @@ def survivor_identity(data: dict[str, Any]) -> dict[str, Any]:
         return clean_identity(data["survivor"])
     except ValidationError as error:
         raise _identity_errors(error) from None
+
+
+def known_already(request: Request, user: User, identity: dict[str, Any], data: dict[str, Any]) -> Response | None:
+    """Before a survivor is registered through the API (by the cases endpoint or another
+    capability's): 409 ``possible_existing_people`` while people the user may see may be her or a
+    record may exist elsewhere, until ``different_person`` (or on a retry of the same request).
+    Answered, not raised: the checks' audit must stay (an error answer rolls back)."""
+    retry = IdempotencyKey.objects.filter(user_id=user.pk, key=request.headers.get("Idempotency-Key", "")).exists()
+    if data["different_person"] or retry:
+        return None
+    found = possible_existing(user, identity)
+    if not (found["people"] or found["elsewhere"]):
+        return None
+    message = _(
+        "She may already be known. Check the people found; to register her anyway, say she is a "
+        "different person (different_person)."
+    )
+    return Response({"detail": message, "code": "possible_existing_people", **found}, status=409)
+
+
+def leading_agency(user: User, data: dict[str, Any]) -> Agency:
+    """The agency that leads a case opened through the API: the one given, or the user's only one."""
+    agencies = actions.intake_agencies(user)
+    agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
+    if agency is None:
+        raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
+    return agency  # type: ignore[no-any-return]
 
 
 def possible_existing(user: User, identity: dict[str, Any]) -> dict[str, Any]:

@@ -53,7 +53,7 @@ from casebridge.investigations.models import (
     TraffickingStatus,
 )
 from casebridge.lib.crypto import blind_index
-from casebridge.lib.errors import Conflict, NotAllowed
+from casebridge.lib.errors import Conflict, NotAllowed, NotFound
 from casebridge.lib.places import place_problems
 from casebridge.lib.text import fold, normalise_phone
 
@@ -110,6 +110,11 @@ def _in_compartment(actor: User, record_: Any) -> None:
     others read, not change what the owner recorded)."""
     if record_.agency_id not in investigating_agencies(actor):
         raise NotAllowed(_("Only the investigators of the agency that owns this record change it."))
+
+
+def _missing() -> NotFound:
+    """A record named that is out of reach answers as one that does not exist: 404."""
+    return NotFound(_("No such record among those you can see."))
 
 
 def _raise(errors: dict[str, Any]) -> None:
@@ -419,12 +424,13 @@ def do_link(
     """Link two nodes the user reaches. A node out of reach is refused as if it did not exist."""
     _own(actor, agency)
     errors: dict[str, Any] = {}
+    missing = False
     for side, node_type, node_id in (("a", a_type, a_id), ("b", b_type, b_id)):
         if node_type not in NodeType.values:
             errors[f"{side}_type"] = _("Unknown kind of node.")
         elif resolve_node(actor, node_type, node_id) is None:
-            errors[f"{side}_id"] = _("No such record among those you can see.")
-    if not errors and (a_type, str(a_id)) == (b_type, str(b_id)):
+            missing = True
+    if not errors and not missing and (a_type, str(a_id)) == (b_type, str(b_id)):
         errors["b_id"] = _("A record cannot be linked to itself.")
     if kind not in LinkKind.values:
         errors["kind"] = _("Choose a kind of link.")
@@ -436,6 +442,8 @@ def do_link(
         errors["ends_on"] = _("The link cannot end before it starts.")
     note = _text(errors, "note", note, 1000)
     _raise(errors)
+    if missing:
+        raise _missing()
     import uuid as uuid_module
 
     a, b = uuid_module.UUID(str(a_id)), uuid_module.UUID(str(b_id))
@@ -493,9 +501,8 @@ def do_create_report(
     for node_type, node_id in mentions:
         found = resolve_node(actor, node_type, node_id) if node_type != NodeType.INTELLIGENCE else None
         if found is None:
-            errors["mentions"] = _("No such record among those you can see.")
-        else:
-            nodes.append((node_type, found.pk))
+            raise _missing()
+        nodes.append((node_type, found.pk))
     _raise(errors)
     report = IntelligenceReport(
         agency=agency,
@@ -562,10 +569,10 @@ def do_plan_operation(
     targets, basis = list(targets), list(basis)
     reachable = {e.pk for e in Establishment.objects.visible_to(actor).filter(pk__in=[t.pk for t in targets])}
     if any(t.pk not in reachable for t in targets):
-        errors["targets"] = _("No such record among those you can see.")
+        raise _missing()
     reports = {r.pk for r in IntelligenceReport.objects.visible_to(actor).filter(pk__in=[r.pk for r in basis])}
     if any(r.pk not in reports for r in basis):
-        errors["basis"] = _("No such record among those you can see.")
+        raise _missing()
     _raise(errors)
     operation = Operation(
         agency=agency, name=name, planned_for=planned_for, lead_unit=lead_unit, standby=standby, created_by=actor
@@ -731,7 +738,7 @@ def do_record_arrest(
     age): a child found in an operation is a victim, never a suspect."""
     operation = _carried_out(operation, actor)
     if not Subject.objects.visible_to(actor).filter(pk=subject.pk).exists():
-        raise ValidationError({"subject": _("No such record among those you can see.")})
+        raise _missing()
     if encounter is not None:
         if encounter.operation_id != operation.pk:
             raise ValidationError({"encounter": _("This person was not encountered in this operation.")})

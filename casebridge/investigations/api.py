@@ -7,7 +7,7 @@ write is audited; creates take an ``Idempotency-Key``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import Http404
@@ -25,11 +25,20 @@ from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.api import UUID_RE, CaseCreateSerializer, acting_user, possible_existing, survivor_identity
+from casebridge.cases.api import (
+    UUID_RE,
+    CaseCreateSerializer,
+    PossibleExistingSerializer,
+    acting_user,
+    known_already,
+    leading_agency,
+    survivor_identity,
+)
 from casebridge.investigations import actions
 from casebridge.investigations.access import get_visible, investigates, subject_people
 from casebridge.investigations.actions import audited
 from casebridge.investigations.models import (
+    Arrest,
     Credibility,
     DecidedBy,
     Encounter,
@@ -50,6 +59,7 @@ from casebridge.investigations.models import (
     Outcome,
     Reliability,
     Screening,
+    SeizedItem,
     Sex,
     Subject,
     SubjectRole,
@@ -279,7 +289,13 @@ class OperationSerializer(ModelSerializer):
         return sorted(a.code for a in operation.participants.all())
 
     def get_targets(self, operation: Operation) -> list[str]:
-        return [str(pk) for pk in operation.targets.values_list("pk", flat=True)]
+        """The targets the reader reaches (a participating agency's investigators do not reach
+        the owning agency's establishments)."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        reached = Establishment.objects.visible_to(acting_user(request)).filter(operations=operation)
+        return [str(pk) for pk in reached.values_list("pk", flat=True)]
 
     def get_encountered(self, operation: Operation) -> int:
         return operation.encounters.count()
@@ -332,6 +348,23 @@ class EncounterInputSerializer(StrictSerializer):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     sex = serializers.ChoiceField(Sex.choices, required=False, default=Sex.UNKNOWN)
     removed = serializers.BooleanField(required=False, default=False)
+
+
+class ArrestSerializer(ModelSerializer):
+    subject = serializers.UUIDField(source="subject_id", read_only=True)
+    encounter = serializers.UUIDField(source="encounter_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Arrest
+        fields = ["id", "subject", "encounter", "recorded_at"]
+
+
+class SeizedSerializer(ModelSerializer):
+    description = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = SeizedItem
+        fields = ["id", "description", "quantity", "recorded_at"]
 
 
 class ArrestInputSerializer(StrictSerializer):
@@ -481,7 +514,7 @@ class _Compartment(viewsets.GenericViewSet):  # type: ignore[type-arg]
             create=create,
             rows=self.get_queryset(),
             seen=lambda found: audited(user, Action.VIEW, [found], self.kind),
-            serializer=self.get_serializer_class(),
+            serializer=cast(Any, self.get_serializer),  # with the request in its context
         )
 
 
@@ -491,9 +524,7 @@ class EstablishmentViewSet(_Compartment):
     model, kind, input = Establishment, "establishment", PlaceInputSerializer
     serializer_class = PlaceSerializer
 
-    @extend_schema(
-        request=PlaceInputSerializer, responses={201: PlaceSerializer}, parameters=[schema_header()]
-    )
+    @extend_schema(request=PlaceInputSerializer, responses={201: PlaceSerializer}, parameters=[schema_header()])
     def create(self, request: Request) -> Response:
         user = acting_user(request)
         return self._create(lambda data: actions.do_create_establishment(actor=user, **data))
@@ -671,9 +702,9 @@ class OperationViewSet(_Compartment):
             targets = list(Place.objects.visible_to(user).filter(pk__in=data["targets"]))
             basis = list(IntelligenceReport.objects.visible_to(user).filter(pk__in=data["basis"]))
             if len(targets) != len(set(data.pop("targets"))):
-                raise serializers.ValidationError({"targets": [_("No such record among those you can see.")]})
+                raise Http404
             if len(basis) != len(set(data.pop("basis"))):
-                raise serializers.ValidationError({"basis": [_("No such record among those you can see.")]})
+                raise Http404
             return actions.do_plan_operation(actor=user, targets=targets, basis=basis, **data)
 
         return self._create(make)
@@ -706,7 +737,7 @@ class OperationViewSet(_Compartment):
             operation = actions.do_close(operation, actor=user, debrief=data["debrief"])
         else:
             operation = actions.do_cancel(operation, actor=user, reason=data["reason"])
-        return Response(OperationSerializer(operation).data)
+        return Response(OperationSerializer(operation, context={"request": request}).data)
 
     def _in_operation(self, serializer: Any, rows: Any, kind: str) -> Response:
         user = acting_user(self.request)
@@ -715,8 +746,26 @@ class OperationViewSet(_Compartment):
         audited(user, Action.LIST, [actions.on_operation(r, operation) for r in page], kind)
         return self.get_paginated_response(serializer(page, many=True).data)
 
+    def _sub_create(self, kind: str, make: Callable[[], Any], rows: Any, out: Any) -> Response:
+        """A record of the operation created once per Idempotency-Key (a retry answers the first)."""
+        user = acting_user(self.request)
+        operation = self._record()
+        return create_scoped(
+            self.request,
+            resource_type=f"investigation_{kind}",
+            create=make,
+            rows=rows,
+            seen=lambda found: audited(user, Action.VIEW, [actions.on_operation(found, operation)], kind),
+            serializer=out,
+        )
+
     @extend_schema(methods=["GET"], responses=EncounterSerializer(many=True))
-    @extend_schema(methods=["POST"], request=EncounterInputSerializer, responses={201: EncounterSerializer})
+    @extend_schema(
+        methods=["POST"],
+        request=EncounterInputSerializer,
+        responses={201: EncounterSerializer},
+        parameters=[schema_header()],
+    )
     @action(detail=True, methods=["get", "post"])
     def encounters(self, request: Request, pk: str | None = None) -> Response:
         """The people the operation encountered, each numbered (P-1, P-2, ...)."""
@@ -724,58 +773,54 @@ class OperationViewSet(_Compartment):
         rows = Encounter.objects.visible_to(acting_user(request)).filter(operation=operation)
         if request.method == "GET":
             return self._in_operation(EncounterSerializer, rows.select_related("screening"), "encounter")
-        payload = EncounterInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        encounter = actions.do_add_encounter(operation, actor=acting_user(request), **payload.validated_data)
-        return Response(EncounterSerializer(encounter).data, status=201)
 
-    @extend_schema(
-        request=ArrestInputSerializer,
-        responses={
-            201: inline_serializer("Arrest", {"id": serializers.UUIDField(), "subject": serializers.UUIDField()})
-        },
-    )
+        def make() -> Encounter:
+            payload = EncounterInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_add_encounter(operation, actor=acting_user(request), **payload.validated_data)
+
+        return self._sub_create("encounter", make, rows, EncounterSerializer)
+
+    @extend_schema(request=ArrestInputSerializer, responses={201: ArrestSerializer}, parameters=[schema_header()])
     @action(detail=True, methods=["post"])
     def arrests(self, request: Request, pk: str | None = None) -> Response:
         """A subject arrested in the operation (never a person screened as a minor)."""
         operation = self._record()
         user = acting_user(request)
-        payload = ArrestInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        subject = Subject.objects.visible_to(user).filter(pk=payload.validated_data["subject"]).first()
-        if subject is None:
-            raise serializers.ValidationError({"subject": [_("No such record among those you can see.")]})
-        encounter = None
-        if payload.validated_data["encounter"] is not None:
-            encounter = Encounter.objects.visible_to(user).filter(pk=payload.validated_data["encounter"]).first()
-            if encounter is None:
-                raise serializers.ValidationError(
-                    {"encounter": [_("This person was not encountered in this operation.")]}
-                )
-        arrest = actions.do_record_arrest(operation, actor=user, subject=subject, encounter=encounter)
-        return Response({"id": str(arrest.pk), "subject": str(subject.pk)}, status=201)
 
-    @extend_schema(
-        request=SeizedInputSerializer,
-        responses={
-            201: inline_serializer(
-                "SeizedItem",
-                {
-                    "id": serializers.UUIDField(),
-                    "description": serializers.CharField(),
-                    "quantity": serializers.IntegerField(),
-                },
-            )
-        },
-    )
+        def make() -> Arrest:
+            payload = ArrestInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            subject = Subject.objects.visible_to(user).filter(pk=payload.validated_data["subject"]).first()
+            if subject is None:
+                raise Http404
+            encounter = None
+            if payload.validated_data["encounter"] is not None:
+                encounter = (
+                    Encounter.objects.visible_to(user)
+                    .filter(pk=payload.validated_data["encounter"], operation=operation)
+                    .first()
+                )
+                if encounter is None:
+                    raise serializers.ValidationError({"encounter": [_not_here()]})
+            return actions.do_record_arrest(operation, actor=user, subject=subject, encounter=encounter)
+
+        rows = Arrest.objects.visible_to(user).filter(operation=operation)
+        return self._sub_create("arrest", make, rows, ArrestSerializer)
+
+    @extend_schema(request=SeizedInputSerializer, responses={201: SeizedSerializer}, parameters=[schema_header()])
     @action(detail=True, methods=["post"])
     def seized(self, request: Request, pk: str | None = None) -> Response:
         """Something seized in the operation (the justice capability makes it evidence)."""
         operation = self._record()
-        payload = SeizedInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        item = actions.do_add_seized(operation, actor=acting_user(request), **payload.validated_data)
-        return Response({"id": str(item.pk), "description": item.description, "quantity": item.quantity}, status=201)
+
+        def make() -> SeizedItem:
+            payload = SeizedInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_add_seized(operation, actor=acting_user(request), **payload.validated_data)
+
+        rows = SeizedItem.objects.visible_to(acting_user(request)).filter(operation=operation)
+        return self._sub_create("seized_item", make, rows, SeizedSerializer)
 
     @extend_schema(methods=["GET"], responses=ScreeningSerializer(many=True))
     @extend_schema(methods=["POST"], request=ScreeningInputSerializer, responses={201: ScreeningSerializer})
@@ -800,7 +845,11 @@ class OperationViewSet(_Compartment):
         screening = actions.do_screen(encounter, actor=user, data=data)
         return Response(ScreeningSerializer(screening).data, status=201)
 
-    @extend_schema(request=ScreeningCaseInputSerializer, responses={201: ScreeningSerializer})
+    @extend_schema(
+        request=ScreeningCaseInputSerializer,
+        responses={201: ScreeningSerializer, 409: PossibleExistingSerializer},
+        parameters=[schema_header()],
+    )
     @action(detail=True, methods=["post"], url_path=r"screenings/(?P<screening_id>[0-9a-fA-F-]{32,36})/case")
     def screening_case(self, request: Request, pk: str | None = None, screening_id: str | None = None) -> Response:
         """Open the survivor case of a person screened, through the intake: the same check of
@@ -820,40 +869,37 @@ class OperationViewSet(_Compartment):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         identity = survivor_identity(data)
-        if not data["different_person"]:
-            found = possible_existing(user, identity)
-            if found["people"] or found["elsewhere"]:
-                message = _(
-                    "She may already be known. Check the people found; to register her anyway, say she is a "
-                    "different person (different_person)."
+        known = known_already(request, user, identity, data)
+        if known is not None:
+            return known
+        agency = leading_agency(user, data)
+
+        def make() -> Screening:
+            with transaction.atomic():
+                case = do_open_case(
+                    actor=user,
+                    agency=agency,
+                    identity=identity,
+                    province=data["province"],
+                    opened_on=data.get("opened_on") or timezone.localdate(),
+                    different_person=data["different_person"],
                 )
-                return Response({"detail": message, "code": "possible_existing_people", **found}, status=409)
-        agencies = intake_agencies(user)
-        agency = data.get("lead_agency") or (agencies[0] if len(agencies) == 1 else None)
-        if agency is None:
-            raise serializers.ValidationError({"lead_agency": [_("Say which of your agencies leads the case.")]})
-        with transaction.atomic():
-            case = do_open_case(
-                actor=user,
-                agency=agency,
-                identity=identity,
-                province=data["province"],
-                opened_on=data.get("opened_on") or timezone.localdate(),
-                different_person=data["different_person"],
-            )
-            do_record_consent(
-                case,
-                actor=user,
-                purpose="services",
-                decision=data["consent_decision"],
-                given_by=data["consent_given_by"],
-                child_assent=data["child_assent"],
-                decided_on=case.opened_on,
-                language=data["consent_language"],
-            )
-            actions.do_open_case_for(screening, case, actor=user)
-        screening.refresh_from_db()
-        return Response(ScreeningSerializer(screening).data, status=201)
+                do_record_consent(
+                    case,
+                    actor=user,
+                    purpose="services",
+                    decision=data["consent_decision"],
+                    given_by=data["consent_given_by"],
+                    child_assent=data["child_assent"],
+                    decided_on=case.opened_on,
+                    language=data["consent_language"],
+                )
+                actions.do_open_case_for(screening, case, actor=user)
+            screening.refresh_from_db()
+            return screening
+
+        rows = Screening.objects.visible_to(user).filter(pk=screening.pk)
+        return self._sub_create("screening", make, rows, ScreeningSerializer)
 
 
 NetworkSerializer = inline_serializer(

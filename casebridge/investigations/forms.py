@@ -297,6 +297,10 @@ class ScreeningForm(forms.Form):
     recruited_on = forms.DateField(
         label=_("When she was recruited"), required=False, widget=forms.DateInput(attrs=DATE)
     )
+    exploited_in = forms.CharField(label=_("Where she was exploited"), max_length=200, required=False)
+    exploited_on = forms.DateField(
+        label=_("Since when she was exploited"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
     languages = forms.CharField(
         label=_("Languages (ISO codes)"), max_length=100, required=False, help_text=_("For example: km, vi")
     )
@@ -314,9 +318,16 @@ class ScreeningForm(forms.Form):
 
     def data_for_action(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        place, day = data.pop("recruited_in"), data.pop("recruited_on")
-        recruited = {"type": "Recruitment", "country": "", "place": place, "date": day.isoformat() if day else ""}
-        data["history"] = [recruited] if place or day else []
+        data["history"] = []
+        for kind, place_field, day_field in (
+            ("Recruitment", "recruited_in", "recruited_on"),
+            ("Exploitation", "exploited_in", "exploited_on"),
+        ):
+            place, day = data.pop(place_field), data.pop(day_field)
+            if place or day:
+                data["history"].append(
+                    {"type": kind, "country": "", "place": place, "date": day.isoformat() if day else ""}
+                )
         data["languages"] = [code.strip() for code in data["languages"].split(",") if code.strip()]
         return data
 

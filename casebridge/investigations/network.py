@@ -242,12 +242,12 @@ def shortest_path(user: User, start: Node, end: Node) -> list[tuple[Node, str]] 
     return [(node, label(node[0], found[node])) for node in path]
 
 
-def timeline(user: User, node: Node) -> list[dict[str, Any]]:
+def timeline(user: User, node: Node) -> tuple[list[dict[str, Any]], dict[Node, Any]]:
     """What happened to a node, newest first: when it was recorded, and each link made to it
-    (with the linked node's label where the user reaches it)."""
+    (with the linked node's label where the user reaches it); and the linked records shown."""
     records = records_of(user, {node})
     if node not in records:
-        return []
+        return [], {}
     row = records[node]
     events: list[dict[str, Any]] = []
     created = getattr(row, "created_at", None)
@@ -258,6 +258,7 @@ def timeline(user: User, node: Node) -> list[dict[str, Any]]:
         events.append({"at": when, "what": change.get_status_display(), "other": "", "url": ""})
     links = _touching(user, {node})
     others = records_of(user, {(k.b_type, k.b_id) for k in links} | {(k.a_type, k.a_id) for k in links})
+    others.pop(node, None)
     for link in links:
         other = (link.b_type, link.b_id) if (link.a_type, link.a_id) == node else (link.a_type, link.a_id)
         if other not in others:
@@ -274,7 +275,7 @@ def timeline(user: User, node: Node) -> list[dict[str, Any]]:
             }
         )
     events.sort(key=lambda e: e["at"], reverse=True)
-    return events
+    return events, others
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")

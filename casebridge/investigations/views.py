@@ -69,20 +69,18 @@ def _investigator(request: AuthedRequest) -> None:
 
 
 def _nodes(user: Any, *, exclude: tuple[str, Any] | None = None) -> list[tuple[str, Any]]:
-    """The records the user may link to, grouped by kind (the newest 200 of each)."""
+    """The records the user may link to, grouped by kind (the newest 200 of each); their names
+    are shown, so the list is audited."""
     groups = []
     for kind in forms.NODE_TYPES:
         model = actions.MODELS[kind]
         rows = model.objects.visible_to(user)
         if kind == NodeType.SUBJECT:
             rows = rows.select_related("person")
-        choices = [
-            (f"{kind}:{row.pk}", label(kind, row))
-            for row in rows.order_by("-created_at")[:200]
-            if exclude is None or (kind, row.pk) != exclude
-        ]
-        if choices:
-            groups.append((str(NodeType(kind).label), choices))
+        shown = [row for row in rows.order_by("-created_at")[:200] if exclude is None or (kind, row.pk) != exclude]
+        audited(user, Action.LIST, shown, kind)
+        if shown:
+            groups.append((str(NodeType(kind).label), [(f"{kind}:{row.pk}", label(kind, row)) for row in shown]))
     return groups
 
 
@@ -138,6 +136,14 @@ def listing(request: AuthedRequest, kind: str) -> HttpResponse:
     audited(request.user, Action.LIST, page.object_list, node)
     context = {"kind": kind, "node": node, "page": page, "pages": page_range(page)}
     return render(request, "investigations/list.html", context)
+
+
+def _listed(request: AuthedRequest, rows: Any, kind: str, record_of: Callable[[Any], Any] | None = None) -> list[Any]:
+    """The rows a page names, audited as listed (``record_of`` gives the compartment record a row
+    names, when the row is not one)."""
+    shown = list(rows)
+    audited(request.user, Action.LIST, [record_of(r) for r in shown] if record_of else shown, kind)
+    return shown
 
 
 def _create(
@@ -202,14 +208,11 @@ def communes(request: AuthedRequest) -> HttpResponse:
 
 
 def _links_context(request: AuthedRequest, node: tuple[str, Any]) -> dict[str, Any]:
+    """A node's history and links; the linked records named are audited."""
     user = request.user
-    events = timeline(user, node)
-    return {
-        "node_id": f"{node[0]}:{node[1]}",
-        "events": events,
-        "link_form": forms.LinkForm(nodes=_nodes(user, exclude=node)),
-        "can_link": investigates(user),
-    }
+    events, shown = timeline(user, node)
+    record(user, Action.LIST, node_items(user, shown))
+    return {"node_id": f"{node[0]}:{node[1]}", "events": events, "can_link": investigates(user)}
 
 
 @login_required
@@ -223,7 +226,7 @@ def establishment(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "province": province_name(found.province) if found.province else "",
         "district": district_name(found.district) if found.district else "",
         "commune": commune_name(found.commune) if found.commune else "",
-        "operations": Operation.objects.visible_to(request.user).filter(targets=found),
+        "operations": _listed(request, Operation.objects.visible_to(request.user).filter(targets=found), "operation"),
         **_links_context(request, (NodeType.ESTABLISHMENT, found.pk)),
     }
     return render(request, "investigations/establishment.html", context)
@@ -278,7 +281,12 @@ def subject(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "person": found.person,
         "identifiers": identifiers,
         "identifier_form": forms.IdentifierForm(),
-        "arrests": found.arrests.filter(operation__in=Operation.objects.visible_to(user)).select_related("operation"),
+        "arrests": _listed(
+            request,
+            found.arrests.filter(operation__in=Operation.objects.visible_to(user)).select_related("operation"),
+            "operation",
+            lambda arrest: arrest.operation,
+        ),
         **_links_context(request, (NodeType.SUBJECT, found.pk)),
     }
     return render(request, "investigations/subject.html", context)
@@ -355,60 +363,60 @@ def link_new(request: AuthedRequest, node: str) -> HttpResponse:
     """Link the node ``<type>:<id>`` to another the user reaches (or to a case by its number)."""
     user = request.user
     this = parse_node(node)
-    if this is None or actions.resolve_node(user, *this) is None or this[0] == NodeType.CASE:
+    owner = actions.resolve_node(user, *this) if this is not None and this[0] != NodeType.CASE else None
+    if this is None or owner is None:
         raise Http404
     back = reverse(f"investigations:{this[0]}", args=[this[1]])
     form = forms.LinkForm(request.POST or None, nodes=_nodes(user, exclude=this))
-    if request.method != "POST":
-        return redirect(back)
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         other = parse_node(data["other"]) if data["other"] else None
-        if other is None and data["case_number"]:
+        if other is None:
             from casebridge.investigations.access import reachable_cases
 
             case = reachable_cases(user).filter(number=data["case_number"].strip().upper()).first()
-            other = (NodeType.CASE, case.pk) if case is not None else (NodeType.CASE, UUID(int=0))
-        owner = actions.resolve_node(user, *this)
-        agency = owner.agency if hasattr(owner, "agency") and owner.agency_id in investigating_agencies(user) else None
-        if agency is None:
-            agency_id = next(iter(sorted(investigating_agencies(user))), None)
-            if agency_id is None:
-                raise Http404
-            from casebridge.agencies.models import Agency
+            other = (NodeType.CASE, case.pk if case is not None else UUID(int=0))
+        mine = investigating_agencies(user)
+        agency_id = owner.agency_id if getattr(owner, "agency_id", None) in mine else min(mine, default=None)
+        if agency_id is None:
+            raise Http404
+        from casebridge.agencies.models import Agency
 
-            agency = Agency.objects.get(pk=agency_id)
         try:
             actions.do_link(
                 actor=user,
-                agency=agency,
+                agency=Agency.objects.get(pk=agency_id),
                 a_type=this[0],
                 a_id=this[1],
                 kind=data["kind"],
-                b_type=other[0] if other else "",
-                b_id=other[1] if other else "",
+                b_type=other[0],
+                b_id=other[1],
                 source=data["source"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 note=data["note"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict") and {"b_id", "b_type"} & set(error.error_dict):
+                error = ValidationError({"other": error.error_dict.get("b_id", error.error_dict.get("b_type"))})
+            apply_errors(form, error)
         except ActionError as error:
-            messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Link recorded."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(back)
+            return redirect(back)
+    context = {"form": form, "back": back, "name": label(this[0], owner) if this[0] != NodeType.CASE else ""}
+    return render(request, "investigations/link_new.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def operation_new(request: AuthedRequest) -> HttpResponse:
     _investigator(request)
     user = request.user
-    targets = [(f"{e.pk}", e.name) for e in Establishment.objects.visible_to(user).order_by("-created_at")[:200]]
-    reports = [(f"{r.pk}", f"{r.grading} · {r.summary}") for r in IntelligenceReport.objects.visible_to(user)[:200]]
+    places = _listed(request, Establishment.objects.visible_to(user).order_by("-created_at")[:200], "establishment")
+    known = _listed(request, IntelligenceReport.objects.visible_to(user)[:200], "intelligence")
+    targets = [(f"{e.pk}", e.name) for e in places]
+    reports = [(f"{r.pk}", f"{r.grading} · {r.summary}") for r in known]
     form = forms.OperationForm(
         request.POST or None, agencies=investigating_agencies(user), targets=targets, reports=reports
     )
@@ -426,18 +434,27 @@ def _operation_context(request: AuthedRequest, found: Operation) -> dict[str, An
     encounters = list(
         Encounter.objects.visible_to(user).filter(operation=found).select_related("screening", "arrest__subject")
     )
-    subjects = [
-        (str(s.pk), s.person.display_name()) for s in Subject.objects.visible_to(user).select_related("person")[:200]
-    ]
+    subjects: list[tuple[str, str]] = []
+    if found.state == OperationState.CARRIED_OUT:
+        named = list(Subject.objects.visible_to(user).select_related("person")[:200])
+        audited(user, Action.LIST, named, "subject")
+        subjects = [(str(s.pk), s.person.display_name()) for s in named]
     audited(user, Action.LIST, [actions.on_operation(e, found) for e in encounters], "encounter")
     state = found.state
     return {
         "operation": found,
-        "targets": found.targets.filter(pk__in=Establishment.objects.visible_to(user).values("pk")),
+        "targets": _listed(
+            request, found.targets.filter(pk__in=Establishment.objects.visible_to(user).values("pk")), "establishment"
+        ),
         "all_targets": found.targets.count(),
         "participants": found.participants.all(),
         "encounters": encounters,
-        "arrests": found.arrests.filter(subject__in=Subject.objects.visible_to(user)).select_related("subject__person"),
+        "arrests": _listed(
+            request,
+            found.arrests.filter(subject__in=Subject.objects.visible_to(user)).select_related("subject__person"),
+            "subject",
+            lambda arrest: arrest.subject,
+        ),
         "seized": found.seized.all(),
         "authorise_form": forms.AuthoriseForm() if state == OperationState.PLANNED else None,
         "carry_out_form": forms.CarryOutForm() if state == OperationState.AUTHORISED else None,
@@ -572,8 +589,10 @@ def screening(request: AuthedRequest, pk: UUID, encounter_id: UUID) -> HttpRespo
         audited(user, Action.VIEW, [actions.on_operation(existing, found)], "screening")
         initial = {f: getattr(existing, f) for f in forms.ScreeningForm.base_fields if hasattr(existing, f)}
         initial["languages"] = ", ".join(existing.languages)
-        first = (existing.history or [{}])[0]
-        initial.update(recruited_in=first.get("place", ""), recruited_on=first.get("date") or None)
+        for row in existing.history or []:
+            prefix = {"Recruitment": "recruited", "Exploitation": "exploited"}.get(row.get("type", ""))
+            if prefix:
+                initial.update({f"{prefix}_in": row.get("place", ""), f"{prefix}_on": row.get("date") or None})
     form = forms.ScreeningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -169,6 +169,10 @@ def test_the_police_unit_reaches_its_operation_but_not_the_ngos_records(world, l
     )
     listed = client.get("/api/v1/investigations/subjects/").json()
     assert listed["count"] == 0
+    detail = client.get(f"/api/v1/investigations/operations/{found.operation.pk}/").json()
+    assert detail["targets"] == [] and detail["encountered"] == 2
+    mine = login(world.ngo_investigator).get(f"/api/v1/investigations/operations/{found.operation.pk}/").json()
+    assert mine["targets"] == [str(found.place.pk)]
 
 
 def test_a_grant_opens_one_subject_to_a_lawyer(world, login):
@@ -300,3 +304,31 @@ def test_a_screening_of_a_person_from_another_operation_is_refused(world, login)
     assert response.status_code == 400
     assert response.json()["errors"]["encounter"] == ["This person was not encountered in this operation."]
     assert not Screening.objects.exists()
+
+
+def test_a_link_to_a_record_out_of_reach_answers_404_as_one_that_does_not_exist(world, login):
+    found = build_investigation(world)
+    police_place = actions.do_create_establishment(
+        actor=world.police, agency=world.agencies["AHTJP"], kind="brothel", name="Police's own lead"
+    )
+    client = login(world.ngo_investigator)
+    for target in (f"establishment:{police_place.pk}", f"establishment:{uuid.uuid4()}"):
+        body = {"a": f"subject:{found.subject.pk}", "kind": "frequents", "b": target, "source": "observation"}
+        response = client.post("/api/v1/investigations/links/", body, content_type="application/json")
+        assert response.status_code == 404, response.content
+    assert not Link.objects.filter(kind="frequents").exists()
+
+
+def test_creates_in_an_operation_happen_once_per_idempotency_key(world, login):
+    found = build_investigation(world)
+    client = login(world.police)
+    url = f"/api/v1/investigations/operations/{found.operation.pk}/encounters/"
+    first = client.post(url, {"sex": "female"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(url, {"sex": "female"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert found.operation.encounters.count() == 3
+    seized = f"/api/v1/investigations/operations/{found.operation.pk}/seized/"
+    for _attempt in range(2):
+        client.post(seized, {"description": "Ledger"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert found.operation.seized.count() == 1

@@ -24,26 +24,31 @@ class Command(BaseCommand):
     def handle(self, *args: Any, user: str, runs: int, **options: Any) -> None:
         from casebridge.accounts.models import User
         from casebridge.cases.models import Case
+        from casebridge.investigations.access import investigates
+        from casebridge.investigations.models import Operation, Subject
 
         if not settings.DEMO:
             raise CommandError("bench_pages signs in without a second factor: demo mode only.")
         person = User.objects.filter(username=user).first()
         case = Case.objects.filter(owner=person).order_by("-opened_on").first()
-        if person is None or case is None:
-            raise CommandError(f"No demo account {user!r} with a case: run make demo first.")
+        if person is None or (case is None and not investigates(person)):
+            raise CommandError(f"No demo account {user!r} with a case or investigations: run make demo first.")
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(person)
-        paths = [
-            "/",
-            "/cases/",
-            "/cases/?sex=Feminine&age_band=15-17&sort=number",
-            "/cases/?status=Active&province=KH-12&case_worker=me",
-            f"/cases/{case.pk}/",
-            f"/cases/{case.pk}/?section=care_plan",
-            f"/privacy/cases/{case.pk}/access-log/",
-            f"/privacy/cases/{case.pk}/access-log/?action=view",
-            "/api/v1/cases/?sex=Feminine&sort=number",
-        ]
+        paths = ["/"]
+        if investigates(person):
+            # The investigator's pages: an operation that found people, a subject and his network.
+            subject = Subject.objects.visible_to(person).order_by("created_at").first()
+            operation = Operation.objects.visible_to(person).filter(state="closed").order_by("planned_for").first()
+            if subject is not None and operation is not None:
+                paths += [
+                    "/investigations/",
+                    f"/investigations/operations/{operation.pk}/",
+                    f"/investigations/subjects/{subject.pk}/",
+                    f"/investigations/network/?node=subject:{subject.pk}",
+                ]
+        if case is not None:
+            paths += self.case_paths(str(case.pk))
         self.stdout.write(f"{'path':56} {'bytes':>7} {'queries':>7} {'p50 ms':>7}")
         for path in paths:
             client.get(path)
@@ -56,7 +61,20 @@ class Command(BaseCommand):
                 response = client.get(path)
             if response.status_code != 200:
                 raise CommandError(f"{path} answered {response.status_code}")
-            shown = path.replace(str(case.pk), "<case>")
+            shown = path.replace(str(case.pk), "<case>") if case is not None else path
             self.stdout.write(
                 f"{shown:56} {len(response.content):>7} {len(queries):>7} {statistics.median(times):>7.1f}"
             )
+
+    @staticmethod
+    def case_paths(case: str) -> list[str]:
+        return [
+            "/cases/",
+            "/cases/?sex=Feminine&age_band=15-17&sort=number",
+            "/cases/?status=Active&province=KH-12&case_worker=me",
+            f"/cases/{case}/",
+            f"/cases/{case}/?section=care_plan",
+            f"/privacy/cases/{case}/access-log/",
+            f"/privacy/cases/{case}/access-log/?action=view",
+            "/api/v1/cases/?sex=Feminine&sort=number",
+        ]
