@@ -197,10 +197,12 @@ def intake(
     context: dict[str, Any] | None = None,
     extra: forms.Form | None = None,
     opened: Callable[[Case, dict[str, Any]], object] | None = None,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """Register a survivor and open her case, after checking whether she is already known (the
-    core's intake, for other capabilities too: ``extra`` is a form of theirs checked with it, and
-    ``opened(case, extra's data)`` runs in the same transaction once the case is open)."""
+    core's intake, for other capabilities too: ``extra`` is a form of theirs checked with it,
+    ``prepare`` completes the identity from what they know (her age), and ``opened(case, extra's
+    data)`` runs in the same transaction once the case is open)."""
     agencies = actions.intake_agencies(request.user)
     if not agencies:
         return render(request, "error.html", {"message": _("Your role does not allow opening cases.")}, status=403)
@@ -216,6 +218,8 @@ def intake(
         except ValidationError as error:
             _map_identity_errors(form, error)
             return render(request, template, context, status=400)
+        if prepare is not None:
+            identity = prepare(identity)
         agency = form.cleaned_data["agency"]
         if "request_contact" in request.POST:
             try:

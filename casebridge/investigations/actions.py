@@ -63,6 +63,8 @@ if TYPE_CHECKING:
     from casebridge.cases.models import Case
 
 EARLIEST = datetime.date(2000, 1, 1)
+ADULT = 18
+CONSENTS_ALONE = 15
 MODELS: dict[str, Any] = {
     NodeType.ESTABLISHMENT: Establishment,
     NodeType.SUBJECT: Subject,
@@ -298,11 +300,16 @@ def do_create_subject(
     """A suspect or other player; ``identity`` as ``people.actions.clean_identity`` returns it.
     The person is indexed by the people search (kind suspect)."""
     from casebridge.people.actions import do_register_person
-    from casebridge.people.models import PersonKind
+    from casebridge.people.models import Person, PersonKind
 
     _own(actor, agency)
     errors: dict[str, Any] = {}
     roles = _codes(errors, "roles", roles, SubjectRole.values)
+    age = Person.age_on(Person(**identity), timezone.localdate())
+    if age is not None and age < ADULT:
+        errors["estimated_age"] = _(
+            "A child is never recorded as a suspect. If a child takes part, she is screened as a possible victim."
+        )
     notes = _text(errors, "notes", notes, 5000)
     _raise(errors)
     person = do_register_person(actor=actor, agency=agency, kind=PersonKind.SUSPECT, identity=identity)
@@ -734,32 +741,65 @@ def on_operation(record_: Any, operation: Operation) -> OnOperation:
 def do_record_arrest(
     operation: Operation, *, actor: User, subject: Subject, encounter: Encounter | None = None
 ) -> Arrest:
-    """A subject arrested in the operation. Never a person screened as a minor (or of a borderline
-    age): a child found in an operation is a victim, never a suspect."""
+    """A subject arrested in the operation. Never a child: not a person screened as a minor (or of
+    a borderline age), nor a subject known to be under 18. A child found in an operation is a
+    victim, never a suspect."""
     operation = _carried_out(operation, actor)
     if not Subject.objects.visible_to(actor).filter(pk=subject.pk).exists():
         raise _missing()
+    age = subject.person.age_now()
+    if age is not None and age < ADULT:
+        raise ValidationError({"subject": _("This subject is under 18: a child is never a suspect.")})
     if encounter is not None:
         if encounter.operation_id != operation.pk:
             raise ValidationError({"encounter": _("This person was not encountered in this operation.")})
         screening = Screening.objects.filter(encounter=encounter).first()
         if screening is not None and screening.is_minor:
             raise ValidationError({"encounter": _("This person was screened as a child: a child is never a suspect.")})
-        if Arrest.objects.filter(encounter=encounter).exists():
+        if Arrest.objects.standing().filter(encounter=encounter).exists():
             raise ValidationError({"encounter": _("This person is already recorded as arrested.")})
-    if Arrest.objects.filter(operation=operation, subject=subject).exists():
+    if Arrest.objects.standing().filter(operation=operation, subject=subject).exists():
         raise Conflict(_("This subject is already recorded as arrested in this operation."))
     arrest = Arrest(operation=operation, subject=subject, encounter=encounter, recorded_by=actor)
     arrest.save()
-    _link(
+    # The link is the subject's agency's (whoever arrests, the subject's record is theirs).
+    link = _link(
         actor,
-        operation.agency_id,
+        subject.agency_id,
         (NodeType.SUBJECT, subject.pk),
         LinkKind.ARRESTED,
         (NodeType.OPERATION, operation.pk),
         LinkSource.OPERATION,
     )
     audited(actor, Action.CREATE, [on_operation(arrest, operation)], "arrest")
+    audited(actor, Action.CREATE, [link], "link")
+    return arrest
+
+
+@transaction.atomic
+def do_withdraw_arrest(arrest: Arrest, *, actor: User, reason: str) -> Arrest:
+    """Withdraw an arrest recorded in error (a child arrested before her screening, the wrong
+    person), with the reason; it stays on record, and no longer counts."""
+    operation = _operation(arrest.operation, actor)
+    errors: dict[str, Any] = {}
+    reason = _text(errors, "reason", reason, 500, required=_("Say why the arrest is withdrawn."))
+    _raise(errors)
+    arrest = Arrest.objects.select_for_update().get(pk=arrest.pk)
+    if arrest.withdrawn_at is not None:
+        raise Conflict(_("This arrest was already withdrawn."))
+    arrest.withdrawn_at = timezone.now()
+    arrest.withdrawn_by = actor
+    arrest.withdrawn_reason = reason
+    arrest.save()
+    if not Arrest.objects.standing().filter(subject=arrest.subject, operation=operation).exists():
+        Link.objects.filter(
+            a_type=NodeType.SUBJECT,
+            a_id=arrest.subject_id,
+            kind=LinkKind.ARRESTED,
+            b_type=NodeType.OPERATION,
+            b_id=operation.pk,
+        ).delete()
+    audited(actor, Action.UPDATE, [on_operation(arrest, operation)], "arrest")
     return arrest
 
 
@@ -842,8 +882,8 @@ def clean_screening(data: dict[str, Any], *, arrested: bool) -> dict[str, Any]:
         errors["age_high"] = _("The range ends before it starts.")
     if minor == Minor.YES and isinstance(low, int) and low >= 18:
         errors["age_low"] = _("A minor is under 18: check the estimated age.")
-    if minor == Minor.NO and isinstance(high, int) and high < 18:
-        errors["age_high"] = _("Someone under 18 is a minor: check the estimated age or the answer.")
+    if minor == Minor.NO and isinstance(low, int) and low < ADULT:
+        errors["minor"] = _("The estimated age reaches below 18: the answer is borderline, or yes.")
     status = data.get("status") or ""
     if status not in TraffickingStatus.values:
         errors["status"] = _("Choose a trafficking status.")
@@ -876,7 +916,9 @@ def clean_screening(data: dict[str, Any], *, arrested: bool) -> dict[str, Any]:
     if status == TraffickingStatus.NOT_A_VICTIM and outcome != Outcome.NOT_A_VICTIM and "status" not in errors:
         errors["outcome"] = _("Record the outcome 'not a victim' with its reason.")
     if arrested and minor in (Minor.YES, Minor.BORDERLINE):
-        errors["minor"] = _("This person is recorded as arrested. A child is never a suspect: remove the arrest first.")
+        errors["minor"] = _(
+            "This person is recorded as arrested. A child is never a suspect: withdraw the arrest first."
+        )
     notes = _text(errors, "notes", data.get("notes"), 5000)
     reason_note = _text(errors, "reason_note", data.get("reason_note"), 1000)
     if reason == NotVictimReason.OTHER and not reason_note and "reason" not in errors:
@@ -905,7 +947,7 @@ def clean_screening(data: dict[str, Any], *, arrested: bool) -> dict[str, Any]:
 def do_screen(encounter: Encounter, *, actor: User, data: dict[str, Any]) -> Screening:
     """Record (or correct, until a case is opened) the screening of a person encountered."""
     operation = _carried_out(encounter.operation, actor)
-    arrested = Arrest.objects.filter(encounter=encounter).exists()
+    arrested = Arrest.objects.standing().filter(encounter=encounter).exists()
     cleaned = clean_screening(data, arrested=arrested)
     screening = Screening.objects.select_for_update().filter(encounter=encounter).first()
     if screening is not None and screening.outcome == Outcome.CASE:
@@ -920,24 +962,62 @@ def do_screen(encounter: Encounter, *, actor: User, data: dict[str, Any]) -> Scr
     return screening
 
 
+SCREENING_AGE = {"documents": "document", "medical": "medical", "interview": "self", "appearance": "appearance"}
+
+
+def with_screening_age(identity: dict[str, Any], screening: Screening) -> dict[str, Any]:
+    """The identity of the person screened, with the screening's estimate of her age when the
+    intake gives none (the lower end: a child is treated as the younger she may be)."""
+    if identity.get("birth_date") or identity.get("estimated_age") is not None or screening.age_low is None:
+        return identity
+    method = next((SCREENING_AGE[m] for m in screening.age_methods if m in SCREENING_AGE), "appearance")
+    return {**identity, "estimated_age": screening.age_low, "age_method": method}
+
+
 def new_reference() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "INV-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 @transaction.atomic
-def do_open_case_for(screening: Screening, case: Case, *, actor: User) -> CaseLink:
-    """After the intake opened ``case`` for the person screened (cases.views.intake, in the same
-    transaction): the screening's outcome, the case's pseudonymous link to the operation, and on
-    the case's timeline only that a linked investigation exists (and, for a minor, that she goes
-    to an assessment centre first)."""
+def do_open_case_for(
+    screening: Screening, case: Case, *, actor: User, consent: dict[str, Any] | None = None
+) -> CaseLink:
+    """After the intake opened ``case`` for the person screened (in the same transaction): her
+    decision on receiving services (``consent``: decision, given_by, child_assent, language; the
+    consent ledger's rules), the screening's outcome, the case's pseudonymous link to the
+    operation, and on the case's timeline only that a linked investigation exists (and, for a
+    minor, that she goes to an assessment centre first). Without ``consent``, the case was opened
+    before (the demo's)."""
     from casebridge.cases.actions import add_event
     from casebridge.cases.models import EventKind
+    from casebridge.consents.actions import do_record_consent
 
     screening = Screening.objects.select_for_update().get(pk=screening.pk)
     operation = _carried_out(screening.encounter.operation, actor)
     if not reachable_cases(actor).filter(pk=case.pk).exists():
         raise NotAllowed(_("Link a screening only to a case whose investigation link you reach."))
+    if consent is not None:
+        young = screening.age_high is None or screening.age_high < CONSENTS_ALONE
+        if screening.is_minor and young and consent["given_by"] == "survivor" and consent["decision"] == "given":
+            raise ValidationError(
+                {
+                    "consent_given_by": _(
+                        "She may be under 15 and does not consent alone: record a parent's or guardian's "
+                        "decision with her assent."
+                    )
+                }
+            )
+        do_record_consent(
+            case,
+            actor=actor,
+            purpose="services",
+            decision=consent["decision"],
+            given_by=consent["given_by"],
+            child_assent=consent["child_assent"],
+            decided_on=case.opened_on,
+            language=consent["language"],
+        )
     if screening.outcome != Outcome.PENDING or screening.status == TraffickingStatus.NOT_A_VICTIM:
         raise Conflict(_("A case is opened only from a screening whose outcome is not decided yet."))
     screening.outcome = Outcome.CASE
@@ -958,6 +1038,8 @@ def do_open_case_for(screening: Screening, case: Case, *, actor: User) -> CaseLi
         data["minor"] = "assessment_centre"
     add_event(case, actor=actor, kind=EventKind.INVESTIGATION_LINKED, data=data)
     audited(actor, Action.UPDATE, [on_operation(screening, operation)], "screening")
+    # On the case's own access log too: who linked it to an investigation.
+    record(actor, Action.UPDATE, [Item("case", str(case.pk), case.pk, ("investigation",))])
     return link
 
 
@@ -982,6 +1064,15 @@ def do_grant(
     _in_compartment(actor, target)
     errors: dict[str, Any] = {}
     reason = _text(errors, "reason", reason, 300, required=_("Say why access is granted."))
+    from casebridge.agencies.models import Role
+
+    lawyer = any(m.role == Role.LAWYER for m in user.active_memberships())
+    investigator_elsewhere = any(
+        m.role in (Role.POLICE_INVESTIGATOR, Role.NGO_INVESTIGATOR) and m.agency_id != target.agency_id
+        for m in user.active_memberships()
+    )
+    if not user.is_active or not (lawyer or investigator_elsewhere):
+        errors["user"] = _("Access is granted only to a lawyer or to another agency's investigator.")
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = _("The end of a grant is in the future.")
     _raise(errors)

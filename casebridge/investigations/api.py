@@ -65,8 +65,11 @@ from casebridge.investigations.models import (
     SubjectRole,
     TraffickingStatus,
 )
-from casebridge.investigations.network import neighbourhood, node_items, node_url, parse_node
+from casebridge.investigations.network import neighbourhood, node_items, node_url, parse_node, reachable_links
 from casebridge.lib.errors import NotAllowed
+
+# The links a list reads at most before keeping those whose both ends the reader reaches.
+MOST_LISTED = 5000
 
 
 def _not_here() -> str:
@@ -356,7 +359,7 @@ class ArrestSerializer(ModelSerializer):
 
     class Meta:
         model = Arrest
-        fields = ["id", "subject", "encounter", "recorded_at"]
+        fields = ["id", "subject", "encounter", "recorded_at", "withdrawn_at"]
 
 
 class SeizedSerializer(ModelSerializer):
@@ -365,6 +368,10 @@ class SeizedSerializer(ModelSerializer):
     class Meta:
         model = SeizedItem
         fields = ["id", "description", "quantity", "recorded_at"]
+
+
+class WithdrawInputSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class ArrestInputSerializer(StrictSerializer):
@@ -390,7 +397,7 @@ def _codes(values: Any) -> Any:
 
 class ScreeningSerializer(ModelSerializer):
     encounter = serializers.UUIDField(source="encounter_id", read_only=True)
-    case = serializers.UUIDField(source="case_id", read_only=True, allow_null=True)
+    case = serializers.SerializerMethodField()
     history = serializers.JSONField(read_only=True, allow_null=True)
     notes = serializers.CharField(read_only=True, allow_null=True)
     reason_note = serializers.CharField(read_only=True, allow_null=True)
@@ -425,6 +432,16 @@ class ScreeningSerializer(ModelSerializer):
             "assessment_centre",
             "screened_at",
         ]
+
+    def get_case(self, screening: Screening) -> str | None:
+        """The survivor case opened from it, for a reader who reaches that case."""
+        from casebridge.investigations.access import reachable_cases
+
+        request = self.context.get("request")
+        if screening.case_id is None or request is None:
+            return None
+        reached = reachable_cases(acting_user(request)).filter(pk=screening.case_id).exists()
+        return str(screening.case_id) if reached else None
 
 
 class ScreeningInputSerializer(StrictSerializer):
@@ -639,7 +656,20 @@ class LinkViewSet(_Compartment):
 
     @extend_schema(parameters=[OpenApiParameter("node", description="<type>:<id>: only this node's links.")])
     def list(self, request: Request) -> Response:
-        return super().list(request)
+        """Links whose both ends you reach (a link names what it joins), newest first."""
+        user = acting_user(request)
+        if not investigates(user):
+            raise Http404
+        rows = self._filter(self.get_queryset()).order_by("-created_at")[:MOST_LISTED]
+        page: list[Link] = list(self.paginate_queryset(cast(Any, reachable_links(user, list(rows)))) or [])
+        audited(user, Action.LIST, page, self.kind)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        found = self._record()
+        if not reachable_links(acting_user(request), [found]):
+            raise Http404
+        return super().retrieve(request, pk)
 
     @extend_schema(request=LinkInputSerializer, responses={201: LinkSerializer}, parameters=[schema_header()])
     def create(self, request: Request) -> Response:
@@ -744,7 +774,7 @@ class OperationViewSet(_Compartment):
         page = list(self.paginate_queryset(rows) or [])
         operation = self._record()
         audited(user, Action.LIST, [actions.on_operation(r, operation) for r in page], kind)
-        return self.get_paginated_response(serializer(page, many=True).data)
+        return self.get_paginated_response(serializer(page, many=True, context={"request": self.request}).data)
 
     def _sub_create(self, kind: str, make: Callable[[], Any], rows: Any, out: Any) -> Response:
         """A record of the operation created once per Idempotency-Key (a retry answers the first)."""
@@ -756,7 +786,7 @@ class OperationViewSet(_Compartment):
             create=make,
             rows=rows,
             seen=lambda found: audited(user, Action.VIEW, [actions.on_operation(found, operation)], kind),
-            serializer=out,
+            serializer=cast(Any, lambda obj: out(obj, context={"request": self.request})),
         )
 
     @extend_schema(methods=["GET"], responses=EncounterSerializer(many=True))
@@ -808,6 +838,21 @@ class OperationViewSet(_Compartment):
         rows = Arrest.objects.visible_to(user).filter(operation=operation)
         return self._sub_create("arrest", make, rows, ArrestSerializer)
 
+    @extend_schema(request=WithdrawInputSerializer, responses=ArrestSerializer)
+    @action(detail=True, methods=["post"], url_path=r"arrests/(?P<arrest_id>[0-9a-fA-F-]{32,36})/withdraw")
+    def withdraw(self, request: Request, pk: str | None = None, arrest_id: str | None = None) -> Response:
+        """Withdraw an arrest recorded in error (a child arrested before her screening, the wrong
+        person), with the reason: it stays on record and no longer counts."""
+        operation = self._record()
+        user = acting_user(request)
+        arrest = get_visible(user, Arrest, arrest_id)
+        if arrest.operation_id != operation.pk:
+            raise Http404
+        payload = WithdrawInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        arrest = actions.do_withdraw_arrest(arrest, actor=user, reason=payload.validated_data["reason"])
+        return Response(ArrestSerializer(arrest).data)
+
     @extend_schema(request=SeizedInputSerializer, responses={201: SeizedSerializer}, parameters=[schema_header()])
     @action(detail=True, methods=["post"])
     def seized(self, request: Request, pk: str | None = None) -> Response:
@@ -843,7 +888,7 @@ class OperationViewSet(_Compartment):
             {**row, "date": row["date"].isoformat() if row.get("date") else ""} for row in data["history"]
         ]
         screening = actions.do_screen(encounter, actor=user, data=data)
-        return Response(ScreeningSerializer(screening).data, status=201)
+        return Response(ScreeningSerializer(screening, context={"request": request}).data, status=201)
 
     @extend_schema(
         request=ScreeningCaseInputSerializer,
@@ -856,7 +901,6 @@ class OperationViewSet(_Compartment):
         people already known (409 possible_existing_people until ``different_person``), her
         decision on receiving services, and the case's pseudonymous link to this operation."""
         from casebridge.cases.actions import do_open_case, intake_agencies
-        from casebridge.consents.actions import do_record_consent
 
         operation = self._record()
         user = acting_user(request)
@@ -868,7 +912,7 @@ class OperationViewSet(_Compartment):
         payload = ScreeningCaseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        identity = survivor_identity(data)
+        identity = actions.with_screening_age(survivor_identity(data), screening)
         known = known_already(request, user, identity, data)
         if known is not None:
             return known
@@ -884,17 +928,10 @@ class OperationViewSet(_Compartment):
                     opened_on=data.get("opened_on") or timezone.localdate(),
                     different_person=data["different_person"],
                 )
-                do_record_consent(
-                    case,
-                    actor=user,
-                    purpose="services",
-                    decision=data["consent_decision"],
-                    given_by=data["consent_given_by"],
-                    child_assent=data["child_assent"],
-                    decided_on=case.opened_on,
-                    language=data["consent_language"],
+                consent = {key: data[f"consent_{key}"] for key in ("decision", "given_by", "language")}
+                actions.do_open_case_for(
+                    screening, case, actor=user, consent={**consent, "child_assent": data["child_assent"]}
                 )
-                actions.do_open_case_for(screening, case, actor=user)
             screening.refresh_from_db()
             return screening
 

@@ -255,6 +255,11 @@ class ArrestForm(forms.Form):
         self.fields["encounter"].choices = _blank(encounters)  # type: ignore[attr-defined]
 
 
+class WithdrawForm(forms.Form):
+    prefix = "withdraw"
+    reason = forms.CharField(label=_("Why the arrest is withdrawn"), max_length=500)
+
+
 class SeizedForm(forms.Form):
     prefix = "seized"
     description = forms.CharField(label=_("What was seized"), max_length=500)

@@ -357,20 +357,38 @@ class Encounter(models.Model):
         return f"P-{self.number}"
 
 
+class ArrestQuerySet(InOperationQuerySet):
+    def standing(self) -> ArrestQuerySet:
+        """Arrests not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Arrest(models.Model):
-    """A subject arrested in the operation (never a person screened as a minor)."""
+    """A subject arrested in the operation (never a person screened as a minor). A wrong one is
+    withdrawn with its reason, never deleted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     operation = models.ForeignKey(Operation, models.PROTECT, related_name="arrests")
     subject = models.ForeignKey(Subject, models.PROTECT, related_name="arrests")
-    encounter = models.OneToOneField(Encounter, models.PROTECT, null=True, blank=True, related_name="arrest")
+    encounter = models.ForeignKey(Encounter, models.PROTECT, null=True, blank=True, related_name="arrests")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_reason = EncryptedTextField(_("why it was withdrawn"), max_length=500, blank=True, null=True)
 
-    objects = InOperationQuerySet.as_manager()
+    objects = ArrestQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["operation", "subject"], name="arrest_once")]
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "subject"], condition=Q(withdrawn_at__isnull=True), name="arrest_once"
+            ),
+            models.UniqueConstraint(
+                fields=["encounter"], condition=Q(withdrawn_at__isnull=True), name="arrest_once_per_person"
+            ),
+        ]
 
 
 class SeizedItem(models.Model):

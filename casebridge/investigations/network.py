@@ -176,11 +176,11 @@ def neighbourhood(user: User, centre: Node, depth: int = 2) -> Network | None:
     for _level in range(depth):
         links = _touching(user, frontier)
         ends = {(link.a_type, link.a_id) for link in links} | {(link.b_type, link.b_id) for link in links}
-        new = ends - set(network.graph.nodes)
-        if len(network.graph) + len(new) > MOST_NODES:
+        found = records_of(user, ends - set(network.graph.nodes))
+        if len(network.graph) + len(found) > MOST_NODES:
             network.truncated = True
-            new = set(sorted(new, key=lambda n: (n[0], str(n[1])))[: max(0, MOST_NODES - len(network.graph))])
-        found = records_of(user, new)
+            kept = sorted(found, key=lambda n: (n[0], str(n[1])))[: max(0, MOST_NODES - len(network.graph))]
+            found = {node: found[node] for node in kept}
         for node, row in found.items():
             network.graph.add_node(node)
             network.labels[node] = label(node[0], row)
@@ -210,6 +210,13 @@ def node_items(user: User, records: dict[Node, Any]) -> list[Any]:
     return items
 
 
+def reachable_links(user: User, links: list[Link]) -> list[Link]:
+    """The links whose both ends the user reaches (a link names what it joins)."""
+    ends = {(k.a_type, k.a_id) for k in links} | {(k.b_type, k.b_id) for k in links}
+    reached = records_of(user, ends)
+    return [k for k in links if (k.a_type, k.a_id) in reached and (k.b_type, k.b_id) in reached]
+
+
 def _has(graph: Any, a: Node, b: Node, link: Link) -> bool:
     return bool(graph.has_edge(a, b, key=str(link.pk)))
 
@@ -232,13 +239,14 @@ def shortest_path(user: User, start: Node, end: Node) -> list[tuple[Node, str]] 
     found = records_of(user, set(path))
     if any(node not in found for node in path):
         # A chain through a node out of reach is not a chain this user may follow: look again
-        # without the nodes they do not reach.
-        graph.remove_nodes_from([node for node in graph if node not in records_of(user, set(graph))])
+        # without the nodes they do not reach (read once, all together).
+        reached = records_of(user, set(graph))
+        graph.remove_nodes_from([node for node in list(graph) if node not in reached])
         try:
             path = nx.shortest_path(graph, start, end)
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return None
-        found = records_of(user, set(path))
+        found = reached
     return [(node, label(node[0], found[node])) for node in path]
 
 

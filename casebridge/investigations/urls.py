@@ -21,6 +21,7 @@ urlpatterns = [
     path("operations/<uuid:pk>/", views.operation, name="operation"),
     path("operations/<uuid:pk>/step/<slug:step>/", views.operation_step, name="operation_step"),
     path("operations/<uuid:pk>/record/<slug:what>/", views.operation_record, name="operation_record"),
+    path("operations/<uuid:pk>/arrests/<uuid:arrest_id>/withdraw/", views.arrest_withdraw, name="arrest_withdraw"),
     path("operations/<uuid:pk>/people/<uuid:encounter_id>/", views.screening, name="screening"),
     path("operations/<uuid:pk>/people/<uuid:encounter_id>/case/", views.screening_case, name="screening_case"),
     path("network/", views.network, name="network"),

@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casebridge.api.idempotency import submit_form
-from casebridge.audit.log import record
+from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.investigations import actions, forms
 from casebridge.investigations.access import get_visible, investigates, investigating_agencies, subject_people
 from casebridge.investigations.actions import audited
 from casebridge.investigations.codes import labels
 from casebridge.investigations.models import (
+    Arrest,
     CaseLink,
     Encounter,
     Establishment,
@@ -283,7 +284,9 @@ def subject(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "identifier_form": forms.IdentifierForm(),
         "arrests": _listed(
             request,
-            found.arrests.filter(operation__in=Operation.objects.visible_to(user)).select_related("operation"),
+            found.arrests.standing()
+            .filter(operation__in=Operation.objects.visible_to(user))
+            .select_related("operation"),
             "operation",
             lambda arrest: arrest.operation,
         ),
@@ -431,9 +434,7 @@ def operation_new(request: AuthedRequest) -> HttpResponse:
 
 def _operation_context(request: AuthedRequest, found: Operation) -> dict[str, Any]:
     user = request.user
-    encounters = list(
-        Encounter.objects.visible_to(user).filter(operation=found).select_related("screening", "arrest__subject")
-    )
+    encounters = list(Encounter.objects.visible_to(user).filter(operation=found).select_related("screening"))
     subjects: list[tuple[str, str]] = []
     if found.state == OperationState.CARRIED_OUT:
         named = list(Subject.objects.visible_to(user).select_related("person")[:200])
@@ -451,16 +452,21 @@ def _operation_context(request: AuthedRequest, found: Operation) -> dict[str, An
         "encounters": encounters,
         "arrests": _listed(
             request,
-            found.arrests.filter(subject__in=Subject.objects.visible_to(user)).select_related("subject__person"),
+            found.arrests.standing()
+            .filter(subject__in=Subject.objects.visible_to(user))
+            .select_related("subject__person"),
             "subject",
             lambda arrest: arrest.subject,
         ),
-        "seized": found.seized.all(),
+        "seized": _listed(request, found.seized.all(), "seized_item", lambda item: actions.on_operation(item, found)),
+        "withdraw_form": forms.WithdrawForm(),
         "authorise_form": forms.AuthoriseForm() if state == OperationState.PLANNED else None,
         "carry_out_form": forms.CarryOutForm() if state == OperationState.AUTHORISED else None,
         "close_form": forms.CloseForm() if state == OperationState.CARRIED_OUT else None,
         "cancel_form": forms.CancelForm() if state in (OperationState.PLANNED, OperationState.AUTHORISED) else None,
         "recording": state == OperationState.CARRIED_OUT,
+        # The owning agency's and the lead unit's investigators move it on and withdraw arrests.
+        "can_move": bool({found.agency_id, found.lead_unit_id} & investigating_agencies(user)),
         "encounter_form": forms.EncounterForm(),
         "arrest_form": forms.ArrestForm(subjects=subjects, encounters=[(str(e.pk), str(e)) for e in encounters]),
         "seized_form": forms.SeizedForm(),
@@ -632,7 +638,6 @@ def screening_case(request: AuthedRequest, pk: UUID, encounter_id: UUID) -> Http
     """Open her survivor case through the foundation's intake (the check of people already known,
     her decision on receiving services), linked to this operation by a pseudonymous reference."""
     from casebridge.cases.views import intake
-    from casebridge.consents.actions import do_record_consent
 
     user = request.user
     found, encounter = _encounter(request, pk, encounter_id)
@@ -644,20 +649,18 @@ def screening_case(request: AuthedRequest, pk: UUID, encounter_id: UUID) -> Http
     consent = forms.ConsentForm(request.POST or None)
 
     def opened(case: Any, data: dict[str, Any]) -> None:
-        do_record_consent(
-            case,
-            actor=user,
-            purpose="services",
-            decision=data["consent_decision"],
-            given_by=data["consent_given_by"],
-            child_assent=data["child_assent"],
-            decided_on=case.opened_on,
-            language=data["consent_language"],
-        )
-        actions.do_open_case_for(existing, case, actor=user)
+        chosen = {key: data[f"consent_{key}"] for key in ("decision", "given_by", "language")}
+        actions.do_open_case_for(existing, case, actor=user, consent={**chosen, "child_assent": data["child_assent"]})
 
     context = {"operation": found, "encounter": encounter, "screening": existing}
-    return intake(request, template="investigations/screening_case.html", context=context, extra=consent, opened=opened)
+    return intake(
+        request,
+        template="investigations/screening_case.html",
+        context=context,
+        extra=consent,
+        opened=opened,
+        prepare=lambda identity: actions.with_screening_age(identity, existing),
+    )
 
 
 @login_required
@@ -704,7 +707,34 @@ def network(request: AuthedRequest) -> HttpResponse:
 @login_required
 def follow_reference(request: AuthedRequest, reference: str) -> HttpResponse:
     """A case's pseudonymous reference, followed to its operation by those who reach it."""
-    link = CaseLink.objects.visible_to(request.user).filter(reference=reference).first()
+    link = CaseLink.objects.visible_to(request.user).filter(reference=reference).select_related("operation").first()
     if link is None:
         raise Http404
+    # Which operation found the survivor of a case: a read of both.
+    audited(request.user, Action.VIEW, [link.operation], "operation")
+    record(request.user, Action.VIEW, [Item("case", str(link.case_id), link.case_id, ("investigation",))])
     return redirect("investigations:operation", pk=link.operation_id)
+
+
+@login_required
+def arrest_withdraw(request: AuthedRequest, pk: UUID, arrest_id: UUID) -> HttpResponse:
+    """Withdraw an arrest recorded in error, with the reason."""
+    found = get_visible(request.user, Operation, pk)
+    arrest = (
+        Arrest.objects.visible_to(request.user).filter(operation=found, pk=arrest_id, withdrawn_at__isnull=True).first()
+    )
+    if arrest is None:
+        raise Http404
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_withdraw_arrest(arrest, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Arrest withdrawn."))
+    elif request.method == "POST":
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("investigations:operation", pk=found.pk)

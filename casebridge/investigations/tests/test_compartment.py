@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -33,7 +34,7 @@ OUTSIDERS = [
 def _urls(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Every investigations page and endpoint, by route name, at a real record."""
     op, girl = found.operation.pk, found.girl.pk
-    page = {
+    page: dict[str, list[Any]] = {
         "home": [],
         "list": ["subjects"],
         "establishment_new": [],
@@ -51,6 +52,7 @@ def _urls(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "operation": [op],
         "operation_step": [op, "cancel"],
         "operation_record": [op, "encounter"],
+        "arrest_withdraw": [op, uuid.uuid4()],
         "screening": [op, girl],
         "screening_case": [op, girl],
         "network": [],
@@ -76,6 +78,7 @@ def _urls(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "operation-step": f"operations/{op}/step/",
         "operation-encounters": f"operations/{op}/encounters/",
         "operation-arrests": f"operations/{op}/arrests/",
+        "operation-withdraw": f"operations/{op}/arrests/{uuid.uuid4()}/withdraw/",
         "operation-seized": f"operations/{op}/seized/",
         "operation-screenings": f"operations/{op}/screenings/",
         "operation-screening-case": f"operations/{op}/screenings/{uuid.uuid4()}/case/",
@@ -135,6 +138,8 @@ def test_investigators_of_the_agency_reach_every_page_and_endpoint(world, login)
         "investigations:link_new",
         "investigations:operation_step",
         "investigations:operation_record",
+        "investigations:arrest_withdraw",
+        "investigation-operation-withdraw",
         "investigation-establishment-status",
         "investigation-operation-step",
         "investigation-operation-arrests",
