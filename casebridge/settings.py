@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "casebridge.training",
     "casebridge.indicators",
     "casebridge.investigations",
+    "casebridge.crisis",
     "casebridge.api",
     "casebridge.demo",
 ]
@@ -290,6 +291,11 @@ SPECTACULAR_SETTINGS = {
         "EncounterSexEnum": "casebridge.investigations.models.Sex",
         "ParticipantSexEnum": "casebridge.training.models.Sex",
         "TraffickingStatusEnum": "casebridge.investigations.models.TraffickingStatus",
+        "ScreeningOutcomeEnum": "casebridge.investigations.models.SCREENING_OUTCOMES",
+        "NotVictimReasonEnum": "casebridge.investigations.models.NotVictimReason",
+        "EpisodeOutcomeEnum": "casebridge.crisis.models.EpisodeOutcome",
+        "StaffRoleEnum": "casebridge.crisis.models.StaffRole",
+        "GapReasonEnum": "casebridge.crisis.coverage.GAP_REASONS",
     },
 }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("training/", include("casebridge.training.urls")),
     path("indicators/", include("casebridge.indicators.urls")),
     path("investigations/", include("casebridge.investigations.urls")),
+    path("crisis/", include("casebridge.crisis.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

@@ -112,6 +112,20 @@ OTHER_ROUTES = {
     "indicator-reports": "programme managers only, 404 otherwise; the requester's own report",
     "indicator-report": "Report visible_to(user): the requester's own, 404 otherwise (indicator tests)",
     "prevalence-study-estimate": "get_study: visible_to(user), 404 otherwise (prevalence tests)",
+    # Crisis care: the case's crisis-care section (Episode visible_to: cases.access.case_q), 404
+    # otherwise (crisis/tests/test_crisis.py).
+    "crisis:board": "Episode visible_to(user) only; 404 without a crisis-care role",
+    "crisis:new": "a case visible_to(user, crisis care) by its number; 404 without a crisis-care role",
+    "crisis:episode": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
+    "crisis:shift_add": "get_episode, then writable crisis care only (crisis tests)",
+    "crisis:shift_cancel": "get_episode and Shift visible_to(user), 404 otherwise (crisis tests)",
+    "crisis:close": "get_episode, then writable crisis care only (crisis tests)",
+    "crisis-episode-list": "Episode visible_to(user) only",
+    "crisis-episode-detail": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
+    "crisis-episode-close": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
+    "crisis-episode-shifts": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
+    "crisis-episode-coverage": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
+    "crisis-board": "Episode visible_to(user) only",
     # Investigations: a compartment of its own (investigations.access): each record through its
     # visible_to (the owning agency's investigators, an operation's agencies, a grant), 404 for
     # everyone else on every page and endpoint (investigations/tests/test_compartment.py).

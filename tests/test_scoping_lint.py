@@ -45,6 +45,8 @@ PROTECTED = {
     "Link",
     "CaseLink",
     "Grant",
+    "Episode",
+    "Shift",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

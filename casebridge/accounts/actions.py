@@ -36,8 +36,10 @@ def do_save_settings(
     language: str | None = None,
     time_zone: str | None = None,
     emails: dict[str, bool] | None = None,
+    spoken_languages: list[str] | None = None,
 ) -> None:
-    """Save the user's language, time zone and e-mail choices (each left as it is when None)."""
+    """Save the user's language, time zone, e-mail choices and the languages they speak (each
+    left as it is when None)."""
     if language is not None:
         if language not in dict(settings.LANGUAGES):
             raise ValidationError({"language": _("Choose English, Khmer or Vietnamese.")})
@@ -52,5 +54,15 @@ def do_save_settings(
                 {"email": _("You cannot choose e-mails of these kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)}}
             )
         save_email_choices(user, emails)
-    user.save(update_fields=["language", "time_zone"])
+    if spoken_languages is not None:
+        from casebridge.lib.codes import language_code
+
+        codes = [language_code(str(value)) for value in spoken_languages]
+        unknown = [str(v) for v, code in zip(spoken_languages, codes, strict=True) if code is None]
+        if unknown:
+            raise ValidationError(
+                {"spoken_languages": _("Unknown language code: %(code)s (use ISO 639).") % {"code": ", ".join(unknown)}}
+            )
+        user.spoken_languages = list(dict.fromkeys(code for code in codes if code))
+    user.save(update_fields=["language", "time_zone", "spoken_languages"])
     record(user, Action.UPDATE, [Item("user", str(user.pk))], reason="own settings")

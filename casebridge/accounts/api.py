@@ -28,12 +28,16 @@ class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
         child=serializers.BooleanField(),
         help_text="For each kind of notification you may receive: whether it also comes by e-mail.",
     )
+    spoken_languages = serializers.ListField(
+        child=serializers.CharField(), help_text="The languages you speak (ISO 639-2), for duty rosters."
+    )
 
 
 class MeUpdateSerializer(StrictSerializer):
     language = serializers.ChoiceField(settings.LANGUAGES, required=False)
     time_zone = serializers.CharField(required=False, allow_blank=True, max_length=64)
     email = serializers.DictField(child=serializers.BooleanField(), required=False)
+    spoken_languages = serializers.ListField(child=serializers.CharField(max_length=20), required=False, max_length=20)
 
 
 def _me(user: User) -> dict[str, Any]:
@@ -42,12 +46,14 @@ def _me(user: User) -> dict[str, Any]:
         "language": user.language or settings.LANGUAGE_CODE,
         "time_zone": user.time_zone,
         "email": email_choices(user),
+        "spoken_languages": user.spoken_languages,
     }
 
 
 class MeView(APIView):
-    """Your own settings: language, time zone, and which notifications also come by e-mail
-    (emergency access is always e-mailed to the privacy officers who review it). JSON only."""
+    """Your own settings: language, time zone, which notifications also come by e-mail
+    (emergency access is always e-mailed to the privacy officers who review it), and the
+    languages you speak. JSON only."""
 
     parser_classes = [JSONParser]
 
@@ -67,5 +73,6 @@ class MeView(APIView):
             language=data.get("language"),
             time_zone=data.get("time_zone"),
             emails=data.get("email"),
+            spoken_languages=data.get("spoken_languages"),
         )
         return Response(_me(request.user))

@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.agencies.models import Role
     from casebridge.cases.access import can_hold_content
     from casebridge.cases.models import BreakGlass
+    from casebridge.crisis.access import works_in_crisis_care
     from casebridge.indicators.access import reads_indicators
     from casebridge.investigations.access import investigates
     from casebridge.notifications.due import due_for
@@ -35,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_study": bool(study_agencies(user)),
         "can_train": bool(training_agencies(user)),
         "investigates": investigates(user),
+        "in_crisis_care": works_in_crisis_care(user),
         "reads_indicators": reads_indicators(user),
         "is_privacy_officer": officer,
         "pending_reviews": BreakGlass.objects.reviewable_by(user).filter(reviewed_at__isnull=True).count()

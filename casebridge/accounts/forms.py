@@ -37,6 +37,12 @@ class SettingsForm(forms.Form):
 
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"))
+    spoken_languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages you speak"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("A duty roster looks for someone who speaks the survivor's language."),
+    )
     emails = forms.MultipleChoiceField(
         label=gettext_lazy("Also send me an e-mail when"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -46,6 +52,9 @@ class SettingsForm(forms.Form):
         zones = [("", _("The deployment's (%(zone)s)") % {"zone": settings.TIME_ZONE})]
         self.fields["time_zone"].choices = zones + [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]  # type: ignore[attr-defined]
         self.fields["time_zone"].required = False
+        from casebridge.cases.forms import COMMON_LANGUAGES
+
+        self.fields["spoken_languages"].choices = COMMON_LANGUAGES  # type: ignore[attr-defined]
         self.fields["emails"].choices = kinds  # type: ignore[attr-defined]
         if always:
             self.fields["emails"].help_text = _("Always e-mailed: %(kinds)s.") % {"kinds": "; ".join(always)}

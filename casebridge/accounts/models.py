@@ -20,6 +20,8 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     # Times on pages and in e-mails; blank: the deployment's (settings.TIME_ZONE).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The languages the user speaks (ISO 639-2), for duty rosters that need a survivor's language.
+    spoken_languages = models.JSONField(_("languages you speak"), default=list, blank=True)
 
     def active_memberships(self) -> list[Membership]:
         """This user's active memberships, loaded once per request-sized object."""

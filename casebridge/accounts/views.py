@@ -46,6 +46,7 @@ def user_settings(request: AuthedRequest) -> HttpResponse:
     initial = {
         "language": user.language or get_language(),
         "time_zone": user.time_zone,
+        "spoken_languages": user.spoken_languages,
         "emails": [kind for kind, wanted in chosen.items() if wanted],
     }
     form = SettingsForm(request.POST or None, initial=initial, kinds=kinds, always=always)
@@ -56,6 +57,7 @@ def user_settings(request: AuthedRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
             time_zone=form.cleaned_data["time_zone"],
             emails={kind: kind in wanted for kind, _label in kinds},
+            spoken_languages=form.cleaned_data["spoken_languages"],
         )
         response = redirect("accounts:settings")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")

@@ -6,6 +6,7 @@ from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
+from casebridge.crisis.api import BoardView, EpisodeViewSet
 from casebridge.indicators.api import IndicatorsView, ReportsView, ReportView
 from casebridge.investigations.api import (
     EstablishmentViewSet,
@@ -31,6 +32,7 @@ router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-
 router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
 router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
 router.register("training/events", EventViewSet, basename="training-event")
+router.register("crisis/episodes", EpisodeViewSet, basename="crisis-episode")
 router.register("investigations/establishments", EstablishmentViewSet, basename="investigation-establishment")
 router.register("investigations/subjects", SubjectViewSet, basename="investigation-subject")
 router.register("investigations/identifiers", IdentifierViewSet, basename="investigation-identifier")
@@ -47,5 +49,6 @@ urlpatterns = [
     path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
+    path("crisis/board/", BoardView.as_view(), name="crisis-board"),
     path("", include(router.urls)),
 ]

@@ -433,6 +433,9 @@ class EventKind(models.TextChoices):
     CONTACT_ANSWERED = "contact_answered", _("Contact request answered")
     DIFFERENT_PERSON = "different_person", _("Registered as a different person")
     INVESTIGATION_LINKED = "investigation_linked", _("A linked investigation exists")
+    CRISIS_CARE_STARTED = "crisis_care_started", _("Crisis care started")
+    CRISIS_CARE_ENDED = "crisis_care_ended", _("Crisis care ended")
+    PLACED = "placed", _("Placed")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

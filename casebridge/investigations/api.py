@@ -38,6 +38,7 @@ from casebridge.investigations import actions
 from casebridge.investigations.access import get_visible, investigates, subject_people
 from casebridge.investigations.actions import audited
 from casebridge.investigations.models import (
+    SCREENING_OUTCOMES,
     Arrest,
     Credibility,
     DecidedBy,
@@ -464,7 +465,7 @@ class ScreeningInputSerializer(StrictSerializer):
     interpreter = serializers.BooleanField(required=False, default=False)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     outcome = serializers.ChoiceField(
-        [(Outcome.PENDING, Outcome.PENDING.label), (Outcome.NOT_A_VICTIM, Outcome.NOT_A_VICTIM.label)],
+        SCREENING_OUTCOMES,
         required=False,
         default=Outcome.PENDING,
     )

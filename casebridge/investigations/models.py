@@ -438,6 +438,10 @@ class Outcome(models.TextChoices):
     NOT_A_VICTIM = "not_a_victim", _("Not a victim")
 
 
+# What a screening's outcome may be set to directly (a case is opened through the intake).
+SCREENING_OUTCOMES = [(Outcome.PENDING, Outcome.PENDING.label), (Outcome.NOT_A_VICTIM, Outcome.NOT_A_VICTIM.label)]
+
+
 class NotVictimReason(models.TextChoices):
     ADULT_NO_INDICATORS = "adult_no_indicators", _("An adult with no sign of trafficking or control")
     CUSTOMER = "customer", _("A customer or visitor")

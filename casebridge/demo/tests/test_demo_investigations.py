@@ -1,4 +1,4 @@
-"""The demo's investigations: a network of places, players and phones; operations in every state;
+"""The demo's investigations and crisis care: a network of places, players and phones; operations in every state;
 the closed ones found some of the demo's girls (their cases carry a reference), adult women who
 were not victims and a girl of a borderline age; the network view draws on it."""
 
@@ -38,3 +38,13 @@ def test_the_demo_has_investigations_in_every_state(settings, db):
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert "Operation Lotus" in page.content.decode()
     print(f"network view of a demo subject, depth 2: {elapsed * 1000:.0f} ms")
+    # Crisis care right now: three girls, a roster gap and a language gap, and one placed.
+    from casebridge.crisis.board import rows
+    from casebridge.crisis.models import Episode
+
+    sophea = User.objects.get(username="aftercare.sophea")
+    board = rows(sophea)
+    assert len(board) == 3 and all(row.on_shift for row in board)
+    reasons = {gap.reason for row in board for gap in row.gaps}
+    assert reasons == {"no_staff", "no_language"}
+    assert Episode.objects.filter(outcome="placed").count() == 1

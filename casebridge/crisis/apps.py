@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrisisConfig(AppConfig):
+    name = "casebridge.crisis"
+    label = "crisis"

@@ -1,0 +1,77 @@
+"""The supervisor's board: every open crisis care the user reaches, with how much of its minimum
+window has passed, who is on shift now, the gap under way or next, and whether it has ended.
+A constant number of queries whatever the number of episodes."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from casebridge.cases.access import case_accesses
+from casebridge.cases.sections import Section
+from casebridge.crisis.coverage import Gap, gaps, next_gap, on_shift
+from casebridge.crisis.models import Episode, Shift
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+@dataclass
+class Row:
+    episode: Episode
+    hours: float
+    share: int  # of the minimum window, in percent (at most 100)
+    on_shift: list[Any]
+    gap: Gap | None
+    gaps: list[Gap]
+    name: str  # her name, where the reader reaches her identity; else ""
+    access: Any
+
+    def audit_item(self) -> Any:
+        """What the row shows, for the audit trail: the crisis care, and her identity if named."""
+        from casebridge.audit.log import Item
+
+        shown = [Section.CRISIS_CARE, *([Section.IDENTITY] if self.name else [])]
+        return Item.on(self.access, "crisis_episode", self.episode.pk, self.episode.case_id, shown)
+
+    @property
+    def gap_now(self) -> bool:
+        return self.gap is not None and self.gap.start <= timezone.now()
+
+
+def with_shifts(user: User, episodes: Any) -> Any:
+    live = (
+        Shift.objects.visible_to(user).filter(cancelled_at__isnull=True).select_related("staff").order_by("starts_at")
+    )
+    return episodes.prefetch_related(Prefetch("shifts", queryset=live, to_attr="live_shifts"))
+
+
+def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None) -> list[Row]:
+    now = now or timezone.now()
+    if episodes is None:
+        episodes = Episode.objects.visible_to(user).open()
+    found = list(with_shifts(user, episodes.select_related("case__survivor", "supervisor")).order_by("starts_at"))
+    accesses = case_accesses(user, [e.case for e in found])
+    out = []
+    for episode in found:
+        shifts = episode.live_shifts  # type: ignore[attr-defined]
+        elapsed = max(0.0, (now - episode.starts_at).total_seconds() / 3600)
+        found_gaps = gaps(episode, shifts)
+        sees_name = accesses[episode.case_id].can(Section.IDENTITY)
+        out.append(
+            Row(
+                episode=episode,
+                hours=round(elapsed, 1),
+                share=min(100, round(100 * elapsed / episode.window_hours)),
+                on_shift=on_shift(shifts, now),
+                gap=next_gap(found_gaps, now),
+                gaps=found_gaps,
+                name=episode.case.survivor.display_name() if sees_name else "",
+                access=accesses[episode.case_id],
+            )
+        )
+    return out

@@ -1,0 +1,61 @@
+"""Fictional crisis care: three girls at the police station right now, their duty roster with one
+hour nobody covers and a stretch with nobody who speaks the Vietnamese girl's language; and a
+girl whose crisis care ended with her placement. Written through the actions, by JPC's aftercare."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
+from casebridge.cases.models import Case
+from casebridge.crisis import actions
+from casebridge.crisis.models import Episode
+
+H = datetime.timedelta(hours=1)
+
+
+def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], cases: list[Case]) -> list[Episode]:
+    sophea, kanha = users["aftercare.sophea"], users["aftercare.kanha"]
+    sophea.spoken_languages = ["khm", "eng"]
+    kanha.spoken_languages = ["khm", "vie"]
+    for person in (sophea, kanha):
+        person.save(update_fields=["spoken_languages"])
+    led = [c for c in cases if c.lead_agency_id == agencies["JPC"].pk and not c.is_closed]
+    led.sort(key=lambda c: c.opened_on, reverse=True)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    episodes = []
+    start = now - 20 * H
+    for index, case in enumerate(led[:3]):
+        vietnamese = index == 2
+        episode = actions.do_open_episode(
+            case,
+            actor=sophea,
+            place_kind="police_station",
+            place="Anti-trafficking police station, Phnom Penh",
+            starts_at=start,
+            language="vie" if vietnamese else "khm",
+            interpreter=vietnamese,
+        )
+        # Day and night in twelve-hour shifts; one hour left uncovered at dawn on the second day.
+        for n, (person, hours) in enumerate(((sophea, 12), (kanha, 12), (sophea, 11), (kanha, 12))):
+            begins = start + sum((12, 12, 12)[:n], 0) * H + (H if n == 3 else datetime.timedelta())
+            actions.do_add_shift(
+                episode, actor=sophea, staff=person, role="social_worker", starts_at=begins, ends_at=begins + hours * H
+            )
+        episodes.append(episode)
+    for case in led[3:4]:
+        began = now - 80 * H
+        episode = actions.do_open_episode(
+            case, actor=sophea, place_kind="police_station", place="Police station", starts_at=began
+        )
+        actions.do_add_shift(
+            episode, actor=sophea, staff=sophea, role="supervisor", starts_at=began, ends_at=began + 50 * H
+        )
+        actions.do_close_episode(
+            episode, actor=sophea, outcome="placed", placement="Kandal Hope Assessment Centre", ended_at=began + 52 * H
+        )
+        episodes.append(episode)
+    return episodes
