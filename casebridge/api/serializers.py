@@ -136,3 +136,14 @@ class AgencyCodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         if not isinstance(data, str) or "\x00" in data or not 0 < len(data) <= longest:
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:longest])
         return super().to_internal_value(data)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, refusing as invalid a moment it cannot place in time (year 1 without a time zone
+    overflows when the deployment's is applied) instead of failing with a server error."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except (OverflowError, ValueError):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")

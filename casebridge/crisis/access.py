@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from casebridge.cases.access import default_sections
+from casebridge.cases.access import ceiling
 from casebridge.cases.sections import Section
 
 if TYPE_CHECKING:
@@ -13,4 +13,6 @@ if TYPE_CHECKING:
 
 
 def works_in_crisis_care(user: User) -> bool:
-    return any(Section.CRISIS_CARE in default_sections(m.role) for m in user.active_memberships())
+    """Whether the user's roles may reach a case's crisis care at all (by its lead, a team place
+    or a referral): the board is theirs, empty or not."""
+    return any(Section.CRISIS_CARE in ceiling(m.role) for m in user.active_memberships())

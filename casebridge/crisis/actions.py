@@ -50,8 +50,11 @@ def _raise(errors: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _reaches(user: User, case: Case) -> bool:
-    return case_access(user, case).can(S)
+def _serves(user: User, case: Case) -> CaseAccess | None:
+    """The access of someone who may be with her: her crisis care reached by a way other than
+    emergency access (which is for reading, for a few hours); None otherwise."""
+    access = case_access(user, case)
+    return access if access.can_write_in(S) else None
 
 
 @transaction.atomic
@@ -91,8 +94,10 @@ def do_open_episode(
         errors["language"] = _("Unknown language code: %(code)s (use ISO 639).") % {"code": language}
     if interpreter and not code:
         errors["language"] = _("Say which language the interpreter must speak.")
-    if not _reaches(supervisor, case):
+    if _serves(supervisor, case) is None:
         errors["supervisor"] = _("The supervisor must reach this case's crisis care.")
+    if not access.can_write_in(Section.WHEREABOUTS):
+        errors["place"] = _("Where she is held is recorded by those who reach her whereabouts.")
     _raise(errors)
     assert access.acting_agency_id is not None  # a writer acts for an agency
     episode = Episode(
@@ -129,10 +134,14 @@ def _open(episode: Episode, actor: User) -> tuple[Episode, CaseAccess]:
 def do_add_shift(
     episode: Episode, *, actor: User, staff: User, role: str, starts_at: datetime.datetime, ends_at: datetime.datetime
 ) -> Shift:
-    """Put someone on duty with her. Refused: a shift that ends before it starts or lies outside
-    the episode, one that overlaps the same person's other shift, someone who does not reach her
-    crisis care, an interpreter who does not speak her language."""
+    """Put someone on duty with her. Refused: someone the writer may not put on her roster
+    (:func:`staff_for`), a shift that ends before it starts or lies outside the episode, one that
+    overlaps the same person's other shift (with her, or with a girl in another place), an
+    interpreter who does not speak her language."""
+    from casebridge.accounts.models import User as Account
+
     episode, access = _open(episode, actor)
+    staff = Account.objects.select_for_update().get(pk=staff.pk)  # two rosters at once wait for each other
     errors: dict[str, Any] = {}
     if role not in StaffRole.values:
         errors["role"] = _("Choose a role.")
@@ -142,19 +151,26 @@ def do_add_shift(
         errors["starts_at"] = _("A shift lies inside the crisis care: from %(start)s.") % {
             "start": timezone.localtime(episode.starts_at).strftime("%Y-%m-%d %H:%M")
         }
-    if not _reaches(staff, episode.case):
-        errors["staff"] = _("This person does not reach her crisis care: add them to the case team first.")
+    serving = _serves(staff, episode.case) if staff in staff_for(episode.case, access) else None
+    if serving is None:
+        errors["staff"] = _("You cannot put this person on her roster.")
     languages = list(staff.spoken_languages or [])
-    if role == StaffRole.INTERPRETER and episode.language and episode.language not in languages:
+    if serving is not None and role == StaffRole.INTERPRETER and episode.language and episode.language not in languages:
         errors["staff"] = _("This interpreter does not speak her language (their profile says what they speak).")
     if not errors:
-        mine = Shift.objects.filter(episode=episode, staff=staff, cancelled_at__isnull=True)
-        if mine.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        # With several girls at one station, one worker stays with them all; never in two places.
+        here = (episode.place_kind, episode.place)
+        mine = Shift.objects.filter(
+            staff=staff, cancelled_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).select_related("episode")
+        if any(s.episode_id == episode.pk or (s.episode.place_kind, s.episode.place) != here for s in mine):
             errors["starts_at"] = _("This person is already on a shift at that time.")
     _raise(errors)
+    assert serving is not None and serving.acting_agency_id is not None
     shift = Shift(
         episode=episode,
         staff=staff,
+        agency_id=serving.acting_agency_id,
         role=role,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -168,8 +184,14 @@ def do_add_shift(
 
 @transaction.atomic
 def do_cancel_shift(shift: Shift, *, actor: User) -> Shift:
+    """Take a shift off the roster before it starts (a worked shift is the record of who was with
+    her): by whoever set it or the lead agency's case staff."""
     episode, access = _open(shift.episode, actor)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.created_by_id != actor.pk and not access.can_manage:
+        raise NotAllowed(_("A shift is cancelled by whoever set it or by the lead agency's case staff."))
+    if shift.starts_at <= timezone.now():
+        raise Conflict(_("This shift has started: it stays on the record of who was with her."))
     if shift.cancelled_at is None:
         shift.cancelled_at = timezone.now()
         shift.save(update_fields=["cancelled_at"])
@@ -193,9 +215,11 @@ def do_close_episode(
         errors["placement"] = _("Say where she is placed.")
     elif outcome != EpisodeOutcome.PLACED and not note:
         errors["note"] = _("Give the reason.")
+    elif outcome != EpisodeOutcome.PLACED and placement:
+        errors["placement"] = _("A place is given only when she is placed.")
     if len(note) > 1000 or len(placement) > 500:
         errors["note"] = _("At most %(count)s characters.") % {"count": 1000}
-    if ended_at < episode.starts_at:
+    if ended_at < episode.starts_at and outcome != EpisodeOutcome.NOT_NEEDED:
         errors["ended_at"] = _("Crisis care cannot end before it started.")
     elif ended_at < episode.window_ends_at and not note and "note" not in errors:
         errors["note"] = _("The minimum window is not over: say why it ends early.")
@@ -225,19 +249,30 @@ def do_close_episode(
             occurred_at=ended_at,
             access=access,
         )
-    record(actor, Action.UPDATE, [item(access, episode, "episode", episode.case_id)])
+    shown = [S, *([Section.WHEREABOUTS] if placement else [])]
+    record(actor, Action.UPDATE, [Item.on(access, "crisis_episode", episode.pk, episode.case_id, shown)])
     return episode
 
 
-def staff_for(case: Case) -> list[User]:
-    """Who may be put on her roster: the people who reach her crisis care (members of the
-    agencies with a way into the case, and users named on its team), by username."""
+def staff_for(case: Case, access: CaseAccess) -> list[User]:
+    """Whom the writer may put on her roster: people who reach her crisis care other than by
+    emergency access; of the lead agency and of the writer's own agencies only, unless the writer
+    is the lead agency's case staff (who else serves her is need-to-know)."""
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Membership
+    from casebridge.cases.access import BREAK_GLASS
     from casebridge.cases.models import Reach
 
-    agencies = set(Reach.objects.filter(case=case, agency__isnull=False).values_list("agency_id", flat=True))
-    named = set(Reach.objects.filter(case=case, user__isnull=False).values_list("user_id", flat=True))
-    members = set(Membership.objects.in_force().filter(agency_id__in=agencies).values_list("user_id", flat=True))
-    people = User.objects.filter(pk__in=members | named, is_active=True).order_by("username")
-    return [person for person in people if _reaches(person, case)]
+    ways = Reach.objects.filter(case=case).exclude(path=BREAK_GLASS)
+    agencies = set(ways.filter(agency__isnull=False).values_list("agency_id", flat=True))
+    named = set(ways.filter(user__isnull=False).values_list("user_id", flat=True))
+    if not access.can_manage:
+        agencies &= {case.lead_agency_id, *access.agency_ids}
+    members = Membership.objects.in_force().filter(agency_id__in=agencies)
+    candidates = set(members.values_list("user_id", flat=True))
+    if access.can_manage:
+        candidates |= named
+    elif access.user_id in named:
+        candidates.add(access.user_id)
+    people = User.objects.filter(pk__in=candidates, is_active=True).order_by("username")
+    return [person for person in people if _serves(person, case) is not None]

@@ -4,7 +4,7 @@ through the case's crisis-care section: out of reach answers 404, as if it did n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.http import Http404
@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from casebridge.accounts.models import User
 from casebridge.api.idempotency import create_scoped, schema_header
-from casebridge.api.serializers import ModelSerializer, StrictSerializer
+from casebridge.api.serializers import DateTimeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.access import case_access
+from casebridge.cases.access import case_access, case_accesses
 from casebridge.cases.api import UUID_RE, acting_user
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
@@ -43,16 +43,31 @@ def get_episode(user: User, pk: object) -> Episode:
     return found
 
 
-def seen(user: User, episode: Episode, action_: str = Action.VIEW) -> None:
-    record(user, action_, [actions.item(case_access(user, episode.case), episode, "episode", episode.case_id)])
+def seen(user: User, episode: Episode, access: Any = None, action_: str = Action.VIEW) -> None:
+    """Audit a read of the episode as the API shows it: its crisis care, and the place where she
+    is held (her whereabouts) where the reader reaches them."""
+    from casebridge.audit.log import Item
+
+    access = access or case_access(user, episode.case)
+    shown = [Section.CRISIS_CARE, *([Section.WHEREABOUTS] if access.can(Section.WHEREABOUTS) else [])]
+    record(user, action_, [Item.on(access, "crisis_episode", episode.pk, episode.case_id, shown)])
+
+
+def _access(serializer: Any, case_id: Any) -> Any:
+    accesses = serializer.context.get("accesses") or {}
+    return accesses.get(case_id)
 
 
 class EpisodeSerializer(ModelSerializer):
+    """An episode as its reader may see it: the place only with her whereabouts, the agency and
+    supervisor only where the reader may learn that agency serves her (``accesses`` in the
+    context, by case)."""
+
     case = serializers.UUIDField(source="case_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
-    agency = serializers.CharField(source="agency.code", read_only=True)
-    place = serializers.CharField(read_only=True)
-    supervisor = serializers.CharField(source="supervisor.username", read_only=True)
+    agency = serializers.SerializerMethodField()
+    place = serializers.SerializerMethodField()
+    supervisor = serializers.SerializerMethodField()
     window_ends_at = serializers.DateTimeField(read_only=True)
     outcome_note = serializers.CharField(read_only=True, allow_null=True)
 
@@ -76,12 +91,24 @@ class EpisodeSerializer(ModelSerializer):
             "outcome_note",
         ]
 
+    def get_agency(self, episode: Episode) -> str | None:
+        access = _access(self, episode.case_id)
+        return episode.agency.code if access is not None and access.sees_agency(episode.agency_id) else None
+
+    def get_place(self, episode: Episode) -> str | None:
+        access = _access(self, episode.case_id)
+        return str(episode.place) if access is not None and access.can(Section.WHEREABOUTS) else None
+
+    def get_supervisor(self, episode: Episode) -> str | None:
+        access = _access(self, episode.case_id)
+        return episode.supervisor.username if access is not None and access.sees_agency(episode.agency_id) else None
+
 
 class EpisodeInputSerializer(StrictSerializer):
     case = serializers.UUIDField()
     place_kind = serializers.ChoiceField(PlaceKind.choices)
     place = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
     window_hours = serializers.IntegerField(min_value=1, max_value=actions.MAX_WINDOW_HOURS, required=False)
     language = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     interpreter = serializers.BooleanField(required=False, default=False)
@@ -97,18 +124,25 @@ class CloseInputSerializer(StrictSerializer):
 
 
 class ShiftSerializer(ModelSerializer):
-    staff = serializers.CharField(source="staff.username", read_only=True)
+    """A shift: its staff member's username only where the reader may learn their agency serves
+    her (else null, with the role)."""
+
+    staff = serializers.SerializerMethodField()
 
     class Meta:
         model = Shift
         fields = ["id", "staff", "role", "starts_at", "ends_at", "languages", "cancelled_at"]
 
+    def get_staff(self, shift: Shift) -> str | None:
+        access = _access(self, shift.episode.case_id)
+        return shift.staff.username if access is not None and access.sees_agency(shift.agency_id) else None
+
 
 class ShiftInputSerializer(StrictSerializer):
     staff = serializers.CharField(max_length=150, help_text="A username.")
     role = serializers.ChoiceField(StaffRole.choices)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
 
 
 GapSerializer = inline_serializer(
@@ -147,10 +181,11 @@ BoardSerializer = inline_serializer(
 )
 
 
-def _user(username: str, field: str) -> User:
-    found = User.objects.filter(username=username, is_active=True).first()
+def _colleague(username: str, people: list[User], field: str) -> User:
+    """One of ``people`` by username; the same answer for anyone else, existing or not."""
+    found = next((person for person in people if person.username == username), None)
     if found is None:
-        raise serializers.ValidationError({field: [_("No such person.")]})
+        raise serializers.ValidationError({field: [_("You cannot put this person on her roster.")]})
     return found
 
 
@@ -166,9 +201,15 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def list(self, request: Request) -> Response:
         user = acting_user(request)
         page = list(self.paginate_queryset(self.get_queryset()) or [])
+        accesses = case_accesses(user, [episode.case for episode in page])
         for episode in page:
-            seen(user, episode, Action.LIST)
-        return self.get_paginated_response(EpisodeSerializer(page, many=True).data)
+            seen(user, episode, accesses[episode.case_id], Action.LIST)
+        return self.get_paginated_response(EpisodeSerializer(page, many=True, context={"accesses": accesses}).data)
+
+    def _out(self, episode: Episode, status: int = 200) -> Response:
+        user = acting_user(self.request)
+        context = {"accesses": {episode.case_id: case_access(user, episode.case)}}
+        return Response(EpisodeSerializer(episode, context=context).data, status=status)
 
     @extend_schema(request=EpisodeInputSerializer, responses={201: EpisodeSerializer}, parameters=[schema_header()])
     def create(self, request: Request) -> Response:
@@ -181,7 +222,10 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             case = Case.objects.visible_to(user, Section.CRISIS_CARE).filter(pk=data.pop("case")).first()
             if case is None:
                 raise Http404
-            supervisor = _user(data.pop("supervisor"), "supervisor") if "supervisor" in data else None
+            supervisor = None
+            if "supervisor" in data:
+                people = actions.staff_for(case, case_access(user, case))
+                supervisor = _colleague(data.pop("supervisor"), people, "supervisor")
             return actions.do_open_episode(case, actor=user, supervisor=supervisor, **data)
 
         return create_scoped(
@@ -190,13 +234,18 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             create=make,
             rows=self.get_queryset(),
             seen=lambda episode: seen(user, episode),
-            serializer=EpisodeSerializer,
+            serializer=cast(
+                Any,
+                lambda episode: EpisodeSerializer(
+                    episode, context={"accesses": {episode.case_id: case_access(user, episode.case)}}
+                ),
+            ),
         )
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         episode = get_episode(acting_user(request), pk)
         seen(acting_user(request), episode)
-        return Response(EpisodeSerializer(episode).data)
+        return self._out(episode)
 
     @extend_schema(request=CloseInputSerializer, responses=EpisodeSerializer)
     @action(detail=True, methods=["post"])
@@ -206,7 +255,7 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         payload = CloseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         episode = actions.do_close_episode(episode, actor=acting_user(request), **payload.validated_data)
-        return Response(EpisodeSerializer(episode).data)
+        return self._out(episode)
 
     @extend_schema(methods=["GET"], responses=ShiftSerializer(many=True))
     @extend_schema(
@@ -217,18 +266,20 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         """The duty roster: who is with her, when, speaking which languages."""
         user = acting_user(request)
         episode = get_episode(user, pk)
-        rows_ = Shift.objects.visible_to(user).filter(episode=episode).select_related("staff")
+        rows_ = Shift.objects.visible_to(user).filter(episode=episode).select_related("staff", "episode")
         access = case_access(user, episode.case)
+        context = {"accesses": {episode.case_id: access}}
         if request.method == "GET":
             page = list(self.paginate_queryset(rows_) or [])
+            seen(user, episode, access, Action.LIST)
             record(user, Action.LIST, [actions.item(access, s, "shift", episode.case_id) for s in page])
-            return self.get_paginated_response(ShiftSerializer(page, many=True).data)
+            return self.get_paginated_response(ShiftSerializer(page, many=True, context=context).data)
 
         def make() -> Shift:
             payload = ShiftInputSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
             data = dict(payload.validated_data)
-            staff = _user(data.pop("staff"), "staff")
+            staff = _colleague(data.pop("staff"), actions.staff_for(episode.case, access), "staff")
             return actions.do_add_shift(episode, actor=user, staff=staff, **data)
 
         return create_scoped(
@@ -237,7 +288,7 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             create=make,
             rows=rows_,
             seen=lambda shift: record(user, Action.VIEW, [actions.item(access, shift, "shift", episode.case_id)]),
-            serializer=ShiftSerializer,
+            serializer=cast(Any, lambda shift: ShiftSerializer(shift, context=context)),
         )
 
     @extend_schema(responses=CoverageSerializer)
@@ -266,7 +317,7 @@ def board_row(row: Row) -> dict[str, Any]:
         "case_number": row.episode.case.number,
         "hours": row.hours,
         "window_hours": row.episode.window_hours,
-        "on_shift": [shift.staff.username for shift in row.on_shift],
+        "on_shift": row.on_shift_labels(),
         "next_gap": row.gap.as_json() if row.gap else None,
     }
 
@@ -278,6 +329,6 @@ class BoardView(APIView):
     @extend_schema(responses=BoardSerializer)
     def get(self, request: Request) -> Response:
         user = acting_user(request)
-        found = rows(user)
+        found = rows(user, names=False)
         record(user, Action.LIST, [row.audit_item() for row in found])
         return Response([board_row(row) for row in found])

@@ -31,16 +31,43 @@ class Row:
     name: str  # her name, where the reader reaches her identity; else ""
     access: Any
 
-    def audit_item(self) -> Any:
-        """What the row shows, for the audit trail: the crisis care, and her identity if named."""
-        from casebridge.audit.log import Item
-
-        shown = [Section.CRISIS_CARE, *([Section.IDENTITY] if self.name else [])]
-        return Item.on(self.access, "crisis_episode", self.episode.pk, self.episode.case_id, shown)
-
     @property
     def gap_now(self) -> bool:
         return self.gap is not None and self.gap.start <= timezone.now()
+
+    @property
+    def place(self) -> str:
+        """Where she is held: her whereabouts, for those who reach them."""
+        return str(self.episode.place) if self.access.can(Section.WHEREABOUTS) else ""
+
+    @property
+    def supervisor(self) -> str:
+        return person_label(self.access, self.episode.agency_id, self.episode.supervisor, "")
+
+    def on_shift_labels(self) -> list[str]:
+        return [shift_label(self.access, s) for s in self.on_shift]
+
+    def audit_item(self, *, place: bool = False) -> Any:
+        """What the row shows, for the audit trail: the crisis care, her identity if named, her
+        whereabouts if the place is shown."""
+        from casebridge.audit.log import Item
+
+        shown = [Section.CRISIS_CARE, *([Section.IDENTITY] if self.name else [])]
+        shown += [Section.WHEREABOUTS] if place and self.place else []
+        return Item.on(self.access, "crisis_episode", self.episode.pk, self.episode.case_id, shown)
+
+
+def person_label(access: Any, agency_id: int, person: Any, role: str) -> str:
+    """A colleague's name where the reader may learn their agency serves her; else their role."""
+    from django.utils.translation import gettext as _
+
+    if access.sees_agency(agency_id):
+        return str(person.get_full_name() or person.username)
+    return _("A partner") + (f" ({role})" if role else "")
+
+
+def shift_label(access: Any, shift: Any) -> str:
+    return person_label(access, shift.agency_id, shift.staff, str(shift.get_role_display()))
 
 
 def with_shifts(user: User, episodes: Any) -> Any:
@@ -50,7 +77,7 @@ def with_shifts(user: User, episodes: Any) -> Any:
     return episodes.prefetch_related(Prefetch("shifts", queryset=live, to_attr="live_shifts"))
 
 
-def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None) -> list[Row]:
+def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None, *, names: bool = True) -> list[Row]:
     now = now or timezone.now()
     if episodes is None:
         episodes = Episode.objects.visible_to(user).open()
@@ -61,7 +88,7 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None)
         shifts = episode.live_shifts  # type: ignore[attr-defined]
         elapsed = max(0.0, (now - episode.starts_at).total_seconds() / 3600)
         found_gaps = gaps(episode, shifts)
-        sees_name = accesses[episode.case_id].can(Section.IDENTITY)
+        sees_name = names and accesses[episode.case_id].can(Section.IDENTITY)
         out.append(
             Row(
                 episode=episode,

@@ -49,7 +49,7 @@ def gaps(episode: Any, shifts: Iterable[Any]) -> list[Gap]:
     from casebridge.crisis.models import WITH_HER
 
     shifts = [s for s in shifts if s.cancelled_at is None]
-    window = (episode.starts_at, episode.window_ends_at)
+    window = (episode.starts_at, episode.covered_until)
     found = [
         Gap(a, b, NO_STAFF)
         for a, b in uncovered(window, [(s.starts_at, s.ends_at) for s in shifts if s.role in WITH_HER])

@@ -38,6 +38,7 @@ class EpisodeOutcome(models.TextChoices):
     RETURNED_HOME = "returned_home", _("Returned to her family")
     LEFT = "left", _("Left of her own will")
     NOT_A_VICTIM = "not_a_victim", _("Found not to be a victim")
+    NOT_NEEDED = "not_needed", _("Not needed (she did not come)")
     OTHER = "other", _("Other")
 
 
@@ -93,6 +94,11 @@ class Episode(models.Model):
     def window_ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(hours=self.window_hours)
 
+    @property
+    def covered_until(self) -> datetime.datetime:
+        """The end of the window a roster must cover: the minimum window, or her leaving first."""
+        return min(self.window_ends_at, self.ended_at) if self.ended_at else self.window_ends_at
+
 
 class StaffRole(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Social worker")
@@ -116,6 +122,8 @@ class Shift(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     episode = models.ForeignKey(Episode, models.PROTECT, related_name="shifts")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # The agency the staff member serves her for: who else serves her is need-to-know.
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=14, choices=StaffRole.choices)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))

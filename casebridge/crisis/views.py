@@ -24,7 +24,7 @@ from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.crisis import actions, board, forms
 from casebridge.crisis.access import works_in_crisis_care
-from casebridge.crisis.api import get_episode, seen
+from casebridge.crisis.api import get_episode
 from casebridge.crisis.models import Episode, Shift
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page
@@ -73,27 +73,41 @@ def episode_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _episode_context(request: AuthedRequest, episode: Episode, shift_form: Any = None) -> dict[str, Any]:
+    """The episode page: its row of the board (name, place and colleagues as the reader may learn
+    them), the roster, and the forms; everything shown audited."""
+    from django.utils import timezone
+
     user = request.user
-    access = case_access(user, episode.case)
     row = board.rows(user, episodes=Episode.objects.visible_to(user).filter(pk=episode.pk))[0]
+    access = row.access
     shifts = list(Shift.objects.visible_to(user).filter(episode=episode).select_related("staff"))
+    record(user, Action.VIEW, [row.audit_item(place=True)])
     record(user, Action.LIST, [actions.item(access, s, "shift", episode.case_id) for s in shifts])
     writable = access.can_write_in(Section.CRISIS_CARE) and episode.ended_at is None
-    people = [(str(p.pk), p.get_full_name() or p.username) for p in actions.staff_for(episode.case)] if writable else []
+    people = actions.staff_for(episode.case, access) if writable else []
+    choices = [(str(p.pk), board.person_label(access, _agency_of(p, access), p, "")) for p in people]
     return {
         "episode": episode,
         "row": row,
-        "shifts": shifts,
+        "shifts": [(s, board.shift_label(access, s)) for s in shifts],
         "writable": writable,
-        "shift_form": shift_form or forms.ShiftForm(people=people),
+        "now": timezone.now(),
+        "shift_form": shift_form or forms.ShiftForm(people=choices),
         "close_form": forms.CloseForm(),
     }
+
+
+def _agency_of(person: User, access: Any) -> int:
+    """The agency a colleague offered for the roster is shown as: the reader's own where they
+    share one, else the lead agency (the only others a partner's list holds)."""
+    mine = {m.agency_id for m in person.active_memberships()}
+    shared = mine & set(access.agency_ids)
+    return next(iter(shared)) if shared else access.lead_agency_id
 
 
 @login_required
 def episode(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = get_episode(request.user, pk)
-    seen(request.user, found)
     return render(request, "crisis/episode.html", _episode_context(request, found))
 
 
@@ -103,11 +117,12 @@ def shift_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = get_episode(user, pk)
     if request.method != "POST":
         return redirect("crisis:episode", pk=found.pk)
-    people = [(str(p.pk), p.username) for p in actions.staff_for(found.case)]
-    form = forms.ShiftForm(request.POST, people=people)
+    people = actions.staff_for(found.case, case_access(user, found.case))
+    form = forms.ShiftForm(request.POST, people=[(str(p.pk), p.username) for p in people])
     if form.is_valid():
         data = dict(form.cleaned_data)
-        staff = User.objects.get(pk=int(data.pop("staff")))
+        chosen = data.pop("staff")
+        staff = next(p for p in people if str(p.pk) == chosen)
         try:
             actions.do_add_shift(found, actor=user, staff=staff, **data)
         except ValidationError as error:
@@ -119,7 +134,6 @@ def shift_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Shift added."))
             return redirect("crisis:episode", pk=found.pk)
-    seen(user, found)
     return render(request, "crisis/episode.html", _episode_context(request, found, form), status=400)
 
 

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import create_scoped, schema_header
-from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
+from casebridge.api.serializers import AgencyCodeField, DateTimeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
 from casebridge.cases.api import (
@@ -314,7 +314,7 @@ class OperationSerializer(ModelSerializer):
 class OperationInputSerializer(StrictSerializer):
     agency = AgencyCodeField(required=False)
     name = serializers.CharField(max_length=100)
-    planned_for = serializers.DateTimeField()
+    planned_for = DateTimeField()
     lead_unit = AgencyCodeField()
     participants = serializers.ListField(child=AgencyCodeField(), required=False, default=list, max_length=20)
     standby = AgencyCodeField(required=False, allow_null=True, default=None)
@@ -329,7 +329,7 @@ class StepInputSerializer(StrictSerializer):
     step = serializers.ChoiceField(["authorise", "carry_out", "close", "cancel"])
     reference = serializers.CharField(max_length=100, required=False, default="")
     authorised_on = serializers.DateField(required=False, allow_null=True, default=None)
-    carried_out_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    carried_out_at = DateTimeField(required=False, allow_null=True, default=None)
     debrief = serializers.CharField(max_length=10000, required=False, allow_blank=True, allow_null=True, default=None)
     reason = serializers.CharField(max_length=1000, required=False, default="")
 

@@ -1,0 +1,200 @@
+"""What the independent review of crisis care found, kept as tests: where she is held is her
+whereabouts; a partner learns no other partner (agency, supervisor, staff, the roster's list);
+emergency access puts nobody on her roster; a worked shift stays on record; a placement only
+when she is placed; a crisis care prepared for nothing can close; one person, one place."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from casebridge.cases import sections as sec
+from casebridge.cases.actions import do_break_glass
+from casebridge.cases.models import ReferralGrant
+from casebridge.cases.sections import Section
+from casebridge.crisis import actions
+from casebridge.crisis.models import Episode
+from casebridge.lib.errors import Conflict, NotAllowed
+
+H = datetime.timedelta(hours=1)
+PLACE = "Hope Assessment Centre, room 4, Street 371"
+REASON = "The child called the hotline from an unknown place tonight; I need to know who she is."
+
+
+def _episode(world, actor=None, start=None):  # type: ignore[no-untyped-def]
+    return actions.do_open_episode(
+        world.case,
+        actor=actor or world.social_worker,
+        place_kind="assessment_centre",
+        place=PLACE,
+        starts_at=start or timezone.now() - 2 * H,
+    )
+
+
+def _client(user):  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _refer_hac(world):  # type: ignore[no-untyped-def]
+    ReferralGrant.objects.create(
+        case=world.case,
+        agency=world.agencies["HAC"],
+        sections=sec.to_mask([Section.IDENTITY, Section.CRISIS_CARE]),
+        granted_by=world.social_worker,
+        starts_at=timezone.now() - H,
+    )
+
+
+def _fresh(user):  # type: ignore[no-untyped-def]
+    from casebridge.accounts.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+def test_where_she_is_held_is_her_whereabouts(world):
+    episode = _episode(world)
+    gov = world.gov_social_worker
+    do_break_glass(world.case.number, actor=gov, reason=REASON)
+    for reader in (_fresh(gov), world.shelter_caseworker):  # emergency access; the shelter has no whereabouts
+        client = _client(reader)
+        for url in (
+            f"/api/v1/crisis/episodes/{episode.pk}/",
+            "/api/v1/crisis/episodes/",
+            reverse("crisis:episode", args=[episode.pk]),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200 and "Street 371" not in response.content.decode(), url
+    assert "Street 371" in _client(world.social_worker).get(f"/api/v1/crisis/episodes/{episode.pk}/").content.decode()
+
+
+def test_a_partner_learns_no_other_partner(world):
+    _refer_hac(world)
+    hac = world.assessment_worker
+    episode = _episode(world)
+    actions.do_add_shift(
+        episode, actor=hac, staff=hac, role="social_worker", starts_at=timezone.now() - H, ends_at=timezone.now() + H
+    )
+    shelter = _client(world.shelter_caseworker)
+    for url in (
+        f"/api/v1/crisis/episodes/{episode.pk}/shifts/",
+        "/api/v1/crisis/board/",
+        reverse("crisis:episode", args=[episode.pk]),
+        reverse("crisis:board"),
+    ):
+        body = shelter.get(url).content.decode()
+        assert "assessment_worker" not in body and "HAC" not in body, url
+    # The lead agency's case worker sees who is with her.
+    assert "assessment_worker" in _client(world.social_worker).get("/api/v1/crisis/board/").content.decode()
+
+
+def test_emergency_access_puts_nobody_on_her_roster(world):
+    episode = _episode(world)
+    gov = world.gov_social_worker
+    do_break_glass(world.case.number, actor=gov, reason=REASON)
+    with pytest.raises(ValidationError, match="cannot put this person"):
+        actions.do_add_shift(
+            episode,
+            actor=world.social_worker,
+            staff=_fresh(gov),
+            role="social_worker",
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + H,
+        )
+    page = _client(world.social_worker).get(reverse("crisis:episode", args=[episode.pk])).content.decode()
+    assert f'value="{gov.pk}"' not in page
+
+
+def test_a_worked_shift_stays_and_only_its_setter_or_the_lead_cancels(world):
+    episode = _episode(world)
+    worked = actions.do_add_shift(
+        episode,
+        actor=world.social_worker,
+        staff=world.social_worker,
+        role="social_worker",
+        starts_at=timezone.now() - H,
+        ends_at=timezone.now() + H,
+    )
+    with pytest.raises(Conflict, match="has started"):
+        actions.do_cancel_shift(worked, actor=world.social_worker)
+    later = actions.do_add_shift(
+        episode,
+        actor=world.social_worker,
+        staff=world.shelter_caseworker,
+        role="social_worker",
+        starts_at=timezone.now() + 2 * H,
+        ends_at=timezone.now() + 4 * H,
+    )
+    with pytest.raises(NotAllowed):
+        actions.do_cancel_shift(later, actor=world.shelter_caseworker)
+    assert actions.do_cancel_shift(later, actor=world.social_worker).cancelled_at is not None
+
+
+def test_a_place_only_when_she_is_placed(world):
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    with pytest.raises(ValidationError, match="only when she is placed"):
+        actions.do_close_episode(
+            episode, actor=world.social_worker, outcome="returned_home", note="Mother came", placement="Street 5"
+        )
+
+
+def test_a_crisis_care_prepared_for_nobody_closes_before_it_starts(world):
+    episode = _episode(world, start=timezone.now() + 10 * H)
+    with pytest.raises(ValidationError):
+        actions.do_close_episode(episode, actor=world.social_worker, outcome="other", note="Called off")
+    actions.do_close_episode(
+        episode, actor=world.social_worker, outcome="not_needed", note="The operation was called off"
+    )
+    assert Episode.objects.get(pk=episode.pk).outcome == "not_needed"
+
+
+def test_one_person_is_in_one_place_at_a_time(world):
+    from casebridge.cases.actions import do_open_case
+    from casebridge.people.actions import clean_identity
+
+    first = _episode(world)
+    other = do_open_case(
+        actor=world.social_worker,
+        agency=world.agencies["JPC"],
+        province="KH-12",
+        identity=clean_identity({"given_name_latin": "Dany"}),
+        opened_on=timezone.localdate(),
+    )
+    second = actions.do_open_episode(
+        other, actor=world.social_worker, place_kind="hospital", place="Calmette", starts_at=timezone.now() - 2 * H
+    )
+    now = timezone.now()
+    actions.do_add_shift(
+        first,
+        actor=world.social_worker,
+        staff=world.social_worker,
+        role="social_worker",
+        starts_at=now - H,
+        ends_at=now + H,
+    )
+    with pytest.raises(ValidationError, match="already on a shift"):
+        actions.do_add_shift(
+            second,
+            actor=world.social_worker,
+            staff=world.social_worker,
+            role="social_worker",
+            starts_at=now,
+            ends_at=now + 2 * H,
+        )
+
+
+def test_a_far_past_moment_is_refused_not_a_server_error(world, login):
+    client = login(world.social_worker)
+    body = {
+        "case": str(world.case.pk),
+        "place_kind": "police_station",
+        "place": "Station",
+        "starts_at": "0001-01-01T00:00:00",
+    }
+    assert client.post("/api/v1/crisis/episodes/", body, content_type="application/json").status_code == 400
