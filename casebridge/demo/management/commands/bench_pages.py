@@ -49,6 +49,10 @@ class Command(BaseCommand):
                 ]
         if case is not None:
             paths += self.case_paths(str(case.pk))
+        from casebridge.crisis.access import works_in_crisis_care
+
+        if works_in_crisis_care(person):
+            paths.append("/crisis/")  # the supervisor's board
         self.stdout.write(f"{'path':56} {'bytes':>7} {'queries':>7} {'p50 ms':>7}")
         for path in paths:
             client.get(path)
