@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "NotVictimReasonEnum": "casebridge.investigations.models.NotVictimReason",
         "EpisodeOutcomeEnum": "casebridge.crisis.models.EpisodeOutcome",
         "StaffRoleEnum": "casebridge.crisis.models.StaffRole",
+        "IncidentKindEnum": "casebridge.crisis.models.IncidentKind",
         "GapReasonEnum": "casebridge.crisis.coverage.GAP_REASONS",
     },
 }

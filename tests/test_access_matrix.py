@@ -120,6 +120,8 @@ OTHER_ROUTES = {
     "crisis:shift_add": "get_episode, then writable crisis care only (crisis tests)",
     "crisis:shift_cancel": "get_episode and Shift visible_to(user), 404 otherwise (crisis tests)",
     "crisis:close": "get_episode, then writable crisis care only (crisis tests)",
+    "crisis:incident": "get_episode, then writable crisis care only (crisis tests)",
+    "crisis-episode-incidents": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-episode-list": "Episode visible_to(user) only",
     "crisis-episode-detail": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-episode-close": "get_episode: visible_to(user), 404 otherwise (crisis tests)",

@@ -47,6 +47,7 @@ PROTECTED = {
     "Grant",
     "Episode",
     "Shift",
+    "Incident",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

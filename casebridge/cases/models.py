@@ -436,6 +436,7 @@ class EventKind(models.TextChoices):
     CRISIS_CARE_STARTED = "crisis_care_started", _("Crisis care started")
     CRISIS_CARE_ENDED = "crisis_care_ended", _("Crisis care ended")
     PLACED = "placed", _("Placed")
+    SAFEGUARD_INCIDENT = "safeguard_incident", _("Safeguard incident")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.actions import add_event, lock_case
 from casebridge.cases.models import EventKind
 from casebridge.cases.sections import Section
-from casebridge.crisis.models import Episode, EpisodeOutcome, PlaceKind, Shift, StaffRole
+from casebridge.crisis.models import Episode, EpisodeOutcome, Incident, IncidentKind, PlaceKind, Shift, StaffRole
 from casebridge.lib.codes import language_code
 from casebridge.lib.errors import Conflict, NotAllowed
 
@@ -252,6 +253,64 @@ def do_close_episode(
     shown = [S, *([Section.WHEREABOUTS] if placement else [])]
     record(actor, Action.UPDATE, [Item.on(access, "crisis_episode", episode.pk, episode.case_id, shown)])
     return episode
+
+
+@transaction.atomic
+def do_report_incident(
+    episode: Episode, *, actor: User, kind: str, occurred_at: datetime.datetime, note: str
+) -> Incident:
+    """A safeguard broken (held in a cell, in sight or hearing of a suspect): recorded, on her
+    timeline, and alerted at once to the supervisor and the lead agency's privacy officers (by
+    e-mail too, whatever their choices), with the case number and what happened, never her name."""
+    from casebridge.agencies.models import privacy_officers
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    access = _writer(actor, episode.case)
+    episode = Episode.objects.select_related("case__lead_agency", "supervisor").get(pk=episode.pk)
+    errors: dict[str, Any] = {}
+    if kind not in IncidentKind.values:
+        errors["kind"] = _("Say what happened.")
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = _("Say what happened, in words, and what was done.")
+    elif len(note) > 2000:
+        errors["note"] = _("At most %(count)s characters.") % {"count": 2000}
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["occurred_at"] = _("The date cannot be in the future.")
+    elif occurred_at < episode.starts_at - datetime.timedelta(days=1):
+        errors["occurred_at"] = _("An incident of her crisis care happens during it.")
+    _raise(errors)
+    incident = Incident(episode=episode, kind=kind, occurred_at=occurred_at, note=note, reported_by=actor)
+    incident.save()
+    add_event(
+        episode.case,
+        actor=actor,
+        kind=EventKind.SAFEGUARD_INCIDENT,
+        section=S,
+        body=note,
+        occurred_at=occurred_at,
+        access=access,
+    )
+    record(actor, Action.CREATE, [item(access, incident, "incident", episode.case_id)])
+    data = {"number": episode.case.number, "incident": kind}
+    notify(
+        [episode.supervisor],
+        Kind.SAFEGUARD_INCIDENT,
+        data=data,
+        case=episode.case,
+        link=reverse("crisis:episode", args=[episode.pk]),
+    )
+    # The privacy officers reach the case's record and access log, not her crisis care.
+    officers = [o for o in privacy_officers(episode.case.lead_agency) if o.pk != episode.supervisor_id]
+    notify(
+        officers,
+        Kind.SAFEGUARD_INCIDENT,
+        data=data,
+        case=episode.case,
+        link=reverse("cases:detail", args=[episode.case_id]),
+    )
+    return incident
 
 
 def staff_for(case: Case, access: CaseAccess) -> list[User]:

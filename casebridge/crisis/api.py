@@ -1,5 +1,6 @@
 """Crisis care in the API, under ``/api/v1/crisis/``: ``episodes/`` (list, create, detail,
-``close/``), ``episodes/{id}/shifts/``, ``episodes/{id}/coverage/`` and ``board/``. Reached
+``close/``), ``episodes/{id}/shifts/``, ``episodes/{id}/incidents/``, ``episodes/{id}/coverage/``
+and ``board/``. Reached
 through the case's crisis-care section: out of reach answers 404, as if it did not exist."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from casebridge.cases.sections import Section
 from casebridge.crisis import actions
 from casebridge.crisis.board import Row, rows
 from casebridge.crisis.coverage import GAP_REASONS, gaps
-from casebridge.crisis.models import Episode, EpisodeOutcome, PlaceKind, Shift, StaffRole
+from casebridge.crisis.models import Episode, EpisodeOutcome, Incident, IncidentKind, PlaceKind, Shift, StaffRole
 
 
 def get_episode(user: User, pk: object) -> Episode:
@@ -143,6 +144,20 @@ class ShiftInputSerializer(StrictSerializer):
     role = serializers.ChoiceField(StaffRole.choices)
     starts_at = DateTimeField()
     ends_at = DateTimeField()
+
+
+class IncidentSerializer(ModelSerializer):
+    note = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "kind", "occurred_at", "note", "reported_at"]
+
+
+class IncidentInputSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(IncidentKind.choices)
+    occurred_at = DateTimeField()
+    note = serializers.CharField(max_length=2000)
 
 
 GapSerializer = inline_serializer(
@@ -289,6 +304,41 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             rows=rows_,
             seen=lambda shift: record(user, Action.VIEW, [actions.item(access, shift, "shift", episode.case_id)]),
             serializer=cast(Any, lambda shift: ShiftSerializer(shift, context=context)),
+        )
+
+    @extend_schema(methods=["GET"], responses=IncidentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=IncidentInputSerializer,
+        responses={201: IncidentSerializer},
+        parameters=[schema_header()],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def incidents(self, request: Request, pk: str | None = None) -> Response:
+        """Safeguards broken: held in a cell, in sight or hearing of a suspect. Reporting one
+        alerts the supervisor and the lead agency's privacy officers at once."""
+        user = acting_user(request)
+        episode = get_episode(user, pk)
+        access = case_access(user, episode.case)
+        found = Incident.objects.visible_to(user).filter(episode=episode)
+        if request.method == "GET":
+            page = list(self.paginate_queryset(found) or [])
+            seen(user, episode, access, Action.LIST)
+            record(user, Action.LIST, [actions.item(access, i, "incident", episode.case_id) for i in page])
+            return self.get_paginated_response(IncidentSerializer(page, many=True).data)
+
+        def make() -> Incident:
+            payload = IncidentInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_report_incident(episode, actor=user, **payload.validated_data)
+
+        return create_scoped(
+            request,
+            resource_type="crisis_incident",
+            create=make,
+            rows=found,
+            seen=lambda i: record(user, Action.VIEW, [actions.item(access, i, "incident", episode.case_id)]),
+            serializer=IncidentSerializer,
         )
 
     @extend_schema(responses=CoverageSerializer)

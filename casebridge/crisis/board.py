@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from casebridge.cases.access import case_accesses
@@ -81,7 +81,8 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None,
     now = now or timezone.now()
     if episodes is None:
         episodes = Episode.objects.visible_to(user).open()
-    found = list(with_shifts(user, episodes.select_related("case__survivor", "supervisor")).order_by("starts_at"))
+    episodes = episodes.select_related("case__survivor", "supervisor").annotate(incident_count=Count("incidents"))
+    found = list(with_shifts(user, episodes).order_by("starts_at"))
     accesses = case_accesses(user, [e.case for e in found])
     out = []
     for episode in found:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casebridge.cases.forms import COMMON_LANGUAGES
 from casebridge.crisis.actions import MAX_WINDOW_HOURS
-from casebridge.crisis.models import DEFAULT_WINDOW_HOURS, EpisodeOutcome, PlaceKind, StaffRole
+from casebridge.crisis.models import DEFAULT_WINDOW_HOURS, EpisodeOutcome, IncidentKind, PlaceKind, StaffRole
 from casebridge.lib.views import SubmissionTokenMixin
 
 WHEN = {"type": "datetime-local"}
@@ -44,3 +44,12 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("How it ended"), choices=EpisodeOutcome.choices, widget=forms.RadioSelect)
     placement = forms.CharField(label=_("Where she is placed"), max_length=500, required=False)
     note = forms.CharField(label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IncidentForm(forms.Form):
+    prefix = "incident"
+    kind = forms.ChoiceField(label=_("What happened"), choices=IncidentKind.choices, widget=forms.RadioSelect)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs=WHEN))
+    note = forms.CharField(
+        label=_("What happened, in words, and what was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

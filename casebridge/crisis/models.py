@@ -139,3 +139,34 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
         ]
+
+
+class IncidentKind(models.TextChoices):
+    """What must never happen to her in crisis care: each one alerts at once."""
+
+    HELD_IN_CELL = "held_in_cell", _("Held in a cell")
+    SUSPECT_CONTACT = "suspect_contact", _("In sight or hearing of a suspect")
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: User) -> IncidentQuerySet:
+        return self.filter(episode__in=Episode.objects.visible_to(user))
+
+
+class Incident(models.Model):
+    """A safeguard broken: she was held in a cell, or was in sight or hearing of a suspect. Data,
+    not a note: the supervisor and the lead agency's privacy officers are alerted at once, and
+    the measurement counts them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, models.PROTECT, related_name="incidents")
+    kind = models.CharField(_("what happened"), max_length=16, choices=IncidentKind.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    note = EncryptedTextField(_("what happened, in words"), max_length=2000)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:pk>/shifts/", views.shift_add, name="shift_add"),
     path("<uuid:pk>/shifts/<uuid:shift_id>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("<uuid:pk>/close/", views.episode_close, name="close"),
+    path("<uuid:pk>/incidents/", views.incident, name="incident"),
 ]

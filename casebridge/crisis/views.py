@@ -25,7 +25,7 @@ from casebridge.cases.sections import Section
 from casebridge.crisis import actions, board, forms
 from casebridge.crisis.access import works_in_crisis_care
 from casebridge.crisis.api import get_episode
-from casebridge.crisis.models import Episode, Shift
+from casebridge.crisis.models import Episode, Incident, Shift
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page
 
@@ -72,7 +72,9 @@ def episode_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "crisis/episode_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _episode_context(request: AuthedRequest, episode: Episode, shift_form: Any = None) -> dict[str, Any]:
+def _episode_context(
+    request: AuthedRequest, episode: Episode, shift_form: Any = None, incident_form: Any = None
+) -> dict[str, Any]:
     """The episode page: its row of the board (name, place and colleagues as the reader may learn
     them), the roster, and the forms; everything shown audited."""
     from django.utils import timezone
@@ -83,6 +85,8 @@ def _episode_context(request: AuthedRequest, episode: Episode, shift_form: Any =
     shifts = list(Shift.objects.visible_to(user).filter(episode=episode).select_related("staff"))
     record(user, Action.VIEW, [row.audit_item(place=True)])
     record(user, Action.LIST, [actions.item(access, s, "shift", episode.case_id) for s in shifts])
+    incidents = list(Incident.objects.visible_to(user).filter(episode=episode))
+    record(user, Action.LIST, [actions.item(access, i, "incident", episode.case_id) for i in incidents])
     writable = access.can_write_in(Section.CRISIS_CARE) and episode.ended_at is None
     people = actions.staff_for(episode.case, access) if writable else []
     choices = [(str(p.pk), board.person_label(access, _agency_of(p, access), p, "")) for p in people]
@@ -94,6 +98,8 @@ def _episode_context(request: AuthedRequest, episode: Episode, shift_form: Any =
         "now": timezone.now(),
         "shift_form": shift_form or forms.ShiftForm(people=choices),
         "close_form": forms.CloseForm(),
+        "incident_form": incident_form or forms.IncidentForm(),
+        "incidents": incidents,
     }
 
 
@@ -170,3 +176,25 @@ def episode_close(request: AuthedRequest, pk: UUID) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("crisis:episode", pk=found.pk)
+
+
+@login_required
+def incident(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    """Report a safeguard broken: alerted at once."""
+    found = get_episode(request.user, pk)
+    if request.method != "POST":
+        return redirect("crisis:episode", pk=found.pk)
+    form = forms.IncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_report_incident(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            from casebridge.lib.views import apply_errors
+
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, _("Incident reported: the supervisor and the privacy officer are alerted."))
+            return redirect("crisis:episode", pk=found.pk)
+    return render(request, "crisis/episode.html", _episode_context(request, found, incident_form=form), status=400)

@@ -1,6 +1,7 @@
 """Fictional crisis care: three girls at the police station right now, their duty roster with one
 hour nobody covers and a stretch with nobody who speaks the Vietnamese girl's language; and a
-girl whose crisis care ended with her placement. Written through the actions, by JPC's aftercare."""
+girl whose crisis care ended with her placement; and one safeguard broken (a suspect walked
+past her), reported at once. Written through the actions, by JPC's aftercare."""
 
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], case
                 episode, actor=sophea, staff=person, role="social_worker", starts_at=begins, ends_at=begins + hours * H
             )
         episodes.append(episode)
+    if episodes:
+        actions.do_report_incident(
+            episodes[0],
+            actor=kanha,
+            kind="suspect_contact",
+            occurred_at=start + 3 * H,
+            note="The police brought the man from the karaoke bar through the room where she waited; "
+            "she was moved to the upstairs office at once and the station chief was told.",
+        )
     for case in led[3:4]:
         began = now - 80 * H
         episode = actions.do_open_episode(

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     CONTACT_REQUEST = "contact_request", gettext_lazy("Another agency asks about a person on your case")
     CONTACT_ANSWERED = "contact_answered", gettext_lazy("Your contact request was answered")
     OPERATION_STANDBY = "operation_standby", gettext_lazy("Your team is on standby for an operation")
+    SAFEGUARD_INCIDENT = "safeguard_incident", gettext_lazy("A survivor's safeguard was broken")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -42,6 +43,7 @@ CASE_KINDS = (
     Kind.CONTACT_REQUEST,
     Kind.CONTACT_ANSWERED,
     Kind.OPERATION_STANDBY,
+    Kind.SAFEGUARD_INCIDENT,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -49,8 +51,9 @@ OFFICER_KINDS = (
     Kind.MEMBERSHIP_CHANGED,
     Kind.EMAIL_CHANGED,
     Kind.PASSWORD_SET,
+    Kind.SAFEGUARD_INCIDENT,
 )
-ALWAYS_EMAILED = frozenset({Kind.BREAK_GLASS})
+ALWAYS_EMAILED = frozenset({Kind.BREAK_GLASS, Kind.SAFEGUARD_INCIDENT})
 
 
 class EmailState(models.TextChoices):
@@ -131,6 +134,12 @@ class Notification(models.Model):
                 **d,
                 "answer": ContactAnswer(d["answer"]).label if d.get("answer") in ContactAnswer.values else "",
             }
+        if self.kind == Kind.SAFEGUARD_INCIDENT:
+            what = {
+                "held_in_cell": _("was held in a cell"),
+                "suspect_contact": _("was in sight or hearing of a suspect"),
+            }.get(d.get("incident", ""), "")
+            return _("The survivor of case %(number)s %(what)s. Act now, and review it.") % {**d, "what": what}
         if self.kind == Kind.OPERATION_STANDBY:
             return (
                 _(

@@ -322,3 +322,32 @@ def test_the_pages_open_staff_and_close_an_episode(world, login):
     assert "No social worker" in page  # after the shift, the rest of the 48 hours
     board = client.get(reverse("crisis:board"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in board and world.case.number in board
+
+
+def test_a_safeguard_incident_alerts_the_supervisor_and_the_privacy_officer_at_once(world, login):
+    from casebridge.notifications.models import Notification
+
+    episode = _episode(world, timezone.now() - 3 * H)
+    client = login(world.shelter_caseworker)  # the shelter, on the team with crisis care
+    url = f"/api/v1/crisis/episodes/{episode.pk}/incidents/"
+    bad = client.post(
+        url,
+        {"kind": "held_in_cell", "occurred_at": timezone.now().isoformat(), "note": ""},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and not Notification.objects.filter(kind="safeguard_incident").exists()
+    body = {
+        "kind": "suspect_contact",
+        "occurred_at": (timezone.now() - H).isoformat(),
+        "note": "The owner was brought into the same room; she was moved at once.",
+    }
+    assert client.post(url, body, content_type="application/json").status_code == 201
+    alerts = Notification.objects.filter(kind="safeguard_incident")
+    assert {n.recipient for n in alerts} == {world.social_worker, world.privacy_officer}
+    assert all(n.email_state == "pending" for n in alerts)  # e-mailed whatever their choices
+    message = alerts.get(recipient=world.privacy_officer).message()
+    assert world.case.number in message and "suspect" in message and "Sok" not in message
+    assert TimelineEvent.objects.filter(case=world.case, kind="safeguard_incident", section="crisis_care").exists()
+    board = login(world.social_worker).get(reverse("crisis:board")).content.decode()
+    assert "1 safeguard incident" in board
+    assert login(world.outsider).get(url).status_code == 404

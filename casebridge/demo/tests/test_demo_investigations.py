@@ -48,3 +48,4 @@ def test_the_demo_has_investigations_in_every_state(settings, db):
     reasons = {gap.reason for row in board for gap in row.gaps}
     assert reasons == {"no_staff", "no_language"}
     assert Episode.objects.filter(outcome="placed").count() == 1
+    assert Episode.objects.filter(incidents__kind="suspect_contact").count() == 1
