@@ -24,7 +24,8 @@ def test_the_page_offers_the_kinds_the_role_receives(world, login):
     assert "A membership waits for approval" not in shelter
     officer = login(world.privacy_officer).get(reverse("accounts:settings")).content.decode()
     assert "A membership waits for approval" in officer
-    assert "Always e-mailed: Emergency access to review." in officer
+    assert "Always e-mailed: Emergency access to review; A survivor&#x27;s safeguard was broken." in officer
+    assert "Always e-mailed: A survivor&#x27;s safeguard was broken." in shelter
 
 
 def test_saving_the_page_turns_an_email_off_and_sets_language_and_zone(world, login):
