@@ -351,3 +351,23 @@ def test_a_safeguard_incident_alerts_the_supervisor_and_the_privacy_officer_at_o
     board = login(world.social_worker).get(reverse("crisis:board")).content.decode()
     assert "1 safeguard incident" in board
     assert login(world.outsider).get(url).status_code == 404
+
+
+def test_my_shifts_and_my_gaps_are_due_on_the_home_page(world, login):
+    start = timezone.now().replace(microsecond=0) - 2 * H
+    episode = _episode(world, start)  # supervised by the social worker who opened it
+    actions.do_add_shift(
+        episode,
+        actor=world.social_worker,
+        staff=world.shelter_caseworker,
+        role="social_worker",
+        starts_at=start,
+        ends_at=start + 10 * H,
+    )
+    worker_home = login(world.shelter_caseworker).get(reverse("cases:home")).content.decode()
+    assert "Your shift from" in worker_home and reverse("crisis:episode", args=[episode.pk]) in worker_home
+    supervisor_home = login(world.social_worker).get(reverse("cases:home")).content.decode()
+    assert "No social worker from" in supervisor_home  # hours 10 to 48 are nobody's
+    assert "Your shift from" not in supervisor_home
+    outsider_home = login(world.outsider).get(reverse("cases:home")).content.decode()
+    assert reverse("crisis:episode", args=[episode.pk]) not in outsider_home
