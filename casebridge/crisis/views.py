@@ -27,7 +27,7 @@ from casebridge.crisis.access import works_in_crisis_care
 from casebridge.crisis.api import get_episode
 from casebridge.crisis.models import Episode, Incident, Shift
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import AuthedRequest, action_error_page
+from casebridge.lib.views import AuthedRequest, action_error_page, form_errors_text
 
 
 @login_required
@@ -174,7 +174,7 @@ def episode_close(request: AuthedRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Crisis care closed."))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("crisis:episode", pk=found.pk)
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
+from casebridge.cases.actions import EARLIEST_DATE as EARLIEST
+from casebridge.cases.actions import check_date
 from casebridge.investigations import codes
 from casebridge.investigations.access import acting_role, investigating_agencies, reachable_cases
 from casebridge.investigations.models import (
@@ -62,7 +64,6 @@ if TYPE_CHECKING:
     from casebridge.agencies.models import Agency
     from casebridge.cases.models import Case
 
-EARLIEST = datetime.date(2000, 1, 1)
 ADULT = 18
 CONSENTS_ALONE = 15
 MODELS: dict[str, Any] = {
@@ -140,15 +141,6 @@ def _codes(errors: dict[str, Any], field: str, values: Iterable[str] | None, all
     if bad:
         errors[field] = _("Unknown code: %(codes)s.") % {"codes": ", ".join(map(str, bad))}
     return [v for v in allowed if v in values]
-
-
-def _day(errors: dict[str, Any], field: str, value: datetime.date | None, *, future: bool = False) -> None:
-    if value is None:
-        return
-    if value < EARLIEST:
-        errors[field] = _("Check the date: it cannot be before %(date)s.") % {"date": EARLIEST.isoformat()}
-    elif not future and value > timezone.localdate():
-        errors[field] = _("The date cannot be in the future.")
 
 
 # --- establishments ---------------------------------------------------------------------------
@@ -234,7 +226,7 @@ def do_create_establishment(
     errors.update(place_problems(province, district, commune))
     point = _coordinates(errors, latitude, longitude)
     status_since = status_since or timezone.localdate()
-    _day(errors, "status_since", status_since)
+    check_date(errors, "status_since", status_since, earliest=EARLIEST)
     _raise(errors)
     if not different_place and same_place(actor, address, latitude, longitude):
         raise SamePlace(_("An establishment with the same address or coordinates is already recorded."))
@@ -274,7 +266,7 @@ def do_change_status(
     errors: dict[str, Any] = {}
     if status not in EstablishmentStatus.values:
         errors["status"] = _("Choose a status.")
-    _day(errors, "since", since)
+    check_date(errors, "since", since, earliest=EARLIEST)
     note = _text(errors, "note", note, 1000)
     latest = establishment.history.order_by("-since", "-recorded_at").first()
     if latest is not None and since < latest.since and "since" not in errors:
@@ -443,8 +435,8 @@ def do_link(
         errors["kind"] = _("Choose a kind of link.")
     if source not in LinkSource.values:
         errors["source"] = _("Say where the link comes from.")
-    _day(errors, "starts_on", starts_on)
-    _day(errors, "ends_on", ends_on)
+    check_date(errors, "starts_on", starts_on, earliest=EARLIEST)
+    check_date(errors, "ends_on", ends_on, earliest=EARLIEST)
     if starts_on and ends_on and ends_on < starts_on and "ends_on" not in errors:
         errors["ends_on"] = _("The link cannot end before it starts.")
     note = _text(errors, "note", note, 1000)
@@ -494,7 +486,7 @@ def do_create_report(
     """Record a graded report and link it to each entity it mentions (each one the user reaches)."""
     _own(actor, agency)
     errors: dict[str, Any] = {}
-    _day(errors, "received_on", received_on)
+    check_date(errors, "received_on", received_on, earliest=EARLIEST)
     if reliability not in Reliability.values:
         errors["reliability"] = _("Grade the source's reliability from A to F.")
     if credibility not in Credibility.values:
@@ -619,7 +611,7 @@ def do_authorise(operation: Operation, *, actor: User, reference: str, authorise
     operation = _operation(operation, actor)
     errors: dict[str, Any] = {}
     reference = _text(errors, "authorisation", reference, 100, required=_("Give the authorisation's reference."))
-    _day(errors, "authorised_on", authorised_on)
+    check_date(errors, "authorised_on", authorised_on, earliest=EARLIEST)
     _raise(errors)
     _move(operation, OperationState.AUTHORISED)
     operation.authorisation = reference
@@ -848,7 +840,7 @@ def _clean_history(errors: dict[str, Any], history: Any) -> list[dict[str, str]]
             except ValueError:
                 errors["history"] = _("Enter a valid date.")
                 break
-            _day(errors, "history", parsed)
+            check_date(errors, "history", parsed, earliest=EARLIEST)
         rows.append({"type": kind, "country": country, "place": place, "date": day})
     return rows
 

@@ -52,7 +52,7 @@ from casebridge.investigations.network import (
 )
 from casebridge.lib.errors import ActionError
 from casebridge.lib.places import commune_choices, commune_name, district_name, province_name
-from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, page_range
+from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, form_errors_text, page_range
 
 PAGE = 25
 LISTS: dict[str, tuple[Any, str]] = {
@@ -247,7 +247,7 @@ def establishment_status(request: AuthedRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
     elif request.method == "POST":
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("investigations:establishment", pk=found.pk)
 
 
@@ -497,7 +497,7 @@ def operation_step(request: AuthedRequest, pk: UUID, step: str) -> HttpResponse:
     form_class, act = STEPS[step]
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
         return redirect("investigations:operation", pk=found.pk)
     try:
         act(found, actor=request.user, **form.cleaned_data)
@@ -557,7 +557,7 @@ def operation_record(request: AuthedRequest, pk: UUID, what: str) -> HttpRespons
                 actions.do_record_arrest(found, actor=user, subject=subject_, encounter=encounter)
                 messages.success(request, _("Arrest recorded."))
         if form.errors:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except ActionError as error:
@@ -736,5 +736,5 @@ def arrest_withdraw(request: AuthedRequest, pk: UUID, arrest_id: UUID) -> HttpRe
         else:
             messages.success(request, _("Arrest withdrawn."))
     elif request.method == "POST":
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("investigations:operation", pk=found.pk)

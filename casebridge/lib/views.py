@@ -48,6 +48,11 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def form_errors_text(form: forms.Form) -> str:
+    """A form's errors as one message (for a form posted from a page that redirects back)."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def action_error_page(request: HttpRequest, error: ActionError) -> HttpResponse:
     return render(request, "error.html", {"message": error.message}, status=error.status)
 
