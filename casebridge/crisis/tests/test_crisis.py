@@ -371,3 +371,28 @@ def test_my_shifts_and_my_gaps_are_due_on_the_home_page(world, login):
     assert "Your shift from" not in supervisor_home
     outsider_home = login(world.outsider).get(reverse("cases:home")).content.decode()
     assert reverse("crisis:episode", args=[episode.pk]) not in outsider_home
+
+
+def test_every_crisis_route_answers_404_to_the_outsider(world, login):
+    episode = _episode(world, timezone.now() - H)
+    shift = actions.do_add_shift(
+        episode,
+        actor=world.social_worker,
+        staff=world.social_worker,
+        role="social_worker",
+        starts_at=timezone.now() + H,
+        ends_at=timezone.now() + 2 * H,
+    )
+    client = login(world.outsider)
+    for url in (
+        reverse("crisis:shift_add", args=[episode.pk]),
+        reverse("crisis:shift_cancel", args=[episode.pk, shift.pk]),
+        reverse("crisis:close", args=[episode.pk]),
+        reverse("crisis:incident", args=[episode.pk]),
+        f"/api/v1/crisis/episodes/{episode.pk}/close/",
+        f"/api/v1/crisis/episodes/{episode.pk}/incidents/",
+        f"/api/v1/crisis/episodes/{episode.pk}/shifts/",
+    ):
+        assert client.post(url, {}).status_code == 404, url
+    assert Shift.objects.get(pk=shift.pk).cancelled_at is None
+    assert Episode.objects.get(pk=episode.pk).ended_at is None
