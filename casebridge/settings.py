@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "casebridge.indicators",
     "casebridge.investigations",
     "casebridge.crisis",
+    "casebridge.restoration",
     "casebridge.api",
     "casebridge.demo",
 ]
@@ -297,6 +298,9 @@ SPECTACULAR_SETTINGS = {
         "StaffRoleEnum": "casebridge.crisis.models.StaffRole",
         "IncidentKindEnum": "casebridge.crisis.models.IncidentKind",
         "GapReasonEnum": "casebridge.crisis.coverage.GAP_REASONS",
+        "CareItemKindEnum": "casebridge.crisis.models.CareItemKind",
+        "GuardianDecisionEnum": "casebridge.crisis.models.GuardianDecision",
+        "ConsentDecisionEnum": "casebridge.consents.models.Decision",
     },
 }
 
@@ -304,6 +308,8 @@ SPECTACULAR_SETTINGS = {
 # transaction as what caused it, run by `manage.py db_worker` (started with `make demo` and
 # `make serve`; a service of its own in production, README "Operations").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker checks crisis-care rosters for gaps to alert (crisis.alerts), in seconds.
+CRISIS_ALERT_SECONDS = env_int("CASEBRIDGE_CRISIS_ALERT_SECONDS", 300)
 
 # Where people reach this casebridge: links in e-mails.
 SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")

@@ -48,6 +48,10 @@ PROTECTED = {
     "Episode",
     "Shift",
     "Incident",
+    "Assessment",
+    "CareItem",
+    "Interview",
+    "Placement",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -68,6 +72,7 @@ CORE = {
     "training/measures.py",  # an operator's rebuild of every person's index words
     # The investigations compartment's access module: each visible_to is built from it.
     "investigations/access.py",
+    "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row

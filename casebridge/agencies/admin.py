@@ -19,9 +19,10 @@ from casebridge.agencies.actions import (
     manageable_users,
     membership_saved,
 )
-from casebridge.agencies.models import Agency, Membership, Team
+from casebridge.agencies.models import Agency, Membership, Service, Team
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
+from casebridge.cases.forms import COMMON_LANGUAGES
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -78,8 +79,41 @@ class ScopedToAgencies:
             kwargs["queryset"] = Team.objects.filter(agency_id__in=agencies)
 
 
+class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Services and staff languages as boxes to tick, not JSON to type."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services"), choices=Service.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff_languages = forms.MultipleChoiceField(
+        label=_("Languages its staff speak"),
+        choices=COMMON_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "name_km",
+            "name_vi",
+            "code",
+            "org_type",
+            "province",
+            "parent",
+            "is_active",
+            "services",
+            "staff_languages",
+            "crisis_window_hours",
+            "crisis_alert_hours",
+            "female_officer_for_girls",
+        ]
+
+
 @admin.register(Agency)
 class AgencyAdmin(ScopedToAgencies, AuditedAdmin):
+    form = AgencyForm
     list_display = ["code", "name", "org_type", "province", "is_active", "is_platform"]
     list_filter = ["org_type", "province", "is_active"]
     search_fields = ["code", "name", "name_km", "name_vi"]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,22 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer / auditor")
 
 
+class Service(models.TextChoices):
+    """What a partner offers a survivor (the partner directory, and placement rules)."""
+
+    ASSESSMENT = "assessment", _("Assessment centre")
+    SHELTER = "shelter", _("Residential shelter")
+    MEDICAL = "medical", _("Medical care")
+    COUNSELLING = "counselling", _("Counselling")
+    EDUCATION = "education", _("Education")
+    VOCATIONAL = "vocational", _("Vocational training")
+    LITERACY = "literacy", _("Life skills and literacy")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    FAMILY_TRACING = "family_tracing", _("Family tracing")
+    REINTEGRATION = "reintegration", _("Reintegration support")
+    ECONOMIC = "economic", _("Economic empowerment")
+
+
 class Agency(models.Model):
     """An organisation that takes part in casework: police unit, government office, NGO, shelter,
     clinic. ``code`` prefixes the case numbers it issues."""
@@ -74,6 +90,27 @@ class Agency(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What it offers survivors, and the languages its staff speak (ISO 639-3 codes).
+    services = models.JSONField(_("services"), default=list, blank=True)
+    staff_languages = models.JSONField(_("languages its staff speak"), default=list, blank=True)
+    # Its crisis-care policy.
+    crisis_window_hours = models.PositiveSmallIntegerField(
+        _("crisis care: minimum window (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("How long, at least, its staff stay with a survivor before her first placement."),
+    )
+    crisis_alert_hours = models.PositiveSmallIntegerField(
+        _("crisis care: warn of a gap (hours ahead)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("The supervisor is alerted when a gap in the roster starts within this many hours."),
+    )
+    female_officer_for_girls = models.BooleanField(
+        _("a female officer at every interview of a girl"),
+        default=True,
+        help_text=_("Its policy: an interview of a girl without a female officer present is flagged."),
+    )
 
     class Meta:
         ordering = ["name"]

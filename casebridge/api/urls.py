@@ -6,7 +6,7 @@ from casebridge.accounts.api import MeView
 from casebridge.agencies.api import AgencyViewSet, MembershipViewSet
 from casebridge.audit.api import EmergencyAccessViewSet
 from casebridge.cases.api import CaseViewSet, ContactRequestViewSet
-from casebridge.crisis.api import BoardView, EpisodeViewSet
+from casebridge.crisis.api import BoardView, EpisodeViewSet, PlacementRuleViewSet
 from casebridge.indicators.api import IndicatorsView, ReportsView, ReportView
 from casebridge.investigations.api import (
     EstablishmentViewSet,
@@ -33,6 +33,7 @@ router.register("contact-requests", ContactRequestViewSet, basename="contact-req
 router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
 router.register("training/events", EventViewSet, basename="training-event")
 router.register("crisis/episodes", EpisodeViewSet, basename="crisis-episode")
+router.register("crisis/placement-rules", PlacementRuleViewSet, basename="crisis-placement-rule")
 router.register("investigations/establishments", EstablishmentViewSet, basename="investigation-establishment")
 router.register("investigations/subjects", SubjectViewSet, basename="investigation-subject")
 router.register("investigations/identifiers", IdentifierViewSet, basename="investigation-identifier")

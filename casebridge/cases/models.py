@@ -437,6 +437,9 @@ class EventKind(models.TextChoices):
     CRISIS_CARE_ENDED = "crisis_care_ended", _("Crisis care ended")
     PLACED = "placed", _("Placed")
     SAFEGUARD_INCIDENT = "safeguard_incident", _("Safeguard incident")
+    NEEDS_ASSESSED = "needs_assessed", _("Needs assessed")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    GUARDIAN_DECISION = "guardian_decision", _("Decision on telling her parents or guardian")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

@@ -18,12 +18,26 @@ from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.actions import add_event, lock_case
 from casebridge.cases.models import EventKind
 from casebridge.cases.sections import Section
-from casebridge.crisis.models import Episode, EpisodeOutcome, Incident, IncidentKind, PlaceKind, Shift, StaffRole
+from casebridge.crisis.models import (
+    Assessment,
+    CareItem,
+    CareItemKind,
+    Episode,
+    EpisodeOutcome,
+    GuardianDecision,
+    Incident,
+    IncidentKind,
+    Interview,
+    PlaceKind,
+    Shift,
+    StaffRole,
+)
 from casebridge.lib.codes import language_code
 from casebridge.lib.errors import Conflict, NotAllowed
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
+    from casebridge.agencies.models import Agency
     from casebridge.cases.models import Case
 
 S = Section.CRISIS_CARE
@@ -87,7 +101,12 @@ def do_open_episode(
         errors["place"] = _("At most %(count)s characters.") % {"count": 200}
     if starts_at < EARLIEST or starts_at > timezone.now() + datetime.timedelta(days=30):
         errors["starts_at"] = _("Check the date: crisis care starts at most 30 days ahead.")
-    hours = DEFAULT_WINDOW_HOURS if window_hours is None else window_hours
+    hours = window_hours
+    if hours is None:
+        from casebridge.agencies.models import Agency
+
+        policy = Agency.objects.filter(pk=access.acting_agency_id or 0).values_list("crisis_window_hours", flat=True)
+        hours = policy.first() or DEFAULT_WINDOW_HOURS
     if not 1 <= hours <= MAX_WINDOW_HOURS:
         errors["window_hours"] = _("The minimum window is from 1 to %(hours)s hours.") % {"hours": MAX_WINDOW_HOURS}
     code = language_code(language) if language else ""
@@ -120,6 +139,9 @@ def do_open_episode(
         raise Conflict(_("Her crisis care is already open: close it before opening another.")) from None
     add_event(case, actor=actor, kind=EventKind.CRISIS_CARE_STARTED, section=S, occurred_at=starts_at, access=access)
     record(actor, Action.CREATE, [item(access, episode, "episode", case.pk)])
+    from casebridge.crisis.alerts import schedule_on_commit
+
+    schedule_on_commit()
     return episode
 
 
@@ -200,32 +222,56 @@ def do_cancel_shift(shift: Shift, *, actor: User) -> Shift:
     return shift
 
 
+# The sections the receiving centre needs to take her in: who she is, her crisis care (the
+# needs assessment) and where she now lives.
+HANDOVER = (Section.IDENTITY, Section.CRISIS_CARE, Section.WHEREABOUTS)
+HANDOVER_DAYS = 30
+
+
 @transaction.atomic
 def do_close_episode(
-    episode: Episode, *, actor: User, outcome: str, note: str = "", placement: str = "", ended_at: Any = None
+    episode: Episode,
+    *,
+    actor: User,
+    outcome: str,
+    note: str = "",
+    agency: Agency | None = None,
+    placement: str = "",
+    override_reason: str = "",
+    ended_at: Any = None,
 ) -> Episode:
-    """End her crisis care: placed (where, in the whereabouts section) or another outcome with
-    its reason. Before the minimum window is over, the reason is needed even for a placement."""
+    """End her crisis care: placed (with which partner, the decision checked against the
+    placement rules' suggestion: a partner not suggested needs the reason) or another outcome
+    with its reason. Before the minimum window is over, the reason is needed even for a
+    placement. A placement is her whereabouts; with her consent to share with the receiving
+    partner, it gets the sections the handover needs for 30 days (a referral grant)."""
+    from casebridge.crisis.placement import suggest
+
     episode, access = _open(episode, actor)
     ended_at = ended_at or timezone.now()
     errors: dict[str, Any] = {}
     note, placement = (note or "").strip(), (placement or "").strip()
+    override_reason = (override_reason or "").strip()
+    placed = outcome == EpisodeOutcome.PLACED
+    suggestion = suggest(episode) if placed else None
     if outcome not in EpisodeOutcome.values:
         errors["outcome"] = _("Choose how her crisis care ended.")
-    elif outcome == EpisodeOutcome.PLACED and not placement:
-        errors["placement"] = _("Say where she is placed.")
-    elif outcome != EpisodeOutcome.PLACED and not note:
+    elif placed and (agency is None or not agency.is_active):
+        errors["agency"] = _("Choose the partner she is placed with.")
+    elif not placed and not note:
         errors["note"] = _("Give the reason.")
-    elif outcome != EpisodeOutcome.PLACED and placement:
+    elif not placed and (placement or agency is not None):
         errors["placement"] = _("A place is given only when she is placed.")
-    if len(note) > 1000 or len(placement) > 500:
+    elif suggestion and suggestion.partners and agency not in suggestion.partners and not override_reason:
+        errors["override_reason"] = _("This partner is not among those suggested: say why.")
+    if len(note) > 1000 or len(placement) > 500 or len(override_reason) > 1000:
         errors["note"] = _("At most %(count)s characters.") % {"count": 1000}
     if ended_at < episode.starts_at and outcome != EpisodeOutcome.NOT_NEEDED:
         errors["ended_at"] = _("Crisis care cannot end before it started.")
     elif ended_at < episode.window_ends_at and not note and "note" not in errors:
         errors["note"] = _("The minimum window is not over: say why it ends early.")
-    if placement and not access.can_write_in(Section.WHEREABOUTS):
-        errors["placement"] = _("Where she is placed is recorded by those who reach her whereabouts.")
+    if placed and not access.can_write_in(Section.WHEREABOUTS):
+        errors["agency"] = _("Where she is placed is recorded by those who reach her whereabouts.")
     _raise(errors)
     episode.ended_at = ended_at
     episode.outcome = outcome
@@ -240,19 +286,69 @@ def do_close_episode(
         occurred_at=ended_at,
         access=access,
     )
-    if placement:
-        add_event(
-            episode.case,
-            actor=actor,
-            kind=EventKind.PLACED,
-            section=Section.WHEREABOUTS,
-            body=placement,
-            occurred_at=ended_at,
-            access=access,
-        )
-    shown = [S, *([Section.WHEREABOUTS] if placement else [])]
+    shown = [S]
+    if placed:
+        assert agency is not None and suggestion is not None
+        _place(episode, access, actor, agency, placement, suggestion, override_reason, ended_at)
+        shown.append(Section.WHEREABOUTS)
     record(actor, Action.UPDATE, [Item.on(access, "crisis_episode", episode.pk, episode.case_id, shown)])
     return episode
+
+
+def _place(
+    episode: Episode,
+    access: CaseAccess,
+    actor: User,
+    agency: Agency,
+    place: str,
+    suggestion: Any,
+    override_reason: str,
+    at: datetime.datetime,
+) -> None:
+    from casebridge.cases.models import ReferralGrant
+    from casebridge.cases.sections import to_mask
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+    from casebridge.restoration.models import Placement
+
+    case = episode.case
+    for current in Placement.objects.current().select_for_update().filter(case=case):
+        current.ended_at = at
+        current.save(update_fields=["ended_at"])
+        record(actor, Action.UPDATE, [Item.on(access, "placement", current.pk, case.pk, [Section.WHEREABOUTS])])
+    placement = Placement.objects.create(
+        case=case,
+        agency=agency,
+        place=place or None,
+        started_at=at,
+        reason=_("First placement after crisis care."),
+        episode=episode,
+        rules=suggestion.rules_json(),
+        suggested=suggestion.codes(),
+        override_reason=override_reason or None,
+        decided_by=actor,
+    )
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.PLACED,
+        section=Section.WHEREABOUTS,
+        body=" · ".join(part for part in (agency.name, place) if part),
+        occurred_at=at,
+        access=access,
+    )
+    record(actor, Action.CREATE, [Item.on(access, "placement", placement.pk, case.pk, [Section.WHEREABOUTS])])
+    if agency.pk != case.lead_agency_id and has_consent(case.survivor, Purpose.SHARING, agency):
+        now = timezone.now()
+        grant = ReferralGrant.objects.create(
+            case=case,
+            agency=agency,
+            sections=to_mask(HANDOVER),
+            granted_by=actor,
+            starts_at=now,
+            expires_at=now + datetime.timedelta(days=HANDOVER_DAYS),
+        )
+        record(actor, Action.CREATE, [Item.on(access, "referral_grant", grant.pk, case.pk)])
 
 
 @transaction.atomic
@@ -335,3 +431,161 @@ def staff_for(case: Case, access: CaseAccess) -> list[User]:
         candidates.add(access.user_id)
     people = User.objects.filter(pk__in=candidates, is_active=True).order_by("username")
     return [person for person in people if _serves(person, case) is not None]
+
+
+def _text(errors: dict[str, Any], name: str, value: str | None, limit: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors[name] = _("This field is required.")
+    elif len(value) > limit:
+        errors[name] = _("At most %(count)s characters.") % {"count": limit}
+    return value
+
+
+def _when(errors: dict[str, Any], name: str, at: datetime.datetime, episode: Episode) -> None:
+    """Something of her crisis care happens during it: not before it began, not in the future."""
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        errors[name] = _("The date cannot be in the future.")
+    elif at < episode.starts_at - datetime.timedelta(days=1):
+        errors[name] = _("This happens during her crisis care: from %(start)s.") % {
+            "start": timezone.localtime(episode.starts_at).strftime("%Y-%m-%d %H:%M")
+        }
+
+
+ASSESSED = ("emotional", "physical", "translation", "safety_risks", "family_contact", "immediate_needs")
+
+
+@transaction.atomic
+def do_assess(
+    episode: Episode, *, actor: User, urgent_medical: bool = False, family_risk: bool = False, **texts: str
+) -> Assessment:
+    """Record her needs: a new version of the assessment (the earlier ones stay). Something must
+    be said."""
+    episode, access = _open(episode, actor)
+    errors: dict[str, Any] = {}
+    unknown = set(texts) - set(ASSESSED)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    limits = {"translation": 1000, "family_contact": 1000}
+    values = {name: _text(errors, name, texts.get(name), limits.get(name, 2000)) for name in ASSESSED}
+    if not errors and not any(values.values()) and not urgent_medical and not family_risk:
+        errors["immediate_needs"] = _("Say what she needs: at least one of the assessment's parts.")
+    _raise(errors)
+    latest = Assessment.objects.filter(episode=episode).order_by("-version").values_list("version", flat=True).first()
+    assessment = Assessment.objects.create(
+        episode=episode,
+        version=(latest or 0) + 1,
+        urgent_medical=urgent_medical,
+        family_risk=family_risk,
+        recorded_by=actor,
+        **{name: value or None for name, value in values.items()},
+    )
+    if assessment.version == 1:
+        add_event(episode.case, actor=actor, kind=EventKind.NEEDS_ASSESSED, section=S, access=access)
+    record(actor, Action.CREATE, [item(access, assessment, "assessment", episode.case_id)])
+    return assessment
+
+
+@transaction.atomic
+def do_hand_item(
+    episode: Episode, *, actor: User, kind: str, quantity: int, handed_at: datetime.datetime, note: str = ""
+) -> CareItem:
+    """Log an item of the care package handed to her."""
+    episode, access = _open(episode, actor)
+    errors: dict[str, Any] = {}
+    if kind not in CareItemKind.values:
+        errors["kind"] = _("Choose the item.")
+    if not 1 <= quantity <= 100:
+        errors["quantity"] = _("From 1 to %(count)s.") % {"count": 100}
+    note = _text(errors, "note", note, 200, required=kind == CareItemKind.OTHER)
+    _when(errors, "handed_at", handed_at, episode)
+    _raise(errors)
+    care = CareItem.objects.create(
+        episode=episode, kind=kind, quantity=quantity, note=note, handed_at=handed_at, handed_by=actor
+    )
+    record(actor, Action.CREATE, [item(access, care, "care_item", episode.case_id)])
+    return care
+
+
+@transaction.atomic
+def do_record_interview(
+    episode: Episode,
+    *,
+    actor: User,
+    held_at: datetime.datetime,
+    minutes: int,
+    interviewer: str,
+    present: str,
+    female_officer: bool = False,
+) -> Interview:
+    """Record an interview she went through. Where the agency's policy wants a female officer at
+    every interview of a girl and none was there, it is recorded as it happened, flagged, and
+    the supervisor is told."""
+    from casebridge.crisis.placement import is_girl
+
+    episode, access = _open(episode, actor)
+    errors: dict[str, Any] = {}
+    interviewer = _text(errors, "interviewer", interviewer, 200, required=True)
+    present = _text(errors, "present", present, 500, required=True)
+    if not 1 <= minutes <= 24 * 60:
+        errors["minutes"] = _("From 1 to %(count)s.") % {"count": 24 * 60}
+    _when(errors, "held_at", held_at, episode)
+    _raise(errors)
+    policy = episode.agency.female_officer_for_girls and is_girl(episode)
+    interview = Interview.objects.create(
+        episode=episode,
+        held_at=held_at,
+        minutes=minutes,
+        interviewer=interviewer,
+        present=present,
+        female_officer=female_officer,
+        policy_met=female_officer or not policy,
+        recorded_by=actor,
+    )
+    add_event(
+        episode.case,
+        actor=actor,
+        kind=EventKind.INTERVIEWED,
+        section=S,
+        occurred_at=held_at,
+        access=access,
+    )
+    record(actor, Action.CREATE, [item(access, interview, "interview", episode.case_id)])
+    if not interview.policy_met and episode.supervisor_id != actor.pk:
+        from casebridge.notifications.actions import notify
+        from casebridge.notifications.models import Kind
+
+        notify(
+            [episode.supervisor],
+            Kind.INTERVIEW_POLICY,
+            data={"number": episode.case.number},
+            case=episode.case,
+            link=reverse("crisis:episode", args=[episode.pk]),
+        )
+    return interview
+
+
+@transaction.atomic
+def do_guardian_decision(episode: Episode, *, actor: User, decision: str, reason: str) -> Episode:
+    """Decide whether her parents or guardian are told, always with the reason (a parent may be
+    part of the exploitation). A later decision replaces it; each is on her timeline."""
+    episode, access = _open(episode, actor)
+    errors: dict[str, Any] = {}
+    if decision not in GuardianDecision.values:
+        errors["decision"] = _("Choose the decision.")
+    reason = _text(errors, "reason", reason, 1000, required=True)
+    _raise(errors)
+    episode.guardian, episode.guardian_reason = decision, reason
+    episode.guardian_by, episode.guardian_at = actor, timezone.now()
+    episode.save(update_fields=["guardian", "guardian_reason", "guardian_by", "guardian_at"])
+    add_event(
+        episode.case,
+        actor=actor,
+        kind=EventKind.GUARDIAN_DECISION,
+        section=S,
+        body=reason,
+        data={"decision": decision},
+        access=access,
+    )
+    record(actor, Action.UPDATE, [item(access, episode, "episode", episode.case_id)])
+    return episode

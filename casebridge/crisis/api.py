@@ -1,5 +1,6 @@
 """Crisis care in the API, under ``/api/v1/crisis/``: ``episodes/`` (list, create, detail,
-``close/``), ``episodes/{id}/shifts/``, ``episodes/{id}/incidents/``, ``episodes/{id}/coverage/``
+``close/``, ``guardian/``), ``episodes/{id}/shifts/``, ``incidents/``, ``assessments/``,
+``care-items/``, ``interviews/``, ``coverage/``, ``placement-suggestion/``, ``placement-rules/``
 and ``board/``. Reached
 through the case's crisis-care section: out of reach answers 404, as if it did not exist."""
 
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import DateTimeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import record
@@ -29,7 +31,22 @@ from casebridge.cases.sections import Section
 from casebridge.crisis import actions
 from casebridge.crisis.board import Row, rows
 from casebridge.crisis.coverage import GAP_REASONS, gaps
-from casebridge.crisis.models import Episode, EpisodeOutcome, Incident, IncidentKind, PlaceKind, Shift, StaffRole
+from casebridge.crisis.models import (
+    Assessment,
+    CareItem,
+    CareItemKind,
+    Episode,
+    EpisodeOutcome,
+    GuardianDecision,
+    Incident,
+    IncidentKind,
+    Interview,
+    PlaceKind,
+    PlacementRule,
+    Shift,
+    StaffRole,
+)
+from casebridge.crisis.placement import suggest
 
 
 def get_episode(user: User, pk: object) -> Episode:
@@ -71,6 +88,7 @@ class EpisodeSerializer(ModelSerializer):
     supervisor = serializers.SerializerMethodField()
     window_ends_at = serializers.DateTimeField(read_only=True)
     outcome_note = serializers.CharField(read_only=True, allow_null=True)
+    guardian_reason = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Episode
@@ -90,6 +108,8 @@ class EpisodeSerializer(ModelSerializer):
             "ended_at",
             "outcome",
             "outcome_note",
+            "guardian",
+            "guardian_reason",
         ]
 
     def get_agency(self, episode: Episode) -> str | None:
@@ -119,9 +139,123 @@ class EpisodeInputSerializer(StrictSerializer):
 class CloseInputSerializer(StrictSerializer):
     outcome = serializers.ChoiceField(EpisodeOutcome.choices)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    placement = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="", help_text="Where she is placed."
+    agency = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        help_text="The partner she is placed with (its code), when placed.",
     )
+    placement = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="Where, at that partner."
+    )
+    override_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why, when the partner is not among those suggested.",
+    )
+
+
+class AssessmentSerializer(ModelSerializer):
+    emotional = serializers.CharField(read_only=True, allow_null=True)
+    physical = serializers.CharField(read_only=True, allow_null=True)
+    translation = serializers.CharField(read_only=True, allow_null=True)
+    safety_risks = serializers.CharField(read_only=True, allow_null=True)
+    family_contact = serializers.CharField(read_only=True, allow_null=True)
+    immediate_needs = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "version", *actions.ASSESSED, "urgent_medical", "family_risk", "recorded_at"]
+
+
+class AssessmentInputSerializer(StrictSerializer):
+    emotional = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    physical = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    urgent_medical = serializers.BooleanField(required=False, default=False)
+    translation = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    safety_risks = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    family_risk = serializers.BooleanField(required=False, default=False)
+    family_contact = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    immediate_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CareItemSerializer(ModelSerializer):
+    class Meta:
+        model = CareItem
+        fields = ["id", "kind", "quantity", "note", "handed_at"]
+
+
+class CareItemInputSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(CareItemKind.choices)
+    quantity = serializers.IntegerField(min_value=1, max_value=100)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    handed_at = DateTimeField()
+
+
+class InterviewSerializer(ModelSerializer):
+    interviewer = serializers.CharField(read_only=True)
+    present = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = ["id", "held_at", "minutes", "interviewer", "present", "female_officer", "policy_met"]
+
+
+class InterviewInputSerializer(StrictSerializer):
+    held_at = DateTimeField()
+    minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    interviewer = serializers.CharField(max_length=200)
+    present = serializers.CharField(max_length=500)
+    female_officer = serializers.BooleanField(required=False, default=False)
+
+
+class GuardianInputSerializer(StrictSerializer):
+    decision = serializers.ChoiceField(GuardianDecision.choices)
+    reason = serializers.CharField(max_length=1000)
+
+
+class PlacementRuleSerializer(ModelSerializer):
+    agency: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = PlacementRule
+        fields = [
+            "id",
+            "name",
+            "priority",
+            "under_age",
+            "sex",
+            "nationality",
+            "language",
+            "urgent_medical",
+            "service",
+            "staff_language",
+            "agency",
+        ]
+
+
+SuggestionSerializer = inline_serializer(
+    "PlacementSuggestion",
+    {
+        "rules": inline_serializer(
+            "FiredRule", {"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
+        ),
+        "met": serializers.ListField(child=serializers.IntegerField()),
+        "partners": inline_serializer(
+            "SuggestedPartner", {"code": serializers.CharField(), "name": serializers.CharField()}, many=True
+        ),
+    },
+)
+
+
+def suggestion_json(found: Any) -> dict[str, Any]:
+    return {
+        "rules": found.rules_json(),
+        "met": [rule.pk for rule in found.met],
+        "partners": [{"code": a.code, "name": a.name} for a in found.partners],
+    }
 
 
 class ShiftSerializer(ModelSerializer):
@@ -306,6 +440,35 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             serializer=cast(Any, lambda shift: ShiftSerializer(shift, context=context)),
         )
 
+    def _records(
+        self, request: Request, pk: str | None, model: Any, kind: str, out: Any, payload: Any, write: Any
+    ) -> Response:
+        """An episode's records of one kind: GET lists them (audited), POST adds one through
+        ``write(episode, actor, **validated)`` (idempotent with a key)."""
+        user = acting_user(request)
+        episode = get_episode(user, pk)
+        access = case_access(user, episode.case)
+        found = model.objects.visible_to(user).filter(episode=episode)
+        if request.method == "GET":
+            page = list(self.paginate_queryset(found) or [])
+            seen(user, episode, access, Action.LIST)
+            record(user, Action.LIST, [actions.item(access, row, kind, episode.case_id) for row in page])
+            return self.get_paginated_response(out(page, many=True).data)
+
+        def make() -> Any:
+            data = payload(data=request.data)
+            data.is_valid(raise_exception=True)
+            return write(episode, actor=user, **data.validated_data)
+
+        return create_scoped(
+            request,
+            resource_type=f"crisis_{kind}",
+            create=make,
+            rows=found,
+            seen=lambda row: record(user, Action.VIEW, [actions.item(access, row, kind, episode.case_id)]),
+            serializer=out,
+        )
+
     @extend_schema(methods=["GET"], responses=IncidentSerializer(many=True))
     @extend_schema(
         methods=["POST"],
@@ -317,29 +480,76 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def incidents(self, request: Request, pk: str | None = None) -> Response:
         """Safeguards broken: held in a cell, in sight or hearing of a suspect. Reporting one
         alerts the supervisor and the lead agency's privacy officers at once."""
-        user = acting_user(request)
-        episode = get_episode(user, pk)
-        access = case_access(user, episode.case)
-        found = Incident.objects.visible_to(user).filter(episode=episode)
-        if request.method == "GET":
-            page = list(self.paginate_queryset(found) or [])
-            seen(user, episode, access, Action.LIST)
-            record(user, Action.LIST, [actions.item(access, i, "incident", episode.case_id) for i in page])
-            return self.get_paginated_response(IncidentSerializer(page, many=True).data)
-
-        def make() -> Incident:
-            payload = IncidentInputSerializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            return actions.do_report_incident(episode, actor=user, **payload.validated_data)
-
-        return create_scoped(
-            request,
-            resource_type="crisis_incident",
-            create=make,
-            rows=found,
-            seen=lambda i: record(user, Action.VIEW, [actions.item(access, i, "incident", episode.case_id)]),
-            serializer=IncidentSerializer,
+        return self._records(
+            request, pk, Incident, "incident", IncidentSerializer, IncidentInputSerializer, actions.do_report_incident
         )
+
+    @extend_schema(methods=["GET"], responses=AssessmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AssessmentInputSerializer,
+        responses={201: AssessmentSerializer},
+        parameters=[schema_header()],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def assessments(self, request: Request, pk: str | None = None) -> Response:
+        """Her needs assessment, every version, newest first; POST records a new version."""
+        return self._records(
+            request, pk, Assessment, "assessment", AssessmentSerializer, AssessmentInputSerializer, actions.do_assess
+        )
+
+    @extend_schema(methods=["GET"], responses=CareItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=CareItemInputSerializer,
+        responses={201: CareItemSerializer},
+        parameters=[schema_header()],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="care-items")
+    def care_items(self, request: Request, pk: str | None = None) -> Response:
+        """The care package: items handed to her, with quantities."""
+        return self._records(
+            request, pk, CareItem, "care_item", CareItemSerializer, CareItemInputSerializer, actions.do_hand_item
+        )
+
+    @extend_schema(methods=["GET"], responses=InterviewSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=InterviewInputSerializer,
+        responses={201: InterviewSerializer},
+        parameters=[schema_header()],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def interviews(self, request: Request, pk: str | None = None) -> Response:
+        """Interviews she went through: when, how long, by whom, who was present, and whether
+        the agency's policy (a female officer for girls) was met."""
+        return self._records(
+            request,
+            pk,
+            Interview,
+            "interview",
+            InterviewSerializer,
+            InterviewInputSerializer,
+            actions.do_record_interview,
+        )
+
+    @extend_schema(request=GuardianInputSerializer, responses=EpisodeSerializer)
+    @action(detail=True, methods=["post"])
+    def guardian(self, request: Request, pk: str | None = None) -> Response:
+        """Decide whether her parents or guardian are told, with the reason."""
+        episode = get_episode(acting_user(request), pk)
+        payload = GuardianInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        episode = actions.do_guardian_decision(episode, actor=acting_user(request), **payload.validated_data)
+        return self._out(episode)
+
+    @extend_schema(responses=SuggestionSerializer)
+    @action(detail=True, methods=["get"], url_path="placement-suggestion")
+    def placement_suggestion(self, request: Request, pk: str | None = None) -> Response:
+        """The placement rules she meets and the partners that satisfy them (best first)."""
+        episode = get_episode(acting_user(request), pk)
+        seen(acting_user(request), episode)
+        return Response(suggestion_json(suggest(episode)))
 
     @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])
@@ -382,3 +592,17 @@ class BoardView(APIView):
         found = rows(user, names=False)
         record(user, Action.LIST, [row.audit_item() for row in found])
         return Response([board_row(row) for row in found])
+
+
+class PlacementRuleViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """The placement rules, by priority (administrators change them in the administration)."""
+
+    serializer_class = PlacementRuleSerializer
+    queryset = PlacementRule.objects.filter(is_active=True).select_related("agency")
+
+    def get_queryset(self) -> Any:
+        from casebridge.crisis.access import works_in_crisis_care
+
+        if not works_in_crisis_care(acting_user(self.request)):
+            return PlacementRule.objects.none()
+        return super().get_queryset()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +40,12 @@ class EpisodeOutcome(models.TextChoices):
     NOT_A_VICTIM = "not_a_victim", _("Found not to be a victim")
     NOT_NEEDED = "not_needed", _("Not needed (she did not come)")
     OTHER = "other", _("Other")
+
+
+class GuardianDecision(models.TextChoices):
+    NOTIFIED = "notified", _("Her parents or guardian were told")
+    NOT_NOTIFIED = "not_notified", _("Not told")
+    DEFERRED = "deferred", _("Not yet: decided later")
 
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
@@ -71,6 +77,14 @@ class Episode(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=EpisodeOutcome.choices, blank=True)
     outcome_note = EncryptedTextField(_("reason"), max_length=1000, blank=True, null=True)
+    # Whether her parents or guardian are told she is here, and why (a parent may be part of
+    # the exploitation).
+    guardian = models.CharField(
+        _("her parents or guardian"), max_length=12, choices=GuardianDecision.choices, blank=True
+    )
+    guardian_reason = EncryptedTextField(_("why"), max_length=1000, blank=True, null=True)
+    guardian_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True)
+    guardian_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -170,3 +184,157 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+
+
+class EpisodeRecordQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> Any:
+        return self.filter(episode__in=Episode.objects.visible_to(user))
+
+
+class Assessment(models.Model):
+    """Her needs as assessed in crisis care. Never changed: a new assessment is a new version,
+    and every version stays."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, models.PROTECT, related_name="assessments")
+    version = models.PositiveSmallIntegerField()
+    emotional = EncryptedTextField(_("emotional needs"), max_length=2000, blank=True, null=True)
+    physical = EncryptedTextField(_("physical needs"), max_length=2000, blank=True, null=True)
+    urgent_medical = models.BooleanField(_("needs urgent medical care"), default=False)
+    translation = EncryptedTextField(_("translation needs"), max_length=1000, blank=True, null=True)
+    safety_risks = EncryptedTextField(_("safety risks"), max_length=2000, blank=True, null=True)
+    family_risk = models.BooleanField(_("risk from her family"), default=False)
+    family_contact = EncryptedTextField(
+        _("her wishes on contact with her family"), max_length=1000, blank=True, null=True
+    )
+    immediate_needs = EncryptedTextField(_("immediate needs"), max_length=2000, blank=True, null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EpisodeRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["episode", "version"], name="assessment_version_once")]
+
+
+class CareItemKind(models.TextChoices):
+    FOOD = "food", _("Food")
+    WATER = "water", _("Water")
+    TOILETRIES = "toiletries", _("Toiletries")
+    SANITARY = "sanitary", _("Sanitary pads")
+    CLOTHES = "clothes", _("Clothes")
+    BLANKET = "blanket", _("Blanket or mat")
+    OTHER = "other", _("Other")
+
+
+class CareItem(models.Model):
+    """Something from the care package handed to her: what, how many, when, by whom."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, models.PROTECT, related_name="care_items")
+    kind = models.CharField(_("item"), max_length=12, choices=CareItemKind.choices)
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    handed_at = models.DateTimeField(_("when"))
+    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EpisodeRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-handed_at"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="care_item_quantity_positive")]
+
+
+class Interview(models.Model):
+    """An interview she went through (by the police, most often): when, how long, by whom, who
+    was present, and whether a female officer was there (an agency's policy for girls)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, models.PROTECT, related_name="interviews")
+    held_at = models.DateTimeField(_("when"))
+    minutes = models.PositiveSmallIntegerField(_("how long (minutes)"))
+    interviewer = EncryptedTextField(_("by whom"), max_length=200)
+    present = EncryptedTextField(_("who was present"), max_length=500)
+    female_officer = models.BooleanField(_("a female officer was present"), default=False)
+    # Whether the agency's policy (a female officer for girls) was met, decided when recorded.
+    policy_met = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EpisodeRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_at"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gte=1), name="interview_minutes_positive")]
+
+
+class PlacementRule(models.Model):
+    """Where a survivor should go first: conditions on her (each blank one matches anyone) and
+    what she needs from the receiving partner. Every rule she meets fires, by priority; the
+    suggestion is the partners that satisfy them all (or, when none does, the most rules first).
+    Administered by administrators, every change audited."""
+
+    name = models.CharField(_("name"), max_length=120)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=10, help_text=_("Lower comes first."))
+    under_age = models.PositiveSmallIntegerField(
+        _("she is under (age)"),
+        null=True,
+        blank=True,
+        help_text=_("A survivor whose age is unknown is taken to be a child."),
+    )
+    sex = models.CharField(_("her sex"), max_length=30, blank=True)
+    nationality = models.CharField(_("her nationality"), max_length=2, blank=True, help_text=_("ISO 3166 code: VN"))
+    language = models.CharField(_("her language"), max_length=3, blank=True, help_text=_("ISO 639-3 code: vie"))
+    urgent_medical = models.BooleanField(
+        _("only when she needs urgent medical care"), default=False, help_text=_("From her latest needs assessment.")
+    )
+    service = models.CharField(_("a partner offering"), max_length=20, blank=True)
+    staff_language = models.CharField(
+        _("with staff who speak"), max_length=3, blank=True, help_text=_("ISO 639-3 code: vie")
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("this partner"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("placement rule")
+        verbose_name_plural = _("placement rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(service="") | ~Q(staff_language="") | Q(agency__isnull=False),
+                name="placement_rule_says_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertKind(models.TextChoices):
+    GAP_SOON = "gap_soon", _("A gap starts soon")
+    GAP_NOW = "gap_now", _("A gap now")
+    WINDOW = "window", _("The window ends without a placement")
+
+
+class Alert(models.Model):
+    """An alert sent to an episode's supervisor: kept so that each is sent once, whatever the
+    restarts (the key says which gap: its reason and start)."""
+
+    episode = models.ForeignKey(Episode, models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    key = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EpisodeRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["episode", "kind", "key"], name="alert_once")]

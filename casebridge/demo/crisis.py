@@ -48,6 +48,7 @@ def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], case
             )
         episodes.append(episode)
     if episodes:
+        _care_records(episodes[0], sophea, kanha, start)
         actions.do_report_incident(
             episodes[0],
             actor=kanha,
@@ -64,8 +65,53 @@ def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], case
         actions.do_add_shift(
             episode, actor=sophea, staff=sophea, role="supervisor", starts_at=began, ends_at=began + 50 * H
         )
+        actions.do_assess(
+            episode,
+            actor=sophea,
+            emotional="Frightened at first; calmer once she knew she was not under arrest.",
+            immediate_needs="Sleep, clean clothes, a call to her aunt.",
+        )
         actions.do_close_episode(
-            episode, actor=sophea, outcome="placed", placement="Kandal Hope Assessment Centre", ended_at=began + 52 * H
+            episode, actor=sophea, outcome="placed", agency=agencies["HAC"], placement="Room 3", ended_at=began + 52 * H
         )
         episodes.append(episode)
     return episodes
+
+
+def _care_records(episode: Episode, sophea: User, kanha: User, start: datetime.datetime) -> None:
+    """What the workers on shift recorded for the first girl: her needs (two versions), the care
+    package, a police interview, and the decision not to tell her mother yet."""
+    actions.do_assess(
+        episode,
+        actor=sophea,
+        emotional="Crying, will not speak at first.",
+        physical="Thin; a cut on her left hand.",
+        immediate_needs="Food, water, a blanket; someone with her at night.",
+    )
+    actions.do_assess(
+        episode,
+        actor=kanha,
+        emotional="Talks with the social worker; afraid the bar owner will find her.",
+        physical="Cut cleaned; no fever.",
+        safety_risks="Her mother took money from the bar owner.",
+        family_risk=True,
+        family_contact="Wants to call her older sister, not her mother.",
+        immediate_needs="Sleep; clothes.",
+    )
+    for kind, quantity, hours in (("food", 3, 1), ("water", 4, 1), ("toiletries", 1, 2), ("clothes", 2, 9)):
+        actions.do_hand_item(episode, actor=sophea, kind=kind, quantity=quantity, handed_at=start + hours * H)
+    actions.do_record_interview(
+        episode,
+        actor=sophea,
+        held_at=start + 6 * H,
+        minutes=45,
+        interviewer="Police investigator (AHTJP)",
+        present="Aftercare social worker; a female police officer",
+        female_officer=True,
+    )
+    actions.do_guardian_decision(
+        episode,
+        actor=sophea,
+        decision="not_notified",
+        reason="Her mother took money from the bar owner: her older sister will be contacted instead.",
+    )

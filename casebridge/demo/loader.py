@@ -154,6 +154,18 @@ LOCAL_NAMES = {
 }
 
 
+# What the partners offer survivors and the languages their staff speak (the partner directory).
+SERVICES = {
+    "JPC": (["counselling", "legal_aid", "family_tracing", "reintegration"], ["khm", "eng"]),
+    "DOSVY": (["family_tracing", "reintegration"], ["khm"]),
+    "HAC": (["assessment", "counselling", "medical"], ["khm"]),
+    "SHS": (["shelter", "counselling", "education", "vocational", "literacy"], ["khm", "eng"]),
+    "MCL": (["medical"], ["khm", "eng"]),
+    "CNS": (["assessment", "shelter", "counselling", "reintegration"], ["khm", "vie"]),
+    "LLA": (["legal_aid"], ["khm", "vie"]),
+}
+
+
 def create_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
@@ -165,6 +177,8 @@ def create_agencies() -> dict[str, Agency]:
             org_type=spec.org_type,
             province=spec.province,
             is_platform=spec.platform,
+            services=SERVICES.get(spec.code, ([], []))[0],
+            staff_languages=SERVICES.get(spec.code, ([], []))[1],
         )
         for team in spec.teams:
             Team.objects.create(agency=agency, name=team)

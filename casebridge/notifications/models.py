@@ -31,6 +31,9 @@ class Kind(models.TextChoices):
     CONTACT_ANSWERED = "contact_answered", gettext_lazy("Your contact request was answered")
     OPERATION_STANDBY = "operation_standby", gettext_lazy("Your team is on standby for an operation")
     SAFEGUARD_INCIDENT = "safeguard_incident", gettext_lazy("A survivor's safeguard was broken")
+    INTERVIEW_POLICY = "interview_policy", gettext_lazy("A girl was interviewed without a female officer")
+    CRISIS_GAP = "crisis_gap", gettext_lazy("A gap in a crisis-care roster")
+    CRISIS_WINDOW = "crisis_window", gettext_lazy("A crisis-care window ends without a placement")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -44,6 +47,9 @@ CASE_KINDS = (
     Kind.CONTACT_ANSWERED,
     Kind.OPERATION_STANDBY,
     Kind.SAFEGUARD_INCIDENT,
+    Kind.INTERVIEW_POLICY,
+    Kind.CRISIS_GAP,
+    Kind.CRISIS_WINDOW,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -140,6 +146,24 @@ class Notification(models.Model):
                 "suspect_contact": _("was in sight or hearing of a suspect"),
             }.get(d.get("incident", ""), "")
             return _("The survivor of case %(number)s %(what)s. Act now, and review it.") % {**d, "what": what}
+        if self.kind == Kind.INTERVIEW_POLICY:
+            return _("The survivor of case %(number)s was interviewed without a female officer present.") % d
+        if self.kind == Kind.CRISIS_GAP and d.get("now"):
+            return _("Case %(number)s: nobody is with her now (%(reason)s), until %(end)s. Put someone on shift.") % {
+                **d,
+                "end": _at(d.get("end", "")),
+                "reason": _gap_reason(d.get("reason", "")),
+            }
+        if self.kind == Kind.CRISIS_GAP:
+            return _("Case %(number)s: a gap in the roster starts at %(start)s (%(reason)s). Put someone on shift.") % {
+                **d,
+                "start": _at(d.get("start", "")),
+                "reason": _gap_reason(d.get("reason", "")),
+            }
+        if self.kind == Kind.CRISIS_WINDOW:
+            return _(
+                "Case %(number)s: the minimum window of her crisis care ends at %(end)s and no placement is decided."
+            ) % {**d, "end": _at(d.get("end", ""))}
         if self.kind == Kind.OPERATION_STANDBY:
             return (
                 _(
@@ -177,3 +201,19 @@ def _role(code: str) -> str:
 
 def _change(code: str) -> str:
     return {"created": _("created"), "changed": _("changed"), "ended": _("ended")}.get(code, code)
+
+
+def _at(value: str) -> str:
+    """An ISO time stored in a notification, in the reader's time zone."""
+    import datetime
+
+    from django.utils import timezone
+
+    try:
+        return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return ""
+
+
+def _gap_reason(reason: str) -> str:
+    return {"no_staff": _("no social worker"), "no_language": _("nobody speaks her language")}.get(reason, reason)

@@ -173,14 +173,16 @@ def test_bad_rosters_are_refused_and_nothing_is_written(world):
 def test_closing_needs_a_placement_or_a_reason(world):
     start = timezone.now().replace(microsecond=0) - 50 * H
     episode = _episode(world, start)
-    with pytest.raises(ValidationError, match="where she is placed"):
+    with pytest.raises(ValidationError, match="partner she is placed with"):
         actions.do_close_episode(episode, actor=world.social_worker, outcome="placed")
     with pytest.raises(ValidationError, match="Give the reason"):
         actions.do_close_episode(episode, actor=world.social_worker, outcome="returned_home")
     assert Episode.objects.get(pk=episode.pk).ended_at is None
-    actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", placement="Hope Assessment Centre")
+    actions.do_close_episode(
+        episode, actor=world.social_worker, outcome="placed", agency=world.agencies["HAC"], placement="Room 2"
+    )
     placed = TimelineEvent.objects.get(case=world.case, kind="placed")
-    assert placed.section == "whereabouts" and placed.body == "Hope Assessment Centre"
+    assert placed.section == "whereabouts" and placed.body == "Hope Assessment Centre · Room 2"
     with pytest.raises(Conflict):
         actions.do_add_shift(
             episode,
@@ -195,7 +197,7 @@ def test_closing_needs_a_placement_or_a_reason(world):
 def test_closing_before_the_window_is_over_needs_a_reason(world):
     episode = _episode(world, timezone.now() - 5 * H)
     with pytest.raises(ValidationError, match="not over"):
-        actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", placement="Shelter")
+        actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", agency=world.agencies["SHS"])
 
 
 def test_one_open_crisis_care_per_case(world):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RestorationConfig(AppConfig):
+    name = "casebridge.restoration"
+    label = "restoration"
