@@ -5,6 +5,7 @@ supervisor's alerts at set moments (47 and 49 hours), each sent once across a wo
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,7 +23,8 @@ H = datetime.timedelta(hours=1)
 
 
 def _episode(world, start=None, **changes):  # type: ignore[no-untyped-def]
-    data = {"place_kind": "police_station", "place": "AHTJP station", "starts_at": start or timezone.now() - 2 * H}
+    data: dict[str, Any] = {"place_kind": "police_station", "place": "AHTJP station"}
+    data["starts_at"] = start or timezone.now() - 2 * H
     data.update(changes)
     return actions.do_open_episode(world.case, actor=world.social_worker, **data)
 
@@ -166,7 +168,7 @@ def test_the_placement_decision_and_its_handover_grant(world, login):
     # The world's survivor agreed to share with SHS: the shelter gets the handover's sections for 30 days.
     grant = ReferralGrant.objects.get(agency=world.agencies["SHS"])
     assert from_mask(grant.sections) == {Section.IDENTITY, Section.CRISIS_CARE, Section.WHEREABOUTS}
-    assert grant.expires_at - grant.starts_at == datetime.timedelta(days=30)
+    assert grant.expires_at is not None and grant.expires_at - grant.starts_at == datetime.timedelta(days=30)
     assert Placement.objects.visible_to(world.outsider).count() == 0
     assert Placement.objects.visible_to(world.shelter_caseworker).count() == 1
 
