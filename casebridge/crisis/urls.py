@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:pk>/shifts/<uuid:shift_id>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("<uuid:pk>/close/", views.episode_close, name="close"),
     path("<uuid:pk>/incidents/", views.incident, name="incident"),
+    path("<uuid:pk>/records/<slug:kind>/", views.record_add, name="record"),
 ]

@@ -14,10 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casebridge.accounts.models import User
 from casebridge.api.idempotency import submit_form
-from casebridge.audit.log import record
+from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import case_access
 from casebridge.cases.models import Case
@@ -25,9 +26,11 @@ from casebridge.cases.sections import Section
 from casebridge.crisis import actions, board, forms
 from casebridge.crisis.access import works_in_crisis_care
 from casebridge.crisis.api import get_episode
-from casebridge.crisis.models import Episode, Incident, Shift
+from casebridge.crisis.models import Assessment, CareItem, Episode, Incident, Interview, Shift
+from casebridge.crisis.placement import suggest
 from casebridge.lib.errors import ActionError
-from casebridge.lib.views import AuthedRequest, action_error_page, form_errors_text
+from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors, form_errors_text
+from casebridge.restoration.models import Placement
 
 
 @login_required
@@ -72,34 +75,57 @@ def episode_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "crisis/episode_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _episode_context(
-    request: AuthedRequest, episode: Episode, shift_form: Any = None, incident_form: Any = None
-) -> dict[str, Any]:
+def _episode_context(request: AuthedRequest, episode: Episode, **bound: Any) -> dict[str, Any]:
     """The episode page: its row of the board (name, place and colleagues as the reader may learn
-    them), the roster, and the forms; everything shown audited."""
+    them), the roster, what the workers on shift recorded, and the forms (``bound``: the one
+    posted, with its errors); everything shown audited."""
     from django.utils import timezone
 
     user = request.user
     row = board.rows(user, episodes=Episode.objects.visible_to(user).filter(pk=episode.pk))[0]
     access = row.access
     shifts = list(Shift.objects.visible_to(user).filter(episode=episode).select_related("staff"))
+    shown = {
+        "incident": list(Incident.objects.visible_to(user).filter(episode=episode)),
+        "assessment": list(Assessment.objects.visible_to(user).filter(episode=episode)),
+        "care_item": list(CareItem.objects.visible_to(user).filter(episode=episode)),
+        "interview": list(Interview.objects.visible_to(user).filter(episode=episode)),
+    }
+    placement = Placement.objects.visible_to(user).filter(episode=episode).select_related("agency").first()
     record(user, Action.VIEW, [row.audit_item(place=True)])
     record(user, Action.LIST, [actions.item(access, s, "shift", episode.case_id) for s in shifts])
-    incidents = list(Incident.objects.visible_to(user).filter(episode=episode))
-    record(user, Action.LIST, [actions.item(access, i, "incident", episode.case_id) for i in incidents])
+    for kind, rows_ in shown.items():
+        record(user, Action.LIST, [actions.item(access, r, kind, episode.case_id) for r in rows_])
+    if placement is not None:
+        record(user, Action.VIEW, [Item.on(access, "placement", placement.pk, episode.case_id, [Section.WHEREABOUTS])])
     writable = access.can_write_in(Section.CRISIS_CARE) and episode.ended_at is None
     people = actions.staff_for(episode.case, access) if writable else []
     choices = [(str(p.pk), board.person_label(access, _agency_of(p, access), p, "")) for p in people]
+    suggestion = suggest(episode) if writable else None
+    latest = shown["assessment"][0] if shown["assessment"] else None
+    initial = {name: getattr(latest, name) or "" for name in actions.ASSESSED} if latest else {}
+    if latest:
+        initial.update(urgent_medical=latest.urgent_medical, family_risk=latest.family_risk)
     return {
         "episode": episode,
         "row": row,
         "shifts": [(s, board.shift_label(access, s)) for s in shifts],
         "writable": writable,
         "now": timezone.now(),
-        "shift_form": shift_form or forms.ShiftForm(people=choices),
-        "close_form": forms.CloseForm(),
-        "incident_form": incident_form or forms.IncidentForm(),
-        "incidents": incidents,
+        "shift_form": bound.get("shift") or forms.ShiftForm(people=choices),
+        "close_form": forms.CloseForm(suggested=suggestion.partners if suggestion else []),
+        "suggestion": suggestion,
+        "placement": placement,
+        "incident_form": bound.get("incident") or forms.IncidentForm(),
+        "assessment_form": bound.get("assessment") or forms.AssessmentForm(initial=initial),
+        "care_form": bound.get("care") or forms.CareItemForm(),
+        "interview_form": bound.get("interview") or forms.InterviewForm(),
+        "guardian_form": bound.get("guardian") or forms.GuardianForm(),
+        "incidents": shown["incident"],
+        "assessment": latest,
+        "earlier_assessments": shown["assessment"][1:],
+        "care_items": shown["care_item"],
+        "interviews": shown["interview"],
     }
 
 
@@ -132,15 +158,13 @@ def shift_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
         try:
             actions.do_add_shift(found, actor=user, staff=staff, **data)
         except ValidationError as error:
-            from casebridge.lib.views import apply_errors
-
             apply_errors(form, error)
         except ActionError as error:
             return action_error_page(request, error)
         else:
             messages.success(request, _("Shift added."))
             return redirect("crisis:episode", pk=found.pk)
-    return render(request, "crisis/episode.html", _episode_context(request, found, form), status=400)
+    return render(request, "crisis/episode.html", _episode_context(request, found, shift=form), status=400)
 
 
 @login_required
@@ -163,7 +187,7 @@ def episode_close(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = get_episode(request.user, pk)
     if request.method != "POST":
         return redirect("crisis:episode", pk=found.pk)
-    form = forms.CloseForm(request.POST)
+    form = forms.CloseForm(request.POST, suggested=[])
     if form.is_valid():
         try:
             actions.do_close_episode(found, actor=request.user, **form.cleaned_data)
@@ -189,12 +213,42 @@ def incident(request: AuthedRequest, pk: UUID) -> HttpResponse:
         try:
             actions.do_report_incident(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            from casebridge.lib.views import apply_errors
-
             apply_errors(form, error)
         except ActionError as error:
             return action_error_page(request, error)
         else:
             messages.success(request, _("Incident reported: the supervisor and the privacy officer are alerted."))
             return redirect("crisis:episode", pk=found.pk)
-    return render(request, "crisis/episode.html", _episode_context(request, found, incident_form=form), status=400)
+    return render(request, "crisis/episode.html", _episode_context(request, found, incident=form), status=400)
+
+
+# What the worker on shift records, by the form's prefix: the form, the action, the message.
+RECORDS: dict[str, tuple[Any, Any, Any]] = {
+    "assessment": (forms.AssessmentForm, actions.do_assess, gettext_lazy("Needs assessment recorded.")),
+    "care": (forms.CareItemForm, actions.do_hand_item, gettext_lazy("Care package item recorded.")),
+    "interview": (forms.InterviewForm, actions.do_record_interview, gettext_lazy("Interview recorded.")),
+    "guardian": (forms.GuardianForm, actions.do_guardian_decision, gettext_lazy("Decision recorded.")),
+}
+
+
+@login_required
+def record_add(request: AuthedRequest, pk: UUID, kind: str) -> HttpResponse:
+    """Record a needs assessment, a care-package item, an interview or the guardian decision."""
+    found = get_episode(request.user, pk)
+    if kind not in RECORDS:
+        raise Http404
+    if request.method != "POST":
+        return redirect("crisis:episode", pk=found.pk)
+    form_class, write, done = RECORDS[kind]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            write(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ActionError as error:
+            return action_error_page(request, error)
+        else:
+            messages.success(request, str(done))
+            return redirect("crisis:episode", pk=found.pk)
+    return render(request, "crisis/episode.html", _episode_context(request, found, **{kind: form}), status=400)

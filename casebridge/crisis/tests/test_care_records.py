@@ -232,3 +232,62 @@ def test_the_alert_task_survives_a_worker_restart_and_sends_once(committed_world
     # A run that died with its worker (still marked running long after) is replaced.
     mine.update(status=TaskResultStatus.RUNNING, started_at=timezone.now() - 20 * 60 * datetime.timedelta(seconds=1))
     assert alerts.schedule() is True
+
+
+def test_the_worker_records_on_the_episode_page(world, login):
+    _partners(world)
+    episode = _episode(world, timezone.now() - 50 * H)
+    client = login(world.shelter_caseworker)
+    page = client.get(f"/crisis/{episode.pk}/").content.decode()
+    assert "Assess her needs" in page and "Not assessed yet" in page
+    url = lambda kind: f"/crisis/{episode.pk}/records/{kind}/"  # noqa: E731
+    assert client.post(url("assessment"), {}).status_code == 400 and not Assessment.objects.exists()
+    answer = client.post(url("assessment"), {"assessment-emotional": "Quiet", "assessment-family_risk": "on"})
+    assert answer.status_code == 302 and Assessment.objects.get().family_risk
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    assert (
+        client.post(url("care"), {"care-kind": "food", "care-quantity": "2", "care-handed_at": when}).status_code == 302
+    )
+    bad = client.post(url("interview"), {"interview-held_at": when, "interview-minutes": "0"})
+    assert bad.status_code == 400 and "interview-minutes" in bad.content.decode()
+    assert (
+        client.post(
+            url("interview"),
+            {
+                "interview-held_at": when,
+                "interview-minutes": "30",
+                "interview-interviewer": "Police",
+                "interview-present": "SW",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(url("guardian"), {"guardian-decision": "deferred", "guardian-reason": "Mother unknown"}).status_code
+        == 302
+    )
+    page = client.get(f"/crisis/{episode.pk}/").content.decode()
+    assert "Quiet" in page and "Food × 2" in page and "against the agency" in page and "Mother unknown" in page
+    assert client.post(url("nothing"), {}).status_code == 404
+    outsider = login(world.outsider)
+    for kind in ("assessment", "care", "interview", "guardian"):
+        assert outsider.post(url(kind), {}).status_code == 404
+    assert CareItem.objects.count() == 1 and Interview.objects.count() == 1
+
+
+def test_the_supervisor_places_her_from_the_page(world, login):
+    _partners(world)
+    episode = _episode(world, timezone.now() - 50 * H)
+    client = login(world.social_worker)
+    page = client.get(f"/crisis/{episode.pk}/").content.decode()
+    assert "Under 18: an assessment centre first" in page and "★ Hope Assessment Centre" in page
+    close = f"/crisis/{episode.pk}/close/"
+    shs = world.agencies["SHS"].pk
+    client.post(close, {"close-outcome": "placed", "close-agency": shs})
+    assert not Placement.objects.exists()
+    client.post(close, {"close-outcome": "placed", "close-agency": shs, "close-override_reason": "Full tonight"})
+    assert Placement.objects.get().agency_id == shs
+    assert (
+        "Rumdoul" in client.get(f"/crisis/{episode.pk}/").content.decode()
+        or "Safe Haven" in client.get(f"/crisis/{episode.pk}/").content.decode()
+    )
