@@ -128,6 +128,14 @@ OTHER_ROUTES = {
     "crisis-episode-shifts": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-episode-coverage": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-board": "Episode visible_to(user) only",
+    "crisis:record": "get_episode, then writable crisis care only (crisis test_care_records)",
+    "crisis-episode-assessments": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
+    "crisis-episode-care-items": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
+    "crisis-episode-interviews": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
+    "crisis-episode-guardian": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
+    "crisis-episode-placement-suggestion": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
+    "crisis-placement-rule-list": "configuration, no case data; empty without a crisis-care role",
+    "crisis-placement-rule-detail": "configuration, no case data; 404 without a crisis-care role",
     # Investigations: a compartment of its own (investigations.access): each record through its
     # visible_to (the owning agency's investigators, an operation's agencies, a grant), 404 for
     # everyone else on every page and endpoint (investigations/tests/test_compartment.py).

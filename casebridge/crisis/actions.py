@@ -253,7 +253,7 @@ def do_close_episode(
     note, placement = (note or "").strip(), (placement or "").strip()
     override_reason = (override_reason or "").strip()
     placed = outcome == EpisodeOutcome.PLACED
-    suggestion = suggest(episode) if placed else None
+    suggestion = suggest(episode, actor) if placed else None
     if outcome not in EpisodeOutcome.values:
         errors["outcome"] = _("Choose how her crisis care ended.")
     elif placed and (agency is None or not agency.is_active):

@@ -217,7 +217,9 @@ class GuardianInputSerializer(StrictSerializer):
 
 
 class PlacementRuleSerializer(ModelSerializer):
-    agency: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: Any = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="A named partner's code, if any."
+    )
 
     class Meta:
         model = PlacementRule
@@ -549,7 +551,7 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         """The placement rules she meets and the partners that satisfy them (best first)."""
         episode = get_episode(acting_user(request), pk)
         seen(acting_user(request), episode)
-        return Response(suggestion_json(suggest(episode)))
+        return Response(suggestion_json(suggest(episode, acting_user(request))))
 
     @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from casebridge.cases.models import AgeBand
 
 if TYPE_CHECKING:
+    from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency
     from casebridge.crisis.models import Episode, PlacementRule
 
@@ -70,14 +71,17 @@ class Suggestion:
         return [{"id": rule.pk, "name": rule.name} for rule in self.fired]
 
 
-def suggest(episode: Episode) -> Suggestion:
+def suggest(episode: Episode, user: User) -> Suggestion:
     """The rules she meets, and the active partners (not the platform's operator) satisfying the
     most of them in priority order: all of them if any partner does, else all but the last, and
-    so on. The partners in her case's province come first."""
+    so on. The partners in her case's province come first. (Her needs assessment as ``user``
+    reads it.)"""
     from casebridge.agencies.models import Agency
     from casebridge.crisis.models import Assessment, PlacementRule
 
-    latest = Assessment.objects.filter(episode=episode).order_by("-version").only("urgent_medical").first()
+    latest = (
+        Assessment.objects.visible_to(user).filter(episode=episode).order_by("-version").only("urgent_medical").first()
+    )
     urgent = bool(latest and latest.urgent_medical)
     fired = [rule for rule in PlacementRule.objects.filter(is_active=True) if meets(rule, episode, urgent)]
     if not fired:

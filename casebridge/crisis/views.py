@@ -101,7 +101,7 @@ def _episode_context(request: AuthedRequest, episode: Episode, **bound: Any) -> 
     writable = access.can_write_in(Section.CRISIS_CARE) and episode.ended_at is None
     people = actions.staff_for(episode.case, access) if writable else []
     choices = [(str(p.pk), board.person_label(access, _agency_of(p, access), p, "")) for p in people]
-    suggestion = suggest(episode) if writable else None
+    suggestion = suggest(episode, user) if writable else None
     latest = shown["assessment"][0] if shown["assessment"] else None
     initial = {name: getattr(latest, name) or "" for name in actions.ASSESSED} if latest else {}
     if latest:

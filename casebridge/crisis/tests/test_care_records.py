@@ -125,18 +125,20 @@ def test_the_guardian_decision_needs_its_reason(world, login):
 def test_the_seeded_rules_suggest_an_assessment_centre_for_a_girl(world, login):
     _partners(world)
     episode = _episode(world, timezone.now() - 50 * H)
-    found = suggest(episode)
+    found = suggest(episode, world.social_worker)
     assert [r.name for r in found.fired] == ["Under 18: an assessment centre first"]
     assert found.codes() == ["HAC"]
     world.case.nationality = "VN"
     world.case.save()
     episode.case.refresh_from_db()
-    found = suggest(episode)
+    found = suggest(episode, world.social_worker)
     # Both rules fire; no partner is an assessment centre with Vietnamese-speaking staff: the first rule wins.
     assert len(found.fired) == 2 and len(found.met) == 1 and found.codes() == ["HAC"]
     world.agencies["SHS"].services = ["shelter", "assessment"]
     world.agencies["SHS"].save()
-    assert suggest(episode).codes() == ["SHS"] and len(suggest(episode).met) == 2
+    assert (
+        suggest(episode, world.social_worker).codes() == ["SHS"] and len(suggest(episode, world.social_worker).met) == 2
+    )
     body = login(world.social_worker).get(f"/api/v1/crisis/episodes/{episode.pk}/placement-suggestion/").json()
     assert body["partners"] == [{"code": "SHS", "name": world.agencies["SHS"].name}] and len(body["met"]) == 2
     rules = login(world.social_worker).get("/api/v1/crisis/placement-rules/").json()["results"]
@@ -267,7 +269,7 @@ def test_the_worker_records_on_the_episode_page(world, login):
         == 302
     )
     page = client.get(f"/crisis/{episode.pk}/").content.decode()
-    assert "Quiet" in page and "Food × 2" in page and "against the agency" in page and "Mother unknown" in page
+    assert "Quiet" in page and "Food \u00d7 2" in page and "against the agency" in page and "Mother unknown" in page
     assert client.post(url("nothing"), {}).status_code == 404
     outsider = login(world.outsider)
     for kind in ("assessment", "care", "interview", "guardian"):
