@@ -189,7 +189,10 @@ def create_agencies() -> dict[str, Agency]:
 def create_accounts(agencies: dict[str, Agency]) -> dict[str, User]:
     # Hashing once: the password hasher is deliberately slow and every account shares the password.
     password = make_password(DEMO_PASSWORD)
-    admin_permissions = list(Permission.objects.filter(content_type__app_label__in=["agencies", "accounts"]))
+    admin_permissions = list(
+        Permission.objects.filter(content_type__app_label__in=["agencies", "accounts"])
+        | Permission.objects.filter(content_type__app_label="crisis", content_type__model="placementrule")
+    )
     users: dict[str, User] = {}
     for spec in [*ACCOUNTS, PENDING]:
         first, last = STAFF_NAMES[spec.staff_key]

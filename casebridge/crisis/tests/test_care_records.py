@@ -293,3 +293,39 @@ def test_the_supervisor_places_her_from_the_page(world, login):
         "Rumdoul" in client.get(f"/crisis/{episode.pk}/").content.decode()
         or "Safe Haven" in client.get(f"/crisis/{episode.pk}/").content.decode()
     )
+
+
+def test_placement_rules_are_changed_by_the_platform_administrators_and_audited(world, login):
+    from django.contrib.auth.models import Permission
+
+    from casebridge.audit.models import AuditEvent
+    from casebridge.crisis.models import PlacementRule
+
+    admin_user = world.admin
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.set(Permission.objects.filter(codename__endswith="placementrule"))
+    rule = PlacementRule.objects.get(priority=20)
+    url = f"/admin/crisis/placementrule/{rule.pk}/change/"
+    client = login(admin_user)
+    form = {
+        "name": rule.name,
+        "priority": "5",
+        "under_age": "",
+        "sex": "",
+        "nationality": "VN",
+        "language": "",
+        "service": "shelter",
+        "staff_language": "vie",
+        "agency": "",
+        "is_active": "on",
+    }
+    assert client.post(url, form).status_code == 403  # JPC's administrator: not the platform's
+    assert PlacementRule.objects.get(pk=rule.pk).priority == 20
+    world.agencies["JPC"].is_platform = True
+    world.agencies["JPC"].save()
+    assert client.post(url, form).status_code == 302
+    rule.refresh_from_db()
+    assert rule.priority == 5 and rule.service == "shelter"
+    assert AuditEvent.objects.filter(object_type="placementrule", action="update").exists()
+    assert client.get(f"/admin/crisis/placementrule/{rule.pk}/delete/").status_code == 403
