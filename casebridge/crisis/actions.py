@@ -16,7 +16,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.actions import add_event, lock_case
-from casebridge.cases.models import EventKind
+from casebridge.cases.models import Audience, EventKind
 from casebridge.cases.sections import Section
 from casebridge.crisis.models import (
     Assessment,
@@ -222,6 +222,22 @@ def do_cancel_shift(shift: Shift, *, actor: User) -> Shift:
     return shift
 
 
+# What a placement is with: a partner that takes survivors in.
+PLACING = frozenset({"assessment", "shelter"})
+
+
+def takes_in(agency: Agency) -> bool:
+    """Whether survivors may be placed with ``agency``: it offers an assessment centre or a
+    shelter, and is neither the police nor the platform's operator."""
+    from casebridge.agencies.models import OrgType
+
+    return (
+        bool(PLACING & set(agency.services or []))
+        and agency.org_type != OrgType.LAW_ENFORCEMENT
+        and not agency.is_platform
+    )
+
+
 # The sections the receiving centre needs to take her in: who she is, her crisis care (the
 # needs assessment) and where she now lives.
 HANDOVER = (Section.IDENTITY, Section.CRISIS_CARE, Section.WHEREABOUTS)
@@ -258,6 +274,8 @@ def do_close_episode(
         errors["outcome"] = _("Choose how her crisis care ended.")
     elif placed and (agency is None or not agency.is_active):
         errors["agency"] = _("Choose the partner she is placed with.")
+    elif placed and agency is not None and not takes_in(agency):
+        errors["agency"] = _("She is placed with a partner that takes survivors in: an assessment centre or a shelter.")
     elif not placed and not note:
         errors["note"] = _("Give the reason.")
     elif not placed and (placement or agency is not None):
@@ -333,12 +351,17 @@ def _place(
         actor=actor,
         kind=EventKind.PLACED,
         section=Section.WHEREABOUTS,
+        # Which partner serves her is for the lead agency's case staff and that partner.
+        audience=Audience.PARTNER,
+        about_agency=agency,
         body=" · ".join(part for part in (agency.name, place) if part),
         occurred_at=at,
         access=access,
     )
     record(actor, Action.CREATE, [Item.on(access, "placement", placement.pk, case.pk, [Section.WHEREABOUTS])])
-    if agency.pk != case.lead_agency_id and has_consent(case.survivor, Purpose.SHARING, agency):
+    # Who else reaches her case is the lead agency's case staff's decision: a partner's
+    # placement decision gives no access (the lead agency's staff share the case themselves).
+    if access.can_manage and agency.pk != case.lead_agency_id and has_consent(case.survivor, Purpose.SHARING, agency):
         now = timezone.now()
         grant = ReferralGrant.objects.create(
             case=case,

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from casebridge.cases.access import case_access
+from casebridge.cases.sections import Section
 from casebridge.crisis.coverage import gaps
 from casebridge.crisis.models import Alert, AlertKind, Episode, Shift
 
@@ -54,6 +56,8 @@ def check(now: datetime.datetime | None = None) -> int:
         shifts.setdefault(shift.episode_id, []).append(shift)
     sent = 0
     for episode in episodes:
+        if not case_access(episode.supervisor, episode.case).can(Section.CRISIS_CARE):
+            continue  # a supervisor who lost access to her case learns nothing more of it
         ahead = datetime.timedelta(hours=episode.agency.crisis_alert_hours)
         for gap in gaps(episode, shifts.get(episode.pk, [])):
             if gap.end <= now or gap.start > now + ahead:

@@ -543,15 +543,20 @@ class EpisodeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         payload = GuardianInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         episode = actions.do_guardian_decision(episode, actor=acting_user(request), **payload.validated_data)
+        seen(acting_user(request), episode)  # the answer shows the episode as a read does
         return self._out(episode)
 
     @extend_schema(responses=SuggestionSerializer)
     @action(detail=True, methods=["get"], url_path="placement-suggestion")
     def placement_suggestion(self, request: Request, pk: str | None = None) -> Response:
         """The placement rules she meets and the partners that satisfy them (best first)."""
-        episode = get_episode(acting_user(request), pk)
-        seen(acting_user(request), episode)
-        return Response(suggestion_json(suggest(episode, acting_user(request))))
+        user = acting_user(request)
+        episode = get_episode(user, pk)
+        # For those who decide where she goes (her whereabouts), while she has not gone.
+        if episode.ended_at is not None or not case_access(user, episode.case).can_write_in(Section.WHEREABOUTS):
+            raise Http404
+        seen(user, episode)
+        return Response(suggestion_json(suggest(episode, user)))
 
     @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])

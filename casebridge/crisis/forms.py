@@ -72,12 +72,15 @@ class CloseForm(forms.Form):
     def __init__(self, *args: Any, suggested: list[Agency] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         field = self.fields["agency"]
-        others = Agency.objects.filter(is_active=True, is_platform=False).exclude(pk__in=[a.pk for a in suggested])
-        field.queryset = Agency.objects.filter(is_active=True, is_platform=False)  # type: ignore[attr-defined]
+        from casebridge.crisis.actions import takes_in
+
+        placing = [a for a in Agency.objects.filter(is_active=True).order_by("name") if takes_in(a)]
+        others = [a for a in placing if a not in suggested]
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in placing])  # type: ignore[attr-defined]
         field.choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *[(a.pk, f"★ {a.local_name}") for a in suggested],
-            *[(a.pk, a.local_name) for a in others.order_by("name")],
+            *[(a.pk, a.local_name) for a in others],
         ]
 
 

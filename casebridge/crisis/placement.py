@@ -72,7 +72,7 @@ class Suggestion:
 
 
 def suggest(episode: Episode, user: User) -> Suggestion:
-    """The rules she meets, and the active partners (not the platform's operator) satisfying the
+    """The rules she meets, and the active partners that take survivors in satisfying the
     most of them in priority order: all of them if any partner does, else all but the last, and
     so on. The partners in her case's province come first. (Her needs assessment as ``user``
     reads it.)"""
@@ -86,7 +86,9 @@ def suggest(episode: Episode, user: User) -> Suggestion:
     fired = [rule for rule in PlacementRule.objects.filter(is_active=True) if meets(rule, episode, urgent)]
     if not fired:
         return Suggestion()
-    agencies = list(Agency.objects.filter(is_active=True, is_platform=False).order_by("name"))
+    from casebridge.crisis.actions import takes_in
+
+    agencies = [a for a in Agency.objects.filter(is_active=True).order_by("name") if takes_in(a)]
     province = episode.case.province
     for count in range(len(fired), 0, -1):
         rules = fired[:count]

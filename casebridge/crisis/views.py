@@ -92,6 +92,8 @@ def _episode_context(request: AuthedRequest, episode: Episode, **bound: Any) -> 
         "interview": list(Interview.objects.visible_to(user).filter(episode=episode)),
     }
     placement = Placement.objects.visible_to(user).filter(episode=episode).select_related("agency").first()
+    if placement is not None and not access.sees_agency(placement.agency_id):
+        placement = None  # which partner serves her is need-to-know
     record(user, Action.VIEW, [row.audit_item(place=True)])
     record(user, Action.LIST, [actions.item(access, s, "shift", episode.case_id) for s in shifts])
     for kind, rows_ in shown.items():
@@ -101,7 +103,9 @@ def _episode_context(request: AuthedRequest, episode: Episode, **bound: Any) -> 
     writable = access.can_write_in(Section.CRISIS_CARE) and episode.ended_at is None
     people = actions.staff_for(episode.case, access) if writable else []
     choices = [(str(p.pk), board.person_label(access, _agency_of(p, access), p, "")) for p in people]
-    suggestion = suggest(episode, user) if writable else None
+    # Only those who decide where she goes (her whereabouts) see the suggested partners.
+    placing = writable and access.can_write_in(Section.WHEREABOUTS)
+    suggestion = suggest(episode, user) if placing else None
     latest = shown["assessment"][0] if shown["assessment"] else None
     initial = {name: getattr(latest, name) or "" for name in actions.ASSESSED} if latest else {}
     if latest:
@@ -115,6 +119,7 @@ def _episode_context(request: AuthedRequest, episode: Episode, **bound: Any) -> 
         "shift_form": bound.get("shift") or forms.ShiftForm(people=choices),
         "close_form": forms.CloseForm(suggested=suggestion.partners if suggestion else []),
         "suggestion": suggestion,
+        "placing": placing,
         "placement": placement,
         "incident_form": bound.get("incident") or forms.IncidentForm(),
         "assessment_form": bound.get("assessment") or forms.AssessmentForm(initial=initial),

@@ -50,10 +50,8 @@ def test_the_supervisor_opens_crisis_care_staffs_it_and_reads_the_board(page, li
 
 def test_a_worker_on_shift_records_her_needs_and_the_supervisor_places_her(page, live_world):
     from casebridge.crisis import actions
-    from casebridge.crisis.models import Assessment, CareItem
+    from casebridge.crisis.models import Assessment, CareItem, PlacementRule
     from casebridge.restoration.models import Placement
-
-    from casebridge.crisis.models import PlacementRule
 
     hope = live_world.agencies["HAC"]
     hope.services = ["assessment"]

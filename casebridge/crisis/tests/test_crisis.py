@@ -171,6 +171,8 @@ def test_bad_rosters_are_refused_and_nothing_is_written(world):
 
 
 def test_closing_needs_a_placement_or_a_reason(world):
+    world.agencies["HAC"].services = ["assessment"]
+    world.agencies["HAC"].save()
     start = timezone.now().replace(microsecond=0) - 50 * H
     episode = _episode(world, start)
     with pytest.raises(ValidationError, match="partner she is placed with"):

@@ -200,3 +200,77 @@ def test_a_far_past_moment_is_refused_not_a_server_error(world, login):
         "starts_at": "0001-01-01T00:00:00",
     }
     assert client.post("/api/v1/crisis/episodes/", body, content_type="application/json").status_code == 400
+
+
+def _placing(world):  # type: ignore[no-untyped-def]
+    for code in ("HAC", "SHS"):
+        world.agencies[code].services = ["assessment"]
+        world.agencies[code].save()
+
+
+def test_she_is_placed_only_with_a_partner_that_takes_survivors_in(world, login):
+    """The police (with her consent to share for the investigation) are no placement: placing her
+    there would hand them her whereabouts."""
+    _placing(world)
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    url = f"/api/v1/crisis/episodes/{episode.pk}/close/"
+    client = login(world.social_worker)
+    refused = client.post(url, {"outcome": "placed", "agency": "AHTJP"}, content_type="application/json")
+    assert refused.status_code == 400 and "takes survivors in" in refused.content.decode()
+    assert not ReferralGrant.objects.filter(agency=world.agencies["AHTJP"]).exists()
+    assert Episode.objects.get(pk=episode.pk).ended_at is None
+
+
+def test_a_partner_placing_her_opens_her_case_to_nobody(world):
+    """Who reaches her case is the lead agency's decision: a partner's placement gives no grant."""
+    from casebridge.cases.models import TeamMember
+
+    _placing(world)
+    member = TeamMember.objects.get(case=world.case, agency=world.agencies["SHS"])
+    member.sections |= sec.to_mask([Section.WHEREABOUTS])
+    member.save()
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    actions.do_close_episode(
+        episode, actor=world.shelter_caseworker, outcome="placed", agency=world.agencies["SHS"], note="Here"
+    )
+    assert not ReferralGrant.objects.filter(case=world.case, granted_by=world.shelter_caseworker).exists()
+
+
+def test_the_placed_partner_is_named_to_the_lead_and_that_partner_only(world, login):
+    from casebridge.cases.models import TeamMember, TimelineEvent
+
+    _placing(world)
+    member = TeamMember.objects.get(case=world.case, agency=world.agencies["SHS"])
+    member.sections |= sec.to_mask([Section.WHEREABOUTS])
+    member.save()
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", agency=world.agencies["HAC"])
+    assert not TimelineEvent.objects.visible_to(world.shelter_caseworker).filter(kind="placed").exists()
+    assert TimelineEvent.objects.visible_to(world.social_worker).filter(kind="placed").exists()
+    page = login(world.shelter_caseworker).get(reverse("crisis:episode", args=[episode.pk])).content.decode()
+    assert "Placed with" not in page
+
+
+def test_the_suggestion_is_for_those_who_place_her(world, login):
+    _placing(world)
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    url = f"/api/v1/crisis/episodes/{episode.pk}/placement-suggestion/"
+    assert login(world.shelter_caseworker).get(url).status_code == 404  # no whereabouts
+    assert login(world.social_worker).get(url).status_code == 200
+    actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", agency=world.agencies["HAC"])
+    assert login(world.social_worker).get(url).status_code == 404  # she has gone: no hint of where
+
+
+def test_the_guardian_answer_is_audited_as_the_read_it_is(world, login):
+    from casebridge.audit.models import AuditEvent
+
+    episode = _episode(world)
+    answer = login(world.social_worker).post(
+        f"/api/v1/crisis/episodes/{episode.pk}/guardian/",
+        {"decision": "deferred", "reason": "Mother not found yet"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["place"] == PLACE
+    assert AuditEvent.objects.filter(
+        action="view", object_type="crisis_episode", sections__contains="whereabouts"
+    ).exists()
