@@ -128,6 +128,7 @@ OTHER_ROUTES = {
     "crisis-episode-shifts": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-episode-coverage": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-board": "Episode visible_to(user) only",
+    "crisis:handover": "get_episode, then Placement visible_to(user) (whereabouts) and sees_agency (test_care_records)",
     "crisis:record": "get_episode, then writable crisis care only (crisis test_care_records)",
     "crisis-episode-assessments": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
     "crisis-episode-care-items": "get_episode: visible_to(user), 404 otherwise (test_care_records)",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency
     from casebridge.cases.models import Case
+    from casebridge.restoration.models import Placement
 
 S = Section.CRISIS_CARE
 MAX_WINDOW_HOURS = 240
@@ -242,6 +243,20 @@ def takes_in(agency: Agency) -> bool:
 # needs assessment) and where she now lives.
 HANDOVER = (Section.IDENTITY, Section.CRISIS_CARE, Section.WHEREABOUTS)
 HANDOVER_DAYS = 30
+
+
+def handover_sections(placement: Placement) -> list[Section]:
+    """What the receiving centre may read of her case: the handover's sections, as far as its
+    agency's ways into her case in force give them (lead, case team, referral grant)."""
+    from casebridge.cases.models import Reach
+    from casebridge.cases.sections import from_mask
+
+    now = timezone.now()
+    mask = 0
+    for way in Reach.objects.filter(case_id=placement.case_id, agency_id=placement.agency_id):
+        if (way.starts_at is None or way.starts_at <= now) and (way.expires_at is None or way.expires_at > now):
+            mask |= way.sections
+    return [section for section in HANDOVER if section in from_mask(mask)]
 
 
 @transaction.atomic

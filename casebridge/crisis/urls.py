@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:pk>/close/", views.episode_close, name="close"),
     path("<uuid:pk>/incidents/", views.incident, name="incident"),
     path("<uuid:pk>/records/<slug:kind>/", views.record_add, name="record"),
+    path("<uuid:pk>/handover.pdf", views.handover, name="handover"),
 ]

@@ -257,3 +257,18 @@ def record_add(request: AuthedRequest, pk: UUID, kind: str) -> HttpResponse:
             messages.success(request, str(done))
             return redirect("crisis:episode", pk=found.pk)
     return render(request, "crisis/episode.html", _episode_context(request, found, **{kind: form}), status=400)
+
+
+@login_required
+def handover(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    """The handover summary (PDF) for the centre that takes her in."""
+    from casebridge.crisis.handover import handover_pdf
+
+    found = get_episode(request.user, pk)
+    try:
+        pdf = handover_pdf(request.user, found)
+    except ActionError as error:
+        return action_error_page(request, error)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="handover-{found.case.number}.pdf"'
+    return response

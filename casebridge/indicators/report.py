@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -37,7 +36,7 @@ def _results(report: Report) -> tuple[IndicatorFilterForm, list[compute.Result]]
 
 
 def _pdf(form: IndicatorFilterForm, results: list[compute.Result]) -> bytes:
-    from weasyprint import HTML
+    from casebridge.lib.pdf import render_pdf
 
     pillars = [
         {
@@ -50,12 +49,7 @@ def _pdf(form: IndicatorFilterForm, results: list[compute.Result]) -> bytes:
         }
         for key, name in PILLARS.items()
     ]
-    html = render_to_string("indicators/report.html", {"form": form, "pillars": pillars, "made": timezone.localtime()})
-    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
-
-
-def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(f"not fetched: {url[:40]}")
+    return render_pdf("indicators/report.html", {"form": form, "pillars": pillars, "made": timezone.localtime()})
 
 
 def _xlsx(form: IndicatorFilterForm, results: list[compute.Result]) -> bytes:

@@ -3,16 +3,13 @@ shaped by Pango with the Khmer OS fonts)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
+from casebridge.lib.pdf import render_pdf
 from casebridge.training.models import Participant
 
 
 def certificate_pdf(participant: Participant) -> bytes:
-    from weasyprint import HTML  # imported here: Pango loads once, when a certificate is made
-
     event = participant.event
-    html = render_to_string(
+    return render_pdf(
         "training/certificate.html",
         {
             "participant": participant,
@@ -22,9 +19,3 @@ def certificate_pdf(participant: Participant) -> bytes:
             "reference": f"{event.starts_on:%Y}-{str(event.pk)[:8].upper()}-{participant.number:04d}",
         },
     )
-    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
-
-
-def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    """The certificate needs nothing from elsewhere; a URL in a name or title is never fetched."""
-    raise ValueError(f"not fetched: {url[:40]}")

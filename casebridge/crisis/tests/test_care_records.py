@@ -5,6 +5,7 @@ supervisor's alerts at set moments (47 and 49 hours), each sent once across a wo
 from __future__ import annotations
 
 import datetime
+import itertools
 from typing import Any
 
 import pytest
@@ -329,3 +330,67 @@ def test_placement_rules_are_changed_by_the_platform_administrators_and_audited(
     assert rule.priority == 5 and rule.service == "shelter"
     assert AuditEvent.objects.filter(object_type="placementrule", action="update").exists()
     assert client.get(f"/admin/crisis/placementrule/{rule.pk}/delete/").status_code == 403
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _glyphs(content: bytes) -> list[tuple[str, str]]:
+    """Each glyph the PDF draws in a Khmer OS font, in drawing order, with the text its
+    ToUnicode map gives it: ``(font, text)``."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    drawn = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        maps = {}
+        resources: Any = page["/Resources"]
+        for name, font in resources["/Font"].items():
+            font = font.get_object()
+            cmap = font["/ToUnicode"].get_object().get_data().decode()
+            pairs = re.findall(r"<([0-9a-f]{4})> <([0-9a-f]*)>", cmap)
+            maps[name] = (str(font["/BaseFont"]), {g: bytes.fromhex(t).decode("utf-16-be") for g, t in pairs})
+        contents = page.get_contents()
+        assert contents is not None
+        stream = contents.get_data().decode("latin-1")
+        for name, run in re.findall(r"(/\w+) [\d.]+ Tf\s*\[(.*?)\] TJ", stream, re.S):
+            base, glyph_map = maps[name]
+            for code in re.findall(r"<([0-9a-f]*)>", run):
+                drawn += [(base, glyph_map.get(code[i : i + 4], "?")) for i in range(0, len(code), 4)]
+    return drawn
+
+
+def test_the_handover_summary_holds_what_the_centre_may_read_in_shaped_khmer(world, login):
+    from casebridge.audit.models import AuditEvent
+
+    _partners(world)
+    episode = _episode(world, timezone.now() - 50 * H)
+    actions.do_assess(episode, actor=world.social_worker, emotional="Calmer after sleeping", family_risk=True)
+    url = f"/crisis/{episode.pk}/handover.pdf"
+    client = login(world.social_worker)
+    assert client.get(url).status_code == 409  # not placed yet
+    actions.do_close_episode(
+        episode, actor=world.social_worker, outcome="placed", agency=world.agencies["SHS"], override_reason="Near her"
+    )
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    text = _pdf_text(answer.content)
+    assert "Sok Srey Pov" in text and "Calmer after sleeping" in text and world.agencies["SHS"].name in text
+    # Her Khmer name in the text layer, in logical order: "សុខ" whole; of "ស្រីពៅ" the glyph map
+    # (WeasyPrint's ToUnicode, one text per glyph, first use wins) keeps "ីពៅ" but gives the
+    # subscript RO's text to the shared base glyph "ស" already mapped by "សុខ".
+    assert "សុខ" in text and "ីពៅ" in text
+    # Shaped, not drawn letter by letter: in a Khmer OS font, and the subscript RO (a glyph of its
+    # own, without text) drawn before its base "ស", as Khmer writing wants (HarfBuzz reordering).
+    drawn = _glyphs(answer.content)
+    khmer = [text for font, text in drawn if "Khmer-OS" in font]
+    assert khmer and any(a == "" and b.startswith("ស") for a, b in itertools.pairwise(khmer))
+    assert AuditEvent.objects.filter(action="download", object_type="crisis_handover").exists()
+    assert login(world.outsider).get(url).status_code == 404
