@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -29,6 +30,14 @@ loglevel = "warning"
 # it as a service of its own (CASEBRIDGE_TASK_WORKER=0; README "Operations").
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 _worker: subprocess.Popen[bytes] | None = None
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the application, its objects (modules, settings, URL patterns)
+    live as long as it does: frozen, the garbage collector no longer walks them at each full
+    collection, and a page that makes many objects (the crisis board) pauses less."""
+    gc.collect()
+    gc.freeze()
 
 
 def on_starting(server: object) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from casebridge.cases.access import case_accesses
@@ -30,6 +31,7 @@ class Row:
     gaps: list[Gap]
     name: str  # her name, where the reader reaches her identity; else ""
     access: Any
+    link: str = ""  # her crisis care's page
 
     @property
     def gap_now(self) -> bool:
@@ -70,9 +72,45 @@ def shift_label(access: Any, shift: Any) -> str:
     return person_label(access, shift.agency_id, shift.staff, str(shift.get_role_display()))
 
 
+# What the board reads of a shift and its staff member (no more: hundreds are read at each poll).
+SHIFT_FIELDS = (
+    "id",
+    "episode_id",
+    "agency_id",
+    "role",
+    "starts_at",
+    "ends_at",
+    "languages",
+    "cancelled_at",
+    "staff__username",
+    "staff__first_name",
+    "staff__last_name",
+)
+# What the board does not read: where she is held, the reasons, and of who she is all but her names.
+UNREAD = (
+    "place",
+    "outcome_note",
+    "guardian_reason",
+    "case__closure_note",
+    "case__survivor__birth_date",
+    "case__survivor__estimated_age",
+    "case__survivor__age_estimated_on",
+    "case__survivor__age_method",
+    "case__survivor__gender",
+    "case__survivor__nationalities",
+    "case__survivor__languages",
+    "case__survivor__phone",
+    "case__survivor__address",
+)
+
+
 def with_shifts(user: User, episodes: Any) -> Any:
     live = (
-        Shift.objects.visible_to(user).filter(cancelled_at__isnull=True).select_related("staff").order_by("starts_at")
+        Shift.objects.visible_to(user)
+        .filter(cancelled_at__isnull=True)
+        .select_related("staff")
+        .only(*SHIFT_FIELDS)
+        .order_by("starts_at")
     )
     return episodes.prefetch_related(Prefetch("shifts", queryset=live, to_attr="live_shifts"))
 
@@ -81,9 +119,10 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None,
     now = now or timezone.now()
     if episodes is None:
         episodes = Episode.objects.visible_to(user).open()
-    episodes = episodes.select_related("case__survivor", "supervisor").annotate(incident_count=Count("incidents"))
+    episodes = episodes.select_related("case__survivor").defer(*UNREAD).annotate(incident_count=Count("incidents"))
     found = list(with_shifts(user, episodes).order_by("starts_at"))
     accesses = case_accesses(user, [e.case for e in found])
+    board = reverse("crisis:board")  # once: each episode's page is under it
     out = []
     for episode in found:
         shifts = episode.live_shifts  # type: ignore[attr-defined]
@@ -100,6 +139,7 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None,
                 gaps=found_gaps,
                 name=episode.case.survivor.display_name() if sees_name else "",
                 access=accesses[episode.case_id],
+                link=f"{board}{episode.pk}/",
             )
         )
     return out
