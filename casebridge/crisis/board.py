@@ -32,6 +32,7 @@ class Row:
     name: str  # her name, where the reader reaches her identity; else ""
     access: Any
     link: str = ""  # her crisis care's page
+    case_link: str = ""  # her case
 
     @property
     def gap_now(self) -> bool:
@@ -122,7 +123,8 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None,
     episodes = episodes.select_related("case__survivor").defer(*UNREAD).annotate(incident_count=Count("incidents"))
     found = list(with_shifts(user, episodes).order_by("starts_at"))
     accesses = case_accesses(user, [e.case for e in found])
-    board = reverse("crisis:board")  # once: each episode's page is under it
+    board = reverse("crisis:board")  # once: each episode's page is under it, each case under cases
+    cases = reverse("cases:list")
     out = []
     for episode in found:
         shifts = episode.live_shifts  # type: ignore[attr-defined]
@@ -140,6 +142,7 @@ def rows(user: User, now: datetime.datetime | None = None, episodes: Any = None,
                 name=episode.case.survivor.display_name() if sees_name else "",
                 access=accesses[episode.case_id],
                 link=f"{board}{episode.pk}/",
+                case_link=f"{cases}{episode.case_id}/",
             )
         )
     return out
