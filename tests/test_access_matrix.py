@@ -128,6 +128,8 @@ OTHER_ROUTES = {
     "crisis-episode-shifts": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-episode-coverage": "get_episode: visible_to(user), 404 otherwise (crisis tests)",
     "crisis-board": "Episode visible_to(user) only",
+    "restoration:partners": "directory (no case data); with a case number, Case visible_to(user, identity), else an error",
+    "partner-list": "directory (no case data); with case=, Case visible_to(user, identity), 404 otherwise",
     "crisis:handover": "get_episode, then Placement visible_to(user) (whereabouts) and sees_agency (test_care_records)",
     "crisis:record": "get_episode, then writable crisis care only (crisis test_care_records)",
     "crisis-episode-assessments": "get_episode: visible_to(user), 404 otherwise (test_care_records)",

@@ -19,10 +19,11 @@ from casebridge.agencies.actions import (
     manageable_users,
     membership_saved,
 )
-from casebridge.agencies.models import Agency, Membership, Service, Team
+from casebridge.agencies.models import Agency, Membership, Service, SpecialNeed, Team
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.forms import COMMON_LANGUAGES
+from casebridge.people.models import Gender
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -92,6 +93,21 @@ class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
     )
 
+    sexes = forms.MultipleChoiceField(
+        label=_("Sexes it takes"), choices=Gender.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    special_needs = forms.MultipleChoiceField(
+        label=_("Special needs it is equipped for"),
+        choices=SpecialNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    nationalities = forms.CharField(
+        label=_("Nationalities it takes"),
+        required=False,
+        help_text=_("ISO 3166 codes, separated by commas (KH, VN); empty: any."),
+    )
+
     class Meta:
         model = Agency
         fields = [
@@ -105,10 +121,39 @@ class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
             "is_active",
             "services",
             "staff_languages",
+            "min_age",
+            "max_age",
+            "sexes",
+            "nationalities",
+            "special_needs",
+            "capacity",
+            "phone",
+            "email",
             "crisis_window_hours",
             "crisis_alert_hours",
             "female_officer_for_girls",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.nationalities:
+            self.initial["nationalities"] = ", ".join(self.instance.nationalities)
+
+    def clean_nationalities(self) -> list[str]:
+        from casebridge.lib.codes import country_codes
+
+        codes = [c.strip().upper() for c in self.cleaned_data["nationalities"].split(",") if c.strip()]
+        unknown = [c for c in codes if c not in country_codes()]
+        if unknown:
+            raise ValidationError(_("Unknown country code: %(code)s.") % {"code": ", ".join(unknown)})
+        return codes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age", _("The oldest age is at least the youngest."))
+        return data
 
 
 @admin.register(Agency)

@@ -59,6 +59,15 @@ class Service(models.TextChoices):
     ECONOMIC = "economic", _("Economic empowerment")
 
 
+class SpecialNeed(models.TextChoices):
+    """What a partner is equipped for beyond its services (the partner directory)."""
+
+    DISABILITY = "disability", _("Disability")
+    PREGNANCY = "pregnancy", _("Pregnancy or a baby")
+    MENTAL_HEALTH = "mental_health", _("Mental health care")
+    SUBSTANCE_USE = "substance_use", _("Substance use")
+
+
 class Agency(models.Model):
     """An organisation that takes part in casework: police unit, government office, NGO, shelter,
     clinic. ``code`` prefixes the case numbers it issues."""
@@ -93,6 +102,21 @@ class Agency(models.Model):
     # What it offers survivors, and the languages its staff speak (ISO 639-3 codes).
     services = models.JSONField(_("services"), default=list, blank=True)
     staff_languages = models.JSONField(_("languages its staff speak"), default=list, blank=True)
+    # Whom it can take (the partner directory): empty means anyone.
+    min_age = models.PositiveSmallIntegerField(_("youngest it takes (age)"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("oldest it takes (age)"), null=True, blank=True)
+    sexes = models.JSONField(_("sexes it takes"), default=list, blank=True)
+    nationalities = models.JSONField(_("nationalities it takes"), default=list, blank=True)
+    special_needs = models.JSONField(_("special needs it is equipped for"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("places (beds)"),
+        null=True,
+        blank=True,
+        help_text=_("How many survivors it can house at once; occupancy is counted from current placements."),
+    )
+    # Its office's contacts. Never a shelter's address: where survivors live is whereabouts.
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     # Its crisis-care policy.
     crisis_window_hours = models.PositiveSmallIntegerField(
         _("crisis care: minimum window (hours)"),
@@ -119,6 +143,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.local_name
+
+    @property
+    def service_labels(self) -> list[str]:
+        return [str(Service(s).label) for s in self.services or [] if s in Service.values]
 
     @property
     def local_name(self) -> str:

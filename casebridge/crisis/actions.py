@@ -251,6 +251,8 @@ def handover_sections(placement: Placement) -> list[Section]:
     from casebridge.cases.models import Reach
     from casebridge.cases.sections import from_mask
 
+    if not (placement.agency.is_active and takes_in(placement.agency)):
+        return []  # a centre taken off the platform gets nothing
     now = timezone.now()
     mask = 0
     for way in Reach.objects.filter(case_id=placement.case_id, agency_id=placement.agency_id):

@@ -28,11 +28,19 @@ def handover_pdf(user: User, episode: Episode) -> bytes:
     placed (or the reader does not reach where) or the centre may read nothing of her."""
     access = case_access(user, episode.case)
     placement = (
-        Placement.objects.visible_to(user).filter(episode=episode).select_related("agency", "case__survivor").first()
+        Placement.objects.visible_to(user)
+        .current()
+        .filter(episode=episode)
+        .select_related("agency", "case__survivor")
+        .first()
     )
-    if placement is None or not access.sees_agency(placement.agency_id):
-        raise Conflict(_("The handover summary is made once she is placed, by those who reach where."))
-    sections = ordered(s for s in handover_sections(placement) if access.can(s))
+    # Made by the lead agency's case staff or the receiving centre itself, for where she is now.
+    if placement is None or not (access.can_manage or placement.agency_id in access.agency_ids):
+        raise Conflict(
+            _("The handover summary is made once she is placed, by the lead agency's case staff or the centre.")
+        )
+    # Never what the maker reads only by emergency access.
+    sections = ordered(s for s in handover_sections(placement) if access.can_write_in(s))
     if not sections:
         raise Conflict(
             _(
@@ -61,5 +69,7 @@ def handover_pdf(user: User, episode: Episode) -> bytes:
         context["interview_minutes"] = sum(i.minutes for i in interviews)
         context["incidents"] = list(Incident.objects.visible_to(user).filter(episode=episode))
     pdf = render_pdf("crisis/handover.html", context)
-    record(user, Action.DOWNLOAD, [Item.on(access, "crisis_handover", episode.pk, episode.case_id, sections)])
+    # Where she is placed was read to make it, whatever the centre may read.
+    shown = ordered({*sections, Section.WHEREABOUTS})
+    record(user, Action.DOWNLOAD, [Item.on(access, "crisis_handover", episode.pk, episode.case_id, shown)])
     return pdf

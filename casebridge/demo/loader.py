@@ -166,6 +166,15 @@ SERVICES = {
 }
 
 
+# Whom the partners with places take, how many, and their office contacts (fictional numbers).
+ELIGIBILITY: dict[str, dict[str, object]] = {
+    "HAC": {"min_age": 0, "max_age": 17, "sexes": ["Feminine"], "capacity": 20, "phone": "+85523000101"},
+    "SHS": {"min_age": 12, "max_age": 24, "sexes": ["Feminine"], "capacity": 30, "phone": "+85523000102"},
+    "CNS": {"nationalities": ["VN", "KH"], "capacity": 12, "phone": "+85523000103", "special_needs": ["pregnancy"]},
+    "MCL": {"phone": "+85523000104", "special_needs": ["mental_health"]},
+}
+
+
 def create_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
@@ -179,6 +188,7 @@ def create_agencies() -> dict[str, Agency]:
             is_platform=spec.platform,
             services=SERVICES.get(spec.code, ([], []))[0],
             staff_languages=SERVICES.get(spec.code, ([], []))[1],
+            **ELIGIBILITY.get(spec.code, {}),  # type: ignore[arg-type]
         )
         for team in spec.teams:
             Team.objects.create(agency=agency, name=team)

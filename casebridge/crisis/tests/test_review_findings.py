@@ -274,3 +274,52 @@ def test_the_guardian_answer_is_audited_as_the_read_it_is(world, login):
     assert AuditEvent.objects.filter(
         action="view", object_type="crisis_episode", sections__contains="whereabouts"
     ).exists()
+
+
+def _placed_with_shs(world):  # type: ignore[no-untyped-def]
+    _placing(world)
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", agency=world.agencies["SHS"])
+    return episode, reverse("crisis:handover", args=[episode.pk])
+
+
+def test_no_handover_for_a_centre_taken_off_the_platform(world):
+    url = _placed_with_shs(world)[1]
+    assert _client(world.social_worker).get(url).status_code == 200
+    world.agencies["SHS"].is_active = False
+    world.agencies["SHS"].save()
+    assert _client(world.social_worker).get(url).status_code == 409
+
+
+def test_the_handover_is_made_by_the_lead_or_the_centre_for_where_she_is_now(world):
+    from casebridge.audit.models import AuditEvent
+    from casebridge.cases.models import TeamMember
+    from casebridge.restoration.models import Placement
+
+    episode, url = _placed_with_shs(world)
+    member = TeamMember.objects.get(case=world.case, agency=world.agencies["SHS"])
+    member.sections |= sec.to_mask([Section.WHEREABOUTS])
+    member.save()
+    assert _client(world.shelter_caseworker).get(url).status_code == 200  # the centre itself
+    event = AuditEvent.objects.filter(action="download", object_type="crisis_handover").latest("id")
+    assert "whereabouts" in event.sections
+    Placement.objects.filter(episode=episode).update(ended_at=timezone.now())  # she has moved on
+    assert _client(world.social_worker).get(url).status_code == 409
+
+
+def test_a_partner_cannot_make_the_lead_agencys_handover(world):
+    from casebridge.cases.models import TeamMember
+
+    _placing(world)
+    world.agencies["JPC"].services = ["shelter"]
+    world.agencies["JPC"].save()
+    member = TeamMember.objects.get(case=world.case, agency=world.agencies["SHS"])
+    member.sections |= sec.to_mask([Section.WHEREABOUTS])
+    member.save()
+    episode = _episode(world, start=timezone.now() - 50 * H)
+    actions.do_close_episode(
+        episode, actor=world.social_worker, outcome="placed", agency=world.agencies["JPC"], override_reason="Ours"
+    )
+    url = reverse("crisis:handover", args=[episode.pk])
+    assert _client(world.shelter_caseworker).get(url).status_code == 409
+    assert _client(world.social_worker).get(url).status_code == 200
