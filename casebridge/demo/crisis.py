@@ -12,6 +12,7 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.cases.models import Case
+from casebridge.consents.actions import do_record_consent
 from casebridge.crisis import actions
 from casebridge.crisis.models import Episode
 
@@ -70,6 +71,18 @@ def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], case
             actor=sophea,
             emotional="Frightened at first; calmer once she knew she was not under arrest.",
             immediate_needs="Sleep, clean clothes, a call to her aunt.",
+        )
+        # Her guardian agreed, and she too, that the assessment centre may read what it needs.
+        do_record_consent(
+            case,
+            actor=sophea,
+            purpose="sharing",
+            shared_with=agencies["HAC"],
+            decision="given",
+            given_by="guardian",
+            child_assent=True,
+            decided_on=(began + 50 * H).date(),
+            language="khm",
         )
         actions.do_close_episode(
             episode, actor=sophea, outcome="placed", agency=agencies["HAC"], placement="Room 3", ended_at=began + 52 * H
