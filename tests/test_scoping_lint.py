@@ -72,8 +72,8 @@ CORE = {
     "training/measures.py",  # an operator's rebuild of every person's index words
     # The investigations compartment's access module: each visible_to is built from it.
     "investigations/access.py",
-    "crisis/alerts.py",
-    "restoration/directory.py",  # a partner's occupancy: a count of current placements, never rows  # the alert worker: every open episode's roster, to alert its supervisor
+    "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
+    "restoration/directory.py",  # a partner's occupancy: a count of current placements, never rows
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row
