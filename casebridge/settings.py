@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "CareItemKindEnum": "casebridge.crisis.models.CareItemKind",
         "GuardianDecisionEnum": "casebridge.crisis.models.GuardianDecision",
         "ConsentDecisionEnum": "casebridge.consents.models.Decision",
+        "ReferralStateEnum": "casebridge.restoration.models.ReferralState",
     },
 }
 
@@ -310,6 +311,11 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the worker checks crisis-care rosters for gaps to alert (crisis.alerts), in seconds.
 CRISIS_ALERT_SECONDS = env_int("CASEBRIDGE_CRISIS_ALERT_SECONDS", 300)
+# Referrals: days a partner has to answer before the referral expires, days the sections shared
+# stay readable at most, and how often the worker looks for expired ones (seconds).
+REFERRAL_ANSWER_DAYS = env_int("CASEBRIDGE_REFERRAL_ANSWER_DAYS", 7, minimum=1, maximum=90)
+REFERRAL_GRANT_DAYS = env_int("CASEBRIDGE_REFERRAL_GRANT_DAYS", 180, minimum=1, maximum=730)
+REFERRAL_CHECK_SECONDS = env_int("CASEBRIDGE_REFERRAL_CHECK_SECONDS", 900)
 
 # Where people reach this casebridge: links in e-mails.
 SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")

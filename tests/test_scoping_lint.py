@@ -52,6 +52,8 @@ PROTECTED = {
     "CareItem",
     "Interview",
     "Placement",
+    "Referral",
+    "ReferralStep",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

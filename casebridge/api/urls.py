@@ -20,7 +20,7 @@ from casebridge.investigations.api import (
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
-from casebridge.restoration.api import PartnerViewSet
+from casebridge.restoration.api import PartnerViewSet, ReferralViewSet
 from casebridge.training.api import EventViewSet, FiguresView
 
 router = DefaultRouter()
@@ -34,6 +34,7 @@ router.register("contact-requests", ContactRequestViewSet, basename="contact-req
 router.register("prevalence/studies", StudyViewSet, basename="prevalence-study")
 router.register("training/events", EventViewSet, basename="training-event")
 router.register("partners", PartnerViewSet, basename="partner")
+router.register("referrals", ReferralViewSet, basename="referral")
 router.register("crisis/episodes", EpisodeViewSet, basename="crisis-episode")
 router.register("crisis/placement-rules", PlacementRuleViewSet, basename="crisis-placement-rule")
 router.register("investigations/establishments", EstablishmentViewSet, basename="investigation-establishment")

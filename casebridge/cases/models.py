@@ -440,6 +440,7 @@ class EventKind(models.TextChoices):
     NEEDS_ASSESSED = "needs_assessed", _("Needs assessed")
     INTERVIEWED = "interviewed", _("Interviewed")
     GUARDIAN_DECISION = "guardian_decision", _("Decision on telling her parents or guardian")
+    REFERRAL = "referral", _("Referral")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

@@ -20,10 +20,10 @@ from casebridge.cases.access import case_access
 from casebridge.cases.sections import Section
 from casebridge.crisis.coverage import gaps
 from casebridge.crisis.models import Alert, AlertKind, Episode, Shift
+from casebridge.lib import schedule as lib_schedule
+from casebridge.lib.schedule import schedule
 
 logger = logging.getLogger(__name__)
-# A run still marked running after this long died with its worker.
-STALE = datetime.timedelta(minutes=15)
 
 
 def _send(episode: Episode, kind: str, key: str, data: dict[str, object]) -> bool:
@@ -75,23 +75,8 @@ def check_alerts() -> int:
     try:
         return check()
     finally:
-        schedule(after=datetime.timedelta(seconds=settings.CRISIS_ALERT_SECONDS), running=True)
-
-
-def schedule(*, after: datetime.timedelta = datetime.timedelta(0), running: bool = False) -> bool:
-    """Queue the next check unless one is queued already (or running, unless it is the caller,
-    or died with its worker). Returns whether it queued one."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    mine = DBTaskResult.objects.filter(task_path=check_alerts.module_path)
-    if mine.filter(status=TaskResultStatus.READY).exists():
-        return False
-    if not running and mine.running().filter(started_at__gt=timezone.now() - STALE).exists():
-        return False
-    check_alerts.using(run_after=timezone.now() + after).enqueue()
-    return True
+        schedule(check_alerts, after=datetime.timedelta(seconds=settings.CRISIS_ALERT_SECONDS), running=True)
 
 
 def schedule_on_commit() -> None:
-    transaction.on_commit(schedule)
+    lib_schedule.schedule_on_commit(check_alerts)

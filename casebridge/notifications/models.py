@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     INTERVIEW_POLICY = "interview_policy", gettext_lazy("A girl was interviewed without a female officer")
     CRISIS_GAP = "crisis_gap", gettext_lazy("A gap in a crisis-care roster")
     CRISIS_WINDOW = "crisis_window", gettext_lazy("A crisis-care window ends without a placement")
+    REFERRAL = "referral", gettext_lazy("A referral to or from your agency moved")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -50,6 +51,7 @@ CASE_KINDS = (
     Kind.INTERVIEW_POLICY,
     Kind.CRISIS_GAP,
     Kind.CRISIS_WINDOW,
+    Kind.REFERRAL,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -164,6 +166,11 @@ class Notification(models.Model):
             return _(
                 "Case %(number)s: the minimum window of her crisis care ends at %(end)s and no placement is decided."
             ) % {**d, "end": _at(d.get("end", ""))}
+        if self.kind == Kind.REFERRAL:
+            from casebridge.restoration.models import ReferralState
+
+            state = ReferralState(d["state"]).label if d.get("state") in ReferralState.values else ""
+            return _("A referral of case %(number)s: %(state)s.") % {**d, "state": state}
         if self.kind == Kind.OPERATION_STANDBY:
             return (
                 _(

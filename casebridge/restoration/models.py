@@ -57,3 +57,87 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_current_placement")
         ]
+
+
+class ReferralState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_SERVICE = "in_service", _("In service")
+    COMPLETED = "completed", _("Completed")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired without an answer")
+
+
+# Where each state may go, and who moves it (restoration.actions).
+TRANSITIONS = {
+    ReferralState.DRAFT: {ReferralState.SENT, ReferralState.REVOKED},
+    ReferralState.SENT: {ReferralState.ACCEPTED, ReferralState.DECLINED, ReferralState.REVOKED, ReferralState.EXPIRED},
+    ReferralState.ACCEPTED: {ReferralState.IN_SERVICE, ReferralState.COMPLETED, ReferralState.REVOKED},
+    ReferralState.IN_SERVICE: {ReferralState.COMPLETED, ReferralState.REVOKED},
+}
+ENDED = frozenset({ReferralState.DECLINED, ReferralState.COMPLETED, ReferralState.REVOKED, ReferralState.EXPIRED})
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: User) -> ReferralQuerySet:
+        """The referrals the user's agency made, of cases it leads (its case staff), and those
+        made to the user's agency while that agency reaches the case by them (sent and not
+        ended): a declined, revoked or expired referral leaves the partner nothing."""
+        from casebridge.cases.access import case_q
+
+        mine = [m.agency_id for m in user.active_memberships()]
+        sent = Q(from_agency_id__in=mine) & case_q(user, outer="case_id")
+        received = (
+            Q(to_agency_id__in=mine) & ~Q(state__in=[ReferralState.DRAFT, *ENDED]) & case_q(user, outer="case_id")
+        )
+        return self.filter(sent | received)
+
+
+class Referral(models.Model):
+    """A survivor referred by her lead agency to a partner, for services, with only the sections
+    the partner needs: an explicit state machine (``TRANSITIONS``); sending creates the time-
+    limited grant of those sections, and every ending ends it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    from_agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+", verbose_name=_("to"))
+    services = models.JSONField(_("for"), default=list)
+    sections = models.PositiveIntegerField(_("sections shared"))
+    note = EncryptedTextField(_("note"), max_length=2000, blank=True, null=True)
+    state = models.CharField(_("state"), max_length=12, choices=ReferralState.choices, default=ReferralState.DRAFT)
+    reason = EncryptedTextField(_("reason"), max_length=1000, blank=True, null=True)  # of a decline or revoke
+    answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    grant = models.OneToOneField("cases.ReferralGrant", models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["state", "answer_by"], name="referral_waiting")]
+
+
+class ReferralStepQuerySet(models.QuerySet["ReferralStep"]):
+    def visible_to(self, user: User) -> ReferralStepQuerySet:
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
+class ReferralStep(models.Model):
+    """One move of a referral: to which state, when, by whom (None: by the system), and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, models.PROTECT, related_name="steps")
+    state = models.CharField(max_length=12, choices=ReferralState.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True)
+    note = EncryptedTextField(max_length=1000, blank=True, null=True)
+
+    objects = ReferralStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]

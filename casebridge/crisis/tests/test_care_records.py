@@ -231,10 +231,10 @@ def test_the_alert_task_survives_a_worker_restart_and_sends_once(committed_world
     run_ready_tasks()
     assert mine.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
     assert Alert.objects.count() == 2 and Notification.objects.filter(kind__startswith="crisis").count() == 2
-    assert alerts.schedule() is False  # its next run is queued already
+    assert alerts.schedule(alerts.check_alerts) is False  # its next run is queued already
     # A run that died with its worker (still marked running long after) is replaced.
     mine.update(status=TaskResultStatus.RUNNING, started_at=timezone.now() - 20 * 60 * datetime.timedelta(seconds=1))
-    assert alerts.schedule() is True
+    assert alerts.schedule(alerts.check_alerts) is True
 
 
 def test_the_worker_records_on_the_episode_page(world, login):

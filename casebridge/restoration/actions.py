@@ -1,0 +1,245 @@
+"""Referrals: each move checked against the state machine (``models.TRANSITIONS``) and who may
+make it, in one transaction, with its step, its audit event, an entry on her timeline for the
+lead agency's case staff and that partner, and a notification to the other side. Sending needs
+her consent to share with the partner and creates the grant of the sections shared; every
+ending ends the grant at once."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.actions import add_event, case_staff, lead_case_workers, lock_case
+from casebridge.cases.models import Audience, EventKind, ReferralGrant
+from casebridge.cases.sections import Section, from_mask, to_mask
+from casebridge.lib.errors import Conflict, NotAllowed
+from casebridge.restoration.models import ENDED, TRANSITIONS, Referral, ReferralState, ReferralStep
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+    from casebridge.agencies.models import Agency
+    from casebridge.cases.models import Case
+
+S = ReferralState
+# Identity and whereabouts are never shared by a referral without being asked for; the medical
+# section only to a partner that offers medical care.
+SHAREABLE = frozenset(Section) - {Section.INVESTIGATION}
+
+
+def _item(access: CaseAccess, referral: Referral) -> Item:
+    return Item.on(access, "referral", referral.pk, referral.case_id)
+
+
+def _lead(actor: User, case: Case) -> CaseAccess:
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("Referrals are made by the lead agency's case staff."))
+    return access
+
+
+@transaction.atomic
+def do_create_referral(
+    case: Case, *, actor: User, to_agency: Agency, services: list[str], sections: list[str], note: str = ""
+) -> Referral:
+    """A draft: to whom, for what, with which sections of her case."""
+    from casebridge.agencies.models import Service
+
+    case = lock_case(case)
+    access = _lead(actor, case)
+    errors: dict[str, Any] = {}
+    if not to_agency.is_active or to_agency.is_platform or to_agency.pk == case.lead_agency_id:
+        errors["to_agency"] = _("Refer her to an active partner other than her lead agency.")
+    wanted = [s for s in services if s in Service.values]
+    if not wanted or len(wanted) != len(services):
+        errors["services"] = _("Say what she is referred for (the partner's services).")
+    elif not set(wanted) <= set(to_agency.services or []):
+        errors["services"] = _("This partner does not offer all of these services.")
+    if not sections or not set(sections) <= SHAREABLE:
+        errors["sections"] = _("Choose the sections the partner needs.")
+    elif Section.MEDICAL in sections and Service.MEDICAL not in (to_agency.services or []):
+        errors["sections"] = _("The medical section goes only to a partner that offers medical care.")
+    note = (note or "").strip()
+    if len(note) > 2000:
+        errors["note"] = _("At most %(count)s characters.") % {"count": 2000}
+    if errors:
+        raise ValidationError(errors)
+    assert access.acting_agency_id is not None
+    referral = Referral.objects.create(
+        case=case,
+        from_agency_id=access.acting_agency_id,
+        to_agency=to_agency,
+        services=wanted,
+        sections=to_mask(sections),
+        note=note or None,
+        created_by=actor,
+    )
+    ReferralStep.objects.create(referral=referral, state=S.DRAFT, by=actor)
+    record(actor, Action.CREATE, [_item(access, referral)])
+    return referral
+
+
+def _move(
+    referral: Referral, to: str, *, actor: User | None, access: CaseAccess | None, note: str = "", tell: list[Any]
+) -> Referral:
+    if to not in TRANSITIONS.get(ReferralState(referral.state), set()):
+        raise Conflict(
+            _("A referral that is %(state)s cannot be %(to)s.")
+            % {"state": ReferralState(referral.state).label.lower(), "to": ReferralState(to).label.lower()}
+        )
+    now = timezone.now()
+    referral.state = to
+    if to in ENDED and referral.grant_id is not None:
+        grant = ReferralGrant.objects.select_for_update().get(pk=referral.grant_id)
+        if grant.revoked_at is None:
+            grant.revoked_at = now  # saved: her case's ways in are rebuilt from it (cases.signals)
+            grant.save(update_fields=["revoked_at"])
+    if to in (S.DECLINED, S.REVOKED):
+        referral.reason = note or None
+    referral.save()
+    ReferralStep.objects.create(referral=referral, state=to, by=actor, note=note or None)
+    if actor is not None and access is not None:
+        # On her timeline, for her lead agency's case staff and that partner.
+        add_event(
+            referral.case,
+            actor=actor,
+            kind=EventKind.REFERRAL,
+            audience=Audience.PARTNER,
+            about_agency=referral.to_agency,
+            body=note or None,
+            data={"state": to},
+            access=access,
+        )
+        record(actor, Action.UPDATE, [_item(access, referral)])
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    notify(
+        [person for person in tell if actor is None or person.pk != actor.pk],
+        Kind.REFERRAL,
+        data={"number": referral.case.number, "state": to},
+        case=referral.case,
+        link=reverse("cases:detail", args=[referral.case_id]),
+    )
+    return referral
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().select_related("case", "to_agency", "created_by").get(pk=referral.pk)
+
+
+@transaction.atomic
+def do_send(referral: Referral, *, actor: User) -> Referral:
+    """Send it: her consent to share with the partner must be in force (else refused, with what
+    to record); the partner gets the sections shared until it ends, at most the configured days."""
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+
+    referral = _locked(referral)
+    case = lock_case(referral.case)
+    access = _lead(actor, case)
+    if not has_consent(case.survivor, Purpose.SHARING, referral.to_agency):
+        raise ValidationError(
+            {
+                "consent": _(
+                    "She has not consented to share her information with %(agency)s: record her consent "
+                    "(Record a consent, on her case) and send it again."
+                )
+                % {"agency": referral.to_agency.local_name}
+            }
+        )
+    now = timezone.now()
+    if referral.state == S.DRAFT:
+        referral.grant = ReferralGrant.objects.create(
+            case=case,
+            agency=referral.to_agency,
+            sections=referral.sections,
+            granted_by=actor,
+            starts_at=now,
+            expires_at=now + datetime.timedelta(days=settings.REFERRAL_GRANT_DAYS),
+        )
+        record(actor, Action.CREATE, [Item.on(access, "referral_grant", referral.grant.pk, case.pk)])
+        referral.answer_by = now + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
+    from casebridge.restoration.tasks import schedule_on_commit
+
+    schedule_on_commit()
+    return _move(referral, S.SENT, actor=actor, access=access, tell=case_staff(referral.to_agency_id))
+
+
+def _receiver(referral: Referral, actor: User) -> CaseAccess:
+    access = case_access(actor, referral.case)
+    if referral.to_agency_id not in access.agency_ids or not access.can_write:
+        raise NotAllowed(_("The partner it was sent to answers a referral."))
+    return access
+
+
+@transaction.atomic
+def do_accept(referral: Referral, *, actor: User, note: str = "") -> Referral:
+    """The partner accepts. Beyond its places, only with the reason."""
+    from casebridge.restoration.directory import occupancy
+
+    referral = _locked(referral)
+    access = _receiver(referral, actor)
+    agency = referral.to_agency
+    note = (note or "").strip()
+    if agency.capacity is not None and occupancy([agency]).get(agency.pk, 0) >= agency.capacity and not note:
+        raise ValidationError({"note": _("Your places are all taken: say why you accept her all the same.")})
+    return _move(referral, S.ACCEPTED, actor=actor, access=access, note=note, tell=lead_case_workers(referral.case))
+
+
+@transaction.atomic
+def do_decline(referral: Referral, *, actor: User, reason: str) -> Referral:
+    referral = _locked(referral)
+    access = _receiver(referral, actor)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 1000:
+        raise ValidationError({"reason": _("Say why you decline (at most 1000 characters).")})
+    return _move(referral, S.DECLINED, actor=actor, access=access, note=reason, tell=lead_case_workers(referral.case))
+
+
+@transaction.atomic
+def do_complete(referral: Referral, *, actor: User) -> Referral:
+    """The services were given: by either side; the partner's grant ends."""
+    referral = _locked(referral)
+    access = case_access(actor, referral.case)
+    if not (access.can_manage or referral.to_agency_id in access.agency_ids) or not access.can_write:
+        raise NotAllowed(_("A referral is completed by her lead agency's case staff or the partner."))
+    tell = [*lead_case_workers(referral.case), *case_staff(referral.to_agency_id)]
+    return _move(referral, S.COMPLETED, actor=actor, access=access, tell=tell)
+
+
+@transaction.atomic
+def do_revoke(referral: Referral, *, actor: User, reason: str = "") -> Referral:
+    """The lead agency withdraws it, at any time before it ends; the partner's grant ends."""
+    referral = _locked(referral)
+    access = _lead(actor, referral.case)
+    tell = case_staff(referral.to_agency_id) if referral.state != S.DRAFT else []
+    return _move(referral, S.REVOKED, actor=actor, access=access, note=(reason or "").strip()[:1000], tell=tell)
+
+
+def expire_due(now: datetime.datetime | None = None) -> int:
+    """Referrals sent and not answered in time expire, their grants ended; returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Referral.objects.filter(state=S.SENT, answer_by__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            referral = _locked(Referral(pk=pk))
+            if referral.state != S.SENT:
+                continue
+            tell = [*lead_case_workers(referral.case), *case_staff(referral.to_agency_id)]
+            _move(referral, S.EXPIRED, actor=None, access=None, tell=tell)
+            count += 1
+    return count
+
+
+def shared_sections(referral: Referral) -> list[Section]:
+    return [s for s in Section if s in from_mask(referral.sections)]
