@@ -19,7 +19,7 @@ from casebridge.agencies.actions import (
     manageable_users,
     membership_saved,
 )
-from casebridge.agencies.models import Agency, Membership, Service, SpecialNeed, Team
+from casebridge.agencies.models import DIRECTORY_FIELDS, Agency, Membership, Service, SpecialNeed, Team
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.forms import COMMON_LANGUAGES
@@ -119,16 +119,7 @@ class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
             "province",
             "parent",
             "is_active",
-            "services",
-            "staff_languages",
-            "min_age",
-            "max_age",
-            "sexes",
-            "nationalities",
-            "special_needs",
-            "capacity",
-            "phone",
-            "email",
+            *DIRECTORY_FIELDS,
             "crisis_window_hours",
             "crisis_alert_hours",
             "female_officer_for_girls",

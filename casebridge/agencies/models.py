@@ -157,6 +157,21 @@ class Agency(models.Model):
         return {"km": self.name_km, "vi": self.name_vi}.get(language) or self.name
 
 
+# What the partner directory says of an agency, as administrators edit it and the API shows it.
+DIRECTORY_FIELDS = [
+    "services",
+    "staff_languages",
+    "min_age",
+    "max_age",
+    "sexes",
+    "nationalities",
+    "special_needs",
+    "capacity",
+    "phone",
+    "email",
+]
+
+
 class Team(models.Model):
     """A team inside an agency (investigations, aftercare, legal...)."""
 

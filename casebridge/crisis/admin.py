@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.agencies.actions import is_platform_administrator
 from casebridge.agencies.admin import AuditedAdmin
 from casebridge.agencies.models import Service
-from casebridge.crisis.models import PlacementRule
+from casebridge.crisis.models import RULE_FIELDS, PlacementRule
 from casebridge.people.models import Gender
 
 
@@ -23,19 +23,7 @@ class PlacementRuleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = PlacementRule
-        fields = [
-            "name",
-            "priority",
-            "under_age",
-            "sex",
-            "nationality",
-            "language",
-            "urgent_medical",
-            "service",
-            "staff_language",
-            "agency",
-            "is_active",
-        ]
+        fields = [*RULE_FIELDS, "is_active"]
 
 
 @admin.register(PlacementRule)

@@ -32,6 +32,7 @@ from casebridge.crisis import actions
 from casebridge.crisis.board import Row, rows
 from casebridge.crisis.coverage import GAP_REASONS, gaps
 from casebridge.crisis.models import (
+    RULE_FIELDS,
     Assessment,
     CareItem,
     CareItemKind,
@@ -223,19 +224,7 @@ class PlacementRuleSerializer(ModelSerializer):
 
     class Meta:
         model = PlacementRule
-        fields = [
-            "id",
-            "name",
-            "priority",
-            "under_age",
-            "sex",
-            "nationality",
-            "language",
-            "urgent_medical",
-            "service",
-            "staff_language",
-            "agency",
-        ]
+        fields = ["id", *RULE_FIELDS]
 
 
 SuggestionSerializer = inline_serializer(

@@ -319,6 +319,21 @@ class PlacementRule(models.Model):
         return self.name
 
 
+# What a placement rule says, as administrators edit it and the API shows it.
+RULE_FIELDS = [
+    "name",
+    "priority",
+    "under_age",
+    "sex",
+    "nationality",
+    "language",
+    "urgent_medical",
+    "service",
+    "staff_language",
+    "agency",
+]
+
+
 class AlertKind(models.TextChoices):
     GAP_SOON = "gap_soon", _("A gap starts soon")
     GAP_NOW = "gap_now", _("A gap now")

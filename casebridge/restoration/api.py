@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casebridge.agencies.models import Agency, Service
+from casebridge.agencies.models import DIRECTORY_FIELDS, Agency, Service
 from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import ModelSerializer, StrictSerializer
 from casebridge.audit.log import Item, record
@@ -44,17 +44,8 @@ class PartnerSerializer(ModelSerializer):
             "name_vi",
             "org_type",
             "province",
-            "services",
-            "staff_languages",
-            "min_age",
-            "max_age",
-            "sexes",
-            "nationalities",
-            "special_needs",
-            "capacity",
+            *DIRECTORY_FIELDS,
             "occupancy",
-            "phone",
-            "email",
             "score",
             "fits",
             "misfits",
