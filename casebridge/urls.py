@@ -23,7 +23,7 @@ urlpatterns = [
     path("indicators/", include("casebridge.indicators.urls")),
     path("investigations/", include("casebridge.investigations.urls")),
     path("crisis/", include("casebridge.crisis.urls")),
-    path("partners/", include("casebridge.restoration.urls")),
+    path("", include("casebridge.restoration.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

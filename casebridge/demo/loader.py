@@ -37,6 +37,7 @@ from casebridge.demo.crisis import create_crisis_care
 from casebridge.demo.investigations import create_investigations
 from casebridge.demo.names import STAFF_NAMES
 from casebridge.demo.prevalence import create_studies
+from casebridge.demo.referrals import create_referrals
 from casebridge.demo.totp import DEMO_TOTP_SECRET
 from casebridge.demo.training import create_training
 from casebridge.people.actions import clean_identity
@@ -258,6 +259,7 @@ def load(
     create_training(agencies, users)
     create_investigations(agencies, users, world.cases, today)
     create_crisis_care(agencies, users, world.cases)
+    create_referrals(agencies, users, world.cases)
     _read_the_past()
     return world
 
