@@ -72,15 +72,17 @@ def create_crisis_care(agencies: dict[str, Agency], users: dict[str, User], case
             emotional="Frightened at first; calmer once she knew she was not under arrest.",
             immediate_needs="Sleep, clean clothes, a call to her aunt.",
         )
-        # Her guardian agreed, and she too, that the assessment centre may read what it needs.
+        # She agreed (with her guardian, if she is a child) that the centre may read what it needs.
+        age = case.survivor.age_now()
+        adult = age is not None and age >= 18
         do_record_consent(
             case,
             actor=sophea,
             purpose="sharing",
             shared_with=agencies["HAC"],
             decision="given",
-            given_by="guardian",
-            child_assent=True,
+            given_by="survivor" if adult else "guardian",
+            child_assent=None if adult else True,
             decided_on=(began + 50 * H).date(),
             language="khm",
         )

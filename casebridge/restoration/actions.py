@@ -47,15 +47,11 @@ def _lead(actor: User, case: Case) -> CaseAccess:
     return access
 
 
-@transaction.atomic
-def do_create_referral(
-    case: Case, *, actor: User, to_agency: Agency, services: list[str], sections: list[str], note: str = ""
-) -> Referral:
-    """A draft: to whom, for what, with which sections of her case."""
+def _partner_errors(case: Case, to_agency: Agency, services: list[str], sections: list[str]) -> dict[str, Any]:
+    """What is wrong with referring her to ``to_agency`` for ``services`` with ``sections``
+    (checked when drafted and again when sent: a partner may have changed in between)."""
     from casebridge.agencies.models import Service
 
-    case = lock_case(case)
-    access = _lead(actor, case)
     errors: dict[str, Any] = {}
     if not to_agency.is_active or to_agency.is_platform or to_agency.pk == case.lead_agency_id:
         errors["to_agency"] = _("Refer her to an active partner other than her lead agency.")
@@ -68,6 +64,18 @@ def do_create_referral(
         errors["sections"] = _("Choose the sections the partner needs.")
     elif Section.MEDICAL in sections and Service.MEDICAL not in (to_agency.services or []):
         errors["sections"] = _("The medical section goes only to a partner that offers medical care.")
+    return errors
+
+
+@transaction.atomic
+def do_create_referral(
+    case: Case, *, actor: User, to_agency: Agency, services: list[str], sections: list[str], note: str = ""
+) -> Referral:
+    """A draft: to whom, for what, with which sections of her case."""
+    case = lock_case(case)
+    access = _lead(actor, case)
+    errors = _partner_errors(case, to_agency, services, sections)
+    wanted = list(services)
     note = (note or "").strip()
     if len(note) > 2000:
         errors["note"] = _("At most %(count)s characters.") % {"count": 2000}
@@ -107,7 +115,9 @@ def _move(
         referral.reason = note or None
     referral.save()
     ReferralStep.objects.create(referral=referral, state=to, by=actor, note=note or None)
-    if actor is not None and access is not None:
+    # A draft never sent is nothing the partner should learn of, nor why it was dropped.
+    was_sent = ReferralStep.objects.filter(referral=referral, state=S.SENT).exists()
+    if actor is not None and access is not None and was_sent:
         # On her timeline, for her lead agency's case staff and that partner.
         add_event(
             referral.case,
@@ -157,18 +167,22 @@ def do_send(referral: Referral, *, actor: User) -> Referral:
                 % {"agency": referral.to_agency.local_name}
             }
         )
+    errors = _partner_errors(case, referral.to_agency, referral.services, list(from_mask(referral.sections)))
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     if referral.state == S.DRAFT:
+        referral.answer_by = now + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
+        # Until the answer is due; accepting extends it (do_accept).
         referral.grant = ReferralGrant.objects.create(
             case=case,
             agency=referral.to_agency,
             sections=referral.sections,
             granted_by=actor,
             starts_at=now,
-            expires_at=now + datetime.timedelta(days=settings.REFERRAL_GRANT_DAYS),
+            expires_at=referral.answer_by,
         )
         record(actor, Action.CREATE, [Item.on(access, "referral_grant", referral.grant.pk, case.pk)])
-        referral.answer_by = now + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
     from casebridge.restoration.tasks import schedule_on_commit
 
     schedule_on_commit()
@@ -179,6 +193,8 @@ def _receiver(referral: Referral, actor: User) -> CaseAccess:
     access = case_access(actor, referral.case)
     if referral.to_agency_id not in access.agency_ids or not access.can_write:
         raise NotAllowed(_("The partner it was sent to answers a referral."))
+    if referral.state == S.SENT and referral.answer_by is not None and referral.answer_by <= timezone.now():
+        raise Conflict(_("The time to answer this referral is over."))
     return access
 
 
@@ -193,6 +209,10 @@ def do_accept(referral: Referral, *, actor: User, note: str = "") -> Referral:
     note = (note or "").strip()
     if agency.capacity is not None and occupancy([agency]).get(agency.pk, 0) >= agency.capacity and not note:
         raise ValidationError({"note": _("Your places are all taken: say why you accept her all the same.")})
+    if referral.grant_id is not None:  # accepted: the sections stay readable while it serves her
+        grant = ReferralGrant.objects.select_for_update().get(pk=referral.grant_id)
+        grant.expires_at = timezone.now() + datetime.timedelta(days=settings.REFERRAL_GRANT_DAYS)
+        grant.save(update_fields=["expires_at"])
     return _move(referral, S.ACCEPTED, actor=actor, access=access, note=note, tell=lead_case_workers(referral.case))
 
 

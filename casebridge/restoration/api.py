@@ -107,6 +107,10 @@ class PartnerViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         ]
     )
     def list(self, request: Request) -> Response:
+        from casebridge.cases.access import can_hold_content
+
+        if not can_hold_content(acting_user(request)):
+            raise Http404
         params = request.query_params
         service = params.get("service", "")
         if service and service not in Service.values:

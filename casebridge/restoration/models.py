@@ -82,17 +82,18 @@ ENDED = frozenset({ReferralState.DECLINED, ReferralState.COMPLETED, ReferralStat
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> ReferralQuerySet:
-        """The referrals the user's agency made, of cases it leads (its case staff), and those
-        made to the user's agency while that agency reaches the case by them (sent and not
-        ended): a declined, revoked or expired referral leaves the partner nothing."""
-        from casebridge.cases.access import case_q
+        """The referrals the user's agency made, of cases it leads (for its case staff and
+        privacy officer), and those made to the user's agency while it reaches the case by them
+        (sent and not ended): a declined, revoked or expired referral leaves the partner nothing."""
+        from casebridge.cases.access import CASE_HEADER_ROLES, case_q, is_case_staff
 
-        mine = [m.agency_id for m in user.active_memberships()]
-        sent = Q(from_agency_id__in=mine) & case_q(user, outer="case_id")
-        received = (
-            Q(to_agency_id__in=mine) & ~Q(state__in=[ReferralState.DRAFT, *ENDED]) & case_q(user, outer="case_id")
-        )
-        return self.filter(sent | received)
+        memberships = user.active_memberships()
+        mine = [m.agency_id for m in memberships]
+        # Who else serves her is the lead agency's case staff's (and privacy officer's) to know.
+        lead = [m.agency_id for m in memberships if is_case_staff(m.role) or m.role in CASE_HEADER_ROLES]
+        sent = Q(from_agency_id__in=lead, case__lead_agency_id__in=lead)
+        waiting = Q(to_agency_id__in=mine) & ~Q(state__in=[ReferralState.DRAFT, *ENDED])
+        return self.filter((sent | waiting) & case_q(user, outer="case_id"))
 
 
 class Referral(models.Model):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casebridge.cases.models import ReferralGrant
@@ -163,3 +165,50 @@ def test_bad_referrals_are_refused_and_outsiders_get_404(world, login):
         .status_code
         == 403
     )
+
+
+def test_review_findings(world, login):
+    """An answer after its time is refused and the grant lasted only until then; a partner with
+    another, non-case-staff membership at the lead learns no other partner's referral; a draft
+    dropped is not on the partner's timeline; a partner that no longer qualifies is not sent the
+    referral; the directory's API is for those who hold case content."""
+    from casebridge.agencies.models import Membership, Role
+    from casebridge.cases.models import TimelineEvent
+    from casebridge.lib.errors import Conflict
+
+    shs = _partners(world)[1]
+    lead = login(world.social_worker)
+    pk = _draft(world, lead)
+    lead.post(f"/api/v1/referrals/{pk}/send/", content_type=J)
+    referral = Referral.objects.get(pk=pk)
+    assert referral.grant is not None and referral.grant.expires_at == referral.answer_by
+    Referral.objects.filter(pk=pk).update(answer_by=timezone.now() - datetime.timedelta(hours=1))
+    with pytest.raises(Conflict):
+        actions.do_accept(Referral.objects.get(pk=pk), actor=world.shelter_caseworker)
+    # The shelter's caseworker also trains at JPC: she still learns no referral to the clinic.
+    Membership.objects.create(
+        user=world.shelter_caseworker, agency=world.agencies["JPC"], role=Role.TRAINER, approved_at=timezone.now()
+    )
+    clinic = world.agencies["MCL"]
+    clinic.services = ["medical"]
+    clinic.save()
+    other = actions.do_create_referral(
+        world.case, actor=world.social_worker, to_agency=clinic, services=["medical"], sections=["identity", "medical"]
+    )
+    assert not Referral.objects.visible_to(world.shelter_caseworker).filter(pk=other.pk).exists()
+    # Dropped as a draft, with a reason: not on the shelter's timeline.
+    dropped = actions.do_create_referral(
+        world.case, actor=world.social_worker, to_agency=shs, services=["counselling"], sections=["identity"]
+    )
+    actions.do_revoke(dropped, actor=world.social_worker, reason="Staff there are linked to her trafficker")
+    shelter_sees = TimelineEvent.objects.visible_to(world.shelter_caseworker).filter(kind="referral")
+    assert shelter_sees.exists() and all("trafficker" not in str(e.body or "") for e in shelter_sees)
+    # The clinic stops offering medical care before the referral is sent: not sent.
+    clinic.services = ["counselling"]
+    clinic.save()
+
+    with pytest.raises(ValidationError):
+        actions.do_send(other, actor=world.social_worker)
+    unsent = Referral.objects.get(pk=other.pk)
+    assert unsent.state == "draft" and unsent.grant is None
+    assert login(world.trainer).get("/api/v1/partners/").status_code == 404
