@@ -133,6 +133,7 @@ OTHER_ROUTES = {
     "restoration:referral_new": "a case visible_to(user) by its number; the lead's case staff (actions)",
     "restoration:referral": "Referral visible_to(user), 404 otherwise (test_referral_pages)",
     "restoration:referral_move": "Referral visible_to(user), 404 otherwise (test_referral_pages)",
+    "case-placements": "get_case, then the whereabouts section (404 otherwise) and sees_agency (test_partners)",
     "referral-list": "Referral visible_to(user): sent by one's agency or open to it, on a case one reaches",
     "referral-detail": "Referral visible_to(user), 404 otherwise (restoration test_referrals)",
     "referral-send": "Referral visible_to(user), 404 otherwise; the lead's case staff (test_referrals)",

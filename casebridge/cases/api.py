@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -62,6 +62,7 @@ from casebridge.lib.places import PROVINCE_CHOICES
 from casebridge.people.actions import clean_identity
 from casebridge.people.api import IdentityInputSerializer, PersonSerializer, SearchHitSerializer
 from casebridge.people.models import AgeMethod
+from casebridge.restoration.serializers import PlacementSerializer
 
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -643,6 +644,24 @@ class CaseViewSet(
             refetch=refetch,
             respond=lambda obj, status: Response(ConsentSerializer(obj).data, status=status),
         )
+
+    @extend_schema(responses=PlacementSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def placements(self, request: Request, pk: str | None = None) -> Response:
+        """Where she has lived since crisis care, newest first: for those who reach her
+        whereabouts (404 otherwise), and, beyond the lead agency's case staff, only her
+        placements with the lead agency or the reader's own (who else serves her is theirs)."""
+        from casebridge.restoration.models import Placement
+
+        case, access = self._case()
+        if not access.can(Section.WHEREABOUTS):
+            raise Http404
+        user = acting_user(request)
+        rows = Placement.objects.visible_to(user).filter(case=case).select_related("agency")
+        shown = [p for p in rows if access.sees_agency(p.agency_id)]
+        page = self.paginate_queryset(cast(Any, shown)) or []
+        record(user, Action.LIST, [Item.on(access, "placement", p.pk, case.pk, [Section.WHEREABOUTS]) for p in page])
+        return self.get_paginated_response(PlacementSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], responses=TeamMemberSerializer(many=True))
     @extend_schema(methods=["POST"], request=TeamInputSerializer, responses={201: TeamMemberSerializer})

@@ -85,3 +85,30 @@ def test_the_match_costs_the_same_for_many_partners(world, login):
 def test_the_directory_is_for_those_who_hold_case_content(world, login):
     assert login(world.trainer).get("/partners/").status_code == 404
     assert login(world.social_worker).get("/partners/").status_code == 200
+
+
+def test_her_placements_for_those_who_reach_her_whereabouts(world, login):
+    from casebridge.cases import sections as sec
+    from casebridge.cases.models import TeamMember
+    from casebridge.cases.sections import Section
+
+    hac, shs, _oth = _directory(world)
+    hac.capacity = 5
+    hac.save()
+    episode = actions.do_open_episode(
+        world.case,
+        actor=world.social_worker,
+        place_kind="police_station",
+        place="AHTJP",
+        starts_at=timezone.now() - 50 * H,
+    )
+    actions.do_close_episode(episode, actor=world.social_worker, outcome="placed", agency=hac, placement="Room 2")
+    url = f"/api/v1/cases/{world.case.pk}/placements/"
+    rows = login(world.social_worker).get(url).json()["results"]
+    assert [(r["agency"], r["place"], r["ended_at"]) for r in rows] == [(hac.code, "Room 2", None)]
+    assert login(world.shelter_caseworker).get(url).status_code == 404  # her team place has no whereabouts
+    member = TeamMember.objects.get(case=world.case, agency=shs)
+    member.sections |= sec.to_mask([Section.WHEREABOUTS])
+    member.save()
+    assert login(world.shelter_caseworker).get(url).json()["results"] == []  # another partner's: not hers to know
+    assert login(world.outsider).get(url).status_code == 404
