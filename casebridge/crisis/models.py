@@ -124,8 +124,11 @@ class StaffRole(models.TextChoices):
 WITH_HER = frozenset({StaffRole.SOCIAL_WORKER, StaffRole.SUPERVISOR})
 
 
-class ShiftQuerySet(models.QuerySet["Shift"]):
-    def visible_to(self, user: User) -> ShiftQuerySet:
+class EpisodeRecordQuerySet(models.QuerySet[Any]):
+    """An episode's shifts, incidents, assessments, care items, interviews, alerts: those of the
+    episodes the user reaches."""
+
+    def visible_to(self, user: User) -> Any:
         return self.filter(episode__in=Episode.objects.visible_to(user))
 
 
@@ -146,7 +149,7 @@ class Shift(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ShiftQuerySet.as_manager()
+    objects = EpisodeRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
@@ -162,11 +165,6 @@ class IncidentKind(models.TextChoices):
     SUSPECT_CONTACT = "suspect_contact", _("In sight or hearing of a suspect")
 
 
-class IncidentQuerySet(models.QuerySet["Incident"]):
-    def visible_to(self, user: User) -> IncidentQuerySet:
-        return self.filter(episode__in=Episode.objects.visible_to(user))
-
-
 class Incident(models.Model):
     """A safeguard broken: she was held in a cell, or was in sight or hearing of a suspect. Data,
     not a note: the supervisor and the lead agency's privacy officers are alerted at once, and
@@ -180,15 +178,10 @@ class Incident(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(auto_now_add=True)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = EpisodeRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
-
-
-class EpisodeRecordQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: User) -> Any:
-        return self.filter(episode__in=Episode.objects.visible_to(user))
 
 
 class Assessment(models.Model):

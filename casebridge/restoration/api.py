@@ -67,22 +67,18 @@ class PartnerSerializer(ModelSerializer):
         return self._fit(agency).misfits
 
 
-def survivor_facts(user: Any, case_id: object) -> tuple[Any, list[str]]:
-    """The case (reached with its identity section) and the languages its survivor speaks, the
-    read audited; 404 otherwise."""
+def survivor_facts(user: Any, **lookup: object) -> tuple[Any, list[str]] | None:
+    """The case found by ``lookup`` among those whose survivor's identity the user reaches, and
+    the languages she speaks, the read audited; None when there is none."""
     from casebridge.audit.log import Item, record
     from casebridge.audit.models import Action
     from casebridge.cases.access import case_access
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
 
-    try:
-        key = UUID(str(case_id))
-    except ValueError:
-        raise Http404 from None
-    case = Case.objects.visible_to(user, Section.IDENTITY).filter(pk=key).select_related("survivor").first()
+    case = Case.objects.visible_to(user, Section.IDENTITY).filter(**lookup).select_related("survivor").first()
     if case is None:
-        raise Http404
+        return None
     access = case_access(user, case)
     record(user, Action.VIEW, [Item.on(access, "case", case.pk, case.pk, [Section.IDENTITY])], reason="partner match")
     return case, list(case.survivor.languages or [])
@@ -123,7 +119,10 @@ class PartnerViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 UUID(params["case"])
             except ValueError:
                 raise serializers.ValidationError({"case": [_("Enter a valid case id.")]}) from None
-            case, languages = survivor_facts(acting_user(request), params["case"])
+            facts = survivor_facts(acting_user(request), pk=params["case"])
+            if facts is None:
+                raise Http404
+            case, languages = facts
             fits = directory.match(case, languages, found, service=service)
         else:
             taken = directory.occupancy(found)

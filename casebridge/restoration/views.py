@@ -57,11 +57,11 @@ def partner_list(request: AuthedRequest) -> HttpResponse:
     case = None
     number = (data.get("case") or "").strip().upper()
     if number:
-        reached = Case.objects.visible_to(request.user, Section.IDENTITY).filter(number=number).first()
-        if reached is None:
+        facts = survivor_facts(request.user, number=number)
+        if facts is None:
             form.add_error("case", _("No case with this number among those whose survivor you know."))
         else:
-            case, languages = survivor_facts(request.user, reached.pk)
+            case, languages = facts
             fits = directory.match(case, languages, found, service=data.get("service", ""))
     if case is None:
         taken = directory.occupancy(found)
