@@ -302,6 +302,15 @@ SPECTACULAR_SETTINGS = {
         "GuardianDecisionEnum": "casebridge.crisis.models.GuardianDecision",
         "ConsentDecisionEnum": "casebridge.consents.models.Decision",
         "ReferralStateEnum": "casebridge.restoration.models.ReferralState",
+        "ServiceEnum": "casebridge.agencies.models.Service",
+        "CareDomainEnum": "casebridge.restoration.models.CareDomain",
+        "GoalStatusEnum": "casebridge.restoration.models.GoalStatus",
+        "MedicalKindEnum": "casebridge.restoration.models.MedicalKind",
+        "MedicalTestEnum": "casebridge.restoration.models.MedicalTest",
+        "SessionKindEnum": "casebridge.restoration.models.SessionKind",
+        "EnrolmentKindEnum": "casebridge.restoration.models.EnrolmentKind",
+        "EnrolmentStatusEnum": "casebridge.restoration.models.EnrolmentStatus",
+        "CurrencyEnum": "casebridge.restoration.models.Currency",
     },
 }
 
@@ -316,6 +325,7 @@ CRISIS_ALERT_SECONDS = env_int("CASEBRIDGE_CRISIS_ALERT_SECONDS", 300)
 REFERRAL_ANSWER_DAYS = env_int("CASEBRIDGE_REFERRAL_ANSWER_DAYS", 7, minimum=1, maximum=90)
 REFERRAL_GRANT_DAYS = env_int("CASEBRIDGE_REFERRAL_GRANT_DAYS", 180, minimum=1, maximum=730)
 REFERRAL_CHECK_SECONDS = env_int("CASEBRIDGE_REFERRAL_CHECK_SECONDS", 900)
+CARE_PLAN_REVIEW_DAYS = env_int("CASEBRIDGE_CARE_PLAN_REVIEW_DAYS", 90, minimum=7, maximum=366)
 
 # Where people reach this casebridge: links in e-mails.
 SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")

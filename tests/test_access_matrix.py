@@ -141,6 +141,25 @@ OTHER_ROUTES = {
     "referral-decline": "Referral visible_to(user), 404 otherwise; the receiving partner (test_referrals)",
     "referral-revoke": "Referral visible_to(user), 404 otherwise; the lead's case staff (test_referrals)",
     "referral-complete": "Referral visible_to(user), 404 otherwise; lead or partner (test_referrals)",
+    # Her care (restoration.care_api): the case through Case.visible_to(user, section) for the
+    # section the records belong to, 404 otherwise, on every route (test_care_api outsider tests).
+    **{
+        f"case-{name}": "Case visible_to(user, its section), 404 otherwise (restoration test_care_api)"
+        for name in (
+            "care-plan",
+            "care-goals",
+            "care-goal",
+            "care-services",
+            "care-reviews",
+            "care-close",
+            "medical",
+            "counselling",
+            "education",
+            "enrolments",
+            "enrolment",
+            "livelihood",
+        )
+    },
     "partner-list": "directory (no case data); with case=, Case visible_to(user, identity), 404 otherwise",
     "crisis:handover": "get_episode, then Placement visible_to(user), lead or the centre (test_review_findings)",
     "crisis:record": "get_episode, then writable crisis care only (crisis test_care_records)",

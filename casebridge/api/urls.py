@@ -20,6 +20,7 @@ from casebridge.investigations.api import (
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
+from casebridge.restoration import care_api
 from casebridge.restoration.api import PartnerViewSet, ReferralViewSet
 from casebridge.training.api import EventViewSet, FiguresView
 
@@ -54,5 +55,21 @@ urlpatterns = [
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
     path("crisis/board/", BoardView.as_view(), name="crisis-board"),
+    path("cases/<uuid:case_id>/care-plan/", care_api.CarePlanView.as_view(), name="case-care-plan"),
+    path("cases/<uuid:case_id>/care-plan/goals/", care_api.GoalsView.as_view(), name="case-care-goals"),
+    path("cases/<uuid:case_id>/care-plan/goals/<uuid:goal_id>/", care_api.GoalView.as_view(), name="case-care-goal"),
+    path("cases/<uuid:case_id>/care-plan/services/", care_api.ServicesView.as_view(), name="case-care-services"),
+    path("cases/<uuid:case_id>/care-plan/reviews/", care_api.ReviewsView.as_view(), name="case-care-reviews"),
+    path("cases/<uuid:case_id>/care-plan/close/", care_api.ClosePlanView.as_view(), name="case-care-close"),
+    path("cases/<uuid:case_id>/medical/", care_api.MedicalView.as_view(), name="case-medical"),
+    path("cases/<uuid:case_id>/counselling/", care_api.CounsellingView.as_view(), name="case-counselling"),
+    path("cases/<uuid:case_id>/education/", care_api.EducationView.as_view(), name="case-education"),
+    path("cases/<uuid:case_id>/education/enrolments/", care_api.EnrolmentsView.as_view(), name="case-enrolments"),
+    path(
+        "cases/<uuid:case_id>/education/enrolments/<uuid:enrolment_id>/",
+        care_api.EnrolmentView.as_view(),
+        name="case-enrolment",
+    ),
+    path("cases/<uuid:case_id>/education/livelihood/", care_api.LivelihoodView.as_view(), name="case-livelihood"),
     path("", include(router.urls)),
 ]

@@ -439,6 +439,15 @@ def case_consent_q(case: Case, access: CaseAccess) -> Q:
 
 
 @transaction.atomic
+def serving_agencies(case: Case, now: datetime.datetime | None = None) -> set[int]:
+    """The agencies that work on the case now: its lead, and those with an open way in of their
+    own (a place on its team, a referral grant)."""
+    from casebridge.cases.models import Reach
+
+    rows = Reach.objects.filter(_open_at(now or timezone.now()), case_id=case.pk, agency_id__isnull=False)
+    return {case.lead_agency_id, *rows.values_list("agency_id", flat=True)}
+
+
 def sync_reach(case_id: Any) -> None:
     """Rebuild a case's ways in from its lead agency, active team places, referral grants and
     emergency access. Called whenever one of them is saved (cases.signals); ways in that have

@@ -441,6 +441,9 @@ class EventKind(models.TextChoices):
     INTERVIEWED = "interviewed", _("Interviewed")
     GUARDIAN_DECISION = "guardian_decision", _("Decision on telling her parents or guardian")
     REFERRAL = "referral", _("Referral")
+    CARE_PLAN_MADE = "care_plan_made", _("Care plan made")
+    CARE_PLAN_REVIEWED = "care_plan_reviewed", _("Care plan reviewed")
+    CARE_PLAN_CLOSED = "care_plan_closed", _("Care plan closed")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

@@ -3,6 +3,8 @@ breaks a rule raises Django's ValidationError (400) with the field it concerns."
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ActionError(Exception):
     status = 400
@@ -38,3 +40,23 @@ class ConsentRequired(Conflict):
     """The survivor has not given the consent this action needs."""
 
     code = "consent_required"
+
+
+def checked_text(errors: dict[str, Any], name: str, value: str | None, limit: int, *, required: bool = False) -> str:
+    """``value`` stripped; a required one missing, or one longer than ``limit``, noted in ``errors``."""
+    from django.utils.translation import gettext as _
+
+    value = (value or "").strip()
+    if required and not value:
+        errors[name] = _("This field is required.")
+    elif len(value) > limit:
+        errors[name] = _("At most %(count)s characters.") % {"count": limit}
+    return value
+
+
+def raise_errors(errors: dict[str, Any]) -> None:
+    """Everything wrong with the input at once, before anything is written."""
+    from django.core.exceptions import ValidationError
+
+    if errors:
+        raise ValidationError(errors)

@@ -246,6 +246,14 @@ def do_revoke(referral: Referral, *, actor: User, reason: str = "") -> Referral:
     return _move(referral, S.REVOKED, actor=actor, access=access, note=(reason or "").strip()[:1000], tell=tell)
 
 
+def start_service(case: Case, agency_id: int, *, actor: User, access: CaseAccess) -> None:
+    """The partner has begun to serve her (its first service recorded): its accepted referrals
+    of her case are now in service."""
+    waiting = Referral.objects.select_for_update().filter(case=case, to_agency_id=agency_id, state=S.ACCEPTED)
+    for referral in waiting.select_related("case", "to_agency", "created_by"):
+        _move(referral, S.IN_SERVICE, actor=actor, access=access, tell=lead_case_workers(referral.case))
+
+
 def expire_due(now: datetime.datetime | None = None) -> int:
     """Referrals sent and not answered in time expire, their grants ended; returns how many."""
     now = now or timezone.now()
@@ -257,6 +265,9 @@ def expire_due(now: datetime.datetime | None = None) -> int:
                 continue
             tell = [*lead_case_workers(referral.case), *case_staff(referral.to_agency_id)]
             _move(referral, S.EXPIRED, actor=None, access=None, tell=tell)
+            # By the system, not a person: the audit says so, and why.
+            expired = Item("referral", str(referral.pk), referral.case_id, via=("system",))
+            record(None, Action.UPDATE, [expired], reason="expired without an answer")
             count += 1
     return count
 

@@ -1,17 +1,20 @@
-"""Restoration: where a survivor lives after crisis care, and (to come) the partners, referrals
-and care plans that restore her. A placement is her whereabouts: only those who reach that
-section ever see where she is."""
+"""Restoration: where a survivor lives after crisis care, the partners she is referred to, her
+care plan and the services, medical care, counselling, schooling and livelihood that restore
+her. A placement is her whereabouts: only those who reach that section ever see where she is.
+Every other record belongs to one section of her case (``SECTION``) and is read through it."""
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from casebridge.agencies.models import Service
+from casebridge.cases.sections import Section
 from casebridge.lib.fields import EncryptedTextField
 
 if TYPE_CHECKING:
@@ -142,3 +145,290 @@ class ReferralStep(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+
+class CaseRecordQuerySet(models.QuerySet[Any]):
+    """Records of a case's section ``SECTION`` (set on the model): those of the cases where the
+    user reaches that section."""
+
+    def visible_to(self, user: User) -> Any:
+        from casebridge.cases.access import case_q
+
+        return self.filter(case_q(user, self.model.SECTION, outer="case_id"))
+
+
+class CareDomain(models.TextChoices):
+    MEDICAL = "medical", _("Medical")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    PLACEMENT = "placement", _("Placement")
+    ECONOMIC = "economic", _("Economic empowerment")
+    EDUCATION = "education", _("Education, vocational training and life skills")
+    LEGAL = "legal", _("Support through the legal process")
+    TRANSITION = "transition", _("Transition to a safe and sustainable home")
+    FAMILY = "family", _("Family and community")
+
+
+class CarePlan(models.Model):
+    """Her individual care plan, built with her: goals by domain, the services delivered, and
+    reviews on a schedule (every ``review_every_days``). A closed plan takes no more reviews."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.OneToOneField("cases.Case", models.PROTECT, related_name="+")
+    # How she took part in building it: her own words on what she wants.
+    her_participation = EncryptedTextField(_("how she took part"), max_length=2000, blank=True, null=True)
+    review_every_days = models.PositiveSmallIntegerField(_("review every (days)"))
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_review_on"], name="care_plan_review_due")]
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    DROPPED = "dropped", _("No longer wanted")
+
+
+class Goal(models.Model):
+    """One goal of her plan: in which domain, by when, who answers for it, and how it stands."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    plan = models.ForeignKey(CarePlan, models.PROTECT, related_name="goals")
+    domain = models.CharField(_("domain"), max_length=12, choices=CareDomain.choices)
+    text = EncryptedTextField(_("goal"), max_length=1000)
+    target_on = models.DateField(_("target date"))
+    agency = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, related_name="+", verbose_name=_("responsible agency")
+    )
+    person = models.CharField(_("responsible person"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain", "target_on"]
+
+
+class ServiceDelivery(models.Model):
+    """A service delivered to her: when, by which agency, what, how long, towards which goal."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    plan = models.ForeignKey(CarePlan, models.PROTECT, related_name="services")
+    goal = models.ForeignKey(Goal, models.PROTECT, related_name="services", null=True, blank=True)
+    domain = models.CharField(_("domain"), max_length=12, choices=CareDomain.choices)
+    delivered_on = models.DateField(_("date"))
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+", verbose_name=_("provider"))
+    kind = models.CharField(_("service"), max_length=16, choices=Service.choices)
+    minutes = models.PositiveSmallIntegerField(_("how long (minutes)"))
+    note = EncryptedTextField(_("notes"), max_length=2000, blank=True, null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-delivered_on", "-recorded_at"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gte=1), name="service_minutes_positive")]
+
+
+class Review(models.Model):
+    """A review of her plan: when, whether she took part, what was found, and the next date."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    plan = models.ForeignKey(CarePlan, models.PROTECT, related_name="reviews")
+    held_on = models.DateField(_("held on"))
+    she_took_part = models.BooleanField(_("she took part"), default=True)
+    summary = EncryptedTextField(_("what was found"), max_length=4000)
+    next_review_on = models.DateField(_("next review"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-recorded_at"]
+
+
+class MedicalKind(models.TextChoices):
+    VISIT = "visit", _("Clinic visit")
+    TEST = "test", _("Test")
+    TREATMENT = "treatment", _("Treatment")
+    APPOINTMENT = "appointment", _("Appointment")
+
+
+class MedicalTest(models.TextChoices):
+    STI = "sti", _("STI test")
+    HIV = "hiv", _("HIV test")
+    PREGNANCY = "pregnancy", _("Pregnancy test")
+    OTHER = "other", _("Other test")
+
+
+class MedicalRecord(models.Model):
+    """Medical care: a clinic visit, a test and its result, a treatment, an appointment to come.
+    Everything said is encrypted, and read only by those who reach the medical section."""
+
+    SECTION = Section.MEDICAL
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=MedicalKind.choices)
+    on = models.DateField(_("date"))
+    clinic = EncryptedTextField(_("clinic"), max_length=200)
+    test = models.CharField(_("test"), max_length=10, choices=MedicalTest.choices, blank=True)
+    result = EncryptedTextField(_("result"), max_length=1000, blank=True, null=True)
+    note = EncryptedTextField(_("notes"), max_length=2000, blank=True, null=True)
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "-recorded_at"]
+
+
+class Instrument(models.Model):
+    """A wellbeing instrument counsellors score sessions with (e.g. WHO-5, 0 to 25), configured by
+    platform administrators."""
+
+    code = models.SlugField(unique=True, max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    name_km = models.CharField(_("name in Khmer"), max_length=120, blank=True)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
+    min_score = models.SmallIntegerField(_("lowest score"), default=0)
+    max_score = models.SmallIntegerField(_("highest score"))
+    higher_is_better = models.BooleanField(_("a higher score is better"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(max_score__gt=F("min_score")), name="instrument_range")]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        local = {"km": self.name_km, "vi": self.name_vi}.get((get_language() or "en")[:2], "")
+        return f"{local or self.name} ({self.min_score}-{self.max_score})"
+
+
+class SessionKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
+    FAMILY = "family", _("With her family")
+
+
+class CounsellingSession(models.Model):
+    """A counselling session: when, how long, by whom, her wellbeing score on an instrument, and
+    notes restricted to the counsellor's own agency (encrypted)."""
+
+    SECTION = Section.COUNSELLING
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.INDIVIDUAL)
+    minutes = models.PositiveSmallIntegerField(_("how long (minutes)"))
+    instrument = models.ForeignKey(Instrument, models.PROTECT, related_name="+", null=True, blank=True)
+    score = models.SmallIntegerField(_("wellbeing score"), null=True, blank=True)
+    notes = EncryptedTextField(_("restricted notes"), max_length=4000, blank=True, null=True)
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="session_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(instrument__isnull=True, score__isnull=True)
+                | Q(instrument__isnull=False, score__isnull=False),
+                name="session_score_with_instrument",
+            ),
+        ]
+
+
+class EnrolmentKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    VOCATIONAL = "vocational", _("Vocational course")
+    LITERACY = "literacy", _("Literacy")
+    LIFE_SKILLS = "life_skills", _("Life skills")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    COMPLETED = "completed", _("Completed")
+    DROPPED_OUT = "dropped_out", _("Left before the end")
+
+
+class Enrolment(models.Model):
+    """She is enrolled at a school or on a course: where (encrypted: it is where she is every
+    day), since when, how she attends, and how it ended."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=EnrolmentKind.choices)
+    institution = EncryptedTextField(_("school or course"), max_length=200)
+    started_on = models.DateField(_("from"))
+    attendance = models.PositiveSmallIntegerField(_("attendance (%)"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [models.CheckConstraint(condition=Q(attendance__lte=100), name="enrolment_attendance_percent")]
+
+
+class Currency(models.TextChoices):
+    USD = "USD", _("US dollars")
+    KHR = "KHR", _("Riel")
+    VND = "VND", _("Dong")
+
+
+class Livelihood(models.Model):
+    """Her livelihood in one month: her work (encrypted: where she works locates her), what she
+    earned, and her savings at the month's end."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # the first day of the month
+    work = EncryptedTextField(_("work"), max_length=200, blank=True, null=True)
+    income = models.DecimalField(_("income this month"), max_digits=12, decimal_places=2)
+    savings = models.DecimalField(_("savings"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "month"], name="livelihood_month_once"),
+            models.CheckConstraint(condition=Q(income__gte=0) & Q(savings__gte=0), name="livelihood_not_negative"),
+        ]
