@@ -160,6 +160,8 @@ OTHER_ROUTES = {
             "livelihood",
         )
     },
+    "restoration:care": "Case visible_to(user, the area's section), 404 otherwise (test_care_pages)",
+    "restoration:care_post": "Case visible_to(user, the area's section), 404 otherwise (test_care_pages)",
     "partner-list": "directory (no case data); with case=, Case visible_to(user, identity), 404 otherwise",
     "crisis:handover": "get_episode, then Placement visible_to(user), lead or the centre (test_review_findings)",
     "crisis:record": "get_episode, then writable crisis care only (crisis test_care_records)",

@@ -54,6 +54,14 @@ PROTECTED = {
     "Placement",
     "Referral",
     "ReferralStep",
+    "CarePlan",
+    "Goal",
+    "ServiceDelivery",
+    "Review",
+    "MedicalRecord",
+    "CounsellingSession",
+    "Enrolment",
+    "Livelihood",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -76,6 +84,7 @@ CORE = {
     "investigations/access.py",
     "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
     "restoration/directory.py",  # a partner's occupancy: a count of current placements, never rows
+    "restoration/care.py",  # the actions of her care (as actions.py): each write checks the writer first
 }
 CORE_NAMES = {"models.py", "actions.py"}
 CORE_DIRS = {"demo", "keys", "migrations", "tests"}  # fictional data; re-encryption of every row

@@ -259,7 +259,7 @@ class CaseArea(GenericAPIView):  # type: ignore[type-arg]
         return case, case_access(user, case)
 
     def plan(self, case: Case) -> CarePlan:
-        plan = CarePlan.objects.filter(case=case).first()
+        plan = CarePlan.objects.visible_to(acting_user(self.request)).filter(case=case).first()
         if plan is None:
             raise Conflict(_("She has no care plan yet: make it first."))
         return plan
@@ -336,7 +336,7 @@ class ServicesView(Records):
         goal_id = data.pop("goal", None)
         goal = None
         if goal_id is not None:
-            goal = Goal.objects.filter(plan=plan, pk=goal_id).first()
+            goal = Goal.objects.visible_to(acting_user(self.request)).filter(plan=plan, pk=goal_id).first()
             if goal is None:
                 raise serializers.ValidationError({"goal": [_("Choose a goal of her plan.")]})
         return care.do_record_service(plan, actor=acting_user(self.request), goal=goal, **data)
@@ -436,7 +436,7 @@ class CarePlanView(CaseArea):
             request,
             resource_type="care_plan",
             create=make,
-            rows=CarePlan.objects.filter(case=case),
+            rows=CarePlan.objects.visible_to(acting_user(request)).filter(case=case),
             seen=lambda plan: None,  # the answer below audits what it shows
             serializer=lambda plan: _Answer(plan_answer(acting_user(request), plan, access)),  # type: ignore[arg-type,return-value]
         )

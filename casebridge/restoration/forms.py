@@ -1,0 +1,147 @@
+"""Forms of her care pages. They check types and shapes; the rules are the actions' (care.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.agencies.models import Agency, Service
+from casebridge.lib.views import SubmissionTokenMixin
+from casebridge.restoration.care import MAX_MINUTES
+from casebridge.restoration.models import (
+    CareDomain,
+    Currency,
+    EnrolmentKind,
+    EnrolmentStatus,
+    GoalStatus,
+    Instrument,
+    MedicalKind,
+    MedicalTest,
+    SessionKind,
+)
+
+DAY = forms.DateInput(attrs={"type": "date"})
+
+
+def _day(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, widget=DAY, required=required)
+
+
+def _minutes() -> forms.IntegerField:
+    return forms.IntegerField(label=_("How long (minutes)"), min_value=1, max_value=MAX_MINUTES)
+
+
+def _text(label: Any, limit: int, *, required: bool = False, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=limit, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class PlanForm(SubmissionTokenMixin, forms.Form):
+    prefix = "plan"
+    her_participation = _text(_("How she took part: what she wants, in her own words"), 2000, required=True)
+    review_every_days = forms.IntegerField(
+        label=_("Review every (days)"),
+        min_value=7,
+        max_value=366,
+        required=False,
+        help_text=_("Leave empty for the usual interval (90 days unless configured otherwise)."),
+    )
+
+
+class GoalForm(SubmissionTokenMixin, forms.Form):
+    prefix = "goal"
+    domain = forms.ChoiceField(label=_("Domain"), choices=CareDomain.choices)
+    text = _text(_("Goal"), 1000, required=True, rows=2)
+    target_on = _day(_("Target date"))
+    agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=Agency.objects.none())
+    person = forms.CharField(label=_("Responsible person"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, agencies: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=agencies or [])  # type: ignore[attr-defined]
+
+
+class GoalStatusForm(forms.Form):
+    goal = forms.UUIDField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class ServiceForm(SubmissionTokenMixin, forms.Form):
+    prefix = "service"
+    delivered_on = _day(_("Date"))
+    kind = forms.ChoiceField(label=_("Service"), choices=Service.choices)
+    minutes = _minutes()
+    goal = forms.ChoiceField(label=_("Towards the goal"), required=False)
+    domain = forms.ChoiceField(
+        label=_("Domain"),
+        choices=[("", "—"), *CareDomain.choices],
+        required=False,
+        help_text=_("Needed only when the service is not towards a goal."),
+    )
+    note = _text(_("Notes"), 2000)
+
+    def __init__(self, *args: Any, goals: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", "—"), *(goals or [])]  # type: ignore[attr-defined]
+
+
+class ReviewForm(SubmissionTokenMixin, forms.Form):
+    prefix = "review"
+    held_on = _day(_("Held on"))
+    she_took_part = forms.BooleanField(label=_("She took part"), required=False, initial=True)
+    summary = _text(_("What was found"), 4000, required=True, rows=4)
+    next_review_on = _day(_("Next review"), required=False)
+
+
+class ClosePlanForm(forms.Form):
+    prefix = "close"
+    reason = forms.CharField(label=_("Why the plan is closed"), max_length=1000)
+
+
+class MedicalForm(SubmissionTokenMixin, forms.Form):
+    prefix = "medical"
+    kind = forms.ChoiceField(label=_("Kind"), choices=MedicalKind.choices)
+    on = _day(_("Date"))
+    clinic = forms.CharField(label=_("Clinic"), max_length=200)
+    test = forms.ChoiceField(label=_("Test"), choices=[("", "—"), *MedicalTest.choices], required=False)
+    result = forms.CharField(label=_("Result"), max_length=1000, required=False)
+    note = _text(_("Notes (the treatment, for a treatment)"), 2000)
+
+
+class SessionForm(SubmissionTokenMixin, forms.Form):
+    prefix = "session"
+    held_on = _day(_("Held on"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    minutes = _minutes()
+    instrument = forms.ModelChoiceField(
+        label=_("Wellbeing instrument"), queryset=Instrument.objects.filter(active=True), required=False
+    )
+    score = forms.IntegerField(label=_("Wellbeing score"), required=False, min_value=-1000, max_value=1000)
+    notes = _text(_("Restricted notes (only your agency reads them)"), 4000, rows=4)
+
+
+class EnrolmentForm(SubmissionTokenMixin, forms.Form):
+    prefix = "enrolment"
+    kind = forms.ChoiceField(label=_("Kind"), choices=EnrolmentKind.choices)
+    institution = forms.CharField(label=_("School or course"), max_length=200)
+    started_on = _day(_("From"))
+    attendance = forms.IntegerField(label=_("Attendance (%)"), min_value=0, max_value=100, required=False)
+
+
+class EnrolmentUpdateForm(forms.Form):
+    enrolment = forms.UUIDField(widget=forms.HiddenInput)
+    attendance = forms.IntegerField(label=_("Attendance (%)"), min_value=0, max_value=100, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EnrolmentStatus.choices)
+    ended_on = _day(_("Until"), required=False)
+
+
+class LivelihoodForm(SubmissionTokenMixin, forms.Form):
+    prefix = "livelihood"
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
+    work = forms.CharField(label=_("Work"), max_length=200, required=False)
+    income = forms.DecimalField(label=_("Income this month"), max_digits=12, decimal_places=2, min_value=0)
+    savings = forms.DecimalField(label=_("Savings"), max_digits=12, decimal_places=2, min_value=0)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
