@@ -326,6 +326,12 @@ REFERRAL_ANSWER_DAYS = env_int("CASEBRIDGE_REFERRAL_ANSWER_DAYS", 7, minimum=1, 
 REFERRAL_GRANT_DAYS = env_int("CASEBRIDGE_REFERRAL_GRANT_DAYS", 180, minimum=1, maximum=730)
 REFERRAL_CHECK_SECONDS = env_int("CASEBRIDGE_REFERRAL_CHECK_SECONDS", 900)
 CARE_PLAN_REVIEW_DAYS = env_int("CASEBRIDGE_CARE_PLAN_REVIEW_DAYS", 90, minimum=7, maximum=366)
+# Follow-up visits after she returns home, in months from her return: monthly for six months,
+# then quarterly to two years.
+_FOLLOW_UP = env_list("CASEBRIDGE_FOLLOW_UP_MONTHS", ["1", "2", "3", "4", "5", "6", "9", "12", "15", "18", "21", "24"])
+if not _FOLLOW_UP or not all(m.isdigit() and 1 <= int(m) <= 60 for m in _FOLLOW_UP):
+    raise ImproperlyConfigured("CASEBRIDGE_FOLLOW_UP_MONTHS must list months from 1 to 60, such as 1,2,3,6,12.")
+REINTEGRATION_FOLLOW_UP_MONTHS = sorted({int(m) for m in _FOLLOW_UP})
 
 # Where people reach this casebridge: links in e-mails.
 SITE_URL = env_str("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000")

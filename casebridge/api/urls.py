@@ -71,5 +71,24 @@ urlpatterns = [
         name="case-enrolment",
     ),
     path("cases/<uuid:case_id>/education/livelihood/", care_api.LivelihoodView.as_view(), name="case-livelihood"),
+    path("cases/<uuid:case_id>/reintegration/", care_api.ReintegrationView.as_view(), name="case-reintegration"),
+    path("cases/<uuid:case_id>/reintegration/stage/", care_api.StageView.as_view(), name="case-reintegration-stage"),
+    path("cases/<uuid:case_id>/reintegration/checks/", care_api.CheckView.as_view(), name="case-reintegration-checks"),
+    path(
+        "cases/<uuid:case_id>/reintegration/outcomes/",
+        care_api.OutcomeView.as_view(),
+        name="case-reintegration-outcomes",
+    ),
+    path(
+        "cases/<uuid:case_id>/reintegration/follow-ups/<uuid:follow_up_id>/",
+        care_api.FollowUpView.as_view(),
+        name="case-reintegration-follow-up",
+    ),
+    path("cases/<uuid:case_id>/transfer/", care_api.TransfersView.as_view(), name="case-transfer"),
+    path(
+        "cases/<uuid:case_id>/transfer/<uuid:transfer_id>/<str:move>/",
+        care_api.TransferMoveView.as_view(),
+        name="case-transfer-move",
+    ),
     path("", include(router.urls)),
 ]

@@ -249,6 +249,8 @@ class CaseAccess:
     writable: frozenset[Section] = frozenset()
     # The partner agencies (team or referral) through which the user reaches the case.
     through_agencies: frozenset[int] = frozenset()
+    # For each section written in, the agency whose way in gives it (the first, in path order).
+    section_agencies: tuple[tuple[str, int], ...] = ()
 
     @property
     def reaches(self) -> bool:
@@ -301,6 +303,11 @@ class CaseAccess:
 
         return self.sees_agency(event.agency_id) or (event.audience == Audience.LEAD and self.sees_emergency_access)
 
+    def agency_for(self, section: str) -> int | None:
+        """The agency the user writes for in ``section``: the one whose way in (not emergency
+        access) gives it, else the one they act for on the case."""
+        return next((agency for name, agency in self.section_agencies if name == section), self.acting_agency_id)
+
     def sections_list(self) -> list[Section]:
         return sec.ordered(self.sections)
 
@@ -316,6 +323,7 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     via: set[str] = set()
     header = glass = False
     acting: tuple[int | None, str] | None = None
+    given: dict[str, int] = {}
     for row in sorted(rows, key=lambda r: _PATH_ORDER.index(r.path)):
         if (row.starts_at and row.starts_at > now) or (row.expires_at and row.expires_at <= now):
             continue
@@ -336,6 +344,10 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
                     glass = True
                 else:
                     writable |= got
+                    if agency_id is not None:
+                        for section in sec.ordered(got):
+                            if section not in given:
+                                given[section] = agency_id
                 if agency_id is not None and row.path in (TEAM, REFERRAL):
                     through.add(agency_id)
             if row.path == LEAD and role in CASE_HEADER_ROLES:
@@ -361,6 +373,7 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
         acting_role=acting[1] if acting else "",
         writable=frozenset(writable),
         through_agencies=frozenset(through),
+        section_agencies=tuple(given.items()),
     )
 
 

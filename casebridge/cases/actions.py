@@ -440,6 +440,24 @@ def do_assign_case_worker(case: Case, *, actor: User, owner: User | None) -> Cas
     return case
 
 
+def change_lead(case: Case, *, actor: User, agency: Agency, owner: User) -> Case:
+    """The case's lead agency becomes ``agency``, its case worker ``owner`` (one of that agency's
+    case staff), inside the caller's transaction (a transfer, accepted by the receiving agency:
+    restoration.actions). Its ways in are rebuilt at once; the old lead keeps only its grants."""
+    if owner.pk not in {person.pk for person in case_staff(agency.pk)}:
+        raise ValidationError({"case_worker": _("Choose one of the receiving agency's case staff.")})
+    old = case.lead_agency_id
+    case.lead_agency = agency
+    case.owner = owner
+    case.save(update_fields=["lead_agency", "owner", "updated_at"])
+    access = case_access(actor, case)
+    add_event(case, actor=actor, kind=EventKind.TRANSFERRED, data={"agency": agency.local_name}, access=access)
+    record(
+        actor, Action.UPDATE, [Item.on(access, "case", case.pk, case.pk)], reason=f"lead agency {old} -> {agency.pk}"
+    )
+    return case
+
+
 def _sharing_agencies(case: Case, user: User | None, agency: Agency | None) -> list[Agency]:
     if agency is not None:
         return [] if agency.pk == case.lead_agency_id else [agency]

@@ -419,6 +419,11 @@ class Audience(models.TextChoices):
     LEAD = "lead", _("The lead agency's case staff and privacy officer")
 
 
+# Codes a capability puts in a timeline entry's ``data``, with the choices that name them in the
+# reader's language (registered by the capability's AppConfig.ready).
+FACT_LABELS: dict[str, type[models.TextChoices]] = {}
+
+
 class EventKind(models.TextChoices):
     CASE_OPENED = "case_opened", _("Case opened")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -444,6 +449,9 @@ class EventKind(models.TextChoices):
     CARE_PLAN_MADE = "care_plan_made", _("Care plan made")
     CARE_PLAN_REVIEWED = "care_plan_reviewed", _("Care plan reviewed")
     CARE_PLAN_CLOSED = "care_plan_closed", _("Care plan closed")
+    REINTEGRATION = "reintegration", _("Reintegration stage")
+    TRANSFERRED = "transferred", _("Lead agency changed")
+    LEFT_CARE = "left_care", _("Left care")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):
@@ -518,9 +526,10 @@ class TimelineEvent(models.Model):
             "purpose": Purpose,
             "decision": Decision,
             "answer": ContactAnswer,
+            **FACT_LABELS,
         }
         facts = []
-        for key in ("status", "reason", "purpose", "decision", "answer", "agency", "name"):
+        for key in ("status", "reason", "purpose", "decision", "answer", *FACT_LABELS, "agency", "name"):
             value = self.data.get(key)
             if not value:
                 continue

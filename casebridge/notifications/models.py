@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     CRISIS_GAP = "crisis_gap", gettext_lazy("A gap in a crisis-care roster")
     CRISIS_WINDOW = "crisis_window", gettext_lazy("A crisis-care window ends without a placement")
     REFERRAL = "referral", gettext_lazy("A referral to or from your agency moved")
+    TRANSFER = "transfer", gettext_lazy("A case is handed over to or by your agency")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -52,6 +53,7 @@ CASE_KINDS = (
     Kind.CRISIS_GAP,
     Kind.CRISIS_WINDOW,
     Kind.REFERRAL,
+    Kind.TRANSFER,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -171,6 +173,11 @@ class Notification(models.Model):
 
             state = ReferralState(d["state"]).label if d.get("state") in ReferralState.values else ""
             return _("A referral of case %(number)s: %(state)s.") % {**d, "state": state}
+        if self.kind == Kind.TRANSFER:
+            from casebridge.restoration.models import TransferState
+
+            state = TransferState(d["state"]).label if d.get("state") in TransferState.values else ""
+            return _("Handing over case %(number)s: %(state)s.") % {**d, "state": state}
         if self.kind == Kind.OPERATION_STANDBY:
             return (
                 _(

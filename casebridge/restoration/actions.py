@@ -18,12 +18,21 @@ from django.utils.translation import gettext as _
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
-from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.access import CaseAccess, case_access, is_case_staff
 from casebridge.cases.actions import add_event, case_staff, lead_case_workers, lock_case
 from casebridge.cases.models import Audience, EventKind, ReferralGrant
 from casebridge.cases.sections import Section, from_mask, to_mask
 from casebridge.lib.errors import Conflict, NotAllowed
-from casebridge.restoration.models import ENDED, TRANSITIONS, Referral, ReferralState, ReferralStep
+from casebridge.restoration.models import (
+    ENDED,
+    TRANSITIONS,
+    Placement,
+    Referral,
+    ReferralState,
+    ReferralStep,
+    Transfer,
+    TransferState,
+)
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -274,3 +283,251 @@ def expire_due(now: datetime.datetime | None = None) -> int:
 
 def shared_sections(referral: Referral) -> list[Section]:
     return [s for s in Section if s in from_mask(referral.sections)]
+
+
+# Handing her case over ---------------------------------------------------------------------------
+
+# What the receiving agency reads while it decides whether to take her case.
+TRANSFER_SECTIONS = (Section.IDENTITY, Section.CARE_PLAN)
+
+
+def _tell_transfer(transfer: Transfer, people: list[Any], actor: User) -> None:
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    notify(
+        [person for person in people if person.pk != actor.pk],
+        Kind.TRANSFER,
+        data={"number": transfer.case.number, "state": transfer.state},
+        case=transfer.case,
+        link=reverse("cases:detail", args=[transfer.case_id]),
+    )
+
+
+@transaction.atomic
+def do_propose_transfer(
+    case: Case,
+    *,
+    actor: User,
+    to_agency: Agency,
+    reason: str,
+    keep_sections: list[str] | None = None,
+    keep_days: int = 90,
+) -> Transfer:
+    """Her lead agency proposes to hand her case to ``to_agency``, with her consent to share with
+    it; until it answers (within the referral answer time), that agency reads her identity and
+    care plan. ``keep_sections``: what the old lead keeps reading afterwards, for ``keep_days``."""
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+
+    case = lock_case(case)
+    access = case_access(actor, case)
+    if not access.can_manage:
+        raise NotAllowed(_("A case is handed over by its lead agency's case staff."))
+    if Transfer.objects.filter(case=case, state=TransferState.PROPOSED).exists():
+        raise Conflict(_("A handover of this case is already proposed."))
+    errors: dict[str, Any] = {}
+    if not to_agency.is_active or to_agency.is_platform or to_agency.pk == case.lead_agency_id:
+        errors["to_agency"] = _("Choose an active agency other than her lead agency.")
+    elif not case_staff(to_agency.pk):
+        errors["to_agency"] = _("This agency has nobody who works on cases to take hers.")
+    why = (reason or "").strip()
+    if not why or len(why) > 1000:
+        errors["reason"] = _("Say why her case is handed over (at most 1000 characters).")
+    kept = list(keep_sections or [])
+    if not set(kept) <= SHAREABLE:
+        errors["keep_sections"] = _("Choose among the sections of her case.")
+    if not 1 <= keep_days <= 366:
+        errors["keep_days"] = _("From 1 to 366 days.")
+    if not errors and not has_consent(case.survivor, Purpose.SHARING, to_agency):
+        errors["consent"] = _(
+            "She has not consented to share her information with %(agency)s: record her consent "
+            "(Record a consent, on her case) and propose it again."
+        ) % {"agency": to_agency.local_name}
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    grant = ReferralGrant.objects.create(
+        case=case,
+        agency=to_agency,
+        sections=to_mask(TRANSFER_SECTIONS),
+        granted_by=actor,
+        starts_at=now,
+        expires_at=now + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS),
+    )
+    assert access.acting_agency_id is not None
+    transfer = Transfer.objects.create(
+        case=case,
+        from_agency_id=access.acting_agency_id,
+        to_agency=to_agency,
+        reason=why,
+        keep_sections=to_mask(kept),
+        keep_days=keep_days,
+        grant=grant,
+        proposed_by=actor,
+    )
+    record(
+        actor,
+        Action.CREATE,
+        [Item.on(access, "transfer", transfer.pk, case.pk), Item.on(access, "referral_grant", grant.pk, case.pk)],
+    )
+    _tell_transfer(transfer, case_staff(to_agency.pk), actor)
+    return transfer
+
+
+def _proposed(transfer: Transfer) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update().select_related("case", "to_agency", "proposed_by").get(pk=transfer.pk)
+    )
+    if transfer.state != TransferState.PROPOSED:
+        raise Conflict(_("This handover has already been answered."))
+    return transfer
+
+
+def _end_grant(transfer: Transfer) -> None:
+    if transfer.grant_id is not None:
+        grant = ReferralGrant.objects.select_for_update().get(pk=transfer.grant_id)
+        if grant.revoked_at is None:
+            grant.revoked_at = timezone.now()  # saved: her ways in are rebuilt (cases.signals)
+            grant.save(update_fields=["revoked_at"])
+
+
+def _answer(transfer: Transfer, actor: User) -> CaseAccess:
+    """The receiving agency's case staff answer, while the time to answer lasts."""
+    lock_case(transfer.case)
+    access = case_access(actor, transfer.case)
+    staff = {m.agency_id for m in actor.active_memberships() if is_case_staff(m.role)}
+    if transfer.to_agency_id not in staff or not access.can_write:
+        raise NotAllowed(_("The agency it is handed to answers."))
+    return access
+
+
+@transaction.atomic
+def do_accept_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Transfer:
+    """The receiving agency takes her case: it becomes the lead, with the actor as her case
+    worker; the old lead keeps only the sections it chose, for the days it chose."""
+    from casebridge.cases.actions import change_lead
+
+    transfer = _proposed(transfer)
+    _answer(transfer, actor)
+    _end_grant(transfer)
+    case = change_lead(transfer.case, actor=actor, agency=transfer.to_agency, owner=actor)
+    now = timezone.now()
+    if transfer.keep_sections:
+        ReferralGrant.objects.create(
+            case=case,
+            agency_id=transfer.from_agency_id,
+            sections=transfer.keep_sections,
+            granted_by=actor,
+            starts_at=now,
+            expires_at=now + datetime.timedelta(days=transfer.keep_days),
+        )
+    transfer.state, transfer.answered_by, transfer.answered_at = TransferState.ACCEPTED, actor, now
+    transfer.answer = (note or "").strip()[:1000] or None
+    transfer.save()
+    record(actor, Action.UPDATE, [Item.on(case_access(actor, case), "transfer", transfer.pk, case.pk)])
+    _tell_transfer(transfer, case_staff(transfer.from_agency_id), actor)
+    return transfer
+
+
+@transaction.atomic
+def do_decline_transfer(transfer: Transfer, *, actor: User, reason: str) -> Transfer:
+    transfer = _proposed(transfer)
+    access = _answer(transfer, actor)
+    why = (reason or "").strip()
+    if not why or len(why) > 1000:
+        raise ValidationError({"reason": _("Say why you decline (at most 1000 characters).")})
+    _end_grant(transfer)
+    transfer.state, transfer.answered_by, transfer.answered_at = TransferState.DECLINED, actor, timezone.now()
+    transfer.answer = why
+    transfer.save()
+    record(actor, Action.UPDATE, [Item.on(access, "transfer", transfer.pk, transfer.case_id)])
+    _tell_transfer(transfer, [transfer.proposed_by], actor)
+    return transfer
+
+
+@transaction.atomic
+def do_withdraw_transfer(transfer: Transfer, *, actor: User, reason: str = "") -> Transfer:
+    transfer = _proposed(transfer)
+    access = case_access(actor, lock_case(transfer.case))
+    if not access.can_manage:
+        raise NotAllowed(_("A handover is withdrawn by her lead agency's case staff."))
+    _end_grant(transfer)
+    transfer.state, transfer.answered_by, transfer.answered_at = TransferState.WITHDRAWN, actor, timezone.now()
+    transfer.answer = (reason or "").strip()[:1000] or None
+    transfer.save()
+    record(actor, Action.UPDATE, [Item.on(access, "transfer", transfer.pk, transfer.case_id)])
+    _tell_transfer(transfer, case_staff(transfer.to_agency_id), actor)
+    return transfer
+
+
+# Where she lives -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_move(
+    case: Case,
+    *,
+    actor: User,
+    at: datetime.datetime,
+    reason: str,
+    agency: Agency | None = None,
+    place: str = "",
+) -> Placement | None:
+    """She moves: her current placement ends at ``at`` and, with ``agency`` (a partner that takes
+    survivors in), a new one begins, each move with its reason; without, she leaves care (home,
+    or on her own). Decided by her lead agency's case staff, who reach her whereabouts."""
+    from casebridge.crisis.actions import takes_in
+    from casebridge.restoration.directory import occupancy
+
+    case = lock_case(case)
+    access = case_access(actor, case)
+    if not (access.can_manage and access.can_write_in(Section.WHEREABOUTS)):
+        raise NotAllowed(_("Where she lives is decided by her lead agency's case staff."))
+    current = Placement.objects.visible_to(actor).current().select_for_update().filter(case=case).first()
+    errors: dict[str, Any] = {}
+    why = (reason or "").strip()
+    if not why or len(why) > 1000:
+        errors["reason"] = _("Say why she moves (at most 1000 characters).")
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["at"] = _("The date cannot be in the future.")
+    elif current is not None and at < current.started_at:
+        errors["at"] = _("Not before her current placement began.")
+    if agency is None and current is None:
+        errors["agency"] = _("She has no current placement: say where she goes.")
+    elif agency is not None and not (agency.is_active and takes_in(agency)):
+        errors["agency"] = _("Choose a partner that takes survivors in (an assessment centre or a shelter).")
+    elif agency is not None and current is not None and agency.pk == current.agency_id:
+        errors["agency"] = _("She already lives there.")
+    elif (
+        agency is not None and agency.capacity is not None and occupancy([agency]).get(agency.pk, 0) >= agency.capacity
+    ):
+        errors["agency"] = _("This partner's places are all taken.")
+    where = (place or "").strip()
+    if len(where) > 500:
+        errors["place"] = _("At most %(count)s characters.") % {"count": 500}
+    if errors:
+        raise ValidationError(errors)
+    if current is not None:
+        current.ended_at = at
+        current.save(update_fields=["ended_at"])
+        record(actor, Action.UPDATE, [Item.on(access, "placement", current.pk, case.pk, [Section.WHEREABOUTS])])
+    placement = None
+    if agency is not None:
+        placement = Placement.objects.create(
+            case=case, agency=agency, place=where or None, started_at=at, reason=why, decided_by=actor
+        )
+        record(actor, Action.CREATE, [Item.on(access, "placement", placement.pk, case.pk, [Section.WHEREABOUTS])])
+    about = agency or (current.agency if current is not None else None)
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.PLACED if agency is not None else EventKind.LEFT_CARE,
+        section=Section.WHEREABOUTS,
+        audience=Audience.PARTNER,  # which partner serves her: the lead's case staff and that partner
+        about_agency=about,
+        body=why,
+        occurred_at=at,
+        access=access,
+    )
+    return placement

@@ -7,6 +7,7 @@ by a partner whose referral was accepted moves that referral to "in service"."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,9 @@ from casebridge.cases.models import EventKind
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import Conflict, NotAllowed, checked_text, raise_errors
 from casebridge.restoration.models import (
+    CHECK_STAGE,
+    CHECKLIST,
+    STAGES,
     CareDomain,
     CarePlan,
     CounsellingSession,
@@ -32,6 +36,7 @@ from casebridge.restoration.models import (
     Enrolment,
     EnrolmentKind,
     EnrolmentStatus,
+    FollowUp,
     Goal,
     GoalStatus,
     Instrument,
@@ -39,9 +44,15 @@ from casebridge.restoration.models import (
     MedicalKind,
     MedicalRecord,
     MedicalTest,
+    Outcome,
+    OutcomeMoment,
+    Reintegration,
+    ReintegrationCheck,
+    ReintegrationStep,
     Review,
     ServiceDelivery,
     SessionKind,
+    Stage,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +69,11 @@ KIND: dict[type[Any], str] = {
     CounsellingSession: "counselling_session",
     Enrolment: "enrolment",
     Livelihood: "livelihood",
+    Reintegration: "reintegration",
+    ReintegrationStep: "reintegration_step",
+    ReintegrationCheck: "reintegration_check",
+    FollowUp: "follow_up",
+    Outcome: "outcome",
 }
 MAX_MINUTES = 24 * 60
 # An appointment is made for the months ahead, not for years.
@@ -65,7 +81,12 @@ APPOINTMENT_AHEAD = datetime.timedelta(days=366)
 
 
 def item(access: CaseAccess, row: Any) -> Item:
-    return Item.on(access, KIND[type(row)], row.pk, row.case_id, [row.SECTION])
+    """The audit item of a row read or written; where it says where she is (her school, her
+    work) and the reader may see that, the whereabouts section too."""
+    sections = [row.SECTION]
+    if isinstance(row, Enrolment | Livelihood) and locates(access):
+        sections.append(Section.WHEREABOUTS)
+    return Item.on(access, KIND[type(row)], row.pk, row.case_id, sections)
 
 
 def writer(actor: User, case: Case, section: Section) -> CaseAccess:
@@ -234,21 +255,22 @@ def do_record_service(
     _minutes(errors, minutes)
     words = checked_text(errors, "note", note, 2000)
     raise_errors(errors)
-    assert access.acting_agency_id is not None
+    provider = access.agency_for(Section.CARE_PLAN)
+    assert provider is not None
     service = ServiceDelivery.objects.create(
         case=plan.case,
         plan=plan,
         goal=goal,
         domain=domain,
         delivered_on=delivered_on,
-        agency_id=access.acting_agency_id,
+        agency_id=provider,
         kind=kind,
         minutes=minutes,
         note=words or None,
         recorded_by=actor,
     )
     record(actor, Action.CREATE, [item(access, service)])
-    start_service(plan.case, access.acting_agency_id, actor=actor, access=access)
+    start_service(plan.case, provider, actor=actor, access=access)
     return service
 
 
@@ -342,7 +364,8 @@ def do_record_medical(
         errors["result"] = _("Only a test has a result.")
     words = checked_text(errors, "note", note, 2000, required=kind == MedicalKind.TREATMENT)
     raise_errors(errors)
-    assert access.acting_agency_id is not None
+    agency_id = access.agency_for(Section.MEDICAL)
+    assert agency_id is not None
     row = MedicalRecord.objects.create(
         case=case,
         kind=kind,
@@ -351,7 +374,7 @@ def do_record_medical(
         test=test,
         result=outcome or None,
         note=words or None,
-        agency_id=access.acting_agency_id,
+        agency_id=agency_id,
         recorded_by=actor,
     )
     record(actor, Action.CREATE, [item(access, row)])
@@ -392,7 +415,8 @@ def do_record_session(
         errors["instrument"] = _("Say which instrument the score is on.")
     words = checked_text(errors, "notes", notes, 4000)
     raise_errors(errors)
-    assert access.acting_agency_id is not None
+    agency_id = access.agency_for(Section.COUNSELLING)
+    assert agency_id is not None
     row = CounsellingSession.objects.create(
         case=case,
         held_on=held_on,
@@ -401,11 +425,17 @@ def do_record_session(
         instrument=instrument,
         score=score,
         notes=words or None,
-        agency_id=access.acting_agency_id,
+        agency_id=agency_id,
         counsellor=actor,
     )
     record(actor, Action.CREATE, [item(access, row)])
     return row
+
+
+def locates(access: CaseAccess) -> bool:
+    """Whether the reader may learn where she studies and works (it says where she is every
+    day): those who reach her whereabouts, which emergency access never opens."""
+    return access.can(Section.WHEREABOUTS)
 
 
 def reads_notes(access: CaseAccess, session: CounsellingSession) -> bool:
@@ -517,3 +547,219 @@ def do_record_livelihood(
     )
     record(actor, Action.CREATE, [item(access, row)])
     return row
+
+
+# Reintegration ---------------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _reintegration(reintegration: Reintegration, actor: User) -> tuple[Reintegration, CaseAccess]:
+    """Locked, not closed, and the actor's right to write in her care plan."""
+    found = Reintegration.objects.select_for_update().select_related("case").get(pk=reintegration.pk)
+    access = writer(actor, found.case, Section.CARE_PLAN)
+    if found.stage == Stage.CLOSURE:
+        raise Conflict(_("Her reintegration is closed: nothing more is recorded in it."))
+    return found, access
+
+
+def _manager(access: CaseAccess) -> None:
+    if not access.can_manage:
+        raise NotAllowed(_("Her reintegration is moved on by her lead agency's case staff."))
+
+
+def _step(reintegration: Reintegration, actor: User, access: CaseAccess, on: datetime.date, note: str) -> None:
+    step = ReintegrationStep.objects.create(
+        case=reintegration.case,
+        reintegration=reintegration,
+        stage=reintegration.stage,
+        on=on,
+        by=actor,
+        note=note or None,
+    )
+    add_event(
+        reintegration.case,
+        actor=actor,
+        kind=EventKind.REINTEGRATION,
+        section=Section.CARE_PLAN,
+        data={"stage": reintegration.stage},
+        access=access,
+    )
+    record(actor, Action.CREATE, [item(access, step)])
+
+
+@transaction.atomic
+def do_start_reintegration(case: Case, *, actor: User, on: datetime.date, note: str = "") -> Reintegration:
+    """Her reintegration begins, at pre-integration."""
+    case = lock_case(case)
+    access = writer(actor, case, Section.CARE_PLAN)
+    _manager(access)
+    if Reintegration.objects.filter(case=case).exists():
+        raise Conflict(_("Her reintegration has already begun."))
+    errors: dict[str, Any] = {}
+    _day(errors, "on", on, case)
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    reintegration = Reintegration.objects.create(case=case, stage_since=on, started_by=actor)
+    record(actor, Action.CREATE, [item(access, reintegration)])
+    _step(reintegration, actor, access, on, words)
+    return reintegration
+
+
+@transaction.atomic
+def do_check(
+    reintegration: Reintegration, *, actor: User, key: str, done_on: datetime.date, note: str = ""
+) -> ReintegrationCheck:
+    """An item of her current stage's checklist, done."""
+    reintegration, access = _reintegration(reintegration, actor)
+    errors: dict[str, Any] = {}
+    if key not in CHECK_STAGE:
+        errors["key"] = _("Choose an item of the checklist.")
+    elif CHECK_STAGE[key] != reintegration.stage:
+        errors["key"] = _("This item belongs to the %(stage)s stage, not the current one.") % {
+            "stage": str(Stage(CHECK_STAGE[key]).label).lower()
+        }
+    elif ReintegrationCheck.objects.filter(reintegration=reintegration, item=key).exists():
+        errors["key"] = _("This item is already done.")
+    _day(errors, "done_on", done_on, reintegration.case)
+    words = checked_text(errors, "note", note, 2000)
+    raise_errors(errors)
+    check = ReintegrationCheck.objects.create(
+        case=reintegration.case, reintegration=reintegration, item=key, done_on=done_on, note=words or None, by=actor
+    )
+    record(actor, Action.CREATE, [item(access, check)])
+    return check
+
+
+# The outcome scored before she may enter each stage.
+SCORED_BEFORE = {
+    Stage.INTEGRATION: OutcomeMoment.INTAKE,
+    Stage.MONITORING: OutcomeMoment.REINTEGRATION,
+    Stage.CLOSURE: OutcomeMoment.CLOSURE,
+}
+
+
+def missing(reintegration: Reintegration) -> list[str]:
+    """What her current stage still needs before she moves on: checklist items and the outcome score."""
+    done = set(ReintegrationCheck.objects.filter(reintegration=reintegration).values_list("item", flat=True))
+    left = [str(label) for key, label in CHECKLIST[reintegration.stage] if key not in done]
+    index = STAGES.index(Stage(reintegration.stage))
+    if index + 1 < len(STAGES):
+        moment = SCORED_BEFORE[STAGES[index + 1]]
+        if not Outcome.objects.filter(reintegration=reintegration, moment=moment).exists():
+            left.append(_("Outcome measures %(moment)s") % {"moment": str(OutcomeMoment(moment).label).lower()})
+    return left
+
+
+@transaction.atomic
+def do_advance(
+    reintegration: Reintegration, *, actor: User, stage: str, on: datetime.date, note: str = ""
+) -> Reintegration:
+    """She moves on to the next stage, never skipping one, once the current stage's checklist is
+    done and the outcome measures due are scored. Entering integration sets her follow-up
+    visits; entering closure closes it, and the visits still due are cancelled."""
+    reintegration, access = _reintegration(reintegration, actor)
+    _manager(access)
+    following = STAGES[STAGES.index(Stage(reintegration.stage)) + 1]
+    if stage != following:
+        raise Conflict(
+            _("Stages follow each other: from %(stage)s she moves to %(next)s; none is skipped.")
+            % {"stage": str(Stage(reintegration.stage).label).lower(), "next": str(following.label).lower()}
+        )
+    errors: dict[str, Any] = {}
+    left = missing(reintegration)
+    if left:
+        errors["stage"] = _("Do first: %(items)s.") % {"items": "; ".join(left)}
+    _day(errors, "on", on, reintegration.case)
+    if "on" not in errors and on < reintegration.stage_since:
+        errors["on"] = _("Not before the current stage began (%(date)s).") % {
+            "date": reintegration.stage_since.isoformat()
+        }
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    reintegration.stage, reintegration.stage_since = stage, on
+    reintegration.save(update_fields=["stage", "stage_since"])
+    if stage == Stage.INTEGRATION:
+        FollowUp.objects.bulk_create(
+            FollowUp(case=reintegration.case, reintegration=reintegration, due_on=add_months(on, months))
+            for months in settings.REINTEGRATION_FOLLOW_UP_MONTHS
+        )
+    if stage == Stage.CLOSURE:
+        FollowUp.objects.filter(reintegration=reintegration, done_on__isnull=True).update(cancelled=True)
+    record(actor, Action.UPDATE, [item(access, reintegration)])
+    _step(reintegration, actor, access, on, words)
+    return reintegration
+
+
+@transaction.atomic
+def do_follow_up(follow_up: FollowUp, *, actor: User, done_on: datetime.date, note: str) -> FollowUp:
+    """A follow-up visit held: when, and what was found."""
+    _reintegration(follow_up.reintegration, actor)
+    follow_up = FollowUp.objects.select_for_update().select_related("case").get(pk=follow_up.pk)
+    access = writer(actor, follow_up.case, Section.CARE_PLAN)
+    if follow_up.done_on is not None or follow_up.cancelled:
+        raise Conflict(_("This visit is already recorded."))
+    errors: dict[str, Any] = {}
+    _day(errors, "done_on", done_on, follow_up.case)
+    words = checked_text(errors, "note", note, 2000, required=True)
+    raise_errors(errors)
+    follow_up.done_on, follow_up.note, follow_up.by = done_on, words, actor
+    follow_up.save(update_fields=["done_on", "note", "by"])
+    record(actor, Action.UPDATE, [item(access, follow_up)])
+    return follow_up
+
+
+# Which stages each moment is scored in.
+SCORED_IN = {
+    OutcomeMoment.INTAKE: {Stage.PRE_INTEGRATION},
+    OutcomeMoment.REINTEGRATION: {Stage.INTEGRATION},
+    OutcomeMoment.CLOSURE: {Stage.MONITORING},
+}
+SCORES = ("safety", "wellbeing", "education_income", "legal_status")
+
+
+@transaction.atomic
+def do_score(
+    reintegration: Reintegration,
+    *,
+    actor: User,
+    moment: str,
+    scored_on: datetime.date,
+    retrafficked: bool = False,
+    **scores: int,
+) -> Outcome:
+    """Her outcome measures at intake (pre-integration), at reintegration (integration) or at
+    closure (monitoring, before she moves to closure): each 1 to 5, and whether she was
+    trafficked again."""
+    reintegration, access = _reintegration(reintegration, actor)
+    if set(scores) != set(SCORES):
+        raise TypeError(f"scores: {sorted(scores)}")
+    errors: dict[str, Any] = {}
+    _choice(errors, "moment", moment, OutcomeMoment)
+    if "moment" not in errors and reintegration.stage not in SCORED_IN[OutcomeMoment(moment)]:
+        errors["moment"] = _(
+            "Not at this stage: intake is scored at pre-integration, reintegration at "
+            "integration, closure at monitoring."
+        )
+    elif Outcome.objects.filter(reintegration=reintegration, moment=moment).exists():
+        errors["moment"] = _("Already scored.")
+    for name in SCORES:
+        if scores[name] is None or not 1 <= scores[name] <= 5:
+            errors[name] = _("From 1 (poor) to 5 (good).")
+    _day(errors, "scored_on", scored_on, reintegration.case)
+    raise_errors(errors)
+    outcome = Outcome.objects.create(
+        case=reintegration.case,
+        reintegration=reintegration,
+        moment=moment,
+        scored_on=scored_on,
+        retrafficked=retrafficked,
+        by=actor,
+        **scores,
+    )
+    record(actor, Action.CREATE, [item(access, outcome)])
+    return outcome

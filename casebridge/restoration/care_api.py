@@ -19,24 +19,34 @@ from rest_framework.response import Response
 
 from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
-from casebridge.audit.log import record
+from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.api import acting_user
 from casebridge.cases.models import Case
-from casebridge.cases.sections import Section
+from casebridge.cases.sections import Section, from_mask, ordered
 from casebridge.lib.errors import Conflict
-from casebridge.restoration import care
+from casebridge.restoration import actions, care
 from casebridge.restoration.models import (
+    CHECK_LABELS,
+    CHECKLIST,
     CarePlan,
     CounsellingSession,
     Enrolment,
+    FollowUp,
     Goal,
     Instrument,
     Livelihood,
     MedicalRecord,
+    Outcome,
+    OutcomeMoment,
+    Reintegration,
+    ReintegrationCheck,
+    ReintegrationStep,
     Review,
     ServiceDelivery,
+    Stage,
+    Transfer,
 )
 
 
@@ -58,6 +68,11 @@ def _nullable(*names: str) -> dict[str, Any]:
 
 class GoalSerializer(ModelSerializer):
     agency = ShownAgencyField()
+    person = serializers.SerializerMethodField()
+
+    def get_person(self, goal: Goal) -> str | None:
+        """Null with the agency: a partner's staff member would name the partner."""
+        return goal.person if self.context["access"].sees_agency(goal.agency_id) else None
 
     class Meta:
         model = Goal
@@ -141,7 +156,11 @@ class SessionSerializer(ModelSerializer):
 
 
 class EnrolmentSerializer(ModelSerializer):
-    institution = serializers.CharField(read_only=True)
+    institution = serializers.SerializerMethodField()
+
+    def get_institution(self, enrolment: Enrolment) -> str | None:
+        """Null unless the reader reaches her whereabouts: her school says where she is every day."""
+        return enrolment.institution if care.locates(self.context["access"]) else None
 
     class Meta:
         model = Enrolment
@@ -150,7 +169,11 @@ class EnrolmentSerializer(ModelSerializer):
 
 
 class LivelihoodSerializer(ModelSerializer):
-    work = serializers.CharField(read_only=True, allow_null=True)
+    work = serializers.SerializerMethodField()
+
+    def get_work(self, month: Livelihood) -> str | None:
+        """Null unless the reader reaches her whereabouts: where she works locates her."""
+        return month.work if care.locates(self.context["access"]) else None
 
     class Meta:
         model = Livelihood
@@ -518,3 +541,307 @@ class EducationView(CaseArea):
         self.seen(access, enrolments + livelihood)
         data = {"enrolments": enrolments, "livelihood": livelihood}
         return Response(EducationSerializer(data, context={"access": access}).data)
+
+
+# Reintegration ---------------------------------------------------------------------------------
+
+
+class StepSerializer(ModelSerializer):
+    note = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ReintegrationStep
+        fields = ["stage", "on", "note", "at"]
+
+
+class FollowUpSerializer(ModelSerializer):
+    note = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "due_on", "done_on", "note", "cancelled"]
+        extra_kwargs = _nullable("done_on")
+
+
+class OutcomeSerializer(ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = ["id", "moment", "scored_on", *care.SCORES, "retrafficked"]
+
+
+class CheckItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    text = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    done_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+
+
+class ReintegrationSerializer(ModelSerializer):
+    missing = serializers.ListField(child=serializers.CharField(), read_only=True)
+    checklist = CheckItemSerializer(many=True, read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Reintegration
+        fields = ["id", "stage", "stage_since", "missing", "checklist", "steps", "follow_ups", "outcomes"]
+
+
+def reintegration_answer(user: Any, reintegration: Reintegration, access: CaseAccess) -> Response:
+    """Her reintegration with its checklist, stages entered, follow-up visits and outcome scores."""
+    done = {c.item: c for c in ReintegrationCheck.objects.visible_to(user).filter(reintegration=reintegration)}
+    reintegration.checklist = [  # type: ignore[attr-defined]
+        {
+            "key": key,
+            "text": str(label),
+            "stage": stage,
+            "done_on": done[key].done_on if key in done else None,
+            "note": done[key].note if key in done else None,
+        }
+        for stage, items in CHECKLIST.items()
+        for key, label in items
+    ]
+    parts = {
+        "steps": list(ReintegrationStep.objects.visible_to(user).filter(reintegration=reintegration)),
+        "follow_ups": list(FollowUp.objects.visible_to(user).filter(reintegration=reintegration)),
+        "outcomes": list(Outcome.objects.visible_to(user).filter(reintegration=reintegration)),
+    }
+    for name, rows in parts.items():
+        setattr(reintegration, name, rows)
+    reintegration.missing = [] if reintegration.stage == Stage.CLOSURE else care.missing(reintegration)  # type: ignore[attr-defined]
+    shown = [reintegration, *done.values(), *(row for rows in parts.values() for row in rows)]
+    record(user, Action.VIEW, [care.item(access, row) for row in shown])
+    return Response(ReintegrationSerializer(reintegration).data)
+
+
+class StartInput(StrictSerializer):
+    on = serializers.DateField()
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class StageInput(StrictSerializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    on = serializers.DateField()
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class CheckInput(StrictSerializer):
+    key = serializers.ChoiceField(choices=[(key, str(label)) for key, label in CHECK_LABELS.items()])
+    done_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class FollowUpInput(StrictSerializer):
+    done_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000)
+
+
+class OutcomeInput(StrictSerializer):
+    moment = serializers.ChoiceField(choices=OutcomeMoment.choices)
+    scored_on = serializers.DateField()
+    safety = serializers.IntegerField(min_value=1, max_value=5)
+    wellbeing = serializers.IntegerField(min_value=1, max_value=5)
+    education_income = serializers.IntegerField(min_value=1, max_value=5)
+    legal_status = serializers.IntegerField(min_value=1, max_value=5)
+    retrafficked = serializers.BooleanField(required=False, default=False)
+
+
+class ReintegrationArea(CaseArea):
+    section = Section.CARE_PLAN
+    serializer_class = ReintegrationSerializer
+
+    def reintegration(self, case: Case) -> Reintegration:
+        found = Reintegration.objects.visible_to(acting_user(self.request)).filter(case=case).first()
+        if found is None:
+            raise Conflict(_("Her reintegration has not begun."))
+        return found
+
+    def act(self, write: Any, payload_class: Any, status: int = 200) -> Response:
+        """Check the input, write through ``write(reintegration, actor, **data)``, answer the whole."""
+        case, access = self.found()
+        payload = payload_class(data=self.request.data)
+        payload.is_valid(raise_exception=True)
+        user = acting_user(self.request)
+        write(self.reintegration(case), actor=user, **payload.validated_data)
+        answer = reintegration_answer(user, self.reintegration(case), access)
+        answer.status_code = status
+        return answer
+
+
+class ReintegrationView(ReintegrationArea):
+    """Her reintegration (GET; 404 until it begins), or begin it at pre-integration (POST, her
+    lead agency's case staff)."""
+
+    def get(self, request: Request, case_id: str) -> Response:
+        case, access = self.found()
+        found = Reintegration.objects.visible_to(acting_user(request)).filter(case=case).first()
+        if found is None:
+            raise Http404
+        return reintegration_answer(acting_user(request), found, access)
+
+    @extend_schema(request=StartInput, responses={201: ReintegrationSerializer})
+    def post(self, request: Request, case_id: str) -> Response:
+        case, access = self.found()
+        payload = StartInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        found = care.do_start_reintegration(case, actor=acting_user(request), **payload.validated_data)
+        answer = reintegration_answer(acting_user(request), found, access)
+        answer.status_code = 201
+        return answer
+
+
+class StageView(ReintegrationArea):
+    """Move her on to the next stage (none skipped), once the current one's checklist is done
+    and the outcome measures due are scored."""
+
+    @extend_schema(request=StageInput, responses=ReintegrationSerializer)
+    def post(self, request: Request, case_id: str) -> Response:
+        return self.act(care.do_advance, StageInput)
+
+
+class CheckView(ReintegrationArea):
+    """An item of her current stage's checklist, done."""
+
+    @extend_schema(request=CheckInput, responses={201: ReintegrationSerializer})
+    def post(self, request: Request, case_id: str) -> Response:
+        return self.act(care.do_check, CheckInput, 201)
+
+
+class OutcomeView(ReintegrationArea):
+    """Her outcome measures at intake, at reintegration or at closure."""
+
+    @extend_schema(request=OutcomeInput, responses={201: ReintegrationSerializer})
+    def post(self, request: Request, case_id: str) -> Response:
+        return self.act(care.do_score, OutcomeInput, 201)
+
+
+class FollowUpView(ReintegrationArea):
+    """A follow-up visit held."""
+
+    @extend_schema(request=FollowUpInput, responses=ReintegrationSerializer)
+    def post(self, request: Request, case_id: str, follow_up_id: str) -> Response:
+        case, access = self.found()
+        user = acting_user(request)
+        visit = FollowUp.objects.visible_to(user).filter(case=case, pk=follow_up_id).first()
+        if visit is None:
+            raise Http404
+        payload = FollowUpInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        care.do_follow_up(visit, actor=user, **payload.validated_data)
+        return reintegration_answer(user, self.reintegration(case), access)
+
+
+# Handing her case over ------------------------------------------------------------------------
+
+
+class TransferSerializer(ModelSerializer):
+    from_agency: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    to_agency: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reason = serializers.CharField(read_only=True)
+    answer = serializers.CharField(read_only=True, allow_null=True)
+    keep_sections = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "from_agency",
+            "to_agency",
+            "reason",
+            "keep_sections",
+            "keep_days",
+            "state",
+            "answer",
+            "proposed_at",
+            "answered_at",
+        ]
+        extra_kwargs = _nullable("answered_at")
+
+    def get_keep_sections(self, transfer: Transfer) -> list[str]:
+        return [str(s) for s in ordered(from_mask(transfer.keep_sections))]
+
+
+class TransferInput(StrictSerializer):
+    to_agency = AgencyCodeField()
+    reason = serializers.CharField(max_length=1000)
+    keep_sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(s.value, s.label) for s in Section]), required=False, max_length=8
+    )
+    keep_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
+
+
+class AnswerInput(StrictSerializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class TransferArea(GenericAPIView):  # type: ignore[type-arg]
+    """Her case, for those who reach some section of it (404 otherwise)."""
+
+    serializer_class = TransferSerializer
+
+    def found(self) -> tuple[Case, CaseAccess]:
+        user = acting_user(self.request)
+        case = Case.objects.visible_to(user).filter(pk=self.kwargs["case_id"]).first()
+        if case is None:
+            raise Http404
+        access = case_access(user, case)
+        if not access.sections:
+            raise Http404
+        return case, access
+
+
+class TransfersView(mixins.ListModelMixin, TransferArea):
+    """Handovers of her case (GET: proposed, accepted, declined, withdrawn, newest first), or
+    propose one (POST, her lead agency's case staff, with her consent to share with the agency)."""
+
+    def get(self, request: Request, case_id: str) -> Response:
+        case, access = self.found()
+        user = acting_user(request)
+        page = list(self.paginate_queryset(Transfer.objects.visible_to(user).filter(case=case)) or [])
+        record(user, Action.LIST, [Item.on(access, "transfer", t.pk, case.pk) for t in page])
+        return self.get_paginated_response(TransferSerializer(page, many=True).data)
+
+    @extend_schema(request=TransferInput, responses={201: TransferSerializer}, parameters=[schema_header()])
+    def post(self, request: Request, case_id: str) -> Response:
+        case, access = self.found()
+        user = acting_user(request)
+
+        def make() -> Any:
+            payload = TransferInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_propose_transfer(case, actor=user, **payload.validated_data)
+
+        return create_scoped(
+            request,
+            resource_type="transfer",
+            create=make,
+            rows=Transfer.objects.visible_to(user).filter(case=case),
+            seen=lambda t: record(user, Action.VIEW, [Item.on(access, "transfer", t.pk, case.pk)]),
+            serializer=TransferSerializer,
+        )
+
+
+class TransferMoveView(TransferArea):
+    """Answer a proposed handover: accept (the receiving agency becomes her lead, you her case
+    worker), decline (with the reason), or withdraw it (her lead agency)."""
+
+    MOVES: ClassVar[dict[str, Any]] = {
+        "accept": lambda t, user, note: actions.do_accept_transfer(t, actor=user, note=note),
+        "decline": lambda t, user, note: actions.do_decline_transfer(t, actor=user, reason=note),
+        "withdraw": lambda t, user, note: actions.do_withdraw_transfer(t, actor=user, reason=note),
+    }
+
+    @extend_schema(request=AnswerInput, responses=TransferSerializer, operation_id="cases_transfer_move")
+    def post(self, request: Request, case_id: str, transfer_id: str, move: str) -> Response:
+        case, _ = self.found()
+        user = acting_user(request)
+        transfer = Transfer.objects.visible_to(user).filter(case=case, pk=transfer_id).first()
+        if transfer is None or move not in self.MOVES:
+            raise Http404
+        payload = AnswerInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        transfer = self.MOVES[move](transfer, user, payload.validated_data.get("note", ""))
+        record(user, Action.VIEW, [Item.on(case_access(user, case), "transfer", transfer.pk, case.pk)])
+        return Response(TransferSerializer(transfer).data)

@@ -68,7 +68,9 @@ def _plan(case: Case, user: Any) -> CarePlan:
 def _shown(access: CaseAccess, rows: list[Any]) -> list[Any]:
     """Each row's agency as the reader may name it (a partner they may not learn of: "a partner")."""
     for row in rows:
-        row.shown_agency = row.agency.local_name if access.sees_agency(row.agency_id) else _("a partner")
+        known = access.sees_agency(row.agency_id)
+        row.shown_agency = row.agency.local_name if known else _("a partner")
+        row.shown_person = getattr(row, "person", "") if known else ""
     return rows
 
 
@@ -152,6 +154,7 @@ def _context(
     else:
         context["enrolments"] = list(Enrolment.objects.visible_to(user).filter(case=case))
         context["livelihood"] = list(Livelihood.objects.visible_to(user).filter(case=case))
+        context["locates"] = care.locates(access)  # her school and work say where she is
         shown += context["enrolments"] + context["livelihood"]
     record(user, Action.LIST, [care.item(access, row) for row in shown])
     context["forms"] = {name: bound.get(name) or _form(name, case, access, user) for name in names}

@@ -432,3 +432,203 @@ class Livelihood(models.Model):
             models.UniqueConstraint(fields=["case", "month"], name="livelihood_month_once"),
             models.CheckConstraint(condition=Q(income__gte=0) & Q(savings__gte=0), name="livelihood_not_negative"),
         ]
+
+
+class Stage(models.TextChoices):
+    """The reintegration stages of the 2022 ministry circular, in order."""
+
+    PRE_INTEGRATION = "pre_integration", _("Pre-integration")
+    INTEGRATION = "integration", _("Integration")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSURE = "closure", _("Closure")
+
+
+STAGES = list(Stage)
+# What each stage needs done before she moves on (restoration.care.do_advance).
+CHECKLIST: dict[str, list[tuple[str, Any]]] = {
+    Stage.PRE_INTEGRATION: [
+        ("family_assessment", _("Family and community assessment")),
+        ("home_visit", _("Home visit")),
+        ("safety_plan", _("Safety plan")),
+        ("her_wish", _("She wishes to return")),
+    ],
+    Stage.INTEGRATION: [
+        ("accompanied", _("Her return accompanied")),
+        ("community_support", _("Support in her community arranged")),
+        ("school_or_work", _("School or work arranged")),
+    ],
+    Stage.MONITORING: [
+        ("follow_ups", _("Follow-up visits held")),
+        ("safe_at_home", _("No risk found at the last visit")),
+    ],
+    Stage.CLOSURE: [],
+}
+CHECK_LABELS = {key: label for items in CHECKLIST.values() for key, label in items}
+CHECK_STAGE = {key: stage for stage, items in CHECKLIST.items() for key, _label in items}
+
+
+class Reintegration(models.Model):
+    """Her reintegration: the stage she is at (each in turn, none skipped), since when, and, once
+    at closure, when it closed. Its checks, follow-up visits and outcome scores hang off it."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.OneToOneField("cases.Case", models.PROTECT, related_name="+")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.PRE_INTEGRATION)
+    stage_since = models.DateField(_("since"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+
+class ReintegrationStep(models.Model):
+    """One stage entered: which, on what day, by whom, with what note."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    reintegration = models.ForeignKey(Reintegration, models.PROTECT, related_name="steps")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    note = EncryptedTextField(max_length=1000, blank=True, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]
+
+
+class ReintegrationCheck(models.Model):
+    """An item of a stage's checklist done: when, by whom, with what finding."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    reintegration = models.ForeignKey(Reintegration, models.PROTECT, related_name="checks")
+    item = models.CharField(_("item"), max_length=24)
+    done_on = models.DateField(_("done on"))
+    note = EncryptedTextField(_("finding"), max_length=2000, blank=True, null=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done_on"]
+        constraints = [models.UniqueConstraint(fields=["reintegration", "item"], name="reintegration_check_once")]
+
+
+class FollowUp(models.Model):
+    """A follow-up visit on the schedule set when she went home (monthly, then quarterly, by
+    default): when it is due, and when it was held, with what was found."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    reintegration = models.ForeignKey(Reintegration, models.PROTECT, related_name="follow_ups")
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("held on"), null=True, blank=True)
+    note = EncryptedTextField(_("what was found"), max_length=2000, blank=True, null=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True)
+    cancelled = models.BooleanField(default=False)  # still due at closure
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_due")]
+
+
+class OutcomeMoment(models.TextChoices):
+    INTAKE = "intake", _("At intake")
+    REINTEGRATION = "reintegration", _("At reintegration")
+    CLOSURE = "closure", _("At closure")
+
+
+class Outcome(models.Model):
+    """Her outcome measures at one moment, each scored 1 (poor) to 5 (good), and whether she was
+    trafficked again."""
+
+    SECTION = Section.CARE_PLAN
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    reintegration = models.ForeignKey(Reintegration, models.PROTECT, related_name="outcomes")
+    moment = models.CharField(_("when"), max_length=14, choices=OutcomeMoment.choices)
+    scored_on = models.DateField(_("scored on"))
+    safety = models.PositiveSmallIntegerField(_("safety"))
+    wellbeing = models.PositiveSmallIntegerField(_("wellbeing"))
+    education_income = models.PositiveSmallIntegerField(_("education or income"))
+    legal_status = models.PositiveSmallIntegerField(_("legal status"))
+    retrafficked = models.BooleanField(_("trafficked again"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scored_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["reintegration", "moment"], name="outcome_moment_once"),
+            models.CheckConstraint(
+                condition=Q(safety__range=(1, 5))
+                & Q(wellbeing__range=(1, 5))
+                & Q(education_income__range=(1, 5))
+                & Q(legal_status__range=(1, 5)),
+                name="outcome_scores_1_to_5",
+            ),
+        ]
+
+
+class TransferState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def visible_to(self, user: User) -> TransferQuerySet:
+        """The handovers of the cases the user's agency leads (for its case staff and privacy
+        officer), and those from or to the user's agency, while the user reaches the case."""
+        from casebridge.cases.access import CASE_HEADER_ROLES, case_q, is_case_staff
+
+        memberships = user.active_memberships()
+        staff = [m.agency_id for m in memberships if is_case_staff(m.role) or m.role in CASE_HEADER_ROLES]
+        mine = Q(case__lead_agency_id__in=staff) | Q(from_agency_id__in=staff) | Q(to_agency_id__in=staff)
+        return self.filter(mine & case_q(user, outer="case_id"))
+
+
+class Transfer(models.Model):
+    """Her case handed from its lead agency to another (an NGO to the provincial social-affairs
+    office): proposed with her consent, accepted by the receiving agency (which becomes the lead),
+    or declined or withdrawn. The old lead keeps only the sections it chose, for a time, by grant."""
+
+    SECTION = Section.IDENTITY
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    from_agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+", verbose_name=_("to"))
+    reason = EncryptedTextField(_("why"), max_length=1000)
+    keep_sections = models.PositiveIntegerField(_("sections your agency keeps"), default=0)
+    keep_days = models.PositiveSmallIntegerField(_("for (days)"), default=90)
+    state = models.CharField(_("state"), max_length=10, choices=TransferState.choices, default=TransferState.PROPOSED)
+    answer = EncryptedTextField(_("answer"), max_length=1000, blank=True, null=True)
+    # The receiving agency reads her identity and care plan while it decides.
+    grant = models.OneToOneField("cases.ReferralGrant", models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="proposed"), name="one_proposed_transfer_per_case"
+            )
+        ]
