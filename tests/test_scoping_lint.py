@@ -62,6 +62,12 @@ PROTECTED = {
     "CounsellingSession",
     "Enrolment",
     "Livelihood",
+    "Reintegration",
+    "ReintegrationStep",
+    "ReintegrationCheck",
+    "FollowUp",
+    "Outcome",
+    "Transfer",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

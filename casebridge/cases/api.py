@@ -62,7 +62,7 @@ from casebridge.lib.places import PROVINCE_CHOICES
 from casebridge.people.actions import clean_identity
 from casebridge.people.api import IdentityInputSerializer, PersonSerializer, SearchHitSerializer
 from casebridge.people.models import AgeMethod
-from casebridge.restoration.serializers import PlacementSerializer
+from casebridge.restoration.serializers import MoveInputSerializer, PlacementSerializer
 
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -645,18 +645,30 @@ class CaseViewSet(
             respond=lambda obj, status: Response(ConsentSerializer(obj).data, status=status),
         )
 
-    @extend_schema(responses=PlacementSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(methods=["GET"], responses=PlacementSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MoveInputSerializer, responses={201: PlacementSerializer, 204: None})
+    @action(detail=True, methods=["get", "post"])
     def placements(self, request: Request, pk: str | None = None) -> Response:
         """Where she has lived since crisis care, newest first: for those who reach her
         whereabouts (404 otherwise), and, beyond the lead agency's case staff, only her
-        placements with the lead agency or the reader's own (who else serves her is theirs)."""
+        placements with the lead agency or the reader's own (who else serves her is theirs).
+        POST (her lead agency's case staff): she moves to ``agency`` (201, the new placement),
+        or, without one, leaves care (204); each move with its reason."""
+        from casebridge.restoration.actions import do_move
         from casebridge.restoration.models import Placement
 
         case, access = self._case()
         if not access.can(Section.WHEREABOUTS):
             raise Http404
         user = acting_user(request)
+        if request.method == "POST":
+            payload = MoveInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            moved = do_move(case, actor=user, **payload.validated_data)
+            if moved is None:
+                return Response(status=204)
+            record(user, Action.VIEW, [Item.on(access, "placement", moved.pk, case.pk, [Section.WHEREABOUTS])])
+            return Response(PlacementSerializer(moved).data, status=201)
         rows = Placement.objects.visible_to(user).filter(case=case).select_related("agency")
         shown = [p for p in rows if access.sees_agency(p.agency_id)]
         page = self.paginate_queryset(cast(Any, shown)) or []

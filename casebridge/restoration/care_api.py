@@ -577,43 +577,48 @@ class CheckItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(allow_null=True)
 
 
-class ReintegrationSerializer(ModelSerializer):
-    missing = serializers.ListField(child=serializers.CharField(), read_only=True)
-    checklist = CheckItemSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
-    outcomes = OutcomeSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Reintegration
-        fields = ["id", "stage", "stage_since", "missing", "checklist", "steps", "follow_ups", "outcomes"]
+class ReintegrationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    stage_since = serializers.DateField()
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="What the stage needs before she moves on."
+    )
+    checklist = CheckItemSerializer(many=True)
+    steps = StepSerializer(many=True)
+    follow_ups = FollowUpSerializer(many=True)
+    outcomes = OutcomeSerializer(many=True)
 
 
 def reintegration_answer(user: Any, reintegration: Reintegration, access: CaseAccess) -> Response:
     """Her reintegration with its checklist, stages entered, follow-up visits and outcome scores."""
     done = {c.item: c for c in ReintegrationCheck.objects.visible_to(user).filter(reintegration=reintegration)}
-    reintegration.checklist = [  # type: ignore[attr-defined]
-        {
-            "key": key,
-            "text": str(label),
-            "stage": stage,
-            "done_on": done[key].done_on if key in done else None,
-            "note": done[key].note if key in done else None,
-        }
-        for stage, items in CHECKLIST.items()
-        for key, label in items
-    ]
-    parts = {
+    parts: dict[str, list[Any]] = {
         "steps": list(ReintegrationStep.objects.visible_to(user).filter(reintegration=reintegration)),
         "follow_ups": list(FollowUp.objects.visible_to(user).filter(reintegration=reintegration)),
         "outcomes": list(Outcome.objects.visible_to(user).filter(reintegration=reintegration)),
     }
-    for name, rows in parts.items():
-        setattr(reintegration, name, rows)
-    reintegration.missing = [] if reintegration.stage == Stage.CLOSURE else care.missing(reintegration)  # type: ignore[attr-defined]
     shown = [reintegration, *done.values(), *(row for rows in parts.values() for row in rows)]
     record(user, Action.VIEW, [care.item(access, row) for row in shown])
-    return Response(ReintegrationSerializer(reintegration).data)
+    data = {
+        "id": reintegration.pk,
+        "stage": reintegration.stage,
+        "stage_since": reintegration.stage_since,
+        "missing": [] if reintegration.stage == Stage.CLOSURE else care.missing(reintegration),
+        "checklist": [
+            {
+                "key": key,
+                "text": str(label),
+                "stage": stage,
+                "done_on": done[key].done_on if key in done else None,
+                "note": done[key].note if key in done else None,
+            }
+            for stage, items in CHECKLIST.items()
+            for key, label in items
+        ],
+        **parts,
+    }
+    return Response(ReintegrationSerializer(data).data)
 
 
 class StartInput(StrictSerializer):

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from casebridge.api.serializers import ModelSerializer
+from casebridge.api.serializers import AgencyCodeField, DateTimeField, ModelSerializer, StrictSerializer
 from casebridge.restoration.models import Placement
 
 
@@ -18,3 +18,10 @@ class PlacementSerializer(ModelSerializer):
     class Meta:
         model = Placement
         fields = ["id", "agency", "place", "started_at", "ended_at", "reason", "decided_at"]
+
+
+class MoveInputSerializer(StrictSerializer):
+    agency = AgencyCodeField(required=False, allow_null=True, help_text="Where she moves; none: she leaves care.")
+    at = DateTimeField()
+    reason = serializers.CharField(max_length=1000)
+    place = serializers.CharField(max_length=500, required=False, allow_blank=True)
