@@ -46,6 +46,7 @@ from casebridge.restoration.models import (
     MedicalTest,
     Outcome,
     OutcomeMoment,
+    Placement,
     Reintegration,
     ReintegrationCheck,
     ReintegrationStep,
@@ -53,6 +54,7 @@ from casebridge.restoration.models import (
     ServiceDelivery,
     SessionKind,
     Stage,
+    Transfer,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +76,8 @@ KIND: dict[type[Any], str] = {
     ReintegrationCheck: "reintegration_check",
     FollowUp: "follow_up",
     Outcome: "outcome",
+    Placement: "placement",
+    Transfer: "transfer",
 }
 MAX_MINUTES = 24 * 60
 # An appointment is made for the months ahead, not for years.

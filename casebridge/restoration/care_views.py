@@ -20,25 +20,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import submit_form
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.access import CaseAccess, case_access
+from casebridge.cases.access import CaseAccess, case_access, is_case_staff
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import ActionError, Conflict
 from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors
-from casebridge.restoration import care, forms
+from casebridge.restoration import actions, care, forms
 from casebridge.restoration.models import (
+    CHECKLIST,
+    STAGES,
     CareDomain,
     CarePlan,
     CounsellingSession,
     Enrolment,
+    FollowUp,
     Goal,
     Livelihood,
     MedicalRecord,
+    Outcome,
+    Placement,
+    Reintegration,
+    ReintegrationCheck,
+    ReintegrationStep,
     Review,
     ServiceDelivery,
+    Stage,
+    Transfer,
+    TransferState,
 )
 
 AREAS: dict[str, Section] = {
@@ -46,6 +58,9 @@ AREAS: dict[str, Section] = {
     "medical": Section.MEDICAL,
     "counselling": Section.COUNSELLING,
     "education": Section.CARE_PLAN,
+    "reintegration": Section.CARE_PLAN,
+    "placements": Section.WHEREABOUTS,
+    "transfer": Section.IDENTITY,
 }
 
 
@@ -83,6 +98,21 @@ def _form(name: str, case: Case, access: CaseAccess, user: Any, data: Any = None
     """The form ``name`` of her care pages, with the choices this case and reader allow."""
     if name == "goal":
         return forms.GoalForm(data, agencies=care.responsible_agencies(case, access))
+    if name == "check":
+        found = Reintegration.objects.visible_to(user).filter(case=case).first()
+        done = set(ReintegrationCheck.objects.visible_to(user).filter(case=case).values_list("item", flat=True))
+        items = [(k, label) for k, label in CHECKLIST.get(found.stage, []) if k not in done] if found else []
+        return forms.CheckForm(data, items=items)
+    if name == "stage":
+        found = Reintegration.objects.visible_to(user).filter(case=case).first()
+        index = STAGES.index(Stage(found.stage)) if found else len(STAGES)
+        following = STAGES[index + 1] if index + 1 < len(STAGES) else ""
+        return forms.StageForm(data, initial={"stage": following})
+    if name == "move":
+        from casebridge.crisis.actions import takes_in
+
+        places = [a.pk for a in Agency.objects.filter(is_active=True).order_by("name") if takes_in(a)]
+        return forms.MoveForm(data, agencies=places)
     if name == "service":
         plan = CarePlan.objects.visible_to(user).filter(case=case).first()
         return forms.ServiceForm(data, goals=_goal_choices(user, plan) if plan else [])
@@ -99,6 +129,12 @@ FORMS: dict[str, type[django_forms.Form]] = {
     "enrolment": forms.EnrolmentForm,
     "enrolment_update": forms.EnrolmentUpdateForm,
     "livelihood": forms.LivelihoodForm,
+    "start": forms.StartForm,
+    "stage": forms.StageForm,
+    "follow_up": forms.FollowUpForm,
+    "outcome": forms.OutcomeForm,
+    "transfer": forms.TransferForm,
+    "transfer_answer": forms.TransferAnswerForm,
 }
 # The forms of each page (the page renders only those its reader may use).
 PAGE_FORMS = {
@@ -106,6 +142,9 @@ PAGE_FORMS = {
     "medical": ("medical",),
     "counselling": ("session",),
     "education": ("enrolment", "enrolment_update", "livelihood"),
+    "reintegration": ("start", "check", "stage", "follow_up", "outcome"),
+    "placements": ("move",),
+    "transfer": ("transfer", "transfer_answer"),
 }
 
 
@@ -151,6 +190,27 @@ def _context(
             row.readable_notes = row.notes if care.reads_notes(access, row) else None
         context["rows"] = rows
         shown += rows
+    elif area == "reintegration":
+        names = _reintegration_context(context, user, case, access, names, shown)
+    elif area == "placements":
+        placements = Placement.objects.visible_to(user).filter(case=case).select_related("agency")
+        context["rows"] = [p for p in placements if access.sees_agency(p.agency_id)]
+        shown += context["rows"]
+        names = names if access.can_manage else []
+    elif area == "transfer":
+        transfers = list(Transfer.objects.visible_to(user).filter(case=case).select_related("from_agency", "to_agency"))
+        staff = {m.agency_id for m in user.active_memberships() if is_case_staff(m.role)}
+        proposed = next((t for t in transfers if t.state == TransferState.PROPOSED), None)
+        context.update(
+            transfers=transfers, proposed=proposed, answers=proposed is not None and proposed.to_agency_id in staff
+        )
+        shown += transfers
+        names = [
+            n
+            for n in names
+            if (n == "transfer" and access.can_manage and proposed is None)
+            or (n == "transfer_answer" and proposed is not None and (access.can_manage or context["answers"]))
+        ]
     else:
         context["enrolments"] = list(Enrolment.objects.visible_to(user).filter(case=case))
         context["livelihood"] = list(Livelihood.objects.visible_to(user).filter(case=case))
@@ -161,11 +221,44 @@ def _context(
     return context
 
 
+def _reintegration_context(
+    context: dict[str, Any], user: Any, case: Case, access: CaseAccess, names: list[str], shown: list[Any]
+) -> list[str]:
+    """Her reintegration: stage, checklist, visits, scores; the forms the stage allows."""
+    found = Reintegration.objects.visible_to(user).filter(case=case).first()
+    context["reintegration"] = found
+    if found is None:
+        return ["start"] if "start" in names and access.can_manage else []
+    checks = {c.item: c for c in ReintegrationCheck.objects.visible_to(user).filter(reintegration=found)}
+    visits = list(FollowUp.objects.visible_to(user).filter(reintegration=found))
+    outcomes = list(Outcome.objects.visible_to(user).filter(reintegration=found))
+    steps = list(ReintegrationStep.objects.visible_to(user).filter(reintegration=found))
+    shown += [found, *checks.values(), *visits, *outcomes, *steps]
+    index = STAGES.index(Stage(found.stage))
+    following = STAGES[index + 1] if index + 1 < len(STAGES) else None
+    context.update(
+        stages=[(stage, stage.label, i < index, i == index) for i, stage in enumerate(STAGES)],
+        checklist=[(label, checks.get(key)) for key, label in CHECKLIST[found.stage]],
+        visits=visits,
+        outcomes=outcomes,
+        steps=steps,
+        following=following,
+        missing=care.missing(found) if following else [],
+    )
+    if following is None:
+        return []
+    allowed = {"check", "follow_up", "outcome"} | ({"stage"} if access.can_manage else set())
+    return [n for n in names if n in allowed]
+
+
 TEMPLATES = {
     "care-plan": "restoration/care_plan.html",
     "medical": "restoration/medical.html",
     "counselling": "restoration/counselling.html",
     "education": "restoration/education.html",
+    "reintegration": "restoration/reintegration.html",
+    "placements": "restoration/placements.html",
+    "transfer": "restoration/transfer.html",
 }
 
 
@@ -186,6 +279,25 @@ def _service(case: Case, user: Any, data: dict[str, Any]) -> ServiceDelivery:
     goal_id = data.pop("goal", "")
     goal = _one(Goal, user, case, goal_id) if goal_id else None
     return care.do_record_service(_plan(case, user), actor=user, goal=goal, **data)
+
+
+def _reintegration(case: Case, user: Any) -> Reintegration:
+    found = Reintegration.objects.visible_to(user).filter(case=case).first()
+    if found is None:
+        raise Conflict(_("Her reintegration has not begun."))
+    return found
+
+
+def _answer_transfer(case: Case, user: Any, data: dict[str, Any]) -> Transfer:
+    transfer = Transfer.objects.visible_to(user).filter(case=case, pk=data["transfer"]).first()
+    if transfer is None:
+        raise Http404
+    note = data.get("note", "")
+    if data["move"] == "accept":
+        return actions.do_accept_transfer(transfer, actor=user, note=note)
+    if data["move"] == "decline":
+        return actions.do_decline_transfer(transfer, actor=user, reason=note)
+    return actions.do_withdraw_transfer(transfer, actor=user, reason=note)
 
 
 # What each form writes, and what the user is told.
@@ -220,6 +332,26 @@ WRITES: dict[str, tuple[Callable[[Case, Any, dict[str, Any]], Any], Any]] = {
         lambda case, user, d: care.do_record_livelihood(case, actor=user, **d),
         gettext_lazy("Month recorded."),
     ),
+    "start": (lambda case, user, d: care.do_start_reintegration(case, actor=user, **d), gettext_lazy("Begun.")),
+    "check": (lambda case, user, d: care.do_check(_reintegration(case, user), actor=user, **d), gettext_lazy("Done.")),
+    "stage": (
+        lambda case, user, d: care.do_advance(_reintegration(case, user), actor=user, **d),
+        gettext_lazy("She has moved on to the next stage."),
+    ),
+    "follow_up": (
+        lambda case, user, d: care.do_follow_up(_one(FollowUp, user, case, d.pop("visit")), actor=user, **d),
+        gettext_lazy("Visit recorded."),
+    ),
+    "outcome": (
+        lambda case, user, d: care.do_score(_reintegration(case, user), actor=user, **d),
+        gettext_lazy("Scored."),
+    ),
+    "move": (lambda case, user, d: actions.do_move(case, actor=user, **d), gettext_lazy("Her move is recorded.")),
+    "transfer": (
+        lambda case, user, d: actions.do_propose_transfer(case, actor=user, **d),
+        gettext_lazy("Handover proposed: the agency is told."),
+    ),
+    "transfer_answer": (_answer_transfer, gettext_lazy("Answer recorded.")),
 }
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.agencies.models import Agency, Service
+from casebridge.cases.sections import Section
 from casebridge.lib.views import SubmissionTokenMixin
 from casebridge.restoration.care import MAX_MINUTES
 from casebridge.restoration.models import (
@@ -19,7 +20,9 @@ from casebridge.restoration.models import (
     Instrument,
     MedicalKind,
     MedicalTest,
+    OutcomeMoment,
     SessionKind,
+    Stage,
 )
 
 DAY = forms.DateInput(attrs={"type": "date"})
@@ -145,3 +148,89 @@ class LivelihoodForm(SubmissionTokenMixin, forms.Form):
     income = forms.DecimalField(label=_("Income this month"), max_digits=12, decimal_places=2, min_value=0)
     savings = forms.DecimalField(label=_("Savings"), max_digits=12, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+
+
+class StartForm(SubmissionTokenMixin, forms.Form):
+    prefix = "start"
+    on = _day(_("From"))
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class CheckForm(forms.Form):
+    prefix = "check"
+    key = forms.ChoiceField(label=_("Item"))
+    done_on = _day(_("Done on"))
+    note = _text(_("Finding"), 2000)
+
+    def __init__(self, *args: Any, items: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = items or []  # type: ignore[attr-defined]
+
+
+class StageForm(forms.Form):
+    prefix = "stage"
+    stage = forms.ChoiceField(widget=forms.HiddenInput, choices=Stage.choices)
+    on = _day(_("From"))
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class FollowUpForm(forms.Form):
+    prefix = "visit"
+    visit = forms.UUIDField(widget=forms.HiddenInput)
+    done_on = _day(_("Held on"))
+    note = _text(_("What was found"), 2000, required=True)
+
+
+SCORE = [(n, str(n)) for n in range(1, 6)]
+
+
+class OutcomeForm(SubmissionTokenMixin, forms.Form):
+    prefix = "outcome"
+    moment = forms.ChoiceField(label=_("When"), choices=OutcomeMoment.choices)
+    scored_on = _day(_("Scored on"))
+    safety = forms.TypedChoiceField(label=_("Safety (1 poor to 5 good)"), choices=SCORE, coerce=int)
+    wellbeing = forms.TypedChoiceField(label=_("Wellbeing"), choices=SCORE, coerce=int)
+    education_income = forms.TypedChoiceField(label=_("Education or income"), choices=SCORE, coerce=int)
+    legal_status = forms.TypedChoiceField(label=_("Legal status"), choices=SCORE, coerce=int)
+    retrafficked = forms.BooleanField(label=_("Trafficked again"), required=False)
+
+
+class MoveForm(forms.Form):
+    prefix = "move"
+    agency = forms.ModelChoiceField(
+        label=_("Moves to"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("Leave empty when she leaves care (home, or on her own)."),
+    )
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("Place"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Why she moves"), max_length=1000)
+
+    def __init__(self, *args: Any, agencies: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=agencies or [])  # type: ignore[attr-defined]
+
+
+class TransferForm(SubmissionTokenMixin, forms.Form):
+    prefix = "transfer"
+    to_agency = forms.ModelChoiceField(label=_("Hand her case to"), queryset=Agency.objects.none())
+    reason = forms.CharField(label=_("Why"), max_length=1000)
+    keep_sections = forms.MultipleChoiceField(
+        label=_("Sections your agency keeps reading afterwards"),
+        choices=[(s.value, s.label) for s in Section if s != Section.INVESTIGATION],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    keep_days = forms.IntegerField(label=_("For (days)"), min_value=1, max_value=366, initial=90)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        found = Agency.objects.filter(is_active=True, is_platform=False).order_by("name")
+        self.fields["to_agency"].queryset = found  # type: ignore[attr-defined]
+
+
+class TransferAnswerForm(forms.Form):
+    transfer = forms.UUIDField(widget=forms.HiddenInput)
+    move = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline"), ("withdraw", "withdraw")])
+    note = forms.CharField(label=_("Reason or note"), max_length=1000, required=False)

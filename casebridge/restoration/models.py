@@ -38,6 +38,7 @@ class Placement(models.Model):
     until ``ended_at``; why she was placed there; what was suggested and, when the decision
     differs, why."""
 
+    SECTION = Section.WHEREABOUTS
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+", verbose_name=_("placed with"))
