@@ -1,0 +1,48 @@
+"""The demo shows her care: plans with goals, services and reviews (one overdue, one closed),
+medical care, counselling, schooling, every reintegration stage, a move between placements, and
+a case handed to the provincial social-affairs office."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from casebridge.cases.models import Case
+from casebridge.restoration.models import (
+    CarePlan,
+    CounsellingSession,
+    Enrolment,
+    MedicalRecord,
+    Placement,
+    Referral,
+    Reintegration,
+    Review,
+    ServiceDelivery,
+    Transfer,
+)
+
+
+def test_the_demo_shows_every_part_of_her_care(settings, db):
+    settings.DEMO = True
+    call_command("load_demo", "--cases", "60", "--seed", "7", stdout=io.StringIO(), stderr=io.StringIO())
+    today = timezone.localdate()
+    assert CarePlan.objects.count() >= 4 and ServiceDelivery.objects.exists() and Review.objects.exists()
+    assert CarePlan.objects.filter(closed_at__isnull=True, next_review_on__lt=today).exists()  # overdue
+    assert CarePlan.objects.filter(closed_at__isnull=False).exists()
+    assert MedicalRecord.objects.filter(test="hiv").exists() and CounsellingSession.objects.filter(score__isnull=False)
+    assert Enrolment.objects.exists()
+    assert set(Reintegration.objects.values_list("stage", flat=True)) == {
+        "pre_integration",
+        "integration",
+        "monitoring",
+        "closure",
+    }
+    accepted = Transfer.objects.get(state="accepted")
+    assert Case.objects.get(pk=accepted.case_id).lead_agency.code == "DOSVY"
+    assert Transfer.objects.filter(state="proposed").exists()
+    assert Placement.objects.filter(ended_at__isnull=False, reason__isnull=False).exists()
+    assert {"draft", "sent", "accepted", "declined", "completed", "revoked", "expired"} <= set(
+        Referral.objects.values_list("state", flat=True)
+    )
