@@ -182,7 +182,7 @@ def create_care(agencies: dict[str, Agency], users: dict[str, User], cases: list
     for case, stage in zip(older, stages, strict=False):
         _reintegration(case, users, stage)
     # Her moves: an assessment centre first, then a long-term shelter.
-    moved = next((c for c in mine[6:] if c.survivor.age_now() is not None and c.survivor.age_now() < 18), None)
+    moved = next((c for c in mine[6:] if (c.survivor.age_now() or 99) < 18), None)
     if moved is not None:
         now = timezone.now()
         actions.do_move(moved, actor=sophea, agency=agencies["HAC"], at=now - D(days=20), reason="Assessment first.")
