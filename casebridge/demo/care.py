@@ -153,7 +153,16 @@ def _reintegration(case: Case, users: dict[str, User], stage: Stage) -> Reintegr
     for target, moment in zip(steps[: steps.index(stage) + 1] if stage in steps else [], moments, strict=False):
         for key, _label in care.CHECKLIST[found.stage]:
             care.do_check(found, actor=sophea, key=key, done_on=day, note="Done with her family.")
-        care.do_score(found, actor=sophea, moment=moment, scored_on=day, **scored)
+        care.do_score(
+            found,
+            actor=sophea,
+            moment=moment,
+            scored_on=day,
+            safety=scored["safety"],
+            wellbeing=scored["wellbeing"],
+            education_income=scored["education_income"],
+            legal_status=scored["legal_status"],
+        )
         scored = {name: min(5, value + 1) for name, value in scored.items()}
         day = day + D(days=90)
         if target == Stage.MONITORING:  # the visits due by now were held

@@ -733,15 +733,22 @@ def do_score(
     actor: User,
     moment: str,
     scored_on: datetime.date,
+    safety: int,
+    wellbeing: int,
+    education_income: int,
+    legal_status: int,
     retrafficked: bool = False,
-    **scores: int,
 ) -> Outcome:
     """Her outcome measures at intake (pre-integration), at reintegration (integration) or at
     closure (monitoring, before she moves to closure): each 1 to 5, and whether she was
     trafficked again."""
     reintegration, access = _reintegration(reintegration, actor)
-    if set(scores) != set(SCORES):
-        raise TypeError(f"scores: {sorted(scores)}")
+    scores = {
+        "safety": safety,
+        "wellbeing": wellbeing,
+        "education_income": education_income,
+        "legal_status": legal_status,
+    }
     errors: dict[str, Any] = {}
     _choice(errors, "moment", moment, OutcomeMoment)
     if "moment" not in errors and reintegration.stage not in SCORED_IN[OutcomeMoment(moment)]:
