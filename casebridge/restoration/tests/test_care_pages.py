@@ -193,3 +193,35 @@ def test_a_review_due_or_overdue_is_on_her_case_workers_home_page(world, login):
     CarePlan.objects.filter(pk=plan.pk).update(next_review_on=timezone.localdate() - datetime.timedelta(days=1))
     assert "Care-plan review overdue" in lead.get("/").content.decode()
     assert "Care-plan review" not in login(world.shelter_caseworker).get("/").content.decode()
+
+
+def test_instruments_are_changed_by_the_platform_administrators_and_audited(world, login):
+    from django.contrib.auth.models import Permission
+
+    from casebridge.audit.models import AuditEvent
+    from casebridge.restoration.models import Instrument
+
+    admin_user = world.admin
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.set(Permission.objects.filter(codename__endswith="instrument"))
+    who5 = Instrument.objects.get(code="who5")
+    url = f"/admin/restoration/instrument/{who5.pk}/change/"
+    form = {
+        "code": "who5",
+        "name": "WHO-5",
+        "name_km": "",
+        "name_vi": "",
+        "min_score": "0",
+        "max_score": "25",
+        "higher_is_better": "on",
+    }
+    client = login(admin_user)
+    assert client.post(url, form).status_code == 403  # JPC's administrator: not the platform's
+    world.agencies["JPC"].is_platform = True
+    world.agencies["JPC"].save()
+    assert client.post(url, form).status_code == 302
+    who5.refresh_from_db()
+    assert not who5.active and who5.name == "WHO-5"  # taken out of use, not deleted
+    assert AuditEvent.objects.filter(object_type="instrument", action="update").exists()
+    assert client.get(f"/admin/restoration/instrument/{who5.pk}/delete/").status_code == 403
