@@ -78,6 +78,8 @@ class Command(BaseCommand):
             "/cases/?status=Active&province=KH-12&case_worker=me",
             f"/cases/{case}/",
             f"/cases/{case}/?section=care_plan",
+            f"/cases/{case}/care-plan/",
+            f"/cases/{case}/counselling/",
             f"/privacy/cases/{case}/access-log/",
             f"/privacy/cases/{case}/access-log/?action=view",
             "/api/v1/cases/?sex=Feminine&sort=number",
