@@ -17,7 +17,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casebridge.api.idempotency import create_scoped, schema_header
+from casebridge.api.idempotency import create_scoped, idempotent_create, schema_header
 from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
@@ -663,16 +663,41 @@ class ReintegrationArea(CaseArea):
             raise Conflict(_("Her reintegration has not begun."))
         return found
 
-    def act(self, write: Any, payload_class: Any, status: int = 200) -> Response:
+    def act(self, write: Any, payload_class: Any) -> Response:
         """Check the input, write through ``write(reintegration, actor, **data)``, answer the whole."""
         case, access = self.found()
         payload = payload_class(data=self.request.data)
         payload.is_valid(raise_exception=True)
         user = acting_user(self.request)
         write(self.reintegration(case), actor=user, **payload.validated_data)
-        answer = reintegration_answer(user, self.reintegration(case), access)
-        answer.status_code = status
-        return answer
+        return reintegration_answer(user, self.reintegration(case), access)
+
+    def create(self, write: Any, payload_class: Any, model: Any, target: Any = None) -> Response:
+        """Create a row through ``write(target, actor, **data)`` (``target``: her reintegration
+        unless given), idempotent with a key; answer her whole reintegration (201)."""
+        case, access = self.found()
+        user = acting_user(self.request)
+
+        def make() -> Any:
+            payload = payload_class(data=self.request.data)
+            payload.is_valid(raise_exception=True)
+            return write(target or self.reintegration(case), actor=user, **payload.validated_data)
+
+        def refetch(pk: str) -> Any:
+            found = model.objects.visible_to(user).filter(case=case, pk=pk).first()
+            if found is None:
+                raise Http404
+            return found
+
+        def respond(row: Any, status: int) -> Response:
+            reintegration = row if isinstance(row, Reintegration) else self.reintegration(case)
+            answer = reintegration_answer(user, reintegration, access)
+            answer.status_code = status
+            return answer
+
+        return idempotent_create(
+            self.request, resource_type=care.KIND[model], create=make, refetch=refetch, respond=respond
+        )
 
 
 class ReintegrationView(ReintegrationArea):
@@ -686,15 +711,10 @@ class ReintegrationView(ReintegrationArea):
             raise Http404
         return reintegration_answer(acting_user(request), found, access)
 
-    @extend_schema(request=StartInput, responses={201: ReintegrationSerializer})
+    @extend_schema(request=StartInput, responses={201: ReintegrationSerializer}, parameters=[schema_header()])
     def post(self, request: Request, case_id: str) -> Response:
-        case, access = self.found()
-        payload = StartInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        found = care.do_start_reintegration(case, actor=acting_user(request), **payload.validated_data)
-        answer = reintegration_answer(acting_user(request), found, access)
-        answer.status_code = 201
-        return answer
+        case, _ = self.found()
+        return self.create(care.do_start_reintegration, StartInput, Reintegration, target=case)
 
 
 class StageView(ReintegrationArea):
@@ -709,17 +729,17 @@ class StageView(ReintegrationArea):
 class CheckView(ReintegrationArea):
     """An item of her current stage's checklist, done."""
 
-    @extend_schema(request=CheckInput, responses={201: ReintegrationSerializer})
+    @extend_schema(request=CheckInput, responses={201: ReintegrationSerializer}, parameters=[schema_header()])
     def post(self, request: Request, case_id: str) -> Response:
-        return self.act(care.do_check, CheckInput, 201)
+        return self.create(care.do_check, CheckInput, ReintegrationCheck)
 
 
 class OutcomeView(ReintegrationArea):
     """Her outcome measures at intake, at reintegration or at closure."""
 
-    @extend_schema(request=OutcomeInput, responses={201: ReintegrationSerializer})
+    @extend_schema(request=OutcomeInput, responses={201: ReintegrationSerializer}, parameters=[schema_header()])
     def post(self, request: Request, case_id: str) -> Response:
-        return self.act(care.do_score, OutcomeInput, 201)
+        return self.create(care.do_score, OutcomeInput, Outcome)
 
 
 class FollowUpView(ReintegrationArea):

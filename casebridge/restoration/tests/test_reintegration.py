@@ -112,3 +112,18 @@ def test_only_the_lead_moves_her_on_and_outsiders_get_404(world, login):
             client.post(_url(world, "checks/"), {"key": "home_visit", "done_on": _day()}, content_type=J).status_code
             == 404
         )
+
+
+def test_a_retry_with_the_same_key_writes_once(world, login):
+    from casebridge.restoration.models import ReintegrationCheck
+
+    lead = login(world.social_worker)
+    key = {"HTTP_IDEMPOTENCY_KEY": "start-1"}
+    assert lead.post(_url(world), {"on": _day()}, content_type=J, **key).status_code == 201
+    again = lead.post(_url(world), {"on": _day()}, content_type=J, **key)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    tick = {"key": "home_visit", "done_on": _day()}
+    first = lead.post(_url(world, "checks/"), tick, content_type=J, HTTP_IDEMPOTENCY_KEY="tick-1")
+    second = lead.post(_url(world, "checks/"), tick, content_type=J, HTTP_IDEMPOTENCY_KEY="tick-1")
+    assert first.status_code == second.status_code == 201 and second["Idempotent-Replayed"] == "true"
+    assert ReintegrationCheck.objects.count() == 1 and Reintegration.objects.count() == 1
