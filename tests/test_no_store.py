@@ -27,7 +27,8 @@ def _named(resolver: URLResolver, namespace: str = "") -> list[tuple[str, list[s
 
 def _url(name: str, arguments: list[str], case_id: uuid.UUID) -> str:
     """The route filled with the world's case, 1, a word or a format: the first that fits."""
-    for values in itertools.product([str(case_id), "1", "approve", "json", "accounts"], repeat=len(arguments)):
+    words = [str(case_id), "1", "approve", "json", "accounts", "care-plan", "plan"]
+    for values in itertools.product(words, repeat=len(arguments)):
         try:
             return reverse(name, kwargs=dict(zip(arguments, values, strict=True)))
         except NoReverseMatch:

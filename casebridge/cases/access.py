@@ -69,7 +69,11 @@ CASE_HEADER_ROLES = frozenset({Role.PRIVACY_OFFICER})
 NEVER_BY_BREAK_GLASS = frozenset({S.WHEREABOUTS})
 
 LEAD, TEAM, REFERRAL, BREAK_GLASS = "lead", "team", "referral", "break_glass"
-_PATH_ORDER = [LEAD, TEAM, REFERRAL, BREAK_GLASS]  # the agency one acts for: the lead's first
+# A former lead agency keeps, by grant, what it chose of what its own roles had (after handing the
+# case over); an agency deciding whether to take a case over reads, and writes nothing.
+FORMER_LEAD, PREVIEW = "former_lead", "preview"
+_PATH_ORDER = [LEAD, TEAM, REFERRAL, FORMER_LEAD, PREVIEW, BREAK_GLASS]  # the agency one acts for: the lead's first
+READ_ONLY = frozenset({PREVIEW, BREAK_GLASS})
 
 
 def default_sections(role: str) -> frozenset[Section]:
@@ -86,6 +90,8 @@ def path_sections(path: str, mask: int, role: str) -> frozenset[Section]:
         return default_sections(role)
     if path == BREAK_GLASS:
         return default_sections(role) - NEVER_BY_BREAK_GLASS
+    if path == FORMER_LEAD:
+        return sec.from_mask(mask) & default_sections(role)
     return sec.from_mask(mask) & ceiling(role)
 
 
@@ -154,7 +160,10 @@ def terms(user: User, section: Section | None = None, *, content: bool = False) 
             found.append(Term("agency_id", agency_id, LEAD, None))
         granted = _wanted(section, set().union(*(ceiling(r) for r in roles)))
         if granted:
-            found += [Term("agency_id", agency_id, TEAM, granted), Term("agency_id", agency_id, REFERRAL, granted)]
+            found += [Term("agency_id", agency_id, path, granted) for path in (TEAM, REFERRAL, PREVIEW)]
+        former = _wanted(section, set().union(*(default_sections(r) for r in roles)))
+        if former:
+            found.append(Term("agency_id", agency_id, FORMER_LEAD, former))
     roles = {m.role for m in memberships}
     as_member = _wanted(section, set().union(*(ceiling(r) for r in roles)))
     if as_member:
@@ -193,8 +202,8 @@ def _staff_agencies(user: User) -> set[int]:
 def timeline_q(user: User) -> Q:
     """A filter on TimelineEvent: entries on cases the user reaches, in sections they reach; an
     entry about a partner agency only for the lead agency's case staff and that agency's own
-    people; an entry about emergency access only for the lead agency's case staff and privacy
-    officer."""
+    people, and only in sections they reach (a move names where she goes); an entry about
+    emergency access only for the lead agency's case staff and privacy officer."""
     from casebridge.cases.models import Audience
 
     by_section = Q(section="") & case_q(user, outer="case_id")
@@ -207,7 +216,7 @@ def timeline_q(user: User) -> Q:
     lead = Q(case__lead_agency_id__in=staff | officers)
     return (
         Q(audience=Audience.SECTION) & by_section
-        | Q(audience=Audience.PARTNER) & partner & case_q(user, outer="case_id")
+        | Q(audience=Audience.PARTNER) & partner & by_section
         | Q(audience=Audience.LEAD) & lead & case_q(user, outer="case_id")
     )
 
@@ -340,15 +349,15 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
             if got:
                 sections |= got
                 via.add(row.path)
-                if row.path == BREAK_GLASS:
-                    glass = True
+                if row.path in READ_ONLY:
+                    glass = glass or row.path == BREAK_GLASS
                 else:
                     writable |= got
                     if agency_id is not None:
                         for section in sec.ordered(got):
                             if section not in given:
                                 given[section] = agency_id
-                if agency_id is not None and row.path in (TEAM, REFERRAL):
+                if agency_id is not None and row.path in (TEAM, REFERRAL, FORMER_LEAD):
                     through.add(agency_id)
             if row.path == LEAD and role in CASE_HEADER_ROLES:
                 header = True
@@ -432,11 +441,12 @@ def case_timeline_q(case: Case, access: CaseAccess) -> Q:
 
     if not access.reaches:
         return Q(pk__in=[])
-    shown = Q(audience=Audience.SECTION, section__in=["", *access.sections])
+    in_reach = Q(section__in=["", *access.sections])
+    shown = Q(audience=Audience.SECTION) & in_reach
     if access.can_manage:
-        shown |= Q(audience=Audience.PARTNER)
+        shown |= Q(audience=Audience.PARTNER) & in_reach
     else:
-        shown |= Q(audience=Audience.PARTNER, about_agency_id__in=access.agency_ids)
+        shown |= Q(audience=Audience.PARTNER, about_agency_id__in=access.agency_ids) & in_reach
     if access.sees_emergency_access:
         shown |= Q(audience=Audience.LEAD)
     return Q(case=case) & shown
@@ -458,6 +468,7 @@ def serving_agencies(case: Case, now: datetime.datetime | None = None) -> set[in
     from casebridge.cases.models import Reach
 
     rows = Reach.objects.filter(_open_at(now or timezone.now()), case_id=case.pk, agency_id__isnull=False)
+    rows = rows.exclude(path=PREVIEW)
     return {case.lead_agency_id, *rows.values_list("agency_id", flat=True)}
 
 
@@ -495,7 +506,7 @@ def sync_reach(case_id: Any) -> None:
             Reach(
                 case_id=case_id,
                 agency_id=grant.agency_id,
-                path=REFERRAL,
+                path=grant.kind,  # referral, former_lead or preview
                 sections=grant.sections,
                 starts_at=grant.starts_at,
                 expires_at=grant.expires_at,

@@ -450,6 +450,11 @@ def change_lead(case: Case, *, actor: User, agency: Agency, owner: User) -> Case
     case.lead_agency = agency
     case.owner = owner
     case.save(update_fields=["lead_agency", "owner", "updated_at"])
+    # The old lead's own people on her team (added by name) leave with it: it keeps only its grant.
+    colleagues = Membership.objects.in_force().filter(agency_id=old).values_list("user_id", flat=True)
+    for member in TeamMember.objects.filter(case=case, removed_at__isnull=True, user_id__in=list(colleagues)):
+        member.removed_at, member.removed_by = timezone.now(), actor
+        member.save(update_fields=["removed_at", "removed_by"])
     access = case_access(actor, case)
     add_event(case, actor=actor, kind=EventKind.TRANSFERRED, data={"agency": agency.local_name}, access=access)
     record(

@@ -293,13 +293,22 @@ class GrantQuerySet(WayInQuerySet):
         )
 
 
+class GrantKind(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    FORMER_LEAD = "former_lead", _("Kept by a former lead agency")
+    PREVIEW = "preview", _("Read while deciding on a handover")
+
+
 class ReferralGrant(models.Model):
     """Access for a receiving agency to the sections a referral needs, while it is active.
-    The referral workflow creates and revokes these; enforcement lives in cases.access."""
+    The referral workflow creates and revokes these; enforcement lives in cases.access. A former
+    lead agency's grant gives its members no more than their roles had as lead; a preview grant
+    only reads."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referral_grants")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referral_grants")
     sections = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=GrantKind.choices, default=GrantKind.REFERRAL)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -367,6 +376,8 @@ class ReachPath(models.TextChoices):
     LEAD = "lead", _("Lead agency")
     TEAM = "team", _("Case team")
     REFERRAL = "referral", _("Referral")
+    FORMER_LEAD = "former_lead", _("Former lead agency")
+    PREVIEW = "preview", _("Deciding on a handover")
     BREAK_GLASS = "break_glass", _("Emergency access")
 
 

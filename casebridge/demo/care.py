@@ -18,6 +18,7 @@ from casebridge.cases.access import case_access
 from casebridge.cases.models import Case, ContactRequest
 from casebridge.cases.sections import Section
 from casebridge.consents.actions import do_record_consent
+from casebridge.crisis.models import Episode
 from casebridge.restoration import actions, care
 from casebridge.restoration.models import CarePlan, Instrument, OutcomeMoment, Reintegration, Stage
 
@@ -198,8 +199,10 @@ def create_care(agencies: dict[str, Agency], users: dict[str, User], cases: list
         actions.do_move(moved, actor=sophea, agency=agencies["SHS"], at=now - D(days=2), reason="A long-term place.")
     # The field office hands its work to government: one case handed over, one waiting.
     office = agencies["DOSVY"]
-    asked = set(ContactRequest.objects.values_list("case_id", flat=True))  # the intake question stays with JPC
-    handed = [c for c in mine[-6:] if c.pk not in asked][:2]
+    # Not a case with the intake question (it stays with JPC), nor a girl in crisis care now.
+    busy = set(ContactRequest.objects.values_list("case_id", flat=True))
+    busy |= set(Episode.objects.filter(ended_at__isnull=True).values_list("case_id", flat=True))
+    handed = [c for c in reversed(mine[6:]) if c.pk not in busy and c != moved][:2]
     for i, case in enumerate(handed):
         _consent(case, office, sophea)
         transfer = actions.do_propose_transfer(

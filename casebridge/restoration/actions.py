@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
-from casebridge.cases.access import CaseAccess, case_access, is_case_staff
+from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.actions import add_event, case_staff, lead_case_workers, lock_case
-from casebridge.cases.models import Audience, EventKind, ReferralGrant
+from casebridge.cases.models import Audience, EventKind, GrantKind, ReferralGrant
 from casebridge.cases.sections import Section, from_mask, to_mask
 from casebridge.lib.errors import Conflict, NotAllowed
 from casebridge.restoration.models import (
@@ -264,9 +264,23 @@ def start_service(case: Case, agency_id: int, *, actor: User, access: CaseAccess
 
 
 def expire_due(now: datetime.datetime | None = None) -> int:
-    """Referrals sent and not answered in time expire, their grants ended; returns how many."""
+    """Referrals sent and handovers proposed and not answered in time expire, their grants ended;
+    returns how many."""
     now = now or timezone.now()
     count = 0
+    late = Transfer.objects.filter(state=TransferState.PROPOSED, grant__expires_at__lte=now)
+    for pk in late.values_list("pk", flat=True):
+        with transaction.atomic():
+            transfer = Transfer.objects.select_for_update().select_related("case").get(pk=pk)
+            if transfer.state != TransferState.PROPOSED:
+                continue
+            transfer.state, transfer.answered_at = TransferState.EXPIRED, now
+            transfer.save(update_fields=["state", "answered_at"])
+            _end_grant(transfer)
+            expired = Item("transfer", str(transfer.pk), transfer.case_id, via=("system",))
+            record(None, Action.UPDATE, [expired], reason="expired without an answer")
+            _tell_transfer(transfer, [transfer.proposed_by], None)
+            count += 1
     for pk in Referral.objects.filter(state=S.SENT, answer_by__lte=now).values_list("pk", flat=True):
         with transaction.atomic():
             referral = _locked(Referral(pk=pk))
@@ -287,16 +301,32 @@ def shared_sections(referral: Referral) -> list[Section]:
 
 # Handing her case over ---------------------------------------------------------------------------
 
-# What the receiving agency reads while it decides whether to take her case.
+# What the receiving agency reads (and only reads) while it decides whether to take her case.
 TRANSFER_SECTIONS = (Section.IDENTITY, Section.CARE_PLAN)
+# Who may lead her case: an NGO or a government office, never the police, a clinic or a law firm;
+# and who there takes it: a role that works on her care plan and where she lives.
+LEADS = frozenset({"NGO", "CentralGovernmentOrganisation", "LocalGovernmentOrganisation"})
 
 
-def _tell_transfer(transfer: Transfer, people: list[Any], actor: User) -> None:
+def takes_over(role: str) -> bool:
+    from casebridge.cases.access import default_sections
+
+    return {Section.CARE_PLAN, Section.WHEREABOUTS} <= default_sections(role)
+
+
+def _case_takers(agency_id: int) -> list[User]:
+    from casebridge.agencies.models import Membership
+
+    found = Membership.objects.in_force().filter(agency_id=agency_id)
+    return [m.user for m in found.select_related("user") if takes_over(m.role)]
+
+
+def _tell_transfer(transfer: Transfer, people: list[Any], actor: User | None) -> None:
     from casebridge.notifications.actions import notify
     from casebridge.notifications.models import Kind
 
     notify(
-        [person for person in people if person.pk != actor.pk],
+        [person for person in people if actor is None or person.pk != actor.pk],
         Kind.TRANSFER,
         data={"number": transfer.case.number, "state": transfer.state},
         case=transfer.case,
@@ -329,8 +359,10 @@ def do_propose_transfer(
     errors: dict[str, Any] = {}
     if not to_agency.is_active or to_agency.is_platform or to_agency.pk == case.lead_agency_id:
         errors["to_agency"] = _("Choose an active agency other than her lead agency.")
-    elif not case_staff(to_agency.pk):
-        errors["to_agency"] = _("This agency has nobody who works on cases to take hers.")
+    elif to_agency.org_type not in LEADS:
+        errors["to_agency"] = _("Her case is led by an NGO or a government office, not by this kind of agency.")
+    elif not _case_takers(to_agency.pk):
+        errors["to_agency"] = _("This agency has no social worker or caseworker to take her case.")
     why = (reason or "").strip()
     if not why or len(why) > 1000:
         errors["reason"] = _("Say why her case is handed over (at most 1000 characters).")
@@ -351,6 +383,7 @@ def do_propose_transfer(
         case=case,
         agency=to_agency,
         sections=to_mask(TRANSFER_SECTIONS),
+        kind=GrantKind.PREVIEW,
         granted_by=actor,
         starts_at=now,
         expires_at=now + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS),
@@ -371,7 +404,10 @@ def do_propose_transfer(
         Action.CREATE,
         [Item.on(access, "transfer", transfer.pk, case.pk), Item.on(access, "referral_grant", grant.pk, case.pk)],
     )
-    _tell_transfer(transfer, case_staff(to_agency.pk), actor)
+    _tell_transfer(transfer, _case_takers(to_agency.pk), actor)
+    from casebridge.restoration.tasks import schedule_on_commit
+
+    schedule_on_commit()  # the answer time is checked with the referrals'
     return transfer
 
 
@@ -393,12 +429,16 @@ def _end_grant(transfer: Transfer) -> None:
 
 
 def _answer(transfer: Transfer, actor: User) -> CaseAccess:
-    """The receiving agency's case staff answer, while the time to answer lasts."""
+    """The receiving agency's social workers and caseworkers answer, while the time to answer
+    lasts (its read-only grant is in force)."""
     lock_case(transfer.case)
     access = case_access(actor, transfer.case)
-    staff = {m.agency_id for m in actor.active_memberships() if is_case_staff(m.role)}
-    if transfer.to_agency_id not in staff or not access.can_write:
-        raise NotAllowed(_("The agency it is handed to answers."))
+    takers = {m.agency_id for m in actor.active_memberships() if takes_over(m.role)}
+    if transfer.to_agency_id not in takers:
+        raise NotAllowed(_("The agency it is handed to answers, by one of its social workers or caseworkers."))
+    grant = transfer.grant
+    if grant is None or grant.revoked_at is not None or (grant.expires_at and grant.expires_at <= timezone.now()):
+        raise Conflict(_("The time to answer this handover is over."))
     return access
 
 
@@ -407,9 +447,15 @@ def do_accept_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Tr
     """The receiving agency takes her case: it becomes the lead, with the actor as her case
     worker; the old lead keeps only the sections it chose, for the days it chose."""
     from casebridge.cases.actions import change_lead
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
 
     transfer = _proposed(transfer)
     _answer(transfer, actor)
+    if not has_consent(transfer.case.survivor, Purpose.SHARING, transfer.to_agency):
+        raise Conflict(
+            _("Her consent to share with your agency is no longer in force: her case cannot be handed over.")
+        )
     _end_grant(transfer)
     case = change_lead(transfer.case, actor=actor, agency=transfer.to_agency, owner=actor)
     now = timezone.now()
@@ -418,6 +464,7 @@ def do_accept_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Tr
             case=case,
             agency_id=transfer.from_agency_id,
             sections=transfer.keep_sections,
+            kind=GrantKind.FORMER_LEAD,  # never more than its members' roles had as lead
             granted_by=actor,
             starts_at=now,
             expires_at=now + datetime.timedelta(days=transfer.keep_days),

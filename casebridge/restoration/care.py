@@ -88,7 +88,7 @@ def item(access: CaseAccess, row: Any) -> Item:
     """The audit item of a row read or written; where it says where she is (her school, her
     work) and the reader may see that, the whereabouts section too."""
     sections = [row.SECTION]
-    if isinstance(row, Enrolment | Livelihood) and locates(access):
+    if isinstance(row, Enrolment | Livelihood | ReintegrationCheck | FollowUp) and locates(access):
         sections.append(Section.WHEREABOUTS)
     return Item.on(access, KIND[type(row)], row.pk, row.case_id, sections)
 

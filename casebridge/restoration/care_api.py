@@ -598,6 +598,11 @@ def reintegration_answer(user: Any, reintegration: Reintegration, access: CaseAc
         "follow_ups": list(FollowUp.objects.visible_to(user).filter(reintegration=reintegration)),
         "outcomes": list(Outcome.objects.visible_to(user).filter(reintegration=reintegration)),
     }
+    # What was found at her home says where it is: for those who reach her whereabouts.
+    locates = care.locates(access)
+    if not locates:
+        for visit in parts["follow_ups"]:
+            visit.note = None
     shown = [reintegration, *done.values(), *(row for rows in parts.values() for row in rows)]
     record(user, Action.VIEW, [care.item(access, row) for row in shown])
     data = {
@@ -611,7 +616,7 @@ def reintegration_answer(user: Any, reintegration: Reintegration, access: CaseAc
                 "text": str(label),
                 "stage": stage,
                 "done_on": done[key].done_on if key in done else None,
-                "note": done[key].note if key in done else None,
+                "note": done[key].note if key in done and locates else None,
             }
             for stage, items in CHECKLIST.items()
             for key, label in items

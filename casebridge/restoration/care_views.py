@@ -24,7 +24,7 @@ from casebridge.agencies.models import Agency
 from casebridge.api.idempotency import submit_form
 from casebridge.audit.log import record
 from casebridge.audit.models import Action
-from casebridge.cases.access import CaseAccess, case_access, is_case_staff
+from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
 from casebridge.lib.errors import ActionError, Conflict
@@ -199,7 +199,8 @@ def _context(
         names = names if access.can_manage else []
     elif area == "transfer":
         transfers = list(Transfer.objects.visible_to(user).filter(case=case).select_related("from_agency", "to_agency"))
-        staff = {m.agency_id for m in user.active_memberships() if is_case_staff(m.role)}
+        # The receiving agency reads (and cannot write) while it decides: its answer is the action's.
+        staff = {m.agency_id for m in user.active_memberships() if actions.takes_over(m.role)}
         proposed = next((t for t in transfers if t.state == TransferState.PROPOSED), None)
         context.update(
             transfers=transfers, proposed=proposed, answers=proposed is not None and proposed.to_agency_id in staff
@@ -207,8 +208,8 @@ def _context(
         shown += transfers
         names = [
             n
-            for n in names
-            if (n == "transfer" and access.can_manage and proposed is None)
+            for n in PAGE_FORMS[area]
+            if (n == "transfer" and writable and access.can_manage and proposed is None)
             or (n == "transfer_answer" and proposed is not None and (access.can_manage or context["answers"]))
         ]
     else:
@@ -234,6 +235,7 @@ def _reintegration_context(
     outcomes = list(Outcome.objects.visible_to(user).filter(reintegration=found))
     steps = list(ReintegrationStep.objects.visible_to(user).filter(reintegration=found))
     shown += [found, *checks.values(), *visits, *outcomes, *steps]
+    context["locates"] = care.locates(access)  # what was found at her home says where it is
     index = STAGES.index(Stage(found.stage))
     following = STAGES[index + 1] if index + 1 < len(STAGES) else None
     context.update(

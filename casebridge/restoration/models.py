@@ -588,6 +588,7 @@ class TransferState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired without an answer")
 
 
 class TransferQuerySet(models.QuerySet["Transfer"]):

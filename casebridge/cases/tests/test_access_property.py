@@ -59,7 +59,8 @@ class Spec:
     leads: list[int]  # lead agency per case
     team_people: list[tuple[int, int, int]]  # case, person, mask
     team_agencies: list[tuple[int, int, int]]  # case, agency, mask
-    grants: list[tuple[int, int, int, int, int | None, bool]]  # case, agency, mask, starts (h), ends (h), revoked
+    # case, agency, mask, starts (h), ends (h), revoked, kind
+    grants: list[tuple[int, int, int, int, int | None, bool, str]]
     glasses: list[tuple[int, int, int]]  # case, person, hours it lasts
     withdrawals: list[tuple[int, int]]  # case, agency whose consent to share is withdrawn
 
@@ -95,6 +96,7 @@ spec = st.builds(
             st.integers(-2, 3),
             st.none() | st.integers(-1, 6),
             st.booleans(),
+            st.sampled_from(["referral", "former_lead", "preview"]),
         ),
         max_size=5,
     ),
@@ -155,11 +157,12 @@ def _build(world, s: Spec) -> Built:
             TeamMember.objects.create(
                 case=cases[case], agency=agencies[agency], sections=mask, added_by=world.social_worker
             )
-    for case, agency, mask, starts, ends, revoked in s.grants:
+    for case, agency, mask, starts, ends, revoked, kind in s.grants:
         ReferralGrant.objects.create(
             case=cases[case],
             agency=agencies[agency],
             sections=mask,
+            kind=kind,
             granted_by=world.social_worker,
             starts_at=now + starts * HOUR,
             expires_at=None if ends is None else now + ends * HOUR,
@@ -220,7 +223,9 @@ def _rules(user, case: Case, at: datetime.datetime) -> tuple[frozenset[Section],
         if grant.starts_at <= at and (grant.expires_at is None or grant.expires_at > at):
             for m in memberships:
                 if grant.agency_id == m.agency_id:
-                    seen |= sec.from_mask(grant.sections) & ROLE_CEILING.get(m.role, frozenset())
+                    # A former lead keeps no more than its roles had as lead.
+                    limit = ROLE_DEFAULT if grant.kind == "former_lead" else ROLE_CEILING
+                    seen |= sec.from_mask(grant.sections) & limit.get(m.role, frozenset())
     for glass in BreakGlass.objects.filter(case=case, user=user):
         if glass.started_at <= at < glass.expires_at:
             for role in all_roles:
