@@ -461,7 +461,6 @@ def case_consent_q(case: Case, access: CaseAccess) -> Q:
     return Q(case=case) & (Q(shared_with__isnull=True) | Q(shared_with_id__in=access.agency_ids))
 
 
-@transaction.atomic
 def serving_agencies(case: Case, now: datetime.datetime | None = None) -> set[int]:
     """The agencies that work on the case now: its lead, and those with an open way in of their
     own (a place on its team, a referral grant)."""
@@ -472,6 +471,7 @@ def serving_agencies(case: Case, now: datetime.datetime | None = None) -> set[in
     return {case.lead_agency_id, *rows.values_list("agency_id", flat=True)}
 
 
+@transaction.atomic
 def sync_reach(case_id: Any) -> None:
     """Rebuild a case's ways in from its lead agency, active team places, referral grants and
     emergency access. Called whenever one of them is saved (cases.signals); ways in that have

@@ -17,8 +17,8 @@ from casebridge.agencies.models import Agency
 from casebridge.cases.access import case_access
 from casebridge.cases.models import Case, ContactRequest
 from casebridge.cases.sections import Section
-from casebridge.consents.actions import do_record_consent
 from casebridge.crisis.models import Episode
+from casebridge.demo.referrals import consent_to_share
 from casebridge.restoration import actions, care
 from casebridge.restoration.models import CarePlan, Instrument, OutcomeMoment, Reintegration, Stage
 
@@ -30,22 +30,6 @@ GOALS = [
     ("family", "Family tracing and a home assessment", "DOSVY"),
     ("legal", "Prepared for court with her lawyer", "JPC"),
 ]
-
-
-def _consent(case: Case, agency: Agency, actor: User) -> None:
-    age = case.survivor.age_now()
-    adult = age is not None and age >= 18
-    do_record_consent(
-        case,
-        actor=actor,
-        purpose="sharing",
-        shared_with=agency,
-        decision="given",
-        given_by="survivor" if adult else "guardian",
-        child_assent=None if adult else True,
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
 
 
 def _plan(case: Case, users: dict[str, User], agencies: dict[str, Agency], today: datetime.date, n: int) -> None:
@@ -204,7 +188,7 @@ def create_care(agencies: dict[str, Agency], users: dict[str, User], cases: list
     busy |= set(Episode.objects.filter(ended_at__isnull=True).values_list("case_id", flat=True))
     handed = [c for c in reversed(mine[6:]) if c.pk not in busy and c != moved][:2]
     for i, case in enumerate(handed):
-        _consent(case, office, sophea)
+        consent_to_share(case, office, sophea)
         transfer = actions.do_propose_transfer(
             case,
             actor=sophea,

@@ -28,6 +28,24 @@ PLAN = [
 ]
 
 
+def consent_to_share(case: Case, agency: Agency, actor: User) -> None:
+    """Her consent to share with ``agency``: her own if she is an adult, else her guardian's with
+    her assent."""
+    age = case.survivor.age_now()
+    adult = age is not None and age >= 18
+    do_record_consent(
+        case,
+        actor=actor,
+        purpose="sharing",
+        shared_with=agency,
+        decision="given",
+        given_by="survivor" if adult else "guardian",
+        child_assent=None if adult else True,
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+
+
 def create_referrals(agencies: dict[str, Agency], users: dict[str, User], cases: list[Case]) -> list[Referral]:
     sophea = users["aftercare.sophea"]
     answer = {"SHS": users["shelter.channary"], "CNS": users["partner.hong"]}
@@ -36,19 +54,7 @@ def create_referrals(agencies: dict[str, Agency], users: dict[str, User], cases:
     made = []
     for case, (code, services, sections, moves) in zip(led, PLAN, strict=False):
         partner = agencies[code]
-        age = case.survivor.age_now()
-        adult = age is not None and age >= 18
-        do_record_consent(
-            case,
-            actor=sophea,
-            purpose="sharing",
-            shared_with=partner,
-            decision="given",
-            given_by="survivor" if adult else "guardian",
-            child_assent=None if adult else True,
-            decided_on=timezone.localdate(),
-            language="khm",
-        )
+        consent_to_share(case, partner, sophea)
         referral = actions.do_create_referral(
             case, actor=sophea, to_agency=partner, services=services, sections=sections, note="Fictional demo referral."
         )
