@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "casebridge.investigations",
     "casebridge.crisis",
     "casebridge.restoration",
+    "casebridge.legal",
     "casebridge.api",
     "casebridge.demo",
 ]
@@ -311,6 +312,10 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentKindEnum": "casebridge.restoration.models.EnrolmentKind",
         "EnrolmentStatusEnum": "casebridge.restoration.models.EnrolmentStatus",
         "CurrencyEnum": "casebridge.restoration.models.Currency",
+        "ReintegrationStageEnum": "casebridge.restoration.models.Stage",
+        "ProceedingStageEnum": "casebridge.legal.models.Stage",
+        "ClosureEnum": "casebridge.legal.models.Closure",
+        "PartyRoleEnum": "casebridge.legal.models.PartyRole",
     },
 }
 

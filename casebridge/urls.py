@@ -24,6 +24,7 @@ urlpatterns = [
     path("investigations/", include("casebridge.investigations.urls")),
     path("crisis/", include("casebridge.crisis.urls")),
     path("", include("casebridge.restoration.urls")),
+    path("legal/", include("casebridge.legal.urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

@@ -179,6 +179,18 @@ OTHER_ROUTES = {
     "crisis-episode-placement-suggestion": "get_episode: visible_to(user), 404 otherwise (test_care_records)",
     "crisis-placement-rule-list": "configuration, no case data; empty without a crisis-care role",
     "crisis-placement-rule-detail": "configuration, no case data; 404 without a crisis-care role",
+    # The legal compartment (legal.access): proceedings of one's legal agency or granted by name,
+    # 404 for everyone else on every page and endpoint (legal/tests/test_proceedings.py).
+    **{
+        f"legal:{name}": "lawyers of the lead legal agency or granted; get_visible, 404 otherwise (legal tests)"
+        for name in ("list", "new", "detail", "post")
+    },
+    **{
+        f"legal-proceeding-{name}": "Proceeding visible_to(user), 404 otherwise (legal tests)"
+        for name in ("list", "detail", "defendants", "charges", "charge", "stage")
+    },
+    "legal-charge-code-list": "configuration, no case data; empty without a lawyer's membership",
+    "legal-charge-code-detail": "configuration, no case data; 404 without a lawyer's membership",
     # Investigations: a compartment of its own (investigations.access): each record through its
     # visible_to (the owning agency's investigators, an operation's agencies, a grant), 404 for
     # everyone else on every page and endpoint (investigations/tests/test_compartment.py).

@@ -68,6 +68,12 @@ PROTECTED = {
     "FollowUp",
     "Outcome",
     "Transfer",
+    "Proceeding",
+    "ProceedingCase",
+    "Defendant",
+    "Charge",
+    "StageStep",
+    "Counsel",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -90,6 +96,7 @@ CORE = {
     "investigations/access.py",
     "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
     "restoration/directory.py",  # a partner's occupancy: a count of current placements, never rows
+    "legal/access.py",  # the legal compartment's access module: each visible_to is built from it
     "restoration/care.py",  # the actions of her care (as actions.py): each write checks the writer first
 }
 CORE_NAMES = {"models.py", "actions.py"}

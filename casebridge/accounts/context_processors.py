@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.crisis.access import works_in_crisis_care
     from casebridge.indicators.access import reads_indicators
     from casebridge.investigations.access import investigates
+    from casebridge.legal.access import practises
     from casebridge.notifications.due import due_for
     from casebridge.notifications.models import Notification
     from casebridge.prevalence.access import study_agencies
@@ -36,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_study": bool(study_agencies(user)),
         "can_train": bool(training_agencies(user)),
         "investigates": investigates(user),
+        "practises_law": practises(user),
         "in_crisis_care": works_in_crisis_care(user),
         "reads_indicators": reads_indicators(user),
         "is_privacy_officer": officer,

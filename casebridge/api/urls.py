@@ -17,6 +17,7 @@ from casebridge.investigations.api import (
     OperationViewSet,
     SubjectViewSet,
 )
+from casebridge.legal.api import ChargeCodeViewSet, ProceedingViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -37,6 +38,8 @@ router.register("training/events", EventViewSet, basename="training-event")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("crisis/episodes", EpisodeViewSet, basename="crisis-episode")
+router.register("legal/proceedings", ProceedingViewSet, basename="legal-proceeding")
+router.register("legal/charge-codes", ChargeCodeViewSet, basename="legal-charge-code")
 router.register("crisis/placement-rules", PlacementRuleViewSet, basename="crisis-placement-rule")
 router.register("investigations/establishments", EstablishmentViewSet, basename="investigation-establishment")
 router.register("investigations/subjects", SubjectViewSet, basename="investigation-subject")

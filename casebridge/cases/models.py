@@ -463,6 +463,7 @@ class EventKind(models.TextChoices):
     REINTEGRATION = "reintegration", _("Reintegration stage")
     TRANSFERRED = "transferred", _("Lead agency changed")
     LEFT_CARE = "left_care", _("Left care")
+    PROCEEDING_LINKED = "proceeding_linked", _("A proceeding exists")
 
 
 class TimelineQuerySet(models.QuerySet["TimelineEvent"]):

@@ -34,6 +34,7 @@ from casebridge.consents.actions import ADULT, CONSENTS_ALONE, do_record_consent
 from casebridge.consents.models import Decision, GivenBy, Purpose
 from casebridge.demo import fake
 from casebridge.demo.care import create_care
+from casebridge.demo.legal import create_proceedings
 from casebridge.demo.crisis import create_crisis_care
 from casebridge.demo.investigations import create_investigations
 from casebridge.demo.names import STAFF_NAMES
@@ -262,6 +263,7 @@ def load(
     create_crisis_care(agencies, users, world.cases)
     create_referrals(agencies, users, world.cases)
     create_care(agencies, users, world.cases)
+    create_proceedings(agencies, users, world.cases)
     _read_the_past()
     return world
 

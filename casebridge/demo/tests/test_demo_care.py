@@ -1,4 +1,4 @@
-"""The demo shows her care: plans with goals, services and reviews (one overdue, one closed),
+"""The demo shows her care and the prosecutions: plans with goals, services and reviews (one overdue, one closed),
 medical care, counselling, schooling, every reintegration stage, a move between placements, and
 a case handed to the provincial social-affairs office."""
 
@@ -43,6 +43,11 @@ def test_the_demo_shows_every_part_of_her_care(settings, db):
     assert Case.objects.get(pk=accepted.case_id).lead_agency.code == "DOSVY"
     assert Transfer.objects.filter(state="proposed").exists()
     assert Placement.objects.filter(ended_at__isnull=False, reason__isnull=False).exists()
+    from casebridge.legal.models import Proceeding
+
+    stages = set(Proceeding.objects.values_list("stage", flat=True))
+    assert {"complaint", "police", "prosecutor", "trial", "verdict"} <= stages
+    assert {"convicted", "acquitted", "settled"} <= set(Proceeding.objects.values_list("closed_as", flat=True))
     assert {"draft", "sent", "accepted", "declined", "completed", "revoked", "expired"} <= set(
         Referral.objects.values_list("state", flat=True)
     )

@@ -1,0 +1,64 @@
+"""Who reaches the legal compartment: the lawyers of a proceeding's lead legal agency, and a
+lawyer explicitly granted one proceeding. Nobody else, whatever else they may see: care roles,
+clinics, police, managers, trainers, administrators and privacy officers get 404, as for a
+proceeding that does not exist. A survivor's case learns only that a proceeding exists, by its
+pseudonymous reference, for those who reach its legal section.
+
+This is the compartment's access module: each model's ``visible_to`` is built from it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from casebridge.agencies.models import Role
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+LEGAL_ROLES = frozenset({Role.LAWYER})
+
+
+def legal_agencies(user: User) -> set[int]:
+    """The agencies whose proceedings the user's lawyer memberships reach."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return {m.agency_id for m in user.active_memberships() if m.role in LEGAL_ROLES}
+
+
+def practises(user: User) -> bool:
+    return bool(legal_agencies(user))
+
+
+def proceeding_q(user: User, field: str = "pk") -> Q:
+    """A filter on Proceeding (``field="pk"``) or on a model with a proceeding: those of the
+    user's legal agencies, and those granted to the user (a lawyer of another agency) in force."""
+    from casebridge.legal.models import Counsel
+
+    if not practises(user):
+        return Q(pk__in=[])
+    now = timezone.now()
+    granted = Counsel.objects.filter(user_id=user.pk, revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    prefix = "" if field == "pk" else f"{field}__"
+    return Q(**{f"{prefix}lead_agency_id__in": legal_agencies(user)}) | Q(
+        **{f"{field}__in" if field == "pk" else f"{field}_id__in": granted.values("proceeding_id")}
+    )
+
+
+def get_visible(user: User, model: type[Any], pk: object) -> Any:
+    """The record of ``model`` with this id if the user reaches it; 404 whether it is missing or
+    out of reach (also for an id that is not one)."""
+    try:
+        key = UUID(str(pk))
+    except ValueError:
+        raise Http404 from None
+    found = model.objects.visible_to(user).filter(pk=key).first()
+    if found is None:
+        raise Http404
+    return found

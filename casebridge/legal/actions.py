@@ -1,0 +1,301 @@
+"""Writes to the legal compartment: open a proceeding (linked to survivors' cases, whose legal
+section the lawyer reaches), add defendants and charges by article, move it through the stages
+of criminal procedure or close it. Each in one transaction, validated before anything is
+written, audited as the lawyer's legal role; a linked case gets a timeline entry that only says a
+proceeding exists, by its reference."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casebridge.audit.log import Item, record
+from casebridge.audit.models import Action
+from casebridge.cases.access import case_access
+from casebridge.cases.actions import add_event
+from casebridge.cases.models import EventKind
+from casebridge.cases.sections import Section
+from casebridge.legal.access import LEGAL_ROLES, legal_agencies
+from casebridge.legal.models import (
+    CLOSES_FROM,
+    TRANSITIONS,
+    Charge,
+    ChargeCode,
+    Closure,
+    Defendant,
+    PartyRole,
+    Proceeding,
+    ProceedingCase,
+    Stage,
+    StageStep,
+)
+from casebridge.lib.errors import Conflict, NotAllowed, checked_text, raise_errors
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+    from casebridge.agencies.models import Agency
+    from casebridge.cases.models import Case
+
+EARLIEST = datetime.date(2008, 2, 15)  # the 2008 law's promulgation
+
+
+def item(actor: User, row: Any, kind: str) -> Item:
+    """An audit item for a compartment record, acting as the actor's legal role."""
+    proceeding = row if isinstance(row, Proceeding) else row.proceeding
+    roles = [m.role for m in actor.active_memberships() if m.role in LEGAL_ROLES]
+    return Item(f"legal_{kind}", str(row.pk), None, (), ("legal",), proceeding.lead_agency_id, (roles or [""])[0])
+
+
+def audited(actor: User, action: str, rows: Iterable[Any], kind: str) -> None:
+    record(actor, action, [item(actor, row, kind) for row in rows])
+
+
+def new_reference() -> str:
+    """A pseudonymous reference: it says nothing of the survivors, the defendants or the court."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "PRO-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _lead(actor: User, proceeding: Proceeding) -> Proceeding:
+    """Locked; written by its lead agency's lawyers (a lawyer granted it reads)."""
+    proceeding = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+    if proceeding.lead_agency_id not in legal_agencies(actor):
+        raise NotAllowed(_("A proceeding is recorded by its lead agency's lawyers."))
+    return proceeding
+
+
+def _open(proceeding: Proceeding) -> None:
+    if proceeding.closed_as:
+        raise Conflict(_("This proceeding is closed: nothing more is recorded in it."))
+
+
+def _day(errors: dict[str, Any], name: str, day: datetime.date | None, since: datetime.date = EARLIEST) -> None:
+    if day is None:
+        errors[name] = _("This field is required.")
+    elif day > timezone.localdate():
+        errors[name] = _("A date in the future cannot be recorded: record it once it has happened.")
+    elif day < since:
+        errors[name] = _("Not before %(date)s.") % {"date": since.isoformat()}
+
+
+def _link_case(proceeding: Proceeding, case: Case, role: str, actor: User) -> ProceedingCase:
+    access = case_access(actor, case)
+    if not access.can_write_in(Section.LEGAL):
+        raise NotAllowed(_("A case is linked by a lawyer who works on its legal section."))
+    link = ProceedingCase.objects.create(proceeding=proceeding, case=case, role=role, added_by=actor)
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.PROCEEDING_LINKED,
+        section=Section.LEGAL,
+        data={"reference": proceeding.reference},
+        access=access,
+    )
+    record(actor, Action.UPDATE, [Item.on(access, "case", case.pk, case.pk, [Section.LEGAL])])
+    return link
+
+
+@transaction.atomic
+def do_open_proceeding(
+    *,
+    actor: User,
+    agency: Agency,
+    cases: list[Case],
+    opened_on: datetime.date,
+    court: str = "",
+    police_file: str = "",
+    court_reference: str = "",
+    prosecutor: str = "",
+    investigating_judge: str = "",
+    role: str = PartyRole.VICTIM,
+) -> Proceeding:
+    """A proceeding led by ``agency`` (one of the actor's legal agencies) for the survivors of
+    ``cases`` (each a case whose legal section the actor reaches), from its complaint."""
+    if agency.pk not in legal_agencies(actor):
+        raise NotAllowed(_("A proceeding is opened by a lawyer of its lead agency."))
+    errors: dict[str, Any] = {}
+    if not cases:
+        errors["cases"] = _("Link at least one survivor's case.")
+    _day(errors, "opened_on", opened_on)
+    texts = {
+        name: checked_text(errors, name, value, limit)
+        for name, value, limit in (
+            ("court", court, 200),
+            ("police_file", police_file, 100),
+            ("court_reference", court_reference, 100),
+            ("prosecutor", prosecutor, 200),
+            ("investigating_judge", investigating_judge, 200),
+        )
+    }
+    if role not in PartyRole.values:
+        errors["role"] = _("Choose one of the options.")
+    raise_errors(errors)
+    proceeding = Proceeding.objects.create(
+        reference=new_reference(),
+        lead_agency=agency,
+        stage_since=opened_on,
+        created_by=actor,
+        court=texts.pop("court"),
+        **{name: value or None for name, value in texts.items()},
+    )
+    StageStep.objects.create(proceeding=proceeding, stage=Stage.COMPLAINT, on=opened_on, by=actor)
+    for case in cases:
+        _link_case(proceeding, case, role, actor)
+    audited(actor, Action.CREATE, [proceeding], "proceeding")
+    return proceeding
+
+
+@transaction.atomic
+def do_link_case(proceeding: Proceeding, *, actor: User, case: Case, role: str = PartyRole.VICTIM) -> ProceedingCase:
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    if role not in PartyRole.values:
+        raise_errors({"role": _("Choose one of the options.")})
+    if ProceedingCase.objects.filter(proceeding=proceeding, case=case).exists():
+        raise Conflict(_("This case is already linked to the proceeding."))
+    return _link_case(proceeding, case, role, actor)
+
+
+@transaction.atomic
+def do_add_defendant(
+    proceeding: Proceeding, *, actor: User, name: str, sex: str = "", birth_year: int | None = None
+) -> Defendant:
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    errors: dict[str, Any] = {}
+    words = checked_text(errors, "name", name, 200, required=True)
+    if sex not in ("", "male", "female"):
+        errors["sex"] = _("Choose one of the options.")
+    if birth_year is not None and not 1900 <= birth_year <= timezone.localdate().year - 10:
+        errors["birth_year"] = _("A year of birth from 1900, at least ten years ago.")
+    raise_errors(errors)
+    defendant = Defendant.objects.create(
+        proceeding=proceeding, name=words, sex=sex, birth_year=birth_year, added_by=actor
+    )
+    audited(actor, Action.CREATE, [defendant], "defendant")
+    return defendant
+
+
+@transaction.atomic
+def do_charge(
+    proceeding: Proceeding,
+    *,
+    actor: User,
+    defendant: Defendant,
+    article: str,
+    filed_on: datetime.date,
+    note: str = "",
+) -> Charge:
+    """A charge against a defendant of this proceeding, by an article of the law in use."""
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    errors: dict[str, Any] = {}
+    if defendant.proceeding_id != proceeding.pk:
+        errors["defendant"] = _("Choose a defendant of this proceeding.")
+    code = ChargeCode.objects.filter(article=(article or "").strip(), active=True).first()
+    if code is None:
+        errors["article"] = _("No article of the law with this number is in use.")
+    _day(errors, "filed_on", filed_on)
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    assert code is not None
+    charge = Charge.objects.create(
+        proceeding=proceeding, defendant=defendant, code=code, filed_on=filed_on, note=words or None, added_by=actor
+    )
+    audited(actor, Action.CREATE, [charge], "charge")
+    return charge
+
+
+@transaction.atomic
+def do_change_charge(
+    charge: Charge,
+    *,
+    actor: User,
+    amended_on: datetime.date | None = None,
+    dropped_on: datetime.date | None = None,
+    note: str = "",
+) -> Charge:
+    """A charge amended (the note says how) or dropped, on a day from its filing."""
+    _open(_lead(actor, charge.proceeding))
+    charge = Charge.objects.select_for_update().get(pk=charge.pk)
+    errors: dict[str, Any] = {}
+    if charge.dropped_on is not None:
+        raise Conflict(_("This charge was dropped."))
+    if amended_on is None and dropped_on is None:
+        errors["amended_on"] = _("Say when it was amended or dropped.")
+    for name, day in (("amended_on", amended_on), ("dropped_on", dropped_on)):
+        if day is not None:
+            _day(errors, name, day, charge.filed_on)
+    words = checked_text(errors, "note", note, 1000, required=amended_on is not None)
+    raise_errors(errors)
+    if amended_on is not None:
+        charge.amended_on = amended_on
+    if dropped_on is not None:
+        charge.dropped_on = dropped_on
+    charge.note = words or charge.note
+    charge.save()
+    audited(actor, Action.UPDATE, [charge], "charge")
+    return charge
+
+
+@transaction.atomic
+def do_move_stage(proceeding: Proceeding, *, actor: User, stage: str, on: datetime.date, note: str = "") -> Proceeding:
+    """The proceeding moves on to a stage the 2007 Code allows from its current one."""
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    if stage not in TRANSITIONS.get(proceeding.stage, set()):
+        allowed = ", ".join(str(Stage(s).label).lower() for s in sorted(TRANSITIONS.get(proceeding.stage, set())))
+        raise Conflict(
+            _("From %(stage)s a proceeding moves only to: %(allowed)s.")
+            % {"stage": str(Stage(proceeding.stage).label).lower(), "allowed": allowed or "—"}
+        )
+    errors: dict[str, Any] = {}
+    _day(errors, "on", on, proceeding.stage_since)
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    proceeding.stage, proceeding.stage_since = stage, on
+    proceeding.save(update_fields=["stage", "stage_since"])
+    StageStep.objects.create(proceeding=proceeding, stage=stage, on=on, by=actor, note=words or None)
+    audited(actor, Action.UPDATE, [proceeding], "proceeding")
+    return proceeding
+
+
+@transaction.atomic
+def do_close(proceeding: Proceeding, *, actor: User, closed_as: str, on: datetime.date, note: str = "") -> Proceeding:
+    """The proceeding ends: dismissed, settled out of court, charges dropped or the defendant at
+    large before a judgment; acquitted or convicted once there is one."""
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    errors: dict[str, Any] = {}
+    if closed_as not in Closure.values:
+        errors["closed_as"] = _("Choose one of the options.")
+    elif proceeding.stage not in CLOSES_FROM[closed_as]:
+        errors["closed_as"] = _("Not at the %(stage)s stage.") % {"stage": str(Stage(proceeding.stage).label).lower()}
+    _day(errors, "on", on, proceeding.stage_since)
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    proceeding.closed_as, proceeding.closed_on = closed_as, on
+    proceeding.save(update_fields=["closed_as", "closed_on"])
+    StageStep.objects.create(
+        proceeding=proceeding, stage=proceeding.stage, closed_as=closed_as, on=on, by=actor, note=words or None
+    )
+    audited(actor, Action.UPDATE, [proceeding], "proceeding")
+    return proceeding
+
+
+def stage_days(proceeding: Proceeding, steps: list[StageStep]) -> list[tuple[str, int]]:
+    """How many days the proceeding spent in each stage it went through, in order (the current
+    one until today, or until it closed)."""
+    entered = [s for s in steps if not s.closed_as]
+    end = proceeding.closed_on or timezone.localdate()
+    days = []
+    for step, following in zip(entered, [*entered[1:], None], strict=True):
+        until = following.on if following is not None else end
+        days.append((step.stage, max(0, (until - step.on).days)))
+    return days

@@ -1,0 +1,231 @@
+"""The legal compartment: prosecutions of those who traffic and exploit children.
+
+A proceeding belongs to its lead legal agency; its lawyers (and lawyers granted it by name) are
+the only ones who read it (:mod:`.access`). It links survivors' cases (as victims or civil
+parties), names its defendants (encrypted), their charges by article of the 2008 law, and moves
+through the stages of the 2007 Code of Criminal Procedure (``TRANSITIONS``), each step kept. A
+survivor's case learns only that a proceeding exists, by its reference."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casebridge.lib.fields import EncryptedTextField
+
+if TYPE_CHECKING:
+    from casebridge.accounts.models import User
+
+
+class ChargeCode(models.Model):
+    """An offence of the Law on Suppression of Human Trafficking and Sexual Exploitation (2008),
+    by article: a descriptive title in English and Khmer, the penalty, and whether a minor victim
+    aggravates it. Administered by platform administrators; every change audited."""
+
+    article = models.CharField(_("article"), max_length=10, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_km = models.CharField(_("title in Khmer"), max_length=200, blank=True)
+    penalty = models.CharField(_("penalty"), max_length=200, blank=True)
+    minor_aggravates = models.BooleanField(_("a minor victim aggravates it"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["article"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        local = self.title_km if (get_language() or "en").startswith("km") and self.title_km else self.title
+        return f"{_('Article')} {self.article}: {local}"
+
+
+class Stage(models.TextChoices):
+    """The stages of criminal procedure (2007 Code), in order."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    POLICE = "police", _("Judicial police investigation")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    INVESTIGATING_JUDGE = "investigating_judge", _("Investigating judge")
+    TRIAL = "trial", _("Trial at first instance")
+    VERDICT = "verdict", _("Verdict")
+    APPEAL = "appeal", _("Appeal")
+    SUPREME_COURT = "supreme_court", _("Supreme Court")
+    FINAL = "final", _("Final")
+
+
+class Closure(models.TextChoices):
+    DISMISSED = "dismissed", _("Dismissed")
+    SETTLED = "settled", _("Settled out of court")
+    CHARGES_DROPPED = "charges_dropped", _("Charges dropped")
+    AT_LARGE = "at_large", _("Defendant at large")
+    ACQUITTED = "acquitted", _("Acquitted")
+    CONVICTED = "convicted", _("Convicted")
+
+
+S = Stage
+# Where each stage may go next (legal.actions.do_move_stage): the next stage; after a verdict or
+# an appeal, the judgment may become final without a further appeal.
+TRANSITIONS: dict[str, set[str]] = {
+    S.COMPLAINT: {S.POLICE},
+    S.POLICE: {S.PROSECUTOR},
+    S.PROSECUTOR: {S.INVESTIGATING_JUDGE, S.TRIAL},
+    S.INVESTIGATING_JUDGE: {S.TRIAL},
+    S.TRIAL: {S.VERDICT},
+    S.VERDICT: {S.APPEAL, S.FINAL},
+    S.APPEAL: {S.SUPREME_COURT, S.FINAL},
+    S.SUPREME_COURT: {S.FINAL},
+    S.FINAL: set(),
+}
+# The stages from which each closure may be recorded: a judgment only once there is one.
+JUDGED: set[str] = {S.VERDICT, S.APPEAL, S.SUPREME_COURT, S.FINAL}
+CLOSES_FROM: dict[str, set[str]] = {
+    Closure.DISMISSED: {S.PROSECUTOR, S.INVESTIGATING_JUDGE, S.TRIAL},
+    Closure.SETTLED: {S.COMPLAINT, S.POLICE, S.PROSECUTOR, S.INVESTIGATING_JUDGE, S.TRIAL},
+    Closure.CHARGES_DROPPED: {S.POLICE, S.PROSECUTOR, S.INVESTIGATING_JUDGE, S.TRIAL},
+    Closure.AT_LARGE: {S.COMPLAINT, S.POLICE, S.PROSECUTOR, S.INVESTIGATING_JUDGE, S.TRIAL},
+    Closure.ACQUITTED: JUDGED,
+    Closure.CONVICTED: JUDGED,
+}
+
+
+class ProceedingQuerySet(models.QuerySet["Proceeding"]):
+    def visible_to(self, user: User) -> ProceedingQuerySet:
+        from casebridge.legal.access import proceeding_q
+
+        return self.filter(proceeding_q(user))
+
+
+class Proceeding(models.Model):
+    """A prosecution: its reference, the police file and court references, the court, prosecutor
+    and investigating judge, its stage (since when) and, once it ends, how."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    lead_agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    police_file = EncryptedTextField(_("police file reference"), max_length=100, blank=True, null=True)
+    court_reference = EncryptedTextField(_("court reference"), max_length=100, blank=True, null=True)
+    court = models.CharField(_("court"), max_length=200, blank=True)
+    prosecutor = EncryptedTextField(_("prosecutor"), max_length=200, blank=True, null=True)
+    investigating_judge = EncryptedTextField(_("investigating judge"), max_length=200, blank=True, null=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.COMPLAINT)
+    stage_since = models.DateField(_("since"))
+    closed_as = models.CharField(_("closed as"), max_length=16, choices=Closure.choices, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProceedingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class PartQuerySet(models.QuerySet[Any]):
+    """A proceeding's parts (cases, defendants, charges, steps, counsel): those of the proceedings
+    the user reaches."""
+
+    def visible_to(self, user: User) -> Any:
+        return self.filter(proceeding__in=Proceeding.objects.visible_to(user))
+
+
+class Counsel(models.Model):
+    """A lawyer of another agency granted one proceeding (a legal-aid lawyer for a civil party),
+    until revoked or expired."""
+
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="counsel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartQuerySet.as_manager()
+
+
+class PartyRole(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    CIVIL_PARTY = "civil_party", _("Civil party")
+
+
+class ProceedingCase(models.Model):
+    """A survivor's case linked to a proceeding, as a victim or a civil party. Her case carries
+    only the proceeding's reference."""
+
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="cases")
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    role = models.CharField(_("as"), max_length=12, choices=PartyRole.choices, default=PartyRole.VICTIM)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proceeding", "case"], name="proceeding_case_once")]
+
+
+class Defendant(models.Model):
+    """A person prosecuted: name (encrypted), sex, year of birth if known, and, where the
+    investigations compartment knows him, the subject it is."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="defendants")
+    name = EncryptedTextField(_("name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=10, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    subject = models.ForeignKey("investigations.Subject", models.PROTECT, null=True, blank=True, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at"]
+
+
+class Charge(models.Model):
+    """A charge against one defendant, by article: when filed, amended, dropped."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="charges")
+    defendant = models.ForeignKey(Defendant, models.PROTECT, related_name="charges")
+    code = models.ForeignKey(ChargeCode, models.PROTECT, related_name="+", verbose_name=_("article"))
+    filed_on = models.DateField(_("filed on"))
+    amended_on = models.DateField(_("amended on"), null=True, blank=True)
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), max_length=1000, blank=True, null=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["filed_on", "added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dropped_on__isnull=True) | Q(dropped_on__gte=models.F("filed_on")),
+                name="charge_dropped_after_filed",
+            )
+        ]
+
+
+class StageStep(models.Model):
+    """One stage entered, or the proceeding closed: which, on what day, by whom, why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="steps")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    closed_as = models.CharField(max_length=16, choices=Closure.choices, blank=True)
+    on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    note = EncryptedTextField(max_length=1000, blank=True, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "at"]

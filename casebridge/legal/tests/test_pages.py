@@ -1,0 +1,85 @@
+"""The legal pages: a lawyer opens a proceeding for a case by its number, adds a defendant and a
+charge, moves it on and closes it; a refused input comes back with its errors and writes
+nothing; charge codes are kept by the platform's administrators, audited."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+
+from casebridge.legal.models import Charge, ChargeCode, Proceeding
+
+
+def test_a_lawyer_works_a_proceeding_from_the_pages(world, login):
+    ChargeCode.objects.get_or_create(article="34", defaults={"title": "Purchase of child prostitution"})
+    today = timezone.localdate().isoformat()
+    lawyer = login(world.lawyer)
+    assert "Proceedings" in lawyer.get("/").content.decode()
+    opened = lawyer.post(
+        "/legal/new/",
+        {
+            "agency": world.agencies["JPC"].pk,
+            "case_numbers": world.case.number.lower(),
+            "role": "victim",
+            "opened_on": today,
+            "court": "Phnom Penh Municipal Court",
+            "submission": str(uuid.uuid4()),
+        },
+    )
+    assert opened.status_code == 302, opened.content.decode()[:2000]
+    proceeding = Proceeding.objects.get()
+    page = f"/legal/{proceeding.pk}/"
+    assert proceeding.reference in lawyer.get(page).content.decode()
+    added = {"defendant-name": "Mr Fictional", "defendant-submission": str(uuid.uuid4())}
+    assert lawyer.post(f"{page}defendant/", added).status_code == 302
+    defendant = proceeding.defendants.get()
+    bad = {
+        "charge-defendant": str(defendant.pk),
+        "charge-article": "34",
+        "charge-filed_on": "2001-01-01",
+        "charge-submission": str(uuid.uuid4()),
+    }
+    refused = lawyer.post(f"{page}charge/", bad)
+    assert refused.status_code == 400 and not Charge.objects.exists()
+    good = {**bad, "charge-filed_on": today, "charge-submission": str(uuid.uuid4())}
+    assert lawyer.post(f"{page}charge/", good).status_code == 302 and Charge.objects.count() == 1
+    assert lawyer.post(f"{page}stage/", {"stage-stage": "police", "stage-on": today}).status_code == 302
+    settled = lawyer.post(f"{page}close/", {"close-closed_as": "settled", "close-on": today})
+    assert settled.status_code == 302
+    proceeding.refresh_from_db()
+    assert proceeding.stage == "police" and proceeding.closed_as == "settled"
+    assert "Add a defendant" not in lawyer.get(page).content.decode()  # closed: nothing more
+    case_page = login(world.lawyer).get(f"/cases/{world.case.pk}/").content.decode()
+    assert proceeding.reference in case_page
+    shelter = login(world.shelter_caseworker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert proceeding.reference not in shelter  # the legal section only
+
+
+def test_charge_codes_are_kept_by_the_platform_administrators_and_audited(world, login):
+    from django.contrib.auth.models import Permission
+
+    from casebridge.audit.models import AuditEvent
+
+    code = ChargeCode.objects.get(article="42")  # seeded from the 2008 law
+    admin_user = world.admin
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.set(Permission.objects.filter(codename__endswith="chargecode"))
+    url = f"/admin/legal/chargecode/{code.pk}/change/"
+    form = {
+        "article": "42",
+        "title": "Sexual intercourse with a minor under 15",
+        "title_km": code.title_km,
+        "penalty": "5-10 years",
+        "minor_aggravates": "on",
+    }
+    client = login(admin_user)
+    assert client.post(url, form).status_code == 403  # JPC's administrator: not the platform's
+    world.agencies["JPC"].is_platform = True
+    world.agencies["JPC"].save()
+    assert client.post(url, form).status_code == 302
+    code.refresh_from_db()
+    assert not code.active  # taken out of use, never deleted
+    assert AuditEvent.objects.filter(object_type="chargecode", action="update").exists()
+    assert client.get(f"/admin/legal/chargecode/{code.pk}/delete/").status_code == 403

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from casebridge.legal import views
+
+app_name = "legal"
+urlpatterns = [
+    path("", views.proceeding_list, name="list"),
+    path("new/", views.proceeding_new, name="new"),
+    path("<uuid:pk>/", views.proceeding_detail, name="detail"),
+    path("<uuid:pk>/<slug:name>/", views.proceeding_post, name="post"),
+]

@@ -1,0 +1,50 @@
+"""A lawyer's journey in real Chromium, at 360 px: open a proceeding for a survivor's case,
+name the defendant, charge him by article, move the proceeding through the stages and record the
+conviction."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from casebridge.legal.models import ChargeCode, Proceeding
+from tests.browser.test_journeys import go, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_lawyer_takes_a_proceeding_to_a_conviction(page, live_world):
+    ChargeCode.objects.get_or_create(article="34", defaults={"title": "Purchase of child prostitution"})
+    today = timezone.localdate().isoformat()
+    sign_in(page, live_world, "lawyer")
+    go(page, "Proceedings")
+    page.click("text=Open a proceeding")
+    page.select_option("#id_agency", index=1)
+    page.fill("#id_case_numbers", live_world.case.number)
+    page.fill("#id_opened_on", today)
+    page.click("button:has-text('Open the proceeding')")
+    page.wait_for_selector("text=Proceeding opened")
+    page.click("summary:has-text('Add a defendant')")
+    page.fill("#id_defendant-name", "Mr Fictional")
+    page.click("form[action$='/defendant/'] button")
+    page.wait_for_selector("text=Mr Fictional")
+    page.click("summary:has-text('Record a charge')")
+    page.select_option("#id_charge-article", "34")
+    page.fill("#id_charge-filed_on", today)
+    page.click("form[action$='/charge/'] button")
+    page.wait_for_selector("text=Purchase of child prostitution")
+    for stage in ("police", "prosecutor", "trial", "verdict"):
+        page.click("summary:has-text('Move it to the next stage')")
+        page.select_option("#id_stage-stage", stage)
+        page.fill("#id_stage-on", today)
+        page.click("form[action$='/stage/'] button")
+        page.wait_for_selector("text=Recorded.")
+    page.click("summary:has-text('Close the proceeding')")
+    page.select_option("#id_close-closed_as", "convicted")
+    page.fill("#id_close-on", today)
+    page.click("form[action$='/close/'] button")
+    page.wait_for_selector(".status:has-text('Convicted')")
+    proceeding = Proceeding.objects.get()
+    assert proceeding.stage == "verdict" and proceeding.closed_as == "convicted"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1
+    assert page.csp_violations == []  # type: ignore[attr-defined]
