@@ -55,7 +55,7 @@ def _plan(case: Case, users: dict[str, User], agencies: dict[str, Agency], today
         care.do_record_service(
             plan,
             actor=sophea,
-            delivered_on=start + D(days=7 * i),
+            delivered_on=min(today, start + D(days=7 * i)),
             kind=kind,
             minutes=60,
             goal=goal,
