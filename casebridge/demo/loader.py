@@ -34,9 +34,9 @@ from casebridge.consents.actions import ADULT, CONSENTS_ALONE, do_record_consent
 from casebridge.consents.models import Decision, GivenBy, Purpose
 from casebridge.demo import fake
 from casebridge.demo.care import create_care
-from casebridge.demo.legal import create_proceedings
 from casebridge.demo.crisis import create_crisis_care
 from casebridge.demo.investigations import create_investigations
+from casebridge.demo.legal import create_proceedings
 from casebridge.demo.names import STAFF_NAMES
 from casebridge.demo.prevalence import create_studies
 from casebridge.demo.referrals import create_referrals
