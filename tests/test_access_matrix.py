@@ -189,7 +189,7 @@ OTHER_ROUTES = {
         f"legal-proceeding-{name}": "Proceeding visible_to(user), 404 otherwise (legal tests)"
         for name in ("list", "detail", "defendants", "charges", "charge", "stage")
     },
-    "legal-charge-code-list": "configuration, no case data; empty without a lawyer's membership",
+    "legal-charge-code-list": "configuration, no case data; 404 without a lawyer's membership",
     "legal-charge-code-detail": "configuration, no case data; 404 without a lawyer's membership",
     # Investigations: a compartment of its own (investigations.access): each record through its
     # visible_to (the owning agency's investigators, an operation's agencies, a grant), 404 for

@@ -471,6 +471,18 @@ def serving_agencies(case: Case, now: datetime.datetime | None = None) -> set[in
     return {case.lead_agency_id, *rows.values_list("agency_id", flat=True)}
 
 
+def agency_reaches(case: Case, agency_id: int, section: Section) -> bool:
+    """Whether ``agency`` itself works on ``section`` of the case: it leads it, or an open way in
+    of its own (a team place, a grant, what a former lead kept) gives the section; never by a
+    preview."""
+    from casebridge.cases.models import Reach
+
+    if case.lead_agency_id == agency_id:
+        return True
+    rows = Reach.objects.filter(_open_at(timezone.now()), case_id=case.pk, agency_id=agency_id)
+    return rows.exclude(path=PREVIEW).filter(sections__anybit=sec.BIT[section]).exists()
+
+
 @transaction.atomic
 def sync_reach(case_id: Any) -> None:
     """Rebuild a case's ways in from its lead agency, active team places, referral grants and

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
-from casebridge.cases.access import case_access
+from casebridge.cases.access import agency_reaches, case_access
 from casebridge.cases.actions import add_event
 from casebridge.cases.models import EventKind
 from casebridge.cases.sections import Section
@@ -48,8 +48,13 @@ EARLIEST = datetime.date(2008, 2, 15)  # the 2008 law's promulgation
 def item(actor: User, row: Any, kind: str) -> Item:
     """An audit item for a compartment record, acting as the actor's legal role."""
     proceeding = row if isinstance(row, Proceeding) else row.proceeding
-    roles = [m.role for m in actor.active_memberships() if m.role in LEGAL_ROLES]
-    return Item(f"legal_{kind}", str(row.pk), None, (), ("legal",), proceeding.lead_agency_id, (roles or [""])[0])
+    lawyers = [m for m in actor.active_memberships() if m.role in LEGAL_ROLES]
+    own = [m for m in lawyers if m.agency_id == proceeding.lead_agency_id]
+    # A lawyer of the lead agency acts for it; counsel granted the proceeding, for their own.
+    acting = (own or lawyers or [None])[0]
+    via = ("legal",) if own else ("counsel",)
+    agency_id = acting.agency_id if acting is not None else None
+    return Item(f"legal_{kind}", str(row.pk), None, (), via, agency_id, acting.role if acting is not None else "")
 
 
 def audited(actor: User, action: str, rows: Iterable[Any], kind: str) -> None:
@@ -86,8 +91,9 @@ def _day(errors: dict[str, Any], name: str, day: datetime.date | None, since: da
 
 def _link_case(proceeding: Proceeding, case: Case, role: str, actor: User) -> ProceedingCase:
     access = case_access(actor, case)
-    if not access.can_write_in(Section.LEGAL):
-        raise NotAllowed(_("A case is linked by a lawyer who works on its legal section."))
+    # The lawyer, and the proceeding's lead agency itself: its other lawyers will read the link.
+    if not access.can_write_in(Section.LEGAL) or not agency_reaches(case, proceeding.lead_agency_id, Section.LEGAL):
+        raise NotAllowed(_("A case is linked by a lawyer of an agency that works on its legal section."))
     link = ProceedingCase.objects.create(proceeding=proceeding, case=case, role=role, added_by=actor)
     add_event(
         case,

@@ -311,5 +311,5 @@ class ChargeCodeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
 
     def get_queryset(self) -> Any:
         if not practises(acting_user(self.request)):
-            return ChargeCode.objects.none()
+            raise Http404  # 404 on every legal path for anyone but a lawyer
         return ChargeCode.objects.filter(active=True)
