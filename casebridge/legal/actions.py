@@ -51,7 +51,7 @@ def item(actor: User, row: Any, kind: str) -> Item:
     lawyers = [m for m in actor.active_memberships() if m.role in LEGAL_ROLES]
     own = [m for m in lawyers if m.agency_id == proceeding.lead_agency_id]
     # A lawyer of the lead agency acts for it; counsel granted the proceeding, for their own.
-    acting = (own or lawyers or [None])[0]
+    acting = next(iter(own or lawyers), None)
     via = ("legal",) if own else ("counsel",)
     agency_id = acting.agency_id if acting is not None else None
     return Item(f"legal_{kind}", str(row.pk), None, (), via, agency_id, acting.role if acting is not None else "")
