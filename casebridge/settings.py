@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
         "ProceedingStageEnum": "casebridge.legal.models.Stage",
         "ClosureEnum": "casebridge.legal.models.Closure",
         "PartyRoleEnum": "casebridge.legal.models.PartyRole",
+        "HearingKindEnum": "casebridge.legal.models.HearingKind",
+        "MeasureEnum": "casebridge.legal.models.Measure",
     },
 }
 

@@ -187,7 +187,7 @@ OTHER_ROUTES = {
     },
     **{
         f"legal-proceeding-{name}": "Proceeding visible_to(user), 404 otherwise (legal tests)"
-        for name in ("list", "detail", "defendants", "charges", "charge", "stage")
+        for name in ("list", "detail", "defendants", "charges", "charge", "stage", "hearings", "summon")
     },
     "legal-charge-code-list": "configuration, no case data; 404 without a lawyer's membership",
     "legal-charge-code-detail": "configuration, no case data; 404 without a lawyer's membership",

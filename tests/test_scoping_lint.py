@@ -74,6 +74,8 @@ PROTECTED = {
     "Charge",
     "StageStep",
     "Counsel",
+    "Hearing",
+    "Attendance",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

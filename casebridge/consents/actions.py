@@ -139,6 +139,9 @@ def do_record_consent(
     record(actor, Action.CREATE, [Item.on(access, "consent", consent.pk, case.pk, ["identity"])])
     if purpose == Purpose.SHARING and shared_with is not None and not has_consent(case.survivor, purpose, shared_with):
         end_sharing_with(case, shared_with, actor=actor, access=access)
+    from casebridge.consents.signals import consent_recorded
+
+    consent_recorded.send(sender=ConsentRecord, consent=consent, case=case, actor=actor)
     if by_partner:
         assert shared_with is not None
         notify(

@@ -13,6 +13,7 @@ from casebridge.agencies.models import Agency
 from casebridge.cases.access import case_access
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
+from casebridge.consents.actions import do_record_consent
 from casebridge.legal import actions
 from casebridge.legal.models import ChargeCode, Closure, Proceeding, Stage
 
@@ -31,6 +32,32 @@ PLAN: list[tuple[list[str], str]] = [
     ([Stage.POLICE], Closure.SETTLED),
 ]
 DEFENDANTS = ["Fictional Defendant Keo", "Fictional Defendant Lim"]
+
+
+def _hearing(proceeding: Proceeding, case: Case, lawyer: User, worker: User, *, shielded: bool) -> None:
+    """A hearing next week that she attends with her consent: behind a screen, with a support
+    person; or, not yet shielded, flagged for her lawyers."""
+    adult = (case.survivor.age_now() or 0) >= 18
+    do_record_consent(
+        case,
+        actor=worker,
+        purpose="testimony",
+        decision="given",
+        given_by="survivor" if adult else "guardian",
+        child_assent=None if adult else True,
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+    hearing = actions.do_schedule_hearing(
+        proceeding,
+        actor=lawyer,
+        at=timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + D(days=5),
+        court="Phnom Penh Municipal Court of First Instance",
+        room="Courtroom 2",
+        kind="trial" if shielded else "investigation",
+    )
+    granted = ["screen", "support_person"] if shielded else []
+    actions.do_summon(hearing, actor=lawyer, case=case, requested=["screen", "support_person"], granted=granted)
 
 
 def create_proceedings(agencies: dict[str, Agency], users: dict[str, User], cases: list[Case]) -> list[Proceeding]:
@@ -63,5 +90,7 @@ def create_proceedings(agencies: dict[str, Agency], users: dict[str, User], case
             actions.do_move_stage(proceeding, actor=lawyer, stage=stage, on=day)
         if closure:
             actions.do_close(proceeding, actor=lawyer, closed_as=closure, on=day + D(days=5))
+        elif stages and stages[-1] in (Stage.INVESTIGATING_JUDGE, Stage.TRIAL):
+            _hearing(proceeding, case, lawyer, users["aftercare.sophea"], shielded=stages[-1] == Stage.TRIAL)
         made.append(proceeding)
     return made

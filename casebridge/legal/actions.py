@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,11 +25,16 @@ from casebridge.cases.sections import Section
 from casebridge.legal.access import LEGAL_ROLES, legal_agencies
 from casebridge.legal.models import (
     CLOSES_FROM,
+    SHIELDS,
     TRANSITIONS,
+    Attendance,
     Charge,
     ChargeCode,
     Closure,
     Defendant,
+    Hearing,
+    HearingKind,
+    Measure,
     PartyRole,
     Proceeding,
     ProceedingCase,
@@ -305,3 +311,149 @@ def stage_days(proceeding: Proceeding, steps: list[StageStep]) -> list[tuple[str
         until = following.on if following is not None else end
         days.append((step.stage, max(0, (until - step.on).days)))
     return days
+
+
+# Hearings ----------------------------------------------------------------------------------------
+
+
+def _lawyers(proceeding: Proceeding) -> list[User]:
+    from casebridge.agencies.models import Membership
+
+    members = Membership.objects.in_force().filter(agency_id=proceeding.lead_agency_id, role__in=LEGAL_ROLES)
+    return [m.user for m in members.select_related("user")]
+
+
+def _tell(proceeding: Proceeding, what: str, actor: User | None) -> None:
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    people = [p for p in _lawyers(proceeding) if actor is None or p.pk != actor.pk]
+    notify(
+        people,
+        Kind.HEARING,
+        data={"reference": proceeding.reference, "what": what},
+        link=reverse("legal:detail", args=[proceeding.pk]),
+    )
+
+
+def _measures(errors: dict[str, Any], name: str, values: list[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(values or []))
+    if not set(chosen) <= set(Measure.values):
+        errors[name] = _("Choose among the protective measures.")
+    return chosen
+
+
+def _confronts(hearing: Hearing, granted: list[str]) -> bool:
+    """She would face the defendant: he attends and nothing shields her from his sight."""
+    return hearing.defendants_attend and not SHIELDS & set(granted)
+
+
+@transaction.atomic
+def do_schedule_hearing(
+    proceeding: Proceeding,
+    *,
+    actor: User,
+    at: datetime.datetime,
+    court: str,
+    kind: str,
+    room: str = "",
+    defendants_attend: bool = True,
+    note: str = "",
+) -> Hearing:
+    """A hearing of an open proceeding (a closed one takes none)."""
+    proceeding = _lead(actor, proceeding)
+    if proceeding.closed_as:
+        raise Conflict(_("This proceeding is closed: no hearing is scheduled for it."))
+    errors: dict[str, Any] = {}
+    complaint = StageStep.objects.filter(proceeding=proceeding).order_by("on").values_list("on", flat=True).first()
+    if at is None:
+        errors["at"] = _("This field is required.")
+    elif timezone.localtime(at).date() < (complaint or proceeding.stage_since):
+        errors["at"] = _("Not before the complaint was filed.")
+    elif at > timezone.now() + datetime.timedelta(days=3 * 366):
+        errors["at"] = _("At most three years ahead.")
+    where = checked_text(errors, "court", court, 200, required=True)
+    place = checked_text(errors, "room", room, 100)
+    if kind not in HearingKind.values:
+        errors["kind"] = _("Choose one of the options.")
+    words = checked_text(errors, "note", note, 1000)
+    raise_errors(errors)
+    hearing = Hearing.objects.create(
+        proceeding=proceeding,
+        at=at,
+        court=where,
+        room=place,
+        kind=kind,
+        defendants_attend=defendants_attend,
+        note=words or None,
+        created_by=actor,
+    )
+    audited(actor, Action.CREATE, [hearing], "hearing")
+    return hearing
+
+
+@transaction.atomic
+def do_summon(
+    hearing: Hearing,
+    *,
+    actor: User,
+    case: Case,
+    requested: list[str] | None = None,
+    granted: list[str] | None = None,
+) -> Attendance:
+    """A survivor of the proceeding to attend a hearing still to come, with the protective measures
+    requested and granted; only while her consent to take part in the prosecution is current (else
+    refused, with the reason). Summoned again, her measures are updated. Facing the defendant
+    unshielded is flagged and the proceeding's lawyers alerted."""
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+
+    proceeding = _lead(actor, hearing.proceeding)
+    _open(proceeding)
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    errors: dict[str, Any] = {}
+    if hearing.cancelled_at is not None or hearing.at <= timezone.now():
+        raise Conflict(_("Only a hearing still to come takes a survivor's attendance."))
+    if not ProceedingCase.objects.filter(proceeding=proceeding, case=case).exists():
+        errors["case"] = _("Choose a survivor whose case is linked to this proceeding.")
+    elif not has_consent(case.survivor, Purpose.TESTIMONY):
+        errors["case"] = _(
+            "Her consent to take part in the prosecution is not current: her case worker records it "
+            "(Record a consent, on her case) before she is asked to attend."
+        )
+    asked = _measures(errors, "requested", requested)
+    given = _measures(errors, "granted", granted)
+    raise_errors(errors)
+    attendance, created = Attendance.objects.get_or_create(
+        hearing=hearing, case=case, defaults={"proceeding": proceeding, "created_by": actor}
+    )
+    attendance.requested, attendance.granted = asked, given
+    attendance.cancelled_at, attendance.cancelled_reason = None, ""
+    was = attendance.confrontation
+    attendance.confrontation = _confronts(hearing, given)
+    attendance.save()
+    audited(actor, Action.CREATE if created else Action.UPDATE, [attendance], "attendance")
+    if attendance.confrontation and not was:
+        _tell(proceeding, "confrontation", actor)
+    return attendance
+
+
+def consent_changed(sender: Any, consent: Any, case: Case, actor: User, **kwargs: Any) -> None:
+    """Her consent to take part withdrawn or refused: her attendances still to come are
+    cancelled, and the proceedings' lawyers told (consents.signals)."""
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+
+    if consent.purpose != Purpose.TESTIMONY or has_consent(case.survivor, Purpose.TESTIMONY):
+        return
+    coming = Attendance.objects.select_for_update().filter(
+        case__survivor=case.survivor, cancelled_at__isnull=True, hearing__at__gt=timezone.now()
+    )
+    told = set()
+    for attendance in coming.select_related("proceeding"):
+        attendance.cancelled_at, attendance.cancelled_reason = timezone.now(), "consent withdrawn"
+        attendance.save(update_fields=["cancelled_at", "cancelled_reason"])
+        record(actor, Action.UPDATE, [Item("legal_attendance", str(attendance.pk), None, (), ("consent",))])
+        if attendance.proceeding_id not in told:
+            _tell(attendance.proceeding, "withdrawn", None)
+            told.add(attendance.proceeding_id)

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casebridge.api.idempotency import create_scoped, schema_header
-from casebridge.api.serializers import AgencyCodeField, ModelSerializer, StrictSerializer
+from casebridge.api.serializers import AgencyCodeField, DateTimeField, ModelSerializer, StrictSerializer
 from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
 from casebridge.cases.models import Case
@@ -26,10 +26,14 @@ from casebridge.legal import actions
 from casebridge.legal.access import get_visible, practises
 from casebridge.legal.actions import audited
 from casebridge.legal.models import (
+    Attendance,
     Charge,
     ChargeCode,
     Closure,
     Defendant,
+    Hearing,
+    HearingKind,
+    Measure,
     PartyRole,
     Proceeding,
     ProceedingCase,
@@ -120,6 +124,47 @@ class ProceedingSerializer(ModelSerializer):
     def get_stage_days(self, proceeding: Proceeding) -> Any:
         days = actions.stage_days(proceeding, list(proceeding.steps.all()))
         return [{"stage": stage, "days": n} for stage, n in days]
+
+
+class AttendanceSerializer(ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    number = serializers.CharField(source="case.number", read_only=True)
+    requested = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), read_only=True)
+    granted = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["case", "number", "requested", "granted", "confrontation", "cancelled_at", "cancelled_reason"]
+        extra_kwargs = {"cancelled_at": {"allow_null": True}}
+
+
+class HearingSerializer(ModelSerializer):
+    note = serializers.CharField(read_only=True, allow_null=True)
+    survivors = AttendanceSerializer(source="attendances", many=True, read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = ["id", "at", "court", "room", "kind", "defendants_attend", "note", "cancelled_at", "survivors"]
+        extra_kwargs = {"cancelled_at": {"allow_null": True}}
+
+
+class HearingInput(StrictSerializer):
+    at = DateTimeField()
+    court = serializers.CharField(max_length=200)
+    room = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=HearingKind.choices)
+    defendants_attend = serializers.BooleanField(required=False, default=True)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class SummonInput(StrictSerializer):
+    case = serializers.UUIDField(help_text="A survivor's case linked to the proceeding.")
+    requested = serializers.ListField(
+        child=serializers.ChoiceField(choices=Measure.choices), required=False, max_length=5
+    )
+    granted = serializers.ListField(
+        child=serializers.ChoiceField(choices=Measure.choices), required=False, max_length=5
+    )
 
 
 class ProceedingInput(StrictSerializer):
@@ -262,6 +307,44 @@ class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return actions.do_charge(proceeding, actor=user, defendant=defendant, **data)
 
         return self._parts(request, Charge, "charge", ChargeSerializer, make)
+
+    @extend_schema(methods=["GET"], responses=HearingSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=HearingInput, responses={201: HearingSerializer}, parameters=[schema_header()]
+    )
+    @action(detail=True, methods=["get", "post"])
+    def hearings(self, request: Request, pk: str | None = None) -> Response:
+        """Hearings of the proceeding, soonest first, with the survivors summoned and their
+        protective measures; a survivor facing the defendant unshielded is flagged."""
+
+        def make(proceeding: Proceeding, user: Any) -> Hearing:
+            payload = HearingInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return actions.do_schedule_hearing(proceeding, actor=user, **payload.validated_data)
+
+        return self._parts(request, Hearing, "hearing", HearingSerializer, make)
+
+    @extend_schema(request=SummonInput, responses=HearingSerializer, operation_id="legal_proceedings_hearing_summon")
+    @action(detail=True, methods=["post"], url_path=f"hearings/(?P<hearing_id>{UUID_RE})/survivors")
+    def summon(self, request: Request, pk: str | None = None, hearing_id: str | None = None) -> Response:
+        """Summon a survivor of the proceeding to a hearing still to come, or change her
+        protective measures: only while her consent to take part is current."""
+        proceeding = self._record()
+        user = acting_user(request)
+        hearing = Hearing.objects.visible_to(user).filter(proceeding=proceeding, pk=hearing_id).first()
+        if hearing is None:
+            raise Http404
+        payload = SummonInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        link = ProceedingCase.objects.visible_to(user).filter(proceeding=proceeding, case_id=data.pop("case")).first()
+        if link is None:
+            raise serializers.ValidationError(
+                {"case": [_("Choose a survivor whose case is linked to this proceeding.")]}
+            )
+        actions.do_summon(hearing, actor=user, case=link.case, **data)
+        audited(user, Action.VIEW, [hearing], "hearing")
+        return Response(HearingSerializer(hearing).data)
 
     @extend_schema(
         request=ChargeChangeInput, responses=ChargeSerializer, operation_id="legal_proceedings_charge_change"

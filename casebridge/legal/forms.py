@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.agencies.models import Agency
-from casebridge.legal.models import Closure, PartyRole, Stage
+from casebridge.legal.models import Closure, HearingKind, Measure, PartyRole, Stage
 from casebridge.lib.views import SubmissionTokenMixin
 
 DAY = forms.DateInput(attrs={"type": "date"})
@@ -72,3 +72,41 @@ class CloseForm(forms.Form):
     closed_as = forms.ChoiceField(label=_("How it ended"), choices=Closure.choices)
     on = forms.DateField(label=_("On"), widget=DAY)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class HearingForm(SubmissionTokenMixin, forms.Form):
+    prefix = "hearing"
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    court = forms.CharField(label=_("Court"), max_length=200)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=HearingKind.choices)
+    defendants_attend = forms.BooleanField(label=_("The defendants attend"), required=False, initial=True)
+
+
+class SummonForm(forms.Form):
+    prefix = "summon"
+    hearing = forms.ChoiceField(label=_("Hearing"))
+    case = forms.ChoiceField(label=_("Survivor (case)"))
+    requested = forms.MultipleChoiceField(
+        label=_("Protective measures requested"),
+        choices=Measure.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    granted = forms.MultipleChoiceField(
+        label=_("Protective measures granted"),
+        choices=Measure.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        hearings: list[tuple[str, str]] | None = None,
+        cases: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hearing"].choices = hearings or []  # type: ignore[attr-defined]
+        self.fields["case"].choices = cases or []  # type: ignore[attr-defined]

@@ -229,3 +229,89 @@ class StageStep(models.Model):
 
     class Meta:
         ordering = ["on", "at"]
+
+
+class HearingKind(models.TextChoices):
+    INVESTIGATION = "investigation", _("Before the investigating judge")
+    TRIAL = "trial", _("Trial hearing")
+    VERDICT = "verdict", _("Reading of the verdict")
+    APPEAL = "appeal", _("Appeal hearing")
+    OTHER = "other", _("Other hearing")
+
+
+class Measure(models.TextChoices):
+    """Protective measures for a survivor who attends: she must never face the defendant."""
+
+    WAITING_AREA = "waiting_area", _("Separate waiting area")
+    SCREEN = "screen", _("Screen")
+    VIDEO = "video", _("Video testimony")
+    SUPPORT_PERSON = "support_person", _("Support person present")
+    CLOSED = "closed", _("Closed hearing")
+
+
+# The measures that keep her out of the defendant's sight; without one, a hearing she attends
+# with the defendant present is a confrontation, flagged and alerted.
+SHIELDS: frozenset[str] = frozenset({Measure.WAITING_AREA, Measure.SCREEN, Measure.VIDEO})
+
+
+class Hearing(models.Model):
+    """A hearing of a proceeding: when, which court and room, what kind, whether the defendants
+    attend; cancelled, not deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="hearings")
+    at = models.DateTimeField(_("when"))
+    court = models.CharField(_("court"), max_length=200)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=14, choices=HearingKind.choices)
+    defendants_attend = models.BooleanField(_("the defendants attend"), default=True)
+    note = EncryptedTextField(_("note"), max_length=1000, blank=True, null=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["at"], name="hearing_at")]
+
+
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def visible_to(self, user: User) -> AttendanceQuerySet:
+        """A survivor's attendances: for the proceeding's lawyers, and for those who work on her
+        care plan (who prepare and accompany her; they learn when and where, never the
+        defendants)."""
+        from casebridge.cases.access import case_q
+        from casebridge.cases.sections import Section
+        from casebridge.legal.access import proceeding_q
+
+        return self.filter(proceeding_q(user, "proceeding") | case_q(user, Section.CARE_PLAN, outer="case_id"))
+
+
+class Attendance(models.Model):
+    """A survivor summoned to a hearing (only while her consent to take part is current): the
+    protective measures requested and granted; cancelled when her consent is withdrawn."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    hearing = models.ForeignKey(Hearing, models.PROTECT, related_name="attendances")
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    requested = models.JSONField(_("measures requested"), default=list, blank=True)
+    granted = models.JSONField(_("measures granted"), default=list, blank=True)
+    confrontation = models.BooleanField(default=False)  # she would face the defendant unshielded
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hearing", "case"], name="attendance_once")]
+
+    def granted_labels(self) -> list[str]:
+        return [str(Measure(m).label) for m in self.granted if m in Measure.values]
+
+    def requested_labels(self) -> list[str]:
+        return [str(Measure(m).label) for m in self.requested if m in Measure.values]

@@ -22,7 +22,17 @@ from casebridge.cases.sections import Section
 from casebridge.legal import actions, forms
 from casebridge.legal.access import get_visible, legal_agencies, practises
 from casebridge.legal.actions import audited
-from casebridge.legal.models import TRANSITIONS, Charge, ChargeCode, Defendant, Proceeding, Stage, StageStep
+from casebridge.legal.models import (
+    TRANSITIONS,
+    Charge,
+    ChargeCode,
+    Defendant,
+    Hearing,
+    Proceeding,
+    ProceedingCase,
+    Stage,
+    StageStep,
+)
 from casebridge.lib.errors import ActionError
 from casebridge.lib.views import AuthedRequest, action_error_page, apply_errors
 
@@ -70,7 +80,19 @@ def proceeding_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _forms(user: Any, proceeding: Proceeding, defendants: list[Defendant], data: Any = None) -> dict[str, Any]:
+    from django.utils import timezone
+
+    coming = Hearing.objects.visible_to(user).filter(
+        proceeding=proceeding, cancelled_at__isnull=True, at__gt=timezone.now()
+    )
+    links = ProceedingCase.objects.visible_to(user).filter(proceeding=proceeding).select_related("case")
     return {
+        "hearing": forms.HearingForm(data),
+        "summon": forms.SummonForm(
+            data,
+            hearings=[(str(h.pk), f"{timezone.localtime(h.at):%Y-%m-%d %H:%M} · {h.court}") for h in coming],
+            cases=[(str(link.case_id), link.case.number) for link in links],
+        ),
         "defendant": forms.DefendantForm(data),
         "charge": forms.ChargeForm(
             data,
@@ -87,6 +109,10 @@ def _page(request: AuthedRequest, proceeding: Proceeding, bound: dict[str, Any],
     defendants = list(Defendant.objects.visible_to(user).filter(proceeding=proceeding))
     charges = list(Charge.objects.visible_to(user).filter(proceeding=proceeding).select_related("code"))
     steps = list(StageStep.objects.visible_to(user).filter(proceeding=proceeding))
+    hearings = list(
+        Hearing.objects.visible_to(user).filter(proceeding=proceeding).prefetch_related("attendances__case")
+    )
+    audited(user, Action.LIST, hearings, "hearing")
     links = list(proceeding.cases.select_related("case"))
     audited(user, Action.VIEW, [proceeding], "proceeding")
     audited(user, Action.LIST, defendants, "defendant")
@@ -100,6 +126,7 @@ def _page(request: AuthedRequest, proceeding: Proceeding, bound: dict[str, Any],
         "proceeding": proceeding,
         "defendants": defendants,
         "steps": steps,
+        "hearings": hearings,
         "links": links,
         "days": [(Stage(stage).label, n) for stage, n in actions.stage_days(proceeding, steps)],
         "forms": shown,
@@ -117,7 +144,7 @@ def proceeding_post(request: AuthedRequest, pk: UUID, name: str) -> HttpResponse
     """One form of a proceeding's page; refused input comes back with its errors, nothing written."""
     user = request.user
     proceeding = get_visible(user, Proceeding, pk)
-    if name not in ("defendant", "charge", "stage", "close"):
+    if name not in ("defendant", "charge", "stage", "close", "hearing", "summon"):
         raise Http404
     back = reverse("legal:detail", args=[proceeding.pk])
     if request.method != "POST":
@@ -129,16 +156,30 @@ def proceeding_post(request: AuthedRequest, pk: UUID, name: str) -> HttpResponse
         def write(data: dict[str, Any]) -> Any:
             if name == "defendant":
                 return actions.do_add_defendant(proceeding, actor=user, **data)
+            if name == "hearing":
+                return actions.do_schedule_hearing(proceeding, actor=user, **data)
             defendant = next(d for d in defendants if str(d.pk) == data.pop("defendant"))
             return actions.do_charge(proceeding, actor=user, defendant=defendant, **data)
 
-        if name in ("defendant", "charge"):
+        if name in ("defendant", "charge", "hearing"):
             done = submit_form(request, form, f"legal_{name}", write, _("Recorded."), back)
             if done is not None:
                 return done
         else:
             try:
-                if name == "stage":
+                if name == "summon":
+                    data = dict(form.cleaned_data)
+                    hearing = get_visible(user, Hearing, data.pop("hearing"))
+                    link = (
+                        ProceedingCase.objects.visible_to(user)
+                        .filter(proceeding=proceeding, case_id=data.pop("case"))
+                        .select_related("case")
+                        .first()
+                    )
+                    if link is None or hearing.proceeding_id != proceeding.pk:
+                        raise Http404
+                    actions.do_summon(hearing, actor=user, case=link.case, **data)
+                elif name == "stage":
                     actions.do_move_stage(proceeding, actor=user, **form.cleaned_data)
                 else:
                     actions.do_close(proceeding, actor=user, **form.cleaned_data)

@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
     CRISIS_WINDOW = "crisis_window", gettext_lazy("A crisis-care window ends without a placement")
     REFERRAL = "referral", gettext_lazy("A referral to or from your agency moved")
     TRANSFER = "transfer", gettext_lazy("A case is handed over to or by your agency")
+    HEARING = "hearing", gettext_lazy("A survivor's hearing needs attention")
 
 
 # Who may receive each kind, for the settings page (a kind nobody in the user's roles receives is
@@ -54,6 +55,7 @@ CASE_KINDS = (
     Kind.CRISIS_WINDOW,
     Kind.REFERRAL,
     Kind.TRANSFER,
+    Kind.HEARING,
 )
 OFFICER_KINDS = (
     Kind.BREAK_GLASS,
@@ -173,6 +175,15 @@ class Notification(models.Model):
 
             state = ReferralState(d["state"]).label if d.get("state") in ReferralState.values else ""
             return _("A referral of case %(number)s: %(state)s.") % {**d, "state": state}
+        if self.kind == Kind.HEARING:
+            if d.get("what") == "confrontation":
+                return (
+                    _("Proceeding %(reference)s: a survivor would face the defendant at a hearing without protection.")
+                    % d
+                )
+            return (
+                _("Proceeding %(reference)s: her consent to take part was withdrawn; her hearings are cancelled.") % d
+            )
         if self.kind == Kind.TRANSFER:
             from casebridge.restoration.models import TransferState
 

@@ -1,5 +1,6 @@
 """A lawyer's journey in real Chromium, at 360 px: open a proceeding for a survivor's case,
-name the defendant, charge him by article, move the proceeding through the stages and record the
+name the defendant, charge him by article, schedule a hearing she attends behind a screen (her
+consent to take part current), move the proceeding through the stages and record the
 conviction."""
 
 from __future__ import annotations
@@ -14,7 +15,22 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_lawyer_takes_a_proceeding_to_a_conviction(page, live_world):
+    import datetime
+
+    from casebridge.consents.actions import do_record_consent
+    from casebridge.legal.models import Attendance
+
     ChargeCode.objects.get_or_create(article="34", defaults={"title": "Purchase of child prostitution"})
+    do_record_consent(
+        live_world.case,
+        actor=live_world.social_worker,
+        purpose="testimony",
+        decision="given",
+        given_by="guardian",
+        child_assent=True,
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
     today = timezone.localdate().isoformat()
     sign_in(page, live_world, "lawyer")
     go(page, "Proceedings")
@@ -33,6 +49,19 @@ def test_a_lawyer_takes_a_proceeding_to_a_conviction(page, live_world):
     page.fill("#id_charge-filed_on", today)
     page.click("form[action$='/charge/'] button")
     page.wait_for_selector("text=Purchase of child prostitution")
+    page.click("summary:has-text('Schedule a hearing')")
+    when = (timezone.localtime() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_hearing-at", when)
+    page.fill("#id_hearing-court", "Phnom Penh court")
+    page.select_option("#id_hearing-kind", "trial")
+    page.click("form[action$='/hearing/'] button")
+    page.wait_for_selector("text=Trial hearing")
+    page.click("summary:has-text('A survivor attends')")
+    page.check("input[name=summon-requested][value=screen]")
+    page.check("input[name=summon-granted][value=screen]")
+    page.click("form[action$='/summon/'] button")
+    page.wait_for_selector("text=granted: Screen")
+    assert not Attendance.objects.get().confrontation
     for stage in ("police", "prosecutor", "trial", "verdict"):
         page.click("summary:has-text('Move it to the next stage')")
         page.select_option("#id_stage-stage", stage)

@@ -49,6 +49,9 @@ def test_the_demo_shows_every_part_of_her_care(settings, db):
     stages = set(Proceeding.objects.values_list("stage", flat=True))
     assert {"complaint", "police", "prosecutor", "trial", "verdict"} <= stages
     assert {"convicted", "acquitted", "settled"} <= set(Proceeding.objects.values_list("closed_as", flat=True))
+    from casebridge.legal.models import Attendance
+
+    assert {True, False} == set(Attendance.objects.values_list("confrontation", flat=True))
     assert {"draft", "sent", "accepted", "declined", "completed", "revoked", "expired"} <= set(
         Referral.objects.values_list("state", flat=True)
     )

@@ -83,3 +83,43 @@ def test_charge_codes_are_kept_by_the_platform_administrators_and_audited(world,
     assert not code.active  # taken out of use, never deleted
     assert AuditEvent.objects.filter(object_type="chargecode", action="update").exists()
     assert client.get(f"/admin/legal/chargecode/{code.pk}/delete/").status_code == 403
+
+
+def test_a_hearing_and_her_measures_from_the_page(world, login):
+    import datetime
+
+    from casebridge.consents.actions import do_record_consent
+    from casebridge.legal.models import Attendance, Hearing
+
+    do_record_consent(
+        world.case,
+        actor=world.social_worker,
+        purpose="testimony",
+        decision="given",
+        given_by="guardian",
+        child_assent=True,
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+    lawyer = login(world.lawyer)
+    opened = lawyer.post(
+        "/api/v1/legal/proceedings/",
+        {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
+    page = f"/legal/{opened.json()['id']}/"
+    when = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    scheduled = {
+        "hearing-at": when,
+        "hearing-court": "Phnom Penh court",
+        "hearing-kind": "trial",
+        "hearing-defendants_attend": "on",
+        "hearing-submission": str(uuid.uuid4()),
+    }
+    assert lawyer.post(f"{page}hearing/", scheduled).status_code == 302
+    hearing = Hearing.objects.get()
+    summon = {"summon-hearing": str(hearing.pk), "summon-case": str(world.case.pk), "summon-requested": ["screen"]}
+    assert lawyer.post(f"{page}summon/", summon).status_code == 302
+    shown = lawyer.get(page).content.decode()
+    assert Attendance.objects.get().confrontation and "without protection" in shown
+    assert "requested: Screen" in shown
