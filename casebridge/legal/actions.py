@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.cases.access import agency_reaches, case_access
-from casebridge.cases.actions import add_event
+from casebridge.cases.actions import add_event, lock_case
 from casebridge.cases.models import EventKind
 from casebridge.cases.sections import Section
 from casebridge.legal.access import LEGAL_ROLES, legal_agencies
@@ -294,6 +294,14 @@ def do_close(proceeding: Proceeding, *, actor: User, closed_as: str, on: datetim
     raise_errors(errors)
     proceeding.closed_as, proceeding.closed_on = closed_as, on
     proceeding.save(update_fields=["closed_as", "closed_on"])
+    # Its hearings to come, and her attendances at them, end with it.
+    now = timezone.now()
+    coming = Hearing.objects.filter(proceeding=proceeding, cancelled_at__isnull=True, at__gt=now)
+    Attendance.objects.filter(hearing__in=coming, cancelled_at__isnull=True).update(
+        cancelled_at=now, cancelled_reason="proceeding closed"
+    )
+    audited(actor, Action.UPDATE, list(coming), "hearing")
+    coming.update(cancelled_at=now)
     StageStep.objects.create(
         proceeding=proceeding, stage=proceeding.stage, closed_as=closed_as, on=on, by=actor, note=words or None
     )
@@ -410,6 +418,7 @@ def do_summon(
 
     proceeding = _lead(actor, hearing.proceeding)
     _open(proceeding)
+    lock_case(case)  # as recording her consent does: a withdrawal at the same moment waits, then sees this
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     errors: dict[str, Any] = {}
     if hearing.cancelled_at is not None or hearing.at <= timezone.now():
@@ -427,9 +436,9 @@ def do_summon(
     attendance, created = Attendance.objects.get_or_create(
         hearing=hearing, case=case, defaults={"proceeding": proceeding, "created_by": actor}
     )
+    was = attendance.confrontation and attendance.cancelled_at is None  # alerted already, and still on
     attendance.requested, attendance.granted = asked, given
     attendance.cancelled_at, attendance.cancelled_reason = None, ""
-    was = attendance.confrontation
     attendance.confrontation = _confronts(hearing, given)
     attendance.save()
     audited(actor, Action.CREATE if created else Action.UPDATE, [attendance], "attendance")

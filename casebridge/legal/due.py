@@ -1,6 +1,6 @@
 """Hearings on the home page: for a proceeding's lawyers, its hearings of the coming week; for a
-survivor's case worker, the hearings she is to attend in the next two weeks (when and where,
-never the defendants)."""
+survivor's case worker (her case's owner, who prepares her and arranges who goes with her), the
+hearings she is to attend in the next two weeks (when and where, never the defendants)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def hearings(user: User) -> list[DueItem]:
     items = []
     if practises(user):
         soon = Hearing.objects.visible_to(user).filter(
-            cancelled_at__isnull=True, at__gte=now, at__lt=now + datetime.timedelta(days=7)
+            cancelled_at__isnull=True, proceeding__closed_as="", at__gte=now, at__lt=now + datetime.timedelta(days=7)
         )
         for pk, at, court, reference in soon.values_list("proceeding_id", "at", "court", "proceeding__reference"):
             when = timezone.localtime(at)
@@ -37,11 +37,12 @@ def hearings(user: User) -> list[DueItem]:
             items.append(
                 DueItem(title=title, link=reverse("legal:detail", args=[pk]), due_on=when.date(), case_number=reference)
             )
-    elif can_hold_content(user):
+    if can_hold_content(user):
         mine = Attendance.objects.visible_to(user).filter(
             case__owner=user,
             cancelled_at__isnull=True,
             hearing__cancelled_at__isnull=True,
+            proceeding__closed_as="",
             hearing__at__gte=now,
             hearing__at__lt=now + datetime.timedelta(days=14),
         )

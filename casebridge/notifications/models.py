@@ -182,7 +182,11 @@ class Notification(models.Model):
                     % d
                 )
             return (
-                _("Proceeding %(reference)s: her consent to take part was withdrawn; her hearings are cancelled.") % d
+                _(
+                    "Proceeding %(reference)s: her consent to take part is no longer current; "
+                    "her hearings are cancelled."
+                )
+                % d
             )
         if self.kind == Kind.TRANSFER:
             from casebridge.restoration.models import TransferState

@@ -108,3 +108,103 @@ def test_hearings_are_404_outside_the_compartment(world, login):
         assert client.get(f"{URL}{pk}/hearings/").status_code == 404, persona
         summon = f"{URL}{pk}/hearings/{hearing}/survivors/"
         assert client.post(summon, {"case": str(world.case.pk)}, content_type=J).status_code == 404, persona
+
+
+# Found by an independent review of hearings: a closed proceeding cancels her hearings to come; a
+# confrontation alerted again after her consent was withdrawn and given again; no hearing of another
+# proceeding, nor a case not linked to it.
+def _rt(world, decision):
+    do_record_consent(
+        world.case,
+        actor=world.social_worker,
+        purpose="testimony",
+        decision=decision,
+        given_by="guardian",
+        child_assent=decision == "given",
+        decided_on=timezone.localdate(),
+        language="khm",
+    )
+
+
+def _rp(world, c):
+    r = c.post(
+        URL,
+        {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": timezone.localdate().isoformat()},
+        content_type=J,
+    )
+    assert r.status_code == 201, r.content
+    return r.json()["id"]
+
+
+def _rh(c, pk, days=3, **extra):
+    at = (timezone.now() + datetime.timedelta(days=days)).isoformat()
+    r = c.post(
+        f"{URL}{pk}/hearings/", {"at": at, "court": "Phnom Penh court", "kind": "trial", **extra}, content_type=J
+    )
+    assert r.status_code == 201, r.content
+    return r.json()["id"]
+
+
+def test_close_leaves_attendance_on_home_page(world, login):
+    lawyer = login(world.lawyer)
+    pk = _rp(world, lawyer)
+    h = _rh(lawyer, pk)
+    _rt(world, "given")
+    assert (
+        lawyer.post(
+            f"{URL}{pk}/hearings/{h}/survivors/", {"case": str(world.case.pk), "granted": ["video"]}, content_type=J
+        ).status_code
+        == 200
+    )
+    today = timezone.localdate().isoformat()
+    assert lawyer.post(f"{URL}{pk}/stage/", {"closed_as": "settled", "on": today}, content_type=J).status_code == 200
+    home = login(world.social_worker).get("/").content.decode()
+    assert "She attends a hearing at" not in home, "closed (settled) proceeding: she is still shown as attending"
+
+
+def test_resummon_after_withdrawal_realerts_confrontation(world, login):
+    colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
+    lawyer = login(world.lawyer)
+    pk = _rp(world, lawyer)
+    h = _rh(lawyer, pk)
+    _rt(world, "given")
+    s = f"{URL}{pk}/hearings/{h}/survivors/"
+    lawyer.post(s, {"case": str(world.case.pk)}, content_type=J)  # unshielded -> alert 1
+    _rt(world, "withdrawn")
+    assert Attendance.objects.get().cancelled_at is not None
+    _rt(world, "given")
+    Notification.objects.all().delete()
+    r = lawyer.post(s, {"case": str(world.case.pk)}, content_type=J)
+    assert r.json()["survivors"][0]["confrontation"] is True
+    assert Notification.objects.filter(recipient=colleague, data__what="confrontation").exists(), (
+        "no alert on re-summon"
+    )
+
+
+def test_idor_holds(world, login):
+    lawyer = login(world.lawyer)
+    pk = _rp(world, lawyer)
+    pk2 = _rp(world, lawyer)
+    h2 = _rh(lawyer, pk2)
+    _rt(world, "given")
+    assert (
+        lawyer.post(f"{URL}{pk}/hearings/{h2}/survivors/", {"case": str(world.case.pk)}, content_type=J).status_code
+        == 404
+    )
+    h = _rh(lawyer, pk)
+    r = lawyer.post(f"/legal/{pk}/summon/", {"summon-hearing": h2, "summon-case": str(world.case.pk)})
+    assert r.status_code == 400 and not Attendance.objects.exists()
+    for who in ("social_worker", "police", "privacy_officer"):
+        c = login(getattr(world, who))
+        assert c.get(f"/legal/{pk}/").status_code == 404
+        assert c.post(f"/legal/{pk}/hearing/", {}).status_code == 404
+    # due item text free of names
+    lawyer = login(world.lawyer)
+    lawyer.post(f"{URL}{pk}/hearings/{h}/survivors/", {"case": str(world.case.pk)}, content_type=J)
+    from casebridge.legal.due import hearings
+
+    for u in (world.lawyer, world.social_worker):
+        for it in hearings(u):
+            assert (
+                world.case.survivor.given_name not in it.title if hasattr(world.case.survivor, "given_name") else True
+            )
