@@ -65,8 +65,8 @@ def test_it_hides_the_name_from_a_privacy_officer(world, login):
 
 def test_it_lists_my_cases_in_few_queries(world, login, django_assert_max_num_queries):
     client = login(world.social_worker)
-    # 22: the header's due items read crisis care and care-plan reviews too (one query each).
-    with django_assert_max_num_queries(22):
+    # 23: the header's due items read crisis care, care-plan reviews and her hearings (one query each).
+    with django_assert_max_num_queries(23):
         client.get(reverse("cases:list"))
 
 
