@@ -58,6 +58,7 @@ from casebridge.cases.models import (
     TeamMember,
     TimelineEvent,
 )
+from casebridge.cases.panels import panels_for
 from casebridge.cases.sections import Section
 from casebridge.consents.models import ConsentRecord
 from casebridge.lib.codes import country_name
@@ -320,6 +321,7 @@ def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dic
         "unknown_section": bool(asked) and not shown_section,
         "extra": f"section={shown_section}" if shown_section else "",
         "participants": _participants(case, access),
+        "panels": panels_for(request.user, case, access),
         "mine": request.user.pk,
         "now": timezone.localtime(),
     }

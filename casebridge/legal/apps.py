@@ -7,7 +7,7 @@ class LegalConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.consents.signals import consent_recorded
-        from casebridge.legal import due  # noqa: F401  (registers the home page's due items)
+        from casebridge.legal import due, panels  # noqa: F401  (register the home page's items, the case panel)
         from casebridge.legal.actions import consent_changed
 
         consent_recorded.connect(consent_changed, dispatch_uid="legal-consent")

@@ -208,3 +208,21 @@ def test_idor_holds(world, login):
             assert (
                 world.case.survivor.given_name not in it.title if hasattr(world.case.survivor, "given_name") else True
             )
+
+
+def test_her_case_page_shows_her_consent_and_next_hearing_to_those_who_prepare_her(world, login):
+    lawyer = login(world.lawyer)
+    pk = _proceeding(world, lawyer)
+    hearing = _hearing(lawyer, pk, days=4, room="Room 3")
+    _testimony(world, "given")
+    lawyer.post(
+        f"{URL}{pk}/hearings/{hearing}/survivors/", {"case": str(world.case.pk), "granted": ["video"]}, content_type=J
+    )
+    page = login(world.social_worker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "consent to take part in the prosecution is current" in page
+    assert "Next hearing she attends" in page and "Room 3" in page and "Video testimony" in page
+    assert "Mr" not in page  # never the defendants
+    partner = login(world.shelter_caseworker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Next hearing she attends" in partner  # on her team with the care plan: goes with her
+    nurse = login(world.nurse).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Next hearing she attends" not in nurse and "consent to take part in the prosecution is" not in nurse
