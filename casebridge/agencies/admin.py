@@ -147,6 +147,20 @@ class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+class PlatformAdmin(AuditedAdmin):
+    """Configuration that applies to every agency's survivors (placement rules, wellbeing
+    instruments, charge codes): added and changed only by the platform's administrators."""
+
+    def _platform(self, request: HttpRequest) -> bool:
+        return is_platform_administrator(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._platform(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._platform(request) and super().has_change_permission(request, obj)
+
+
 @admin.register(Agency)
 class AgencyAdmin(ScopedToAgencies, AuditedAdmin):
     form = AgencyForm

@@ -11,13 +11,12 @@ the compartment's doors, in the scoping lint's core."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from casebridge.agencies.models import Role
+from casebridge.lib.records import get_visible as get_visible
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -54,19 +53,6 @@ def acting_role(user: User, agency_id: int | None) -> str:
     roles = [m.role for m in user.active_memberships() if m.role in INVESTIGATION_ROLES]
     here = [m.role for m in user.active_memberships() if m.agency_id == agency_id and m.role in INVESTIGATION_ROLES]
     return (here or roles or [""])[0]
-
-
-def get_visible(user: User, model: type[Any], pk: object) -> Any:
-    """The record of ``model`` with this id if the user reaches it; 404 whether it is missing or
-    out of reach (also for an id that is not one)."""
-    try:
-        key = UUID(str(pk))
-    except ValueError:
-        raise Http404 from None
-    found = model.objects.visible_to(user).filter(pk=key).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def subject_people(user: User) -> Any:

@@ -4,7 +4,6 @@ event; and the audited reads the pages and the API share."""
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +56,7 @@ from casebridge.investigations.models import (
 from casebridge.lib.crypto import blind_index
 from casebridge.lib.errors import Conflict, NotAllowed, NotFound
 from casebridge.lib.places import place_problems
+from casebridge.lib.records import new_reference
 from casebridge.lib.text import fold, normalise_phone
 
 if TYPE_CHECKING:
@@ -966,11 +966,6 @@ def with_screening_age(identity: dict[str, Any], screening: Screening) -> dict[s
     return {**identity, "estimated_age": screening.age_low, "age_method": method}
 
 
-def new_reference() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "INV-" + "".join(secrets.choice(alphabet) for _ in range(8))
-
-
 @transaction.atomic
 def do_open_case_for(
     screening: Screening, case: Case, *, actor: User, consent: dict[str, Any] | None = None
@@ -1015,7 +1010,7 @@ def do_open_case_for(
     screening.outcome = Outcome.CASE
     screening.case = case
     screening.save()
-    link = CaseLink(reference=new_reference(), case=case, operation=operation)
+    link = CaseLink(reference=new_reference("INV"), case=case, operation=operation)
     link.save()
     _link(
         actor,

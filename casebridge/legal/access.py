@@ -8,14 +8,13 @@ This is the compartment's access module: each model's ``visible_to`` is built fr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from casebridge.agencies.models import Role
+from casebridge.lib.records import get_visible as get_visible
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -49,16 +48,3 @@ def proceeding_q(user: User, field: str = "pk") -> Q:
     return Q(**{f"{prefix}lead_agency_id__in": legal_agencies(user)}) | Q(
         **{f"{field}__in" if field == "pk" else f"{field}_id__in": granted.values("proceeding_id")}
     )
-
-
-def get_visible(user: User, model: type[Any], pk: object) -> Any:
-    """The record of ``model`` with this id if the user reaches it; 404 whether it is missing or
-    out of reach (also for an id that is not one)."""
-    try:
-        key = UUID(str(pk))
-    except ValueError:
-        raise Http404 from None
-    found = model.objects.visible_to(user).filter(pk=key).first()
-    if found is None:
-        raise Http404
-    return found

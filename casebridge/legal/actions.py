@@ -7,7 +7,6 @@ proceeding exists, by its reference."""
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ from casebridge.legal.models import (
     StageStep,
 )
 from casebridge.lib.errors import Conflict, NotAllowed, checked_text, raise_errors
+from casebridge.lib.records import new_reference
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -65,12 +65,6 @@ def item(actor: User, row: Any, kind: str) -> Item:
 
 def audited(actor: User, action: str, rows: Iterable[Any], kind: str) -> None:
     record(actor, action, [item(actor, row, kind) for row in rows])
-
-
-def new_reference() -> str:
-    """A pseudonymous reference: it says nothing of the survivors, the defendants or the court."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "PRO-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 def _lead(actor: User, proceeding: Proceeding) -> Proceeding:
@@ -149,7 +143,7 @@ def do_open_proceeding(
         errors["role"] = _("Choose one of the options.")
     raise_errors(errors)
     proceeding = Proceeding.objects.create(
-        reference=new_reference(),
+        reference=new_reference("PRO"),
         lead_agency=agency,
         stage_since=opened_on,
         created_by=actor,

@@ -106,4 +106,4 @@ def test_a_case_is_linked_only_by_a_lawyer_who_reaches_its_legal_section(world, 
     future = lawyer.post(URL, {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": _day(1)}, content_type=J)
     assert future.status_code == 400 and not Proceeding.objects.exists()
     assert not TimelineEvent.objects.filter(kind="proceeding_linked").exists()
-    assert actions.new_reference() != actions.new_reference()
+    assert actions.new_reference("PRO") != actions.new_reference("PRO")
