@@ -44,14 +44,14 @@ def committed_world(transactional_db):  # type: ignore[no-untyped-def]
 
     from casebridge.audit import triggers
 
-    triggers.install(connection)
+    triggers.install_all(connection)
     # The cache is a table the flush between such tests leaves alone: sign-in rate limits and
     # used second-factor codes of the last test's people (same ids) would carry over.
     cache.clear()
     yield build_world()
     # The database is emptied after each such test; the append-only triggers would (rightly)
     # refuse that, so they are lifted for the flush and put back before the next test.
-    triggers.remove(connection)
+    triggers.remove_all(connection)
 
 
 @pytest.fixture

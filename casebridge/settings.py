@@ -317,6 +317,10 @@ SPECTACULAR_SETTINGS = {
         "ClosureEnum": "casebridge.legal.models.Closure",
         "PartyRoleEnum": "casebridge.legal.models.PartyRole",
         "HearingKindEnum": "casebridge.legal.models.HearingKind",
+        "CustodyEnum": "casebridge.legal.models.Custody",
+        "EvidenceKindEnum": "casebridge.legal.models.EvidenceKind",
+        "LegalAppealResultEnum": "casebridge.legal.models.AppealResult",
+        "VerdictEnum": "casebridge.legal.models.Verdict",
         "MeasureEnum": "casebridge.legal.models.Measure",
     },
 }
@@ -332,6 +336,8 @@ CRISIS_ALERT_SECONDS = env_int("CASEBRIDGE_CRISIS_ALERT_SECONDS", 300)
 REFERRAL_ANSWER_DAYS = env_int("CASEBRIDGE_REFERRAL_ANSWER_DAYS", 7, minimum=1, maximum=90)
 REFERRAL_GRANT_DAYS = env_int("CASEBRIDGE_REFERRAL_GRANT_DAYS", 180, minimum=1, maximum=730)
 REFERRAL_CHECK_SECONDS = env_int("CASEBRIDGE_REFERRAL_CHECK_SECONDS", 900)
+# Hearings: how many hours ahead those who attend are reminded (checked with the referrals).
+HEARING_REMINDER_HOURS = env_int("CASEBRIDGE_HEARING_REMINDER_HOURS", 24, minimum=1, maximum=168)
 CARE_PLAN_REVIEW_DAYS = env_int("CASEBRIDGE_CARE_PLAN_REVIEW_DAYS", 90, minimum=7, maximum=366)
 # Follow-up visits after she returns home, in months from her return: monthly for six months,
 # then quarterly to two years.

@@ -76,6 +76,14 @@ PROTECTED = {
     "Counsel",
     "Hearing",
     "Attendance",
+    "CustodyStep",
+    "Evidence",
+    "Handoff",
+    "HandoffReceipt",
+    "Judgment",
+    "Compensation",
+    "Payment",
+    "CalendarFeed",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
@@ -99,6 +107,9 @@ CORE = {
     "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
     "restoration/directory.py",  # a partner's occupancy: a count of current placements, never rows
     "legal/access.py",  # the legal compartment's access module: each visible_to is built from it
+    "legal/evidence.py",  # the actions of the evidence register (as actions.py)
+    "legal/judgment.py",  # the actions of custody, judgments and compensation (as actions.py)
+    "legal/calendar.py",  # the secret calendar address: finds its user by the digest of its token
     "restoration/care.py",  # the actions of her care (as actions.py): each write checks the writer first
 }
 CORE_NAMES = {"models.py", "actions.py"}

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -17,7 +17,7 @@ from casebridge.investigations.api import (
     OperationViewSet,
     SubjectViewSet,
 )
-from casebridge.legal.api import ChargeCodeViewSet, ProceedingViewSet
+from casebridge.legal.api import CalendarFeedFile, CalendarFeedView, ChargeCodeViewSet, ProceedingViewSet
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -57,6 +57,12 @@ urlpatterns = [
     path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
+    path("legal/calendar/", CalendarFeedView.as_view(), name="legal-calendar"),
+    re_path(
+        r"^legal/calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$",
+        CalendarFeedFile.as_view(),
+        name="legal-calendar-feed",
+    ),
     path("crisis/board/", BoardView.as_view(), name="crisis-board"),
     path("cases/<uuid:case_id>/care-plan/", care_api.CarePlanView.as_view(), name="case-care-plan"),
     path("cases/<uuid:case_id>/care-plan/goals/", care_api.GoalsView.as_view(), name="case-care-goals"),

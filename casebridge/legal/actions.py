@@ -391,6 +391,9 @@ def do_schedule_hearing(
         created_by=actor,
     )
     audited(actor, Action.CREATE, [hearing], "hearing")
+    from casebridge.legal.tasks import schedule_on_commit
+
+    schedule_on_commit()  # its reminder
     return hearing
 
 
@@ -460,3 +463,44 @@ def consent_changed(sender: Any, consent: Any, case: Case, actor: User, **kwargs
         if attendance.proceeding_id not in told:
             _tell(attendance.proceeding, "withdrawn", None)
             told.add(attendance.proceeding_id)
+
+
+def remind_due(now: datetime.datetime | None = None) -> int:
+    """Hearings within the reminder window not yet reminded: the proceeding's lawyers are told,
+    and each attending survivor's case worker (on her case: when, never the defendants). Run by
+    the background worker (legal.tasks); returns how many hearings were reminded."""
+    from django.conf import settings
+
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    now = now or timezone.now()
+    window = now + datetime.timedelta(hours=settings.HEARING_REMINDER_HOURS)
+    due = Hearing.objects.filter(cancelled_at__isnull=True, reminded_at__isnull=True, at__gt=now, at__lte=window)
+    count = 0
+    with transaction.atomic():
+        for hearing in due.select_for_update(skip_locked=True).select_related("proceeding"):
+            when = timezone.localtime(hearing.at).strftime("%Y-%m-%d %H:%M")
+            data = {"reference": hearing.proceeding.reference, "what": "reminder", "at": when}
+            notify(
+                _lawyers(hearing.proceeding),
+                Kind.HEARING,
+                data=data,
+                link=reverse("legal:detail", args=[hearing.proceeding_id]),
+            )
+            attending = Attendance.objects.filter(hearing=hearing, cancelled_at__isnull=True).select_related(
+                "case__owner"
+            )
+            for attendance in attending:
+                case = attendance.case
+                notify(
+                    [case.owner],
+                    Kind.HEARING,
+                    data={"number": case.number, "what": "attend", "at": when},
+                    case=case,
+                    link=reverse("cases:detail", args=[case.pk]),
+                )
+            hearing.reminded_at = now
+            hearing.save(update_fields=["reminded_at"])
+            count += 1
+    return count

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from casebridge.api.idempotency import create_scoped, schema_header
 from casebridge.api.serializers import AgencyCodeField, DateTimeField, ModelSerializer, StrictSerializer
@@ -22,23 +27,35 @@ from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
-from casebridge.legal import actions
+from casebridge.legal import actions, calendar
+from casebridge.legal import evidence as chain
+from casebridge.legal import judgment as rulings
 from casebridge.legal.access import get_visible, practises
 from casebridge.legal.actions import audited
 from casebridge.legal.models import (
+    AppealResult,
     Attendance,
     Charge,
     ChargeCode,
     Closure,
+    Compensation,
+    Custody,
+    CustodyStep,
     Defendant,
+    Evidence,
+    EvidenceKind,
+    Handoff,
     Hearing,
     HearingKind,
+    Judgment,
     Measure,
     PartyRole,
+    Payment,
     Proceeding,
     ProceedingCase,
     Stage,
     StageStep,
+    Verdict,
 )
 
 
@@ -48,23 +65,130 @@ class ChargeCodeSerializer(ModelSerializer):
         fields = ["article", "title", "title_km", "penalty", "minor_aggravates"]
 
 
+NULLABLE = {"allow_null": True}
+
+
+class JudgmentSerializer(ModelSerializer):
+    class Meta:
+        model = Judgment
+        fields = ["verdict", "on", "years", "months", "fine", "appealed_on", "appeal_result", "appeal_decided_on"]
+        extra_kwargs = {name: NULLABLE for name in ("years", "months", "fine", "appealed_on", "appeal_decided_on")}
+
+
 class ChargeSerializer(ModelSerializer):
     article = serializers.CharField(source="code.article", read_only=True)
     note = serializers.CharField(read_only=True, allow_null=True)
+    judgment = serializers.SerializerMethodField()
 
     class Meta:
         model = Charge
-        fields = ["id", "defendant", "article", "filed_on", "amended_on", "dropped_on", "note"]
-        extra_kwargs = {"amended_on": {"allow_null": True}, "dropped_on": {"allow_null": True}}
+        fields = ["id", "defendant", "article", "filed_on", "amended_on", "dropped_on", "note", "judgment"]
+        extra_kwargs = {"amended_on": NULLABLE, "dropped_on": NULLABLE}
+
+    @extend_schema_field(JudgmentSerializer(allow_null=True))
+    def get_judgment(self, charge: Charge) -> Any:
+        found = getattr(charge, "judgment", None)
+        return JudgmentSerializer(found).data if found is not None else None
+
+
+class CustodySerializer(ModelSerializer):
+    note = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CustodyStep
+        fields = ["status", "since", "until", "extended", "note"]
+        extra_kwargs = {"until": NULLABLE}
+
+
+class PaymentSerializer(ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["amount", "paid_on"]
+
+
+class CompensationSerializer(ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    number = serializers.CharField(source="case.number", read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+    paid = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Compensation
+        fields = ["id", "case", "number", "amount", "ordered_on", "paid", "payments"]
 
 
 class DefendantSerializer(ModelSerializer):
     name = serializers.CharField(read_only=True)
+    custody = CustodySerializer(many=True, read_only=True)
+    custody_overdue = serializers.SerializerMethodField(help_text="Held by the police past 48 hours or the extension.")
+    compensation = CompensationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Defendant
-        fields = ["id", "name", "sex", "birth_year", "added_at"]
-        extra_kwargs = {"birth_year": {"allow_null": True}}
+        fields = ["id", "name", "sex", "birth_year", "added_at", "custody", "custody_overdue", "compensation"]
+        extra_kwargs = {"birth_year": NULLABLE}
+
+    def get_custody_overdue(self, defendant: Defendant) -> bool:
+        steps = list(defendant.custody.all())
+        return bool(steps) and steps[-1].overdue()
+
+
+class HandoffSerializer(ModelSerializer):
+    giver = serializers.CharField(source="giver.username", read_only=True)
+    receiver = serializers.CharField(source="receiver.username", read_only=True)
+    location = serializers.CharField(read_only=True)
+    purpose = serializers.CharField(read_only=True, allow_null=True)
+    confirmed_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handoff
+        fields = ["id", "giver", "receiver", "location", "purpose", "at", "confirmed_at"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_confirmed_at(self, handoff: Handoff) -> Any:
+        receipt = getattr(handoff, "receipt", None)
+        return serializers.DateTimeField().to_representation(receipt.at) if receipt is not None else None
+
+
+class EvidenceSerializer(ModelSerializer):
+    description = serializers.CharField(read_only=True)
+    collected_by = serializers.CharField(read_only=True)
+    location = serializers.CharField(read_only=True)
+    seized = serializers.UUIDField(source="seized_id", read_only=True, allow_null=True)
+    custodian = serializers.SerializerMethodField(help_text="Who holds it: the last confirmed receiver.")
+    awaiting = serializers.SerializerMethodField(help_text="Whose confirmation a hand-off awaits, if one does.")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "description",
+            "sha256",
+            "collected_by",
+            "collected_on",
+            "location",
+            "seized",
+            "registered_at",
+            "custodian",
+            "awaiting",
+        ]
+
+    def _custody(self, item: Evidence) -> Any:
+        if not hasattr(item, "_custody"):
+            handoffs = list(item.handoffs.all())
+            holder, pending = chain.custody_of(item, handoffs)
+            people = {h.receiver_id: h.receiver for h in handoffs} | {item.registered_by_id: item.registered_by}
+            item._custody = (people[holder].username, pending.receiver.username if pending else None)  # type: ignore[attr-defined]
+        return item._custody  # type: ignore[attr-defined]
+
+    def get_custodian(self, item: Evidence) -> str:
+        return str(self._custody(item)[0])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_awaiting(self, item: Evidence) -> Any:
+        return self._custody(item)[1]
 
 
 class ProceedingStepSerializer(ModelSerializer):
@@ -167,6 +291,54 @@ class SummonInput(StrictSerializer):
     )
 
 
+class CustodyInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=Custody.choices, required=False, help_text="Where he is held from now.")
+    since = DateTimeField(required=False, help_text="Since when (for police custody: the arrest).")
+    extend_until = DateTimeField(required=False, help_text="Or: police custody extended by the prosecutor to.")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class JudgmentInput(StrictSerializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    on = serializers.DateField()
+    years = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
+    months = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=11)
+    fine = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**12, help_text="Riel.")
+
+
+class AppealInput(StrictSerializer):
+    appealed_on = serializers.DateField(required=False, allow_null=True)
+    result = serializers.ChoiceField(choices=AppealResult.choices, required=False)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CompensationInput(StrictSerializer):
+    case = serializers.UUIDField(help_text="A survivor's case linked to the proceeding.")
+    amount = serializers.IntegerField(min_value=1, max_value=10**12, help_text="Riel.")
+    ordered_on = serializers.DateField()
+
+
+class PaymentInput(StrictSerializer):
+    amount = serializers.IntegerField(min_value=1, max_value=10**12, help_text="Riel.")
+    paid_on = serializers.DateField()
+
+
+class EvidenceInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    description = serializers.CharField(max_length=500)
+    sha256 = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    collected_by = serializers.CharField(max_length=200)
+    collected_on = serializers.DateField()
+    location = serializers.CharField(max_length=200)
+    seized = serializers.UUIDField(required=False, help_text="An item seized in an operation you reach.")
+
+
+class HandoffInput(StrictSerializer):
+    receiver = serializers.CharField(max_length=150, help_text="The username of who receives it.")
+    location = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class ProceedingInput(StrictSerializer):
     agency = AgencyCodeField(help_text="The lead legal agency: one of yours.")
     cases = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=20)
@@ -203,6 +375,26 @@ class ProceedingStageInput(StrictSerializer):
     closed_as = serializers.ChoiceField(choices=Closure.choices, required=False, help_text="Or how it ends.")
     on = serializers.DateField()
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+# What each part's answer reads along with it, in one query per relation.
+RELATED: dict[Any, Any] = {
+    Defendant: lambda rows: rows.prefetch_related("custody", "compensation__payments", "compensation__case"),
+    Charge: lambda rows: rows.select_related("code", "judgment"),
+    Evidence: lambda rows: rows.select_related("registered_by").prefetch_related(
+        "handoffs__receipt", "handoffs__receiver"
+    ),
+    Handoff: lambda rows: rows.select_related("giver", "receiver", "receipt"),
+}
+
+
+def _part(user: Any, model: Any, proceeding: Proceeding, pk: str | None) -> Any:
+    """One part of the proceeding the user reaches, as its answer reads it; 404 otherwise."""
+    rows = model.objects.visible_to(user).filter(proceeding=proceeding, pk=pk)
+    found = RELATED.get(model, lambda rows: rows)(rows).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -260,7 +452,7 @@ class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def _parts(self, request: Request, model: Any, kind: str, out: Any, make: Any) -> Response:
         proceeding = self._record()
         user = acting_user(request)
-        rows = model.objects.visible_to(user).filter(proceeding=proceeding)
+        rows = RELATED.get(model, lambda rows: rows)(model.objects.visible_to(user).filter(proceeding=proceeding))
         if request.method == "GET":
             page = list(self.paginate_queryset(rows) or [])
             audited(user, Action.LIST, page, kind)
@@ -362,6 +554,224 @@ class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         found = actions.do_change_charge(found, actor=user, **payload.validated_data)
         return Response(ChargeSerializer(found).data)
 
+    @extend_schema(request=CustodyInput, responses=DefendantSerializer, operation_id="legal_proceedings_custody")
+    @action(detail=True, methods=["post"], url_path=f"defendants/(?P<defendant_id>{UUID_RE})/custody")
+    def custody(self, request: Request, pk: str | None = None, defendant_id: str | None = None) -> Response:
+        """Where the defendant is held from a moment on (``status``, ``since``), or his police
+        custody extended by the prosecutor (``extend_until``, with a note of the authorisation)."""
+        proceeding = self._record()
+        user = acting_user(request)
+        defendant = _part(user, Defendant, proceeding, defendant_id)
+        payload = CustodyInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        note = data.pop("note", "")
+        if "extend_until" in data:
+            if "status" in data or "since" in data:
+                raise serializers.ValidationError({"extend_until": [_("Extend his custody, or change it: not both.")]})
+            rulings.do_extend_custody(defendant, actor=user, until=data["extend_until"], note=note)
+        else:
+            if "status" not in data or "since" not in data:
+                raise serializers.ValidationError({"status": [_("Give where he is held and since when.")]})
+            rulings.do_custody(defendant, actor=user, note=note, **data)
+        found = _part(user, Defendant, proceeding, defendant_id)
+        audited(user, Action.VIEW, [found], "defendant")
+        return Response(DefendantSerializer(found).data)
+
+    @extend_schema(
+        request=CompensationInput,
+        responses={201: CompensationSerializer},
+        parameters=[schema_header()],
+        operation_id="legal_proceedings_compensation",
+    )
+    @action(detail=True, methods=["post"], url_path=f"defendants/(?P<defendant_id>{UUID_RE})/compensation")
+    def compensation(self, request: Request, pk: str | None = None, defendant_id: str | None = None) -> Response:
+        """Compensation a convicted defendant is ordered to pay a survivor of the proceeding."""
+        proceeding = self._record()
+        user = acting_user(request)
+        defendant = _part(user, Defendant, proceeding, defendant_id)
+
+        def make() -> Compensation:
+            payload = CompensationInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            link = ProceedingCase.objects.visible_to(user).filter(proceeding=proceeding, case_id=data.pop("case"))
+            found = link.select_related("case").first()
+            if found is None:
+                raise serializers.ValidationError(
+                    {"case": [_("Choose a survivor whose case is linked to this proceeding.")]}
+                )
+            return rulings.do_order_compensation(defendant, actor=user, case=found.case, **data)
+
+        return create_scoped(
+            request,
+            resource_type="legal_compensation",
+            create=make,
+            rows=Compensation.objects.visible_to(user).filter(proceeding=proceeding),
+            seen=lambda found: audited(user, Action.VIEW, [found], "compensation"),
+            serializer=CompensationSerializer,
+        )
+
+    @extend_schema(
+        request=PaymentInput,
+        responses={201: PaymentSerializer},
+        parameters=[schema_header()],
+        operation_id="legal_proceedings_compensation_payment",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"defendants/(?P<defendant_id>{UUID_RE})/compensation/(?P<compensation_id>{UUID_RE})/payments",
+    )
+    def payments(
+        self,
+        request: Request,
+        pk: str | None = None,
+        defendant_id: str | None = None,
+        compensation_id: str | None = None,
+    ) -> Response:
+        """A payment of ordered compensation, up to what remains owed."""
+        proceeding = self._record()
+        user = acting_user(request)
+        found = _part(user, Compensation, proceeding, compensation_id)
+        if str(found.defendant_id) != defendant_id:
+            raise Http404
+
+        def make() -> Payment:
+            payload = PaymentInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            return rulings.do_pay(found, actor=user, **payload.validated_data)
+
+        return create_scoped(
+            request,
+            resource_type="legal_payment",
+            create=make,
+            rows=Payment.objects.visible_to(user).filter(proceeding=proceeding),
+            seen=lambda row: audited(user, Action.VIEW, [row], "payment"),
+            serializer=PaymentSerializer,
+        )
+
+    @extend_schema(request=JudgmentInput, responses=ChargeSerializer, operation_id="legal_proceedings_judgment")
+    @action(detail=True, methods=["post"], url_path=f"charges/(?P<charge_id>{UUID_RE})/judgment")
+    def judgment(self, request: Request, pk: str | None = None, charge_id: str | None = None) -> Response:
+        """The judgment on a charge, once the proceeding has reached its verdict: convicted (with
+        the sentence) or acquitted (with none)."""
+        proceeding = self._record()
+        user = acting_user(request)
+        found = _part(user, Charge, proceeding, charge_id)
+        payload = JudgmentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rulings.do_judge(found, actor=user, **payload.validated_data)
+        found = _part(user, Charge, proceeding, charge_id)
+        audited(user, Action.VIEW, [found], "charge")
+        return Response(ChargeSerializer(found).data)
+
+    @extend_schema(request=AppealInput, responses=ChargeSerializer, operation_id="legal_proceedings_appeal")
+    @action(detail=True, methods=["post"], url_path=f"charges/(?P<charge_id>{UUID_RE})/appeal")
+    def appeal(self, request: Request, pk: str | None = None, charge_id: str | None = None) -> Response:
+        """An appeal filed against the judgment on a charge (``appealed_on``); later its
+        ``result`` and ``decided_on``."""
+        proceeding = self._record()
+        user = acting_user(request)
+        found = _part(user, Charge, proceeding, charge_id)
+        decided = getattr(found, "judgment", None)
+        if decided is None:
+            raise serializers.ValidationError({"appealed_on": [_("This charge has not been judged.")]})
+        payload = AppealInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rulings.do_appeal(decided, actor=user, **payload.validated_data)
+        found = _part(user, Charge, proceeding, charge_id)
+        audited(user, Action.VIEW, [found], "charge")
+        return Response(ChargeSerializer(found).data)
+
+    @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=EvidenceInput, responses={201: EvidenceSerializer}, parameters=[schema_header()]
+    )
+    @action(detail=True, methods=["get", "post"])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """The evidence register: each item, who holds it now, and whose confirmation a hand-off
+        awaits. A digital file is registered by its SHA-256; an item seized in an operation you
+        reach, by its id (``seized``)."""
+
+        def make(proceeding: Proceeding, user: Any) -> Evidence:
+            from casebridge.investigations.models import SeizedItem
+
+            payload = EvidenceInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            if "seized" in data:
+                data["seized"] = SeizedItem.objects.visible_to(user).filter(pk=data["seized"]).first()
+                if data["seized"] is None:
+                    raise serializers.ValidationError(
+                        {"seized": [_("Choose an item seized in an operation you reach.")]}
+                    )
+            return chain.do_register(proceeding, actor=user, **data)
+
+        return self._parts(request, Evidence, "evidence", EvidenceSerializer, make)
+
+    @extend_schema(methods=["GET"], responses=HandoffSerializer(many=True), operation_id="legal_proceedings_handoffs")
+    @extend_schema(
+        methods=["POST"],
+        request=HandoffInput,
+        responses={201: HandoffSerializer},
+        parameters=[schema_header()],
+        operation_id="legal_proceedings_handoff",
+    )
+    @action(detail=True, methods=["get", "post"], url_path=f"evidence/(?P<evidence_id>{UUID_RE})/handoffs")
+    def handoffs(self, request: Request, pk: str | None = None, evidence_id: str | None = None) -> Response:
+        """An item's chain of custody, oldest first (append-only); POST: its holder hands it to
+        someone who works on the proceeding, who then confirms it (``{id}/confirm/``)."""
+        proceeding = self._record()
+        user = acting_user(request)
+        item = _part(user, Evidence, proceeding, evidence_id)
+        rows = RELATED[Handoff](Handoff.objects.visible_to(user).filter(evidence=item))
+        if request.method == "GET":
+            page = list(self.paginate_queryset(rows) or [])
+            audited(user, Action.LIST, page, "handoff")
+            return self.get_paginated_response(HandoffSerializer(page, many=True).data)
+
+        def make() -> Handoff:
+            from casebridge.accounts.models import User
+
+            payload = HandoffInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            receiver = User.objects.filter(username=data.pop("receiver"), is_active=True).first()
+            if receiver is None:
+                raise serializers.ValidationError(
+                    {"receiver": [_("Hand it only to someone who works on this proceeding.")]}
+                )
+            return chain.do_hand_off(item, actor=user, receiver=receiver, **data)
+
+        return create_scoped(
+            request,
+            resource_type="legal_handoff",
+            create=make,
+            rows=rows,
+            seen=lambda found: audited(user, Action.VIEW, [found], "handoff"),
+            serializer=HandoffSerializer,
+        )
+
+    @extend_schema(request=None, responses=HandoffSerializer, operation_id="legal_proceedings_handoff_confirm")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"evidence/(?P<evidence_id>{UUID_RE})/handoffs/(?P<handoff_id>{UUID_RE})/confirm",
+    )
+    def confirm(
+        self, request: Request, pk: str | None = None, evidence_id: str | None = None, handoff_id: str | None = None
+    ) -> Response:
+        """The receiver confirms the item reached them (only they can)."""
+        proceeding = self._record()
+        user = acting_user(request)
+        found = _part(user, Handoff, proceeding, handoff_id)
+        if str(found.evidence_id) != evidence_id:
+            raise Http404
+        chain.do_confirm(found, actor=user)
+        found = _part(user, Handoff, proceeding, handoff_id)
+        return Response(HandoffSerializer(found).data)
+
     @extend_schema(request=ProceedingStageInput, responses=ProceedingSerializer)
     @action(detail=True, methods=["post"])
     def stage(self, request: Request, pk: str | None = None) -> Response:
@@ -396,3 +806,57 @@ class ChargeCodeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
         if not practises(acting_user(self.request)):
             raise Http404  # 404 on every legal path for anyone but a lawyer
         return ChargeCode.objects.filter(active=True)
+
+
+class CalendarAddressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    url = serializers.CharField(help_text="Shown once: subscribe to it in a calendar app; keep it secret.")
+
+
+class CalendarFeedView(APIView):
+    """Your hearings as a calendar feed at a secret address (lawyers only)."""
+
+    def _lawyer(self, request: Request) -> Any:
+        user = acting_user(request)
+        if not practises(user):
+            raise Http404
+        return user
+
+    @extend_schema(request=None, responses={201: CalendarAddressSerializer}, operation_id="legal_calendar_new")
+    def post(self, request: Request) -> Response:
+        """A new secret address (the old one stops working). It carries no survivor's or
+        defendant's name: references, case numbers, kinds of hearing and places."""
+        token = calendar.new_feed(self._lawyer(request))
+        url = request.build_absolute_uri(reverse("legal-calendar-feed", args=[token]))
+        return Response({"url": url}, status=201)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="legal_calendar_revoke")
+    def delete(self, request: Request) -> Response:
+        """The address stops working."""
+        calendar.revoke_feed(self._lawyer(request))
+        return Response(status=204)
+
+
+class CalendarRenderer(BaseRenderer):
+    """What a calendar app asks for (``Accept: text/calendar``); the feed is written as it is."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return data if isinstance(data, bytes) else b""
+
+
+class CalendarFeedFile(APIView):
+    """The feed itself, read by a calendar app without signing in: the secret address is the key."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, CalendarRenderer]
+
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR}, operation_id="legal_calendar_feed", auth=[])
+    def get(self, request: Request, token: str) -> HttpResponse:
+        user = calendar.feed_user(token)
+        if user is None:
+            raise Http404
+        return HttpResponse(calendar.feed(user), content_type="text/calendar; charset=utf-8")

@@ -267,6 +267,7 @@ class Hearing(models.Model):
     defendants_attend = models.BooleanField(_("the defendants attend"), default=True)
     note = EncryptedTextField(_("note"), max_length=1000, blank=True, null=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # those who attend were reminded
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -315,3 +316,207 @@ class Attendance(models.Model):
 
     def requested_labels(self) -> list[str]:
         return [str(Measure(m).label) for m in self.requested if m in Measure.values]
+
+
+# Defendant custody --------------------------------------------------------------------------------
+
+
+class Custody(models.TextChoices):
+    POLICE = "police", _("Police custody")
+    DETENTION = "detention", _("Pre-trial detention")
+    BAIL = "bail", _("Released on bail")
+    AT_LARGE = "at_large", _("At large")
+    RELEASED = "released", _("Released")
+
+
+POLICE_CUSTODY_HOURS = 48  # 2007 Code: 48 hours unless the prosecutor extends it
+
+
+class CustodyStep(models.Model):
+    """Where a defendant is held from a moment on: arrested into police custody (which ends
+    ``until``: 48 hours later unless the prosecutor extended it), pre-trial detention, bail, at
+    large, released. The latest is his custody now; none is changed or deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    defendant = models.ForeignKey(Defendant, models.PROTECT, related_name="custody")
+    status = models.CharField(_("custody"), max_length=10, choices=Custody.choices)
+    since = models.DateTimeField(_("since"))
+    until = models.DateTimeField(_("police custody ends"), null=True, blank=True)
+    extended = models.BooleanField(_("extended by the prosecutor"), default=False)
+    note = EncryptedTextField(_("note"), max_length=1000, blank=True, null=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["since", "at"]
+
+    def overdue(self, now: Any = None) -> bool:
+        """Held by the police past the end of his custody (48 hours, or the extension)."""
+        from django.utils import timezone
+
+        return self.status == Custody.POLICE and self.until is not None and (now or timezone.now()) > self.until
+
+
+# Evidence and its chain of custody ---------------------------------------------------------------
+
+
+class EvidenceKind(models.TextChoices):
+    PHYSICAL = "physical", _("Physical item")
+    DOCUMENT = "document", _("Document")
+    DIGITAL = "digital", _("Digital file")
+
+
+class Evidence(models.Model):
+    """An item of evidence: what it is (a digital file by its SHA-256), who collected it and when,
+    where it is kept, and, for an item seized in an operation, which. Its first custodian is the
+    lawyer who registers it; from then on it moves only by confirmed hand-offs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="evidence")
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    description = EncryptedTextField(_("description"), max_length=500)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    collected_by = EncryptedTextField(_("collected by"), max_length=200)
+    collected_on = models.DateField(_("collected on"))
+    location = EncryptedTextField(_("kept at"), max_length=200)
+    seized = models.ForeignKey("investigations.SeizedItem", models.PROTECT, null=True, blank=True, related_name="+")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proceeding", "seized"], name="evidence_seized_once"),
+        ]
+
+
+class Handoff(models.Model):
+    """The item passes from its custodian to another person who reaches the proceeding, to be kept
+    at a place. Append-only: the database refuses UPDATE and DELETE; it counts once the receiver
+    confirms it (:class:`HandoffReceipt`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    evidence = models.ForeignKey(Evidence, models.PROTECT, related_name="handoffs")
+    giver = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    receiver = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    location = EncryptedTextField(_("to be kept at"), max_length=200)
+    purpose = EncryptedTextField(_("why"), max_length=500, blank=True, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]
+
+
+class HandoffReceipt(models.Model):
+    """The receiver's confirmation that the item reached them. Append-only, once per hand-off."""
+
+    handoff = models.OneToOneField(Handoff, models.PROTECT, primary_key=True, related_name="receipt")
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+
+# Outcomes ------------------------------------------------------------------------------------------
+
+
+class Verdict(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+
+
+class AppealResult(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    VARIED = "varied", _("Varied")
+    OVERTURNED = "overturned", _("Overturned")
+
+
+class Judgment(models.Model):
+    """The judgment on one charge: convicted (with the sentence: years, months, a fine in riel) or
+    acquitted (no sentence); an appeal filed against it, and its result."""
+
+    charge = models.OneToOneField(Charge, models.PROTECT, primary_key=True, related_name="judgment")
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    on = models.DateField(_("judged on"))
+    years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    fine = models.PositiveBigIntegerField(_("fine (riel)"), null=True, blank=True)
+    appealed_on = models.DateField(_("appeal filed on"), null=True, blank=True)
+    appeal_result = models.CharField(_("appeal result"), max_length=10, choices=AppealResult.choices, blank=True)
+    appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="convicted") | Q(years__isnull=True, months__isnull=True, fine__isnull=True),
+                name="judgment_no_sentence_on_acquittal",
+            )
+        ]
+
+
+class Compensation(models.Model):
+    """Compensation a defendant is ordered to pay a survivor of the proceeding (riel), and what
+    was paid, when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    defendant = models.ForeignKey(Defendant, models.PROTECT, related_name="compensation")
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    amount = models.PositiveBigIntegerField(_("amount ordered (riel)"))
+    ordered_on = models.DateField(_("ordered on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordered_on", "recorded_at"]
+
+    def paid(self) -> int:
+        return sum(p.amount for p in self.payments.all())
+
+
+class Payment(models.Model):
+    """A payment of ordered compensation."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proceeding = models.ForeignKey(Proceeding, models.PROTECT, related_name="+")
+    compensation = models.ForeignKey(Compensation, models.PROTECT, related_name="payments")
+    amount = models.PositiveBigIntegerField(_("amount paid (riel)"))
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["paid_on", "recorded_at"]
+
+
+# The calendar feed ---------------------------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address (the SHA-256 of its token is kept, the token shown once);
+    a new one, or revoking, ends the old one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)

@@ -181,6 +181,10 @@ class Notification(models.Model):
                     _("Proceeding %(reference)s: a survivor would face the defendant at a hearing without protection.")
                     % d
                 )
+            if d.get("what") == "reminder":
+                return _("Proceeding %(reference)s: a hearing on %(at)s.") % d
+            if d.get("what") == "attend":
+                return _("Case %(number)s: she attends a hearing on %(at)s.") % d
             return (
                 _(
                     "Proceeding %(reference)s: her consent to take part is no longer current; "
