@@ -183,12 +183,21 @@ OTHER_ROUTES = {
     # 404 for everyone else on every page and endpoint (legal/tests/test_proceedings.py).
     **{
         f"legal:{name}": "lawyers of the lead legal agency or granted; get_visible, 404 otherwise (legal tests)"
-        for name in ("list", "new", "detail", "post")
+        for name in ("list", "new", "detail", "post", "calendar")
     },
     **{
         f"legal-proceeding-{name}": "Proceeding visible_to(user), 404 otherwise (legal tests)"
-        for name in ("list", "detail", "defendants", "charges", "charge", "stage", "hearings", "summon")
+        for name in (
+            *("list", "detail", "defendants", "charges", "charge", "stage", "hearings", "summon", "custody"),
+            *("judgment", "appeal", "compensation", "payments", "evidence", "handoffs", "confirm"),
+        )
     },
+    "legal-stage-durations": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); "
+    "404 otherwise",
+    "legal:stages": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); 404 otherwise",
+    "legal-calendar": "the caller's own calendar address; 404 without a lawyer's membership",
+    "legal-calendar-feed": "no sign-in: the secret token (its digest) finds a lawyer; that lawyer's "
+    "Hearing visible_to, no names; 404 for an unknown or revoked token (legal/tests/test_judgments.py)",
     "legal-charge-code-list": "configuration, no case data; 404 without a lawyer's membership",
     "legal-charge-code-detail": "configuration, no case data; 404 without a lawyer's membership",
     # Investigations: a compartment of its own (investigations.access): each record through its

@@ -109,6 +109,7 @@ CORE = {
     "legal/access.py",  # the legal compartment's access module: each visible_to is built from it
     "legal/evidence.py",  # the actions of the evidence register (as actions.py)
     "legal/judgment.py",  # the actions of custody, judgments and compensation (as actions.py)
+    "legal/measures.py",  # days per stage across an agency's proceedings: aggregates, never rows
     "legal/calendar.py",  # the secret calendar address: finds its user by the digest of its token
     "restoration/care.py",  # the actions of her care (as actions.py): each write checks the writer first
 }

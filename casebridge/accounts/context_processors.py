@@ -10,7 +10,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: the languages, each named in its own script (settings.LANGUAGES,
     untranslated), the user's agency and role, open break-glass reviews, memberships waiting for
     approval, unread notifications, what is due, and whether the user reaches prevalence studies,
-    training records, indicators and investigations."""
+    training records, indicators, investigations and the time proceedings take."""
     languages = {"language_names": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from casebridge.indicators.access import reads_indicators
     from casebridge.investigations.access import investigates
     from casebridge.legal.access import practises
+    from casebridge.legal.measures import measured_agencies
     from casebridge.notifications.due import due_for
     from casebridge.notifications.models import Notification
     from casebridge.prevalence.access import study_agencies
@@ -38,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_train": bool(training_agencies(user)),
         "investigates": investigates(user),
         "practises_law": practises(user),
+        "measures_justice": bool(measured_agencies(user)),
         "in_crisis_care": works_in_crisis_care(user),
         "reads_indicators": reads_indicators(user),
         "is_privacy_officer": officer,

@@ -17,7 +17,13 @@ from casebridge.investigations.api import (
     OperationViewSet,
     SubjectViewSet,
 )
-from casebridge.legal.api import CalendarFeedFile, CalendarFeedView, ChargeCodeViewSet, ProceedingViewSet
+from casebridge.legal.api import (
+    CalendarFeedFile,
+    CalendarFeedView,
+    ChargeCodeViewSet,
+    ProceedingViewSet,
+    StageDurationsView,
+)
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
 from casebridge.prevalence.api import StudyViewSet
@@ -57,6 +63,7 @@ urlpatterns = [
     path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
+    path("legal/stage-durations/", StageDurationsView.as_view(), name="legal-stage-durations"),
     path("legal/calendar/", CalendarFeedView.as_view(), name="legal-calendar"),
     re_path(
         r"^legal/calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$",

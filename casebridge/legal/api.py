@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -836,23 +835,15 @@ class CalendarFeedView(APIView):
         return Response(status=204)
 
 
-class CalendarRenderer(BaseRenderer):
-    """What a calendar app asks for (``Accept: text/calendar``); the feed is written as it is."""
-
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return data if isinstance(data, bytes) else b""
-
-
 class CalendarFeedFile(APIView):
     """The feed itself, read by a calendar app without signing in: the secret address is the key."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer, CalendarRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A calendar app asks for text/calendar: the feed answers as it is, an error in JSON.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR}, operation_id="legal_calendar_feed", auth=[])
     def get(self, request: Request, token: str) -> HttpResponse:
@@ -860,3 +851,39 @@ class CalendarFeedFile(APIView):
         if user is None:
             raise Http404
         return HttpResponse(calendar.feed(user), content_type="text/calendar; charset=utf-8")
+
+
+class StageFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    proceedings = serializers.IntegerField(help_text="Proceedings that went through the stage or are in it.")
+    in_stage_now = serializers.IntegerField()
+    median_days = serializers.IntegerField(allow_null=True, help_text="None for fewer than three proceedings.")
+    p90_days = serializers.IntegerField(allow_null=True, help_text="Nine in ten spent at most this many days.")
+
+
+class ClosureFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    closed_as = serializers.ChoiceField(choices=Closure.choices)
+    proceedings = serializers.IntegerField()
+
+
+class StageDurationsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    proceedings = serializers.IntegerField()
+    stages = StageFigureSerializer(many=True)
+    closures = ClosureFigureSerializer(many=True)
+
+
+class StageDurationsView(APIView):
+    """How long each stage of criminal procedure takes across the proceedings your agencies lead
+    (programme managers and lawyers): aggregates only, never a proceeding."""
+
+    @extend_schema(responses=StageDurationsSerializer, operation_id="legal_stage_durations")
+    def get(self, request: Request) -> Response:
+        from casebridge.audit.log import Item, record
+        from casebridge.legal.measures import measured_agencies, stage_durations
+
+        user = acting_user(request)
+        agencies = measured_agencies(user)
+        if not agencies:
+            raise Http404
+        record(user, Action.VIEW, [Item("legal_stage_durations", ",".join(map(str, sorted(agencies))))])
+        return Response(StageDurationsSerializer(stage_durations(agencies)).data)

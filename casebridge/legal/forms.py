@@ -8,10 +8,35 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.agencies.models import Agency
-from casebridge.legal.models import Closure, HearingKind, Measure, PartyRole, Stage
+from casebridge.legal.models import (
+    AppealResult,
+    Closure,
+    Custody,
+    EvidenceKind,
+    HearingKind,
+    Measure,
+    PartyRole,
+    Stage,
+    Verdict,
+)
 from casebridge.lib.views import SubmissionTokenMixin
 
 DAY = forms.DateInput(attrs={"type": "date"})
+MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"})
+Choices = list[tuple[str, str]]
+
+
+class ChoicesMixin:
+    """Choice fields filled from the page's records (what the user reaches): a posted id not among
+    them is refused as an invalid choice before anything is written."""
+
+    choice_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, choices: dict[str, Choices] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name in self.choice_fields:
+            field = self.fields[name]  # type: ignore[attr-defined]
+            field.choices = ([("", "—")] if not field.required else []) + (choices or {}).get(name, [])
 
 
 class ProceedingForm(SubmissionTokenMixin, forms.Form):
@@ -110,3 +135,89 @@ class SummonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["hearing"].choices = hearings or []  # type: ignore[attr-defined]
         self.fields["case"].choices = cases or []  # type: ignore[attr-defined]
+
+
+class CustodyForm(ChoicesMixin, forms.Form):
+    prefix = "custody"
+    choice_fields = ("defendant",)
+    defendant = forms.ChoiceField(label=_("Defendant"))
+    status = forms.ChoiceField(label=_("Held"), choices=Custody.choices)
+    since = forms.DateTimeField(label=_("Since (for police custody: the arrest)"), widget=MOMENT)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class ExtendForm(ChoicesMixin, forms.Form):
+    prefix = "extend"
+    choice_fields = ("defendant",)
+    defendant = forms.ChoiceField(label=_("Defendant in police custody"))
+    until = forms.DateTimeField(label=_("Extended by the prosecutor to"), widget=MOMENT)
+    note = forms.CharField(label=_("The prosecutor's authorisation"), max_length=1000)
+
+
+class JudgmentForm(ChoicesMixin, forms.Form):
+    prefix = "judgment"
+    choice_fields = ("charge",)
+    charge = forms.ChoiceField(label=_("Charge"))
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    on = forms.DateField(label=_("Judged on"), widget=DAY)
+    years = forms.IntegerField(label=_("Years of prison"), min_value=0, max_value=99, required=False)
+    months = forms.IntegerField(label=_("and months"), min_value=0, max_value=11, required=False)
+    fine = forms.IntegerField(label=_("Fine (riel)"), min_value=0, max_value=10**12, required=False)
+
+
+class AppealForm(ChoicesMixin, forms.Form):
+    prefix = "appeal"
+    choice_fields = ("charge",)
+    charge = forms.ChoiceField(label=_("Judgment appealed"))
+    appealed_on = forms.DateField(label=_("Appeal filed on"), widget=DAY, required=False)
+    result = forms.ChoiceField(label=_("Result"), choices=[("", "—"), *AppealResult.choices], required=False)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DAY, required=False)
+
+
+class CompensationForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
+    prefix = "compensation"
+    choice_fields = ("defendant", "case")
+    defendant = forms.ChoiceField(label=_("Ordered to pay"))
+    case = forms.ChoiceField(label=_("To the survivor (case)"))
+    amount = forms.IntegerField(label=_("Amount (riel)"), min_value=1, max_value=10**12)
+    ordered_on = forms.DateField(label=_("Ordered on"), widget=DAY)
+
+
+class PaymentForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
+    prefix = "payment"
+    choice_fields = ("compensation",)
+    compensation = forms.ChoiceField(label=_("Compensation"))
+    amount = forms.IntegerField(label=_("Amount paid (riel)"), min_value=1, max_value=10**12)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DAY)
+
+
+class EvidenceForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
+    prefix = "evidence"
+    choice_fields = ("seized",)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=500)
+    sha256 = forms.CharField(
+        label=_("SHA-256 of the file"),
+        max_length=64,
+        required=False,
+        help_text=_("For a digital file: 64 hexadecimal digits, computed from the file itself."),
+    )
+    collected_by = forms.CharField(label=_("Collected by"), max_length=200)
+    collected_on = forms.DateField(label=_("Collected on"), widget=DAY)
+    location = forms.CharField(label=_("Kept at"), max_length=200)
+    seized = forms.ChoiceField(label=_("Seized in an operation"), required=False)
+
+
+class HandoffForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
+    prefix = "handoff"
+    choice_fields = ("evidence", "receiver")
+    evidence = forms.ChoiceField(label=_("Item you hold"))
+    receiver = forms.ChoiceField(label=_("Handed to"))
+    location = forms.CharField(label=_("To be kept at"), max_length=200)
+    purpose = forms.CharField(label=_("Why"), max_length=500, required=False)
+
+
+class ConfirmForm(ChoicesMixin, forms.Form):
+    prefix = "confirm"
+    choice_fields = ("handoff",)
+    handoff = forms.ChoiceField(widget=forms.HiddenInput)

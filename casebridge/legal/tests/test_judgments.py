@@ -177,3 +177,27 @@ def test_hearings_are_reminded_a_day_ahead_once(world, login, hours, reminded):
     assert actions.remind_due() == int(reminded)
     assert Notification.objects.filter(recipient=world.lawyer, data__what="reminder").exists() is reminded
     assert actions.remind_due() == 0
+
+
+def test_a_manager_sees_how_long_each_stage_takes_never_a_proceeding(world, login):
+    lawyer = login(world.lawyer)
+    references = []
+    for n in range(3):
+        pk, _, _ = _proceeding(world, lawyer, days_ago=100 + 10 * n)
+        day = (timezone.localdate() - datetime.timedelta(days=40 + n)).isoformat()
+        assert lawyer.post(f"{URL}{pk}/stage/", {"stage": "police", "on": day}, content_type=J).status_code == 200
+        references.append(lawyer.get(f"{URL}{pk}/").json()["reference"])
+    manager = login(world.manager)
+    figures = manager.get("/api/v1/legal/stage-durations/").json()
+    complaint = next(s for s in figures["stages"] if s["stage"] == "complaint")
+    assert figures["proceedings"] == 3 and complaint["proceedings"] == 3
+    assert complaint["median_days"] == 69 and complaint["p90_days"] == 78
+    trial = next(s for s in figures["stages"] if s["stage"] == "trial")
+    assert trial["proceedings"] == 0 and trial["median_days"] is None
+    page = manager.get("/legal/stages/").content.decode()
+    assert "Time in court" in page and not any(r in page for r in references)
+    assert manager.get(f"{URL}").status_code == 404  # the proceedings themselves stay closed to him
+    for persona in ("nurse", "social_worker", "shelter_caseworker"):
+        client = login(world.users[persona])
+        assert client.get("/api/v1/legal/stage-durations/").status_code == 404
+        assert client.get("/legal/stages/").status_code == 404

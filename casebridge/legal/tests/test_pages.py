@@ -123,3 +123,121 @@ def test_a_hearing_and_her_measures_from_the_page(world, login):
     shown = lawyer.get(page).content.decode()
     assert Attendance.objects.get().confrontation and "without protection" in shown
     assert "requested: Screen" in shown
+
+
+def _opened(world, client, days_ago=60):  # type: ignore[no-untyped-def]
+    import datetime
+
+    opened = (timezone.localdate() - datetime.timedelta(days=days_ago)).isoformat()
+    made = client.post(
+        "/api/v1/legal/proceedings/",
+        {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": opened},
+        content_type="application/json",
+    )
+    return Proceeding.objects.get(pk=made.json()["id"])
+
+
+def test_custody_judgment_and_compensation_from_the_page(world, login):
+    import datetime
+
+    from casebridge.legal.models import Compensation, Judgment
+
+    lawyer = login(world.lawyer)
+    proceeding = _opened(world, lawyer)
+    page = f"/legal/{proceeding.pk}/"
+    today = timezone.localdate()
+    lawyer.post(f"{page}defendant/", {"defendant-name": "Mr Fictional", "defendant-submission": str(uuid.uuid4())})
+    defendant = proceeding.defendants.get()
+    charge = {
+        "charge-defendant": str(defendant.pk),
+        "charge-article": "34",
+        "charge-filed_on": (today - datetime.timedelta(days=50)).isoformat(),
+        "charge-submission": str(uuid.uuid4()),
+    }
+    assert lawyer.post(f"{page}charge/", charge).status_code == 302
+    arrested = timezone.localtime() - datetime.timedelta(hours=60)
+    held = {
+        "custody-defendant": str(defendant.pk),
+        "custody-status": "police",
+        "custody-since": f"{arrested:%Y-%m-%dT%H:%M}",
+    }
+    assert lawyer.post(f"{page}custody/", held).status_code == 302
+    assert "held by the police past the time allowed" in lawyer.get(page).content.decode()
+    verdict = {
+        "judgment-charge": str(Charge.objects.get().pk),
+        "judgment-verdict": "convicted",
+        "judgment-on": (today - datetime.timedelta(days=5)).isoformat(),
+        "judgment-years": "8",
+    }
+    early = lawyer.post(f"{page}judgment/", verdict)
+    assert early.status_code == 409 and not Judgment.objects.exists()
+    for stage in ("police", "prosecutor", "trial", "verdict"):
+        moved = lawyer.post(
+            f"{page}stage/", {"stage-stage": stage, "stage-on": (today - datetime.timedelta(days=10)).isoformat()}
+        )
+        assert moved.status_code == 302
+    assert lawyer.post(f"{page}judgment/", verdict).status_code == 302
+    ordered = {
+        "compensation-defendant": str(defendant.pk),
+        "compensation-case": str(world.case.pk),
+        "compensation-amount": "4000000",
+        "compensation-ordered_on": today.isoformat(),
+        "compensation-submission": str(uuid.uuid4()),
+    }
+    assert lawyer.post(f"{page}compensation/", ordered).status_code == 302
+    assert Compensation.objects.count() == 1
+    shown = lawyer.get(page).content.decode()
+    assert "Convicted" in shown and "4000000 riel ordered" in shown.replace(",", "")
+    for persona in ("social_worker", "shelter_caseworker", "nurse"):
+        assert login(world.users[persona]).post(f"{page}compensation/", ordered).status_code == 404
+
+
+def test_evidence_is_registered_handed_on_and_confirmed_from_the_page(world, login):
+    from casebridge.agencies.models import Role
+    from casebridge.legal.models import Evidence, Handoff, HandoffReceipt
+    from casebridge.lib.testing import make_user
+
+    colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
+    lawyer = login(world.lawyer)
+    proceeding = _opened(world, lawyer)
+    page = f"/legal/{proceeding.pk}/"
+    item = {
+        "evidence-kind": "document",
+        "evidence-description": "Bar ledger",
+        "evidence-collected_by": "AHTJP",
+        "evidence-collected_on": timezone.localdate().isoformat(),
+        "evidence-location": "JPC safe",
+        "evidence-sha256": "abc",
+        "evidence-submission": str(uuid.uuid4()),
+    }
+    assert lawyer.post(f"{page}evidence/", item).status_code == 400 and not Evidence.objects.exists()
+    item.update({"evidence-sha256": "", "evidence-submission": str(uuid.uuid4())})
+    assert lawyer.post(f"{page}evidence/", item).status_code == 302
+    evidence = Evidence.objects.get()
+    handed = {
+        "handoff-evidence": str(evidence.pk),
+        "handoff-receiver": str(colleague.pk),
+        "handoff-location": "Court registry",
+        "handoff-submission": str(uuid.uuid4()),
+    }
+    assert lawyer.post(f"{page}handoff/", handed).status_code == 302
+    handoff = Handoff.objects.get()
+    assert lawyer.post(f"{page}confirm/", {"confirm-handoff": str(handoff.pk)}).status_code == 400  # not his
+    receiver = login(colleague)
+    assert "I received it" in receiver.get(page).content.decode()
+    assert receiver.post(f"{page}confirm/", {"confirm-handoff": str(handoff.pk)}).status_code == 302
+    assert HandoffReceipt.objects.filter(handoff=handoff, by=colleague).exists()
+    assert "confirmed" in receiver.get(page).content.decode()
+
+
+def test_the_calendar_address_is_made_and_revoked_from_the_page(world, login, client):
+    lawyer = login(world.lawyer)
+    made = lawyer.post("/legal/calendar/")
+    assert made.status_code == 200
+    url = made.context["url"]
+    assert url.endswith(".ics")
+    assert lawyer.post("/legal/calendar/", {"revoke": "1"}).status_code == 302
+    client.logout()
+    assert client.get(url).status_code == 404
+    for persona in ("social_worker", "shelter_caseworker", "nurse"):
+        assert login(world.users[persona]).get("/legal/calendar/").status_code == 404
