@@ -190,6 +190,7 @@ OTHER_ROUTES = {
         for name in (
             *("list", "detail", "defendants", "charges", "charge", "stage", "hearings", "summon", "custody"),
             *("judgment", "appeal", "compensation", "payments", "evidence", "handoffs", "confirm"),
+            *("counsel", "revoke-counsel"),
         )
     },
     "legal-stage-durations": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); "

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.utils import timezone
 
 from casebridge.agencies.models import Role
 from casebridge.lib.records import get_visible as get_visible
@@ -40,10 +39,7 @@ def proceeding_q(user: User, field: str = "pk") -> Q:
 
     if not practises(user):
         return Q(pk__in=[])
-    now = timezone.now()
-    granted = Counsel.objects.filter(user_id=user.pk, revoked_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    granted = Counsel.objects.in_force().filter(user_id=user.pk)
     prefix = "" if field == "pk" else f"{field}__"
     return Q(**{f"{prefix}lead_agency_id__in": legal_agencies(user)}) | Q(
         **{f"{field}__in" if field == "pk" else f"{field}_id__in": granted.values("proceeding_id")}

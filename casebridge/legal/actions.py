@@ -30,6 +30,7 @@ from casebridge.legal.models import (
     Charge,
     ChargeCode,
     Closure,
+    Counsel,
     Defendant,
     Hearing,
     HearingKind,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency
     from casebridge.cases.models import Case
+    from casebridge.investigations.models import Subject
 
 EARLIEST = datetime.date(2008, 2, 15)  # the 2008 law's promulgation
 
@@ -170,11 +172,26 @@ def do_link_case(proceeding: Proceeding, *, actor: User, case: Case, role: str =
 
 @transaction.atomic
 def do_add_defendant(
-    proceeding: Proceeding, *, actor: User, name: str, sex: str = "", birth_year: int | None = None
+    proceeding: Proceeding,
+    *,
+    actor: User,
+    name: str = "",
+    sex: str = "",
+    birth_year: int | None = None,
+    subject: Subject | None = None,
 ) -> Defendant:
+    """A defendant entered here, or a subject of the investigations compartment (one the actor
+    reaches, through the grant its investigators gave: the caller finds it through its
+    ``visible_to``), whose name and sex are taken unless given."""
     proceeding = _lead(actor, proceeding)
     _open(proceeding)
     errors: dict[str, Any] = {}
+    if subject is not None:
+        if Defendant.objects.filter(proceeding=proceeding, subject=subject).exists():
+            errors["subject"] = _("This subject is a defendant of this proceeding already.")
+        person = subject.person
+        name = name or person.display_name()
+        sex = sex or {"Feminine": "female", "Masculine": "male"}.get(person.gender or "", "")
     words = checked_text(errors, "name", name, 200, required=True)
     if sex not in ("", "male", "female"):
         errors["sex"] = _("Choose one of the options.")
@@ -182,7 +199,7 @@ def do_add_defendant(
         errors["birth_year"] = _("A year of birth from 1900, at least ten years ago.")
     raise_errors(errors)
     defendant = Defendant.objects.create(
-        proceeding=proceeding, name=words, sex=sex, birth_year=birth_year, added_by=actor
+        proceeding=proceeding, name=words, sex=sex, birth_year=birth_year, subject=subject, added_by=actor
     )
     audited(actor, Action.CREATE, [defendant], "defendant")
     return defendant
@@ -504,3 +521,51 @@ def remind_due(now: datetime.datetime | None = None) -> int:
             hearing.save(update_fields=["reminded_at"])
             count += 1
     return count
+
+
+# Counsel ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_grant_counsel(
+    proceeding: Proceeding, *, actor: User, user: User, expires_at: datetime.datetime | None = None
+) -> Counsel:
+    """A lawyer of another agency (a legal-aid lawyer for a civil party) reads this proceeding,
+    until revoked or ``expires_at``."""
+    proceeding = _lead(actor, proceeding)
+    _open(proceeding)
+    errors: dict[str, Any] = {}
+    agencies = legal_agencies(user)
+    if not user.is_active or not agencies:
+        errors["user"] = _("Only a lawyer is granted a proceeding.")
+    elif proceeding.lead_agency_id in agencies:
+        errors["user"] = _("The lead agency's lawyers reach it already.")
+    elif Counsel.objects.in_force().filter(proceeding=proceeding, user=user).exists():
+        errors["user"] = _("This lawyer is granted it already.")
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = _("The end of a grant is in the future.")
+    raise_errors(errors)
+    counsel = Counsel.objects.create(proceeding=proceeding, user=user, granted_by=actor, expires_at=expires_at)
+    audited(actor, Action.CREATE, [counsel], "counsel")
+    from casebridge.notifications.actions import notify
+    from casebridge.notifications.models import Kind
+
+    notify(
+        [user],
+        Kind.HEARING,
+        data={"reference": proceeding.reference, "what": "counsel"},
+        link=reverse("legal:detail", args=[proceeding.pk]),
+    )
+    return counsel
+
+
+@transaction.atomic
+def do_revoke_counsel(counsel: Counsel, *, actor: User) -> Counsel:
+    _lead(actor, counsel.proceeding)
+    counsel = Counsel.objects.select_for_update().get(pk=counsel.pk)
+    if counsel.revoked_at is not None:
+        raise Conflict(_("This grant was revoked already."))
+    counsel.revoked_at = timezone.now()
+    counsel.save(update_fields=["revoked_at"])
+    audited(actor, Action.UPDATE, [counsel], "counsel")
+    return counsel

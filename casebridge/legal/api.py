@@ -38,6 +38,7 @@ from casebridge.legal.models import (
     ChargeCode,
     Closure,
     Compensation,
+    Counsel,
     Custody,
     CustodyStep,
     Defendant,
@@ -124,12 +125,36 @@ class DefendantSerializer(ModelSerializer):
 
     class Meta:
         model = Defendant
-        fields = ["id", "name", "sex", "birth_year", "added_at", "custody", "custody_overdue", "compensation"]
-        extra_kwargs = {"birth_year": NULLABLE}
+        fields = [
+            "id",
+            "name",
+            "sex",
+            "birth_year",
+            "subject",
+            "added_at",
+            "custody",
+            "custody_overdue",
+            "compensation",
+        ]
+        extra_kwargs = {"birth_year": NULLABLE, "subject": {"allow_null": True, "read_only": True}}
 
     def get_custody_overdue(self, defendant: Defendant) -> bool:
         steps = list(defendant.custody.all())
         return bool(steps) and steps[-1].overdue()
+
+
+class CounselSerializer(ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Counsel
+        fields = ["id", "user", "granted_at", "expires_at", "revoked_at"]
+        extra_kwargs = {"expires_at": NULLABLE, "revoked_at": NULLABLE}
+
+
+class CounselInput(StrictSerializer):
+    user = serializers.CharField(max_length=150, help_text="The username of a lawyer of another agency.")
+    expires_at = DateTimeField(required=False, allow_null=True)
 
 
 class HandoffSerializer(ModelSerializer):
@@ -351,7 +376,10 @@ class ProceedingInput(StrictSerializer):
 
 
 class DefendantInput(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, required=False, help_text="Required unless a subject is given.")
+    subject = serializers.UUIDField(
+        required=False, help_text="A subject of the investigations compartment you are granted: his name is taken."
+    )
     sex = serializers.ChoiceField(choices=[("male", "male"), ("female", "female")], required=False)
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
 
@@ -384,6 +412,7 @@ RELATED: dict[Any, Any] = {
         "handoffs__receipt", "handoffs__receiver"
     ),
     Handoff: lambda rows: rows.select_related("giver", "receiver", "receipt"),
+    Counsel: lambda rows: rows.select_related("user"),
 }
 
 
@@ -472,9 +501,16 @@ class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     @action(detail=True, methods=["get", "post"])
     def defendants(self, request: Request, pk: str | None = None) -> Response:
         def make(proceeding: Proceeding, user: Any) -> Defendant:
+            from casebridge.investigations.models import Subject
+
             payload = DefendantInput(data=request.data)
             payload.is_valid(raise_exception=True)
-            return actions.do_add_defendant(proceeding, actor=user, **payload.validated_data)
+            data = dict(payload.validated_data)
+            if "subject" in data:
+                data["subject"] = Subject.objects.visible_to(user).filter(pk=data["subject"]).first()
+                if data["subject"] is None:
+                    raise serializers.ValidationError({"subject": [_("Choose a subject you are granted.")]})
+            return actions.do_add_defendant(proceeding, actor=user, **data)
 
         return self._parts(request, Defendant, "defendant", DefendantSerializer, make)
 
@@ -770,6 +806,37 @@ class ProceedingViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         chain.do_confirm(found, actor=user)
         found = _part(user, Handoff, proceeding, handoff_id)
         return Response(HandoffSerializer(found).data)
+
+    @extend_schema(methods=["GET"], responses=CounselSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CounselInput, responses={201: CounselSerializer}, parameters=[schema_header()]
+    )
+    @action(detail=True, methods=["get", "post"])
+    def counsel(self, request: Request, pk: str | None = None) -> Response:
+        """Lawyers of other agencies granted this proceeding (a legal-aid lawyer for a civil
+        party); POST grants one, until revoked or ``expires_at``."""
+
+        def make(proceeding: Proceeding, user: Any) -> Counsel:
+            from casebridge.accounts.models import User
+
+            payload = CounselInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            lawyer = User.objects.filter(username=data.pop("user"), is_active=True).first()
+            if lawyer is None:
+                raise serializers.ValidationError({"user": [_("Only a lawyer is granted a proceeding.")]})
+            return actions.do_grant_counsel(proceeding, actor=user, user=lawyer, **data)
+
+        return self._parts(request, Counsel, "counsel", CounselSerializer, make)
+
+    @extend_schema(request=None, responses=CounselSerializer, operation_id="legal_proceedings_counsel_revoke")
+    @action(detail=True, methods=["post"], url_path="counsel/(?P<counsel_id>[0-9]{1,9})/revoke")
+    def revoke_counsel(self, request: Request, pk: str | None = None, counsel_id: str | None = None) -> Response:
+        """The granted lawyer no longer reaches the proceeding."""
+        proceeding = self._record()
+        user = acting_user(request)
+        found = actions.do_revoke_counsel(_part(user, Counsel, proceeding, counsel_id), actor=user)
+        return Response(CounselSerializer(found).data)
 
     @extend_schema(request=ProceedingStageInput, responses=ProceedingSerializer)
     @action(detail=True, methods=["post"])

@@ -57,9 +57,15 @@ class ProceedingForm(SubmissionTokenMixin, forms.Form):
         self.fields["agency"].queryset = Agency.objects.filter(pk__in=agencies or [])  # type: ignore[attr-defined]
 
 
-class DefendantForm(SubmissionTokenMixin, forms.Form):
+class DefendantForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
     prefix = "defendant"
-    name = forms.CharField(label=_("Name"), max_length=200)
+    choice_fields = ("subject",)
+    subject = forms.ChoiceField(
+        label=_("A subject of an investigation you are granted"),
+        required=False,
+        help_text=_("His name is taken from the investigation; or leave this empty and give the name."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
     sex = forms.ChoiceField(
         label=_("Sex"), choices=[("", "—"), ("male", _("Male")), ("female", _("Female"))], required=False
     )
@@ -221,3 +227,15 @@ class ConfirmForm(ChoicesMixin, forms.Form):
     prefix = "confirm"
     choice_fields = ("handoff",)
     handoff = forms.ChoiceField(widget=forms.HiddenInput)
+
+
+class CounselForm(SubmissionTokenMixin, forms.Form):
+    prefix = "counsel"
+    user = forms.CharField(label=_("Username of a lawyer of another agency"), max_length=150)
+    expires_at = forms.DateTimeField(label=_("Until (optional)"), widget=MOMENT, required=False)
+
+
+class RevokeCounselForm(ChoicesMixin, forms.Form):
+    prefix = "revoke"
+    choice_fields = ("counsel",)
+    counsel = forms.ChoiceField(widget=forms.HiddenInput)

@@ -133,6 +133,15 @@ class PartQuerySet(models.QuerySet[Any]):
         return self.filter(proceeding__in=Proceeding.objects.visible_to(user))
 
 
+class CounselQuerySet(PartQuerySet):
+    def in_force(self) -> Any:
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+
 class Counsel(models.Model):
     """A lawyer of another agency granted one proceeding (a legal-aid lawyer for a civil party),
     until revoked or expired."""
@@ -144,7 +153,7 @@ class Counsel(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = CounselQuerySet.as_manager()
 
 
 class PartyRole(models.TextChoices):

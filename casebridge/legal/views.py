@@ -126,7 +126,7 @@ class Parts:
     def __init__(self, user: Any, proceeding: Proceeding) -> None:
         from django.utils import timezone
 
-        from casebridge.investigations.models import SeizedItem
+        from casebridge.investigations.models import SeizedItem, Subject
 
         mine = {"proceeding": proceeding}
         self.defendants = list(
@@ -166,6 +166,10 @@ class Parts:
             s for s in SeizedItem.objects.visible_to(user).order_by("-recorded_at")[:100] if s.pk not in registered
         ]
         self.receivers = _receivers(proceeding, user)
+        self.counsel = list(Counsel.objects.visible_to(user).in_force().filter(**mine).select_related("user"))
+        linked = {d.subject_id for d in self.defendants}
+        subjects = Subject.objects.visible_to(user).select_related("person").order_by("-created_at")[:100]
+        self.subjects = [x for x in subjects if x.pk not in linked]
 
 
 def _receivers(proceeding: Proceeding, user: Any) -> list[Any]:
@@ -174,7 +178,7 @@ def _receivers(proceeding: Proceeding, user: Any) -> list[Any]:
     from casebridge.agencies.models import Membership
 
     lawyers = Membership.objects.in_force().filter(agency_id=proceeding.lead_agency_id, role__in=LEGAL_ROLES)
-    counsel = Counsel.objects.visible_to(user).filter(proceeding=proceeding, revoked_at__isnull=True)
+    counsel = Counsel.objects.visible_to(user).in_force().filter(proceeding=proceeding)
     ids = set(lawyers.values_list("user_id", flat=True)) | set(counsel.values_list("user_id", flat=True))
     return [u for u in User.objects.filter(pk__in=ids, is_active=True).order_by("username") if u.pk != user.pk]
 
@@ -198,7 +202,11 @@ def _forms(user: Any, proceeding: Proceeding, parts: Parts, data: Any = None) ->
             hearings=[(str(h.pk), f"{timezone.localtime(h.at):%Y-%m-%d %H:%M} · {h.court}") for h in parts.coming],
             cases=cases,
         ),
-        "defendant": forms.DefendantForm(data),
+        "defendant": forms.DefendantForm(
+            data, choices={"subject": [(str(x.pk), x.person.display_name()) for x in parts.subjects]}
+        ),
+        "counsel": forms.CounselForm(data),
+        "revoke": forms.RevokeCounselForm(data, choices={"counsel": [(str(c.pk), str(c.pk)) for c in parts.counsel]}),
         "charge": forms.ChargeForm(data, defendants=defendants, articles=ChargeCode.objects.filter(active=True)),
         "stage": forms.StageForm(data, stages=sorted(TRANSITIONS.get(proceeding.stage, set()))),
         "close": forms.CloseForm(data),
@@ -229,10 +237,11 @@ def _forms(user: Any, proceeding: Proceeding, parts: Parts, data: Any = None) ->
 
 # Which forms the user may use: the lead agency's lawyers record; after a judgment, its appeal
 # and compensation go on; whoever holds an item (or is to receive it) hands it on or confirms.
-RECORDING = {"defendant", "charge", "stage", "close", "hearing", "summon", "custody", "extend", "evidence"}
+RECORDING = {"defendant", "charge", "stage", "close", "hearing", "summon", "custody", "extend", "evidence", "counsel"}
+RECORDING |= {"revoke"}
 JUDGING = {"judgment", "appeal", "compensation", "payment"}
 HOLDING = {"handoff", "confirm"}
-TOKENED = {"defendant", "charge", "hearing", "compensation", "payment", "evidence", "handoff"}
+TOKENED = {"defendant", "charge", "hearing", "compensation", "payment", "evidence", "handoff", "counsel"}
 
 
 def _usable(user: Any, proceeding: Proceeding) -> set[str]:
@@ -290,7 +299,18 @@ def _write(name: str, user: Any, proceeding: Proceeding, parts: Parts, data: dic
         return next(row for row in rows if str(getattr(row, attr)) == chosen)
 
     if name == "defendant":
-        return actions.do_add_defendant(proceeding, actor=user, **data)
+        chosen = data.pop("subject")
+        subject = next((x for x in parts.subjects if str(x.pk) == chosen), None)
+        return actions.do_add_defendant(proceeding, actor=user, subject=subject, **data)
+    if name == "counsel":
+        from casebridge.accounts.models import User
+
+        lawyer = User.objects.filter(username=data.pop("user"), is_active=True).first()
+        if lawyer is None:
+            raise ValidationError({"user": _("Only a lawyer is granted a proceeding.")})
+        return actions.do_grant_counsel(proceeding, actor=user, user=lawyer, **data)
+    if name == "revoke":
+        return actions.do_revoke_counsel(pick(parts.counsel, "counsel"), actor=user)
     if name == "charge":
         return actions.do_charge(proceeding, actor=user, defendant=pick(parts.defendants, "defendant"), **data)
     if name == "hearing":

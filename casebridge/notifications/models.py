@@ -181,6 +181,8 @@ class Notification(models.Model):
                     _("Proceeding %(reference)s: a survivor would face the defendant at a hearing without protection.")
                     % d
                 )
+            if d.get("what") == "counsel":
+                return _("Proceeding %(reference)s: you are granted it as counsel.") % d
             if d.get("what") == "reminder":
                 return _("Proceeding %(reference)s: a hearing on %(at)s.") % d
             if d.get("what") == "attend":
