@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "casebridge.legal.models.EvidenceKind",
         "LegalAppealResultEnum": "casebridge.legal.models.AppealResult",
         "VerdictEnum": "casebridge.legal.models.Verdict",
+        "TestimonySessionKindEnum": "casebridge.legal.models.SessionKind",
         "MeasureEnum": "casebridge.legal.models.Measure",
     },
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("crisis/", include("casebridge.crisis.urls")),
     path("", include("casebridge.restoration.urls")),
     path("legal/", include("casebridge.legal.urls")),
+    path("", include("casebridge.legal.testimony_urls")),
     path("settings/", include("casebridge.accounts.urls")),
     path("", include("casebridge.consents.urls")),
     path("", include("casebridge.cases.urls")),

@@ -193,6 +193,10 @@ OTHER_ROUTES = {
             *("counsel", "revoke-counsel"),
         )
     },
+    "case-testimony": "Case visible_to(user, care plan) | visible_to(user, legal), 404 otherwise; readiness "
+    "notes for the recording agency only (legal/tests/test_testimony.py)",
+    "testimony:page": "Case visible_to(user, care plan) | visible_to(user, legal), 404 otherwise "
+    "(legal/tests/test_testimony.py)",
     "legal-stage-durations": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); "
     "404 otherwise",
     "legal:stages": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); 404 otherwise",

@@ -84,6 +84,7 @@ PROTECTED = {
     "Compensation",
     "Payment",
     "CalendarFeed",
+    "TestimonySession",
 }
 SCOPES = {"visible_to", "on_case", "reviewable_by", "anchors", "none"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}

@@ -23,6 +23,7 @@ from casebridge.legal.api import (
     ChargeCodeViewSet,
     ProceedingViewSet,
     StageDurationsView,
+    TestimonyView,
 )
 from casebridge.notifications.api import NotificationViewSet
 from casebridge.people.api import PeopleViewSet
@@ -71,6 +72,7 @@ urlpatterns = [
         name="legal-calendar-feed",
     ),
     path("crisis/board/", BoardView.as_view(), name="crisis-board"),
+    path("cases/<uuid:case_id>/testimony/", TestimonyView.as_view(), name="case-testimony"),
     path("cases/<uuid:case_id>/care-plan/", care_api.CarePlanView.as_view(), name="case-care-plan"),
     path("cases/<uuid:case_id>/care-plan/goals/", care_api.GoalsView.as_view(), name="case-care-goals"),
     path("cases/<uuid:case_id>/care-plan/goals/<uuid:goal_id>/", care_api.GoalView.as_view(), name="case-care-goal"),

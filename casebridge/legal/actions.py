@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from casebridge.agencies.models import Agency
     from casebridge.cases.models import Case
     from casebridge.investigations.models import Subject
+    from casebridge.legal.models import TestimonySession
 
 EARLIEST = datetime.date(2008, 2, 15)  # the 2008 law's promulgation
 
@@ -569,3 +570,57 @@ def do_revoke_counsel(counsel: Counsel, *, actor: User) -> Counsel:
     counsel.save(update_fields=["revoked_at"])
     audited(actor, Action.UPDATE, [counsel], "counsel")
     return counsel
+
+
+# Her testimony ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_session(
+    case: Case,
+    *,
+    actor: User,
+    kind: str,
+    on: datetime.date,
+    staff: str,
+    readiness: str = "",
+    attendance: Attendance | None = None,
+) -> TestimonySession:
+    """A session preparing her to testify (only while her consent to take part is current), or
+    her accompaniment to a hearing she attended (``attendance``, a hearing past and not
+    cancelled): by those who work on her care plan or her legal section."""
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+    from casebridge.legal.models import SessionKind, TestimonySession
+
+    access = case_access(actor, case)
+    section = next((s for s in (Section.CARE_PLAN, Section.LEGAL) if access.can_write_in(s)), None)
+    if section is None:
+        raise NotAllowed(_("Her testimony is prepared by those who work on her care plan or her legal case."))
+    errors: dict[str, Any] = {}
+    if kind not in SessionKind.values:
+        errors["kind"] = _("Choose one of the options.")
+    elif kind == SessionKind.PREPARATION and not has_consent(case.survivor, Purpose.TESTIMONY):
+        errors["kind"] = _(
+            "Her consent to take part in the prosecution is not current: she is prepared only once she has chosen to."
+        )
+    elif kind == SessionKind.ACCOMPANIMENT:
+        held = attendance is not None and attendance.case_id == case.pk and attendance.cancelled_at is None
+        if not held or attendance is None or attendance.hearing.at > timezone.now():
+            errors["attendance"] = _("Choose a hearing she attended.")
+    _day(errors, "on", on)
+    who = checked_text(errors, "staff", staff, 300, required=True)
+    notes = checked_text(errors, "readiness", readiness, 2000)
+    raise_errors(errors)
+    session = TestimonySession.objects.create(
+        case=case,
+        agency_id=access.agency_for(section) or case.lead_agency_id,
+        kind=kind,
+        on=on,
+        attendance=attendance if kind == SessionKind.ACCOMPANIMENT else None,
+        staff=who,
+        readiness=notes or None,
+        recorded_by=actor,
+    )
+    record(actor, Action.CREATE, [Item.on(access, "legal_testimony", session.pk, case.pk, [section])])
+    return session

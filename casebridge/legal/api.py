@@ -53,8 +53,10 @@ from casebridge.legal.models import (
     Payment,
     Proceeding,
     ProceedingCase,
+    SessionKind,
     Stage,
     StageStep,
+    TestimonySession,
     Verdict,
 )
 
@@ -954,3 +956,114 @@ class StageDurationsView(APIView):
             raise Http404
         record(user, Action.VIEW, [Item("legal_stage_durations", ",".join(map(str, sorted(agencies))))])
         return Response(StageDurationsSerializer(stage_durations(agencies)).data)
+
+
+class TestimonySessionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=SessionKind.choices)
+    on = serializers.DateField()
+    hearing_at = serializers.DateTimeField(allow_null=True, help_text="The hearing she was accompanied to.")
+    court = serializers.CharField(allow_null=True)
+    staff = serializers.CharField()
+    agency = serializers.CharField(help_text="The recording agency's code.")
+    readiness = serializers.CharField(allow_null=True, help_text="Only for the recording agency's staff.")
+
+
+class TestimonyInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=SessionKind.choices)
+    on = serializers.DateField()
+    attendance_hearing = serializers.UUIDField(required=False, help_text="Accompanied: the hearing she attended.")
+    staff = serializers.CharField(max_length=300)
+    readiness = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+def _session(session: TestimonySession, mine: set[int]) -> dict[str, Any]:
+    hearing = session.attendance.hearing if session.attendance is not None else None
+    return {
+        "id": session.pk,
+        "kind": session.kind,
+        "on": session.on,
+        "hearing_at": hearing.at if hearing else None,
+        "court": hearing.court if hearing else None,
+        "staff": session.staff,
+        "agency": session.agency.code,
+        "readiness": session.readiness if session.agency_id in mine else None,
+    }
+
+
+class TestimonyView(APIView):
+    """Her testimony: sessions preparing her (only while her consent to take part is current) and
+    her accompaniments to hearings she attended; for those who work on her care plan or her legal
+    case (404 otherwise). Readiness notes only for the recording agency's staff."""
+
+    def _case(self, request: Request, case_id: Any) -> tuple[Any, Any]:
+        from casebridge.cases.access import case_access
+
+        user = acting_user(request)
+        rows = Case.objects.visible_to(user, Section.CARE_PLAN) | Case.objects.visible_to(user, Section.LEGAL)
+        case = rows.filter(pk=case_id).first()
+        if case is None:
+            raise Http404
+        return case, case_access(user, case)
+
+    def _answer(self, request: Request, case: Any, access: Any, rows: list[TestimonySession]) -> list[Any]:
+        from casebridge.audit.log import Item, record
+
+        user = acting_user(request)
+        section = Section.CARE_PLAN if access.can(Section.CARE_PLAN) else Section.LEGAL
+        record(user, Action.LIST, [Item.on(access, "legal_testimony", s.pk, case.pk, [section]) for s in rows])
+        mine = {m.agency_id for m in user.active_memberships()}
+        return [TestimonySessionSerializer(_session(s, mine)).data for s in rows]
+
+    def _rows(self, request: Request, case: Any) -> Any:
+        rows = TestimonySession.objects.visible_to(acting_user(request)).filter(case=case)
+        return rows.select_related("attendance__hearing", "agency")
+
+    @extend_schema(responses=TestimonySessionSerializer(many=True), operation_id="case_testimony_list")
+    def get(self, request: Request, case_id: Any) -> Response:
+        case, access = self._case(request, case_id)
+        return Response(self._answer(request, case, access, list(self._rows(request, case))))
+
+    @extend_schema(
+        request=TestimonyInput,
+        responses={201: TestimonySessionSerializer},
+        parameters=[schema_header()],
+        operation_id="case_testimony_record",
+    )
+    def post(self, request: Request, case_id: Any) -> Response:
+        from casebridge.api.idempotency import idempotent_create
+
+        case, access = self._case(request, case_id)
+        user = acting_user(request)
+
+        def make() -> TestimonySession:
+            payload = TestimonyInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            attendance = None
+            if "attendance_hearing" in data:
+                attendance = (
+                    Attendance.objects.visible_to(user)
+                    .filter(case=case, hearing_id=data.pop("attendance_hearing"))
+                    .select_related("hearing")
+                    .first()
+                )
+                if attendance is None:
+                    raise serializers.ValidationError({"attendance_hearing": [_("Choose a hearing she attended.")]})
+            return actions.do_record_session(case, actor=user, attendance=attendance, **data)
+
+        def refetch(pk: str) -> TestimonySession:
+            found = self._rows(request, case).filter(pk=pk).first()
+            if found is None:
+                raise Http404
+            return cast(TestimonySession, found)
+
+        return idempotent_create(
+            request,
+            resource_type="legal_testimony",
+            create=make,
+            refetch=refetch,
+            respond=lambda row, status: Response(
+                self._answer(request, case, access, [cast(TestimonySession, row)])[0], status=status
+            ),
+        )

@@ -16,6 +16,7 @@ from casebridge.legal.models import (
     HearingKind,
     Measure,
     PartyRole,
+    SessionKind,
     Stage,
     Verdict,
 )
@@ -239,3 +240,18 @@ class RevokeCounselForm(ChoicesMixin, forms.Form):
     prefix = "revoke"
     choice_fields = ("counsel",)
     counsel = forms.ChoiceField(widget=forms.HiddenInput)
+
+
+class SessionForm(ChoicesMixin, SubmissionTokenMixin, forms.Form):
+    choice_fields = ("attendance",)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    on = forms.DateField(label=_("On"), widget=DAY)
+    attendance = forms.ChoiceField(label=_("The hearing she attended (when accompanied)"), required=False)
+    staff = forms.CharField(label=_("With (aftercare and legal staff)"), max_length=300)
+    readiness = forms.CharField(
+        label=_("Her readiness"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Read only by your agency's staff on her case."),
+    )

@@ -529,3 +529,44 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
+
+
+# Her testimony: preparation and accompaniment ---------------------------------------------------
+
+
+class SessionKind(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation for testimony")
+    ACCOMPANIMENT = "accompaniment", _("Accompanied to court")
+
+
+class TestimonyQuerySet(models.QuerySet["TestimonySession"]):
+    def visible_to(self, user: User) -> TestimonyQuerySet:
+        """On her case: for those who work on her care plan or her legal section."""
+        from casebridge.cases.access import case_q
+        from casebridge.cases.sections import Section
+
+        return self.filter(
+            case_q(user, Section.CARE_PLAN, outer="case_id") | case_q(user, Section.LEGAL, outer="case_id")
+        )
+
+
+class TestimonySession(models.Model):
+    """A session preparing her to testify (while her consent to take part is current), or her
+    accompaniment to a hearing she attended: when, who took part or accompanied her, and her
+    readiness notes (encrypted; read only by the recording agency's staff)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=14, choices=SessionKind.choices)
+    on = models.DateField(_("on"))
+    attendance = models.ForeignKey(Attendance, models.PROTECT, null=True, blank=True, related_name="+")
+    staff = EncryptedTextField(_("with (staff)"), max_length=300)
+    readiness = EncryptedTextField(_("readiness notes"), max_length=2000, blank=True, null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TestimonyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "-recorded_at"]

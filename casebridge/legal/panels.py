@@ -1,6 +1,6 @@
 """Her court on her case page, for those who work on her care plan (who prepare and accompany
 her): whether her consent to take part in the prosecution is current, and the next hearing she
-attends — when and where, never the defendants."""
+attends — when and where, never the defendants — and how often she was prepared to testify."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def court(user: User, case: Case, access: CaseAccess) -> Panel | None:
     from casebridge.audit.models import Action
     from casebridge.consents.ledger import has_consent
     from casebridge.consents.models import Purpose
-    from casebridge.legal.models import Attendance
+    from casebridge.legal.models import Attendance, SessionKind, TestimonySession
 
     if not access.can(Section.CARE_PLAN):
         return None
@@ -38,7 +38,9 @@ def court(user: User, case: Case, access: CaseAccess) -> Panel | None:
     )
     consent = has_consent(case.survivor, Purpose.TESTIMONY)
     following = coming.first()
-    if following is None and not consent:
+    prepared = TestimonySession.objects.visible_to(user).filter(case=case, kind=SessionKind.PREPARATION)
+    last = prepared.order_by("-on").values_list("on", flat=True).first()
+    if following is None and not consent and last is None:
         return None
     lines = [
         _("Her consent to take part in the prosecution is current.")
@@ -57,4 +59,9 @@ def court(user: User, case: Case, access: CaseAccess) -> Panel | None:
         if following.confrontation:
             lines.append(_("She would face the defendant without protection: her lawyers are told."))
         record(user, Action.VIEW, [Item.on(access, "legal_attendance", following.pk, case.pk, [Section.CARE_PLAN])])
+    if last is not None:
+        lines.append(
+            _("Prepared to testify: %(count)s sessions, the last on %(date)s.")
+            % {"count": prepared.count(), "date": last.isoformat()}
+        )
     return Panel(_("Court"), lines, warning=following is not None and following.confrontation)

@@ -379,3 +379,69 @@ def proceeding_post(request: AuthedRequest, pk: UUID, name: str) -> HttpResponse
                 messages.success(request, _("Recorded."))
                 return redirect(back)
     return _page(request, proceeding, {name: form}, status=400)
+
+
+@login_required
+def testimony(request: AuthedRequest, case_id: UUID) -> HttpResponse:
+    """Her testimony: whether her consent to take part is current, the sessions preparing her and
+    her accompaniments to court (her readiness notes for the recording agency's staff only); for
+    those who work on her care plan or her legal case. 404 for anyone else."""
+    from django.utils import timezone
+
+    from casebridge.audit.log import Item, record
+    from casebridge.cases.access import case_access
+    from casebridge.consents.ledger import has_consent
+    from casebridge.consents.models import Purpose
+    from casebridge.legal.models import Attendance, TestimonySession
+
+    user = request.user
+    case = (
+        (Case.objects.visible_to(user, Section.CARE_PLAN) | Case.objects.visible_to(user, Section.LEGAL))
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    access = case_access(user, case)
+    section = Section.CARE_PLAN if access.can(Section.CARE_PLAN) else Section.LEGAL
+    attended = list(
+        Attendance.objects.visible_to(user)
+        .filter(
+            case=case, cancelled_at__isnull=True, hearing__cancelled_at__isnull=True, hearing__at__lte=timezone.now()
+        )
+        .select_related("hearing")
+        .order_by("-hearing__at")
+    )
+    form = forms.SessionForm(
+        request.POST or None,
+        choices={
+            "attendance": [
+                (str(a.pk), f"{timezone.localtime(a.hearing.at):%Y-%m-%d %H:%M} · {a.hearing.court}") for a in attended
+            ]
+        },
+    )
+    back = reverse("testimony:page", args=[case.pk])
+    if request.method == "POST" and form.is_valid():
+
+        def make(data: dict[str, Any]) -> Any:
+            chosen = data.pop("attendance")
+            found = next((a for a in attended if str(a.pk) == chosen), None)
+            return actions.do_record_session(case, actor=user, attendance=found, **data)
+
+        done = submit_form(request, form, "legal_testimony", make, _("Recorded."), back)
+        if done is not None:
+            return done
+    sessions = list(
+        TestimonySession.objects.visible_to(user).filter(case=case).select_related("attendance__hearing", "agency")
+    )
+    mine = {m.agency_id for m in user.active_memberships()}
+    for session in sessions:
+        session.shown_readiness = session.readiness if session.agency_id in mine else None  # type: ignore[attr-defined]
+    record(user, Action.LIST, [Item.on(access, "legal_testimony", s.pk, case.pk, [section]) for s in sessions])
+    context = {
+        "case": case,
+        "sessions": sessions,
+        "consent": has_consent(case.survivor, Purpose.TESTIMONY),
+        "form": form if access.can_write_in(Section.CARE_PLAN) or access.can_write_in(Section.LEGAL) else None,
+    }
+    return render(request, "legal/testimony.html", context, status=400 if form.errors else 200)
