@@ -197,6 +197,9 @@ OTHER_ROUTES = {
     "notes for the recording agency only (legal/tests/test_testimony.py)",
     "testimony:page": "Case visible_to(user, care plan) | visible_to(user, legal), 404 otherwise "
     "(legal/tests/test_testimony.py)",
+    "legal-proceeding-hearing-bundle": "Proceeding get_visible, Hearing visible_to in it; 404 otherwise; "
+    "the export audited (legal/tests/test_bundle.py)",
+    "legal:bundle": "Proceeding get_visible, Hearing visible_to in it; 404 otherwise (legal/tests/test_bundle.py)",
     "legal-stage-durations": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); "
     "404 otherwise",
     "legal:stages": "aggregates of the proceedings the caller's agencies lead (managers, lawyers); 404 otherwise",

@@ -18,6 +18,7 @@ from casebridge.investigations.api import (
     SubjectViewSet,
 )
 from casebridge.legal.api import (
+    BundleView,
     CalendarFeedFile,
     CalendarFeedView,
     ChargeCodeViewSet,
@@ -64,6 +65,11 @@ urlpatterns = [
     path("indicators/reports/", ReportsView.as_view(), name="indicator-reports"),
     path("indicators/reports/<str:report_id>/", ReportView.as_view(), name="indicator-report"),
     path("investigations/network/", NetworkView.as_view(), name="investigation-network"),
+    path(
+        "legal/proceedings/<uuid:pk>/hearings/<uuid:hearing_id>/bundle/",
+        BundleView.as_view(),
+        name="legal-proceeding-hearing-bundle",
+    ),
     path("legal/stage-durations/", StageDurationsView.as_view(), name="legal-stage-durations"),
     path("legal/calendar/", CalendarFeedView.as_view(), name="legal-calendar"),
     re_path(

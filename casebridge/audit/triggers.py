@@ -1,5 +1,5 @@
 """Database triggers that make a table append-only (PostgreSQL and SQLite): audit events, and
-the chain of custody of evidence (legal hand-offs and their receipts). UPDATE, DELETE and
+the evidence register and each item's chain of custody (legal hand-offs and their receipts). UPDATE, DELETE and
 TRUNCATE are refused by the database itself, whatever the application does."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ TABLES = [
     ("audit_auditevent", "audit_event"),
     ("legal_handoff", "legal_handoff"),
     ("legal_handoffreceipt", "legal_handoffreceipt"),
+    ("legal_evidence", "legal_evidence"),
 ]
 
 

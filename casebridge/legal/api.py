@@ -26,7 +26,7 @@ from casebridge.audit.models import Action
 from casebridge.cases.api import UUID_RE, acting_user
 from casebridge.cases.models import Case
 from casebridge.cases.sections import Section
-from casebridge.legal import actions, calendar
+from casebridge.legal import actions, bundle, calendar
 from casebridge.legal import evidence as chain
 from casebridge.legal import judgment as rulings
 from casebridge.legal.access import get_visible, practises
@@ -904,15 +904,19 @@ class CalendarFeedView(APIView):
         return Response(status=204)
 
 
-class CalendarFeedFile(APIView):
+class FileView(APIView):
+    """An endpoint that answers with a file (a calendar, a PDF) as it is, and an error in JSON,
+    whatever the client says it accepts."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)
+
+
+class CalendarFeedFile(FileView):
     """The feed itself, read by a calendar app without signing in: the secret address is the key."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        # A calendar app asks for text/calendar: the feed answers as it is, an error in JSON.
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR}, operation_id="legal_calendar_feed", auth=[])
     def get(self, request: Request, token: str) -> HttpResponse:
@@ -1067,3 +1071,37 @@ class TestimonyView(APIView):
                 self._answer(request, case, access, [cast(TestimonySession, row)])[0], status=status
             ),
         )
+
+
+class BundleView(FileView):
+    """The court bundle for a hearing, as a PDF in Khmer or English, of the parts chosen; for the
+    proceeding's lawyers (404 otherwise), its making audited."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("language", str, enum=list(bundle.LANGUAGES), description="km (default) or en"),
+            OpenApiParameter(
+                "parts", str, description=f"Comma-separated, among: {', '.join(bundle.PARTS)} (default: all)"
+            ),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        operation_id="legal_proceedings_hearing_bundle",
+    )
+    def get(self, request: Request, pk: Any, hearing_id: Any) -> HttpResponse:
+        user = acting_user(request)
+        proceeding = get_visible(user, Proceeding, pk)
+        hearing = _part(user, Hearing, proceeding, hearing_id)
+        language = request.query_params.get("language", "km")
+        parts = [p for p in request.query_params.get("parts", "").split(",") if p]
+        errors = {}
+        if language not in bundle.LANGUAGES:
+            errors["language"] = [_("Choose one of the options.")]
+        if not set(parts) <= set(bundle.PARTS):
+            errors["parts"] = [_("Choose among: %(parts)s.") % {"parts": ", ".join(bundle.PARTS)}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        response = HttpResponse(
+            bundle.bundle_pdf(user, proceeding, hearing, parts, language), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{proceeding.reference}-bundle-{language}.pdf"'
+        return response

@@ -11,3 +11,12 @@ class LegalConfig(AppConfig):
         from casebridge.legal.actions import consent_changed
 
         consent_recorded.connect(consent_changed, dispatch_uid="legal-consent")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from casebridge.agencies.models import Membership
+        from casebridge.legal.calendar import access_changed
+
+        post_save.connect(access_changed, sender=Membership, dispatch_uid="legal-calendar-membership")
+        post_save.connect(access_changed, sender=get_user_model(), dispatch_uid="legal-calendar-user")

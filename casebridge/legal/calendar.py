@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action
 from casebridge.legal.access import practises
 from casebridge.legal.actions import audited
@@ -34,15 +35,33 @@ def _digest(token: str) -> str:
 
 @transaction.atomic
 def new_feed(user: User) -> str:
-    """A new secret address for the user (the old one stops working); returns its token."""
+    """A new secret address for the user (the old one stops working); returns its token. Made
+    and revoked one at a time per user (the user's row locked), each audited."""
     revoke_feed(user)
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(user=user, digest=_digest(token))
+    feed = CalendarFeed.objects.create(user=user, digest=_digest(token))
+    record(user, Action.CREATE, [Item("legal_calendar_feed", str(feed.pk))])
     return token
 
 
+@transaction.atomic
 def revoke_feed(user: User) -> int:
-    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    from casebridge.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    active = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
+    CalendarFeed.objects.filter(pk__in=[f.pk for f in active]).update(revoked_at=timezone.now())
+    if active:
+        record(user, Action.UPDATE, [Item("legal_calendar_feed", str(f.pk)) for f in active], reason="revoked")
+    return len(active)
+
+
+def access_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A lawyer's last legal membership ended, or their account closed: their address ends too
+    (it would not come back with a later membership)."""
+    user = getattr(instance, "user", instance)
+    if CalendarFeed.objects.filter(user_id=user.pk, revoked_at__isnull=True).exists() and not practises(user):
+        CalendarFeed.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def has_feed(user: User) -> bool:

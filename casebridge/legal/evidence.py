@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casebridge.audit.models import Action
+from casebridge.legal.access import legal_agencies
 from casebridge.legal.actions import _day, _lead, audited
 from casebridge.legal.models import Evidence, EvidenceKind, Handoff, HandoffReceipt, Proceeding
 from casebridge.lib.errors import Conflict, NotAllowed, checked_text, raise_errors
@@ -97,14 +98,20 @@ def do_register(
 @transaction.atomic
 def do_hand_off(evidence: Evidence, *, actor: User, receiver: User, location: str, purpose: str = "") -> Handoff:
     """The item's custodian hands it to another person who reaches the proceeding; it counts once
-    they confirm. A hand-off still unconfirmed is superseded by a new one from the custodian."""
+    they confirm. A hand-off still unconfirmed is superseded by a new one from the custodian. When
+    the holder no longer reaches the proceeding (they left, their grant ended), a lawyer of the
+    lead agency hands it on in their place, saying how it was recovered."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     holder, pending = custody_of(evidence, _chain(evidence))
+    errors: dict[str, Any] = {}
     if holder != actor.pk:
         if pending is not None and pending.receiver_id == actor.pk:
             raise Conflict(_("Confirm that you received it before you hand it on."))
-        raise NotAllowed(_("Only the person who holds the item hands it on."))
-    errors: dict[str, Any] = {}
+        if not _gone(evidence, holder) or evidence.proceeding.lead_agency_id not in legal_agencies(actor):
+            raise NotAllowed(_("Only the person who holds the item hands it on."))
+        # Its holder no longer works on the proceeding: a lawyer of the lead agency takes it on, saying why.
+        if not (purpose or "").strip():
+            errors["purpose"] = _("Its holder no longer works on this proceeding: say how the item was recovered.")
     if receiver is None or receiver.pk == actor.pk:
         errors["receiver"] = _("Choose the person who receives it.")
     elif not Proceeding.objects.visible_to(receiver).filter(pk=evidence.proceeding_id).exists():
@@ -124,6 +131,14 @@ def do_hand_off(evidence: Evidence, *, actor: User, receiver: User, location: st
     return handoff
 
 
+def _gone(evidence: Evidence, holder: int) -> bool:
+    """The holder no longer reaches the item's proceeding."""
+    from casebridge.accounts.models import User
+
+    person = User.objects.filter(pk=holder).first()
+    return person is None or not Proceeding.objects.visible_to(person).filter(pk=evidence.proceeding_id).exists()
+
+
 @transaction.atomic
 def do_confirm(handoff: Handoff, *, actor: User) -> HandoffReceipt:
     """The receiver confirms the item reached them: from now on they hold it."""
@@ -134,5 +149,5 @@ def do_confirm(handoff: Handoff, *, actor: User) -> HandoffReceipt:
     if pending is None or pending.pk != handoff.pk:
         raise Conflict(_("This hand-off is confirmed already, or was replaced by a later one."))
     receipt = HandoffReceipt.objects.create(handoff=handoff, proceeding_id=handoff.proceeding_id, by=actor)
-    audited(actor, Action.CREATE, [handoff], "handoff")
+    audited(actor, Action.CREATE, [handoff], "handoff_receipt")
     return receipt

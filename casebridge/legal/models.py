@@ -530,6 +530,11 @@ class CalendarFeed(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True), name="one_calendar_feed")
+        ]
+
 
 # Her testimony: preparation and accompaniment ---------------------------------------------------
 

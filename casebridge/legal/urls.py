@@ -9,5 +9,6 @@ urlpatterns = [
     path("calendar/", views.calendar_feed, name="calendar"),
     path("stages/", views.stage_durations, name="stages"),
     path("<uuid:pk>/", views.proceeding_detail, name="detail"),
+    path("<uuid:pk>/hearings/<uuid:hearing_id>/bundle/", views.hearing_bundle, name="bundle"),
     path("<uuid:pk>/<slug:name>/", views.proceeding_post, name="post"),
 ]

@@ -282,6 +282,12 @@ def _page(request: AuthedRequest, proceeding: Proceeding, bound: dict[str, Any],
         "links": parts.links,
         "days": [(Stage(stage).label, n) for stage, n in actions.stage_days(proceeding, steps)],
         "forms": shown,
+        "bundle_parts": [
+            ("summary", _("The proceeding and its stages")),
+            ("defendants", _("Defendants, charges and judgments")),
+            ("evidence", _("Evidence and its chain of custody")),
+            ("survivors", _("Survivors attending and their protective measures")),
+        ],
     }
     return render(request, "legal/detail.html", context, status=status)
 
@@ -445,3 +451,24 @@ def testimony(request: AuthedRequest, case_id: UUID) -> HttpResponse:
         "form": form if access.can_write_in(Section.CARE_PLAN) or access.can_write_in(Section.LEGAL) else None,
     }
     return render(request, "legal/testimony.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def hearing_bundle(request: AuthedRequest, pk: UUID, hearing_id: UUID) -> HttpResponse:
+    """The court bundle for a hearing (the proceeding's lawyers): a PDF of the parts chosen."""
+    from casebridge.legal import bundle
+
+    user = request.user
+    proceeding = get_visible(user, Proceeding, pk)
+    hearing = Hearing.objects.visible_to(user).filter(proceeding=proceeding, pk=hearing_id).first()
+    if hearing is None:
+        raise Http404
+    language = request.GET.get("language", "km")
+    parts = request.GET.getlist("parts")
+    if language not in bundle.LANGUAGES or not set(parts) <= set(bundle.PARTS):
+        return action_error_page(request, ActionError(_("Choose the parts and the language of the bundle.")))
+    response = HttpResponse(
+        bundle.bundle_pdf(user, proceeding, hearing, parts, language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{proceeding.reference}-bundle-{language}.pdf"'
+    return response

@@ -118,8 +118,8 @@ def test_the_register_is_404_outside_the_compartment(world, login):
     assert Evidence.objects.count() == 1 and not Handoff.objects.exists()
 
 
-@pytest.mark.parametrize("table", ["legal_handoff", "legal_handoffreceipt"])
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET at = at", "DELETE FROM {table}"])
+@pytest.mark.parametrize("table", ["legal_handoff", "legal_handoffreceipt", "legal_evidence"])
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET proceeding_id = proceeding_id", "DELETE FROM {table}"])
 def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table, statement):
     colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
     lawyer = login(world.lawyer)
@@ -131,3 +131,26 @@ def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement.format(table=table))
     assert Handoff.objects.count() == 1 and HandoffReceipt.objects.count() == 1
+
+
+# Found by an independent review: the registered item itself could be rewritten (its SHA-256, its
+# first holder); an item held by someone who left the proceeding could never move again.
+def test_a_lawyer_of_the_lead_agency_recovers_an_item_whose_holder_left(world, login):
+    from casebridge.agencies.models import Membership
+
+    colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
+    lawyer = login(world.lawyer)
+    pk = _proceeding(world, lawyer)
+    item = _item(lawyer, pk).json()["id"]
+    chain = f"{URL}{pk}/evidence/{item}/handoffs/"
+    handoff = lawyer.post(chain, {"receiver": "colleague", "location": "Registry"}, content_type=J).json()["id"]
+    assert login(colleague).post(f"{chain}{handoff}/confirm/", content_type=J).status_code == 200
+    lawyer = login(world.lawyer)
+    assert lawyer.post(chain, {"receiver": world.lawyer.username, "location": "x"}, content_type=J).status_code == 403
+    Membership.objects.filter(user=colleague).update(is_active=False)
+    make_user("third", world.agencies["JPC"], Role.LAWYER)
+    unexplained = lawyer.post(chain, {"receiver": "third", "location": "JPC safe"}, content_type=J)
+    assert unexplained.status_code == 400 and "purpose" in unexplained.json()["errors"]
+    body = {"receiver": "third", "location": "JPC safe", "purpose": "Recovered from her desk after she left JPC"}
+    assert lawyer.post(chain, body, content_type=J).status_code == 201
+    assert Handoff.objects.count() == 2

@@ -201,3 +201,26 @@ def test_a_manager_sees_how_long_each_stage_takes_never_a_proceeding(world, logi
         client = login(world.users[persona])
         assert client.get("/api/v1/legal/stage-durations/").status_code == 404
         assert client.get("/legal/stages/").status_code == 404
+
+
+# Found by an independent review: the address made and revoked without an audit trace; an old
+# address coming back to life with a later membership.
+def test_the_calendar_address_is_audited_and_ends_with_the_lawyers_membership(world, login, client):
+    from casebridge.agencies.models import Membership
+    from casebridge.audit.models import AuditEvent
+    from casebridge.legal.models import CalendarFeed
+
+    lawyer = login(world.lawyer)
+    url = lawyer.post("/api/v1/legal/calendar/", content_type=J).json()["url"]
+    lawyer.delete("/api/v1/legal/calendar/")
+    kinds = list(AuditEvent.objects.filter(object_type="legal_calendar_feed").values_list("action", flat=True))
+    assert sorted(kinds) == ["create", "update"]
+    url = login(world.lawyer).post("/api/v1/legal/calendar/", content_type=J).json()["url"]
+    membership = Membership.objects.get(user=world.lawyer, agency=world.agencies["JPC"])
+    membership.is_active = False
+    membership.save()
+    membership.is_active = True
+    membership.save()
+    client.logout()
+    assert client.get(url).status_code == 404
+    assert not CalendarFeed.objects.filter(revoked_at__isnull=True).exists()
