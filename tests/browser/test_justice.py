@@ -1,7 +1,7 @@
 """A lawyer's journey in real Chromium, at 360 px: open a proceeding for a survivor's case,
 name the defendant, charge him by article, schedule a hearing she attends behind a screen (her
-consent to take part current), move the proceeding through the stages and record the
-conviction."""
+consent to take part current), move the proceeding through the stages, record the verdict on
+the charge and an item of evidence, and close it as a conviction."""
 
 from __future__ import annotations
 
@@ -68,6 +68,20 @@ def test_a_lawyer_takes_a_proceeding_to_a_conviction(page, live_world):
         page.fill("#id_stage-on", today)
         page.click("form[action$='/stage/'] button")
         page.wait_for_selector("text=Recorded.")
+    page.click("summary:has-text('Judgment on a charge')")
+    page.select_option("#id_judgment-verdict", "convicted")
+    page.fill("#id_judgment-on", today)
+    page.fill("#id_judgment-years", "7")
+    page.click("form[action$='/judgment/'] button")
+    page.wait_for_selector("text=7 years 0 months")
+    page.click("summary:has-text('Register an item of evidence')")
+    page.select_option("#id_evidence-kind", "document")
+    page.fill("#id_evidence-description", "Bar ledger")
+    page.fill("#id_evidence-collected_by", "AHTJP")
+    page.fill("#id_evidence-collected_on", today)
+    page.fill("#id_evidence-location", "JPC safe")
+    page.click("form[action$='/evidence/'] button")
+    page.wait_for_selector("text=Held by")
     page.click("summary:has-text('Close the proceeding')")
     page.select_option("#id_close-closed_as", "convicted")
     page.fill("#id_close-on", today)

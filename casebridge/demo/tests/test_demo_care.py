@@ -52,6 +52,29 @@ def test_the_demo_shows_every_part_of_her_care(settings, db):
     from casebridge.legal.models import Attendance
 
     assert {True, False} == set(Attendance.objects.values_list("confrontation", flat=True))
+    from casebridge.legal.models import (
+        Compensation,
+        Counsel,
+        CustodyStep,
+        Defendant,
+        Evidence,
+        Handoff,
+        HandoffReceipt,
+        Judgment,
+        Payment,
+        TestimonySession,
+    )
+
+    assert {"convicted", "acquitted"} == set(Judgment.objects.values_list("verdict", flat=True))
+    assert Judgment.objects.filter(appeal_result="upheld").exists()
+    assert Judgment.objects.filter(appealed_on__isnull=False, appeal_result="").exists()
+    assert Compensation.objects.exists() and Payment.objects.exists()
+    assert {"police", "detention", "bail", "at_large"} <= set(CustodyStep.objects.values_list("status", flat=True))
+    assert any(step.overdue() for step in CustodyStep.objects.filter(status="police"))
+    assert Evidence.objects.filter(kind="digital").exists() and Evidence.objects.filter(seized__isnull=False).exists()
+    assert Handoff.objects.count() == HandoffReceipt.objects.count() + 1  # one awaits its receiver
+    assert Defendant.objects.filter(subject__isnull=False).exists() and Counsel.objects.exists()
+    assert TestimonySession.objects.filter(kind="preparation").exists()
     assert {"draft", "sent", "accepted", "declined", "completed", "revoked", "expired"} <= set(
         Referral.objects.values_list("state", flat=True)
     )

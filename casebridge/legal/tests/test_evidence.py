@@ -118,9 +118,8 @@ def test_the_register_is_404_outside_the_compartment(world, login):
     assert Evidence.objects.count() == 1 and not Handoff.objects.exists()
 
 
-@pytest.mark.parametrize("table", ["legal_handoff", "legal_handoffreceipt", "legal_evidence"])
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET proceeding_id = proceeding_id", "DELETE FROM {table}"])
-def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table, statement):
+def _confirmed(world, login):  # type: ignore[no-untyped-def]
+    """An item the lawyer handed to a colleague, who confirmed it: (the colleague, its chain's URL)."""
     colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
     lawyer = login(world.lawyer)
     pk = _proceeding(world, lawyer)
@@ -128,6 +127,13 @@ def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table
     chain = f"{URL}{pk}/evidence/{item}/handoffs/"
     handoff = lawyer.post(chain, {"receiver": "colleague", "location": "Registry"}, content_type=J).json()["id"]
     assert login(colleague).post(f"{chain}{handoff}/confirm/", content_type=J).status_code == 200
+    return colleague, chain
+
+
+@pytest.mark.parametrize("table", ["legal_handoff", "legal_handoffreceipt", "legal_evidence"])
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET proceeding_id = proceeding_id", "DELETE FROM {table}"])
+def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table, statement):
+    _confirmed(world, login)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement.format(table=table))
     assert Handoff.objects.count() == 1 and HandoffReceipt.objects.count() == 1
@@ -138,13 +144,7 @@ def test_the_chain_of_custody_is_append_only_in_the_database(world, login, table
 def test_a_lawyer_of_the_lead_agency_recovers_an_item_whose_holder_left(world, login):
     from casebridge.agencies.models import Membership
 
-    colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
-    lawyer = login(world.lawyer)
-    pk = _proceeding(world, lawyer)
-    item = _item(lawyer, pk).json()["id"]
-    chain = f"{URL}{pk}/evidence/{item}/handoffs/"
-    handoff = lawyer.post(chain, {"receiver": "colleague", "location": "Registry"}, content_type=J).json()["id"]
-    assert login(colleague).post(f"{chain}{handoff}/confirm/", content_type=J).status_code == 200
+    colleague, chain = _confirmed(world, login)
     lawyer = login(world.lawyer)
     assert lawyer.post(chain, {"receiver": world.lawyer.username, "location": "x"}, content_type=J).status_code == 403
     Membership.objects.filter(user=colleague).update(is_active=False)

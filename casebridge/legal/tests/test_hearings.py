@@ -10,26 +10,13 @@ import datetime
 from django.utils import timezone
 
 from casebridge.agencies.models import Role
-from casebridge.consents.actions import do_record_consent
 from casebridge.legal.models import Attendance, Hearing
+from casebridge.legal.tests.helpers import testimony_consent
 from casebridge.lib.testing import make_user
 from casebridge.notifications.models import Notification
 
 J = "application/json"
 URL = "/api/v1/legal/proceedings/"
-
-
-def _testimony(world, decision):  # type: ignore[no-untyped-def]
-    do_record_consent(
-        world.case,
-        actor=world.social_worker,
-        purpose="testimony",
-        decision=decision,
-        given_by="guardian",
-        child_assent=decision == "given",
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
 
 
 def _proceeding(world, client):  # type: ignore[no-untyped-def]
@@ -60,7 +47,7 @@ def test_a_survivor_attends_only_with_her_consent_and_her_withdrawal_cancels_it(
     refused = lawyer.post(summon, {"case": str(world.case.pk)}, content_type=J)
     assert refused.status_code == 400 and "consent" in refused.json()["errors"]["case"][0]
     assert not Attendance.objects.exists()
-    _testimony(world, "given")
+    testimony_consent(world, "given")
     shielded = lawyer.post(
         summon, {"case": str(world.case.pk), "requested": ["screen"], "granted": ["screen"]}, content_type=J
     )
@@ -69,7 +56,7 @@ def test_a_survivor_attends_only_with_her_consent_and_her_withdrawal_cancels_it(
     exposed = lawyer.post(summon, {"case": str(world.case.pk), "requested": ["screen"], "granted": []}, content_type=J)
     assert exposed.json()["survivors"][0]["confrontation"] is True
     assert Notification.objects.filter(kind="hearing", recipient=colleague, data__what="confrontation").exists()
-    _testimony(world, "withdrawn")
+    testimony_consent(world, "withdrawn")
     attendance = Attendance.objects.get()
     assert attendance.cancelled_at is not None
     assert Notification.objects.filter(kind="hearing", recipient=world.lawyer, data__what="withdrawn").exists()
@@ -89,7 +76,7 @@ def test_the_home_page_shows_hearings_to_the_lawyer_and_her_case_worker(world, l
     lawyer = login(world.lawyer)
     pk = _proceeding(world, lawyer)
     hearing = _hearing(lawyer, pk, days=2, room="Room 3")
-    _testimony(world, "given")
+    testimony_consent(world, "given")
     lawyer.post(
         f"{URL}{pk}/hearings/{hearing}/survivors/", {"case": str(world.case.pk), "granted": ["video"]}, content_type=J
     )
@@ -113,43 +100,13 @@ def test_hearings_are_404_outside_the_compartment(world, login):
 # Found by an independent review of hearings: a closed proceeding cancels her hearings to come; a
 # confrontation alerted again after her consent was withdrawn and given again; no hearing of another
 # proceeding, nor a case not linked to it.
-def _rt(world, decision):
-    do_record_consent(
-        world.case,
-        actor=world.social_worker,
-        purpose="testimony",
-        decision=decision,
-        given_by="guardian",
-        child_assent=decision == "given",
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
-
-
-def _rp(world, c):
-    r = c.post(
-        URL,
-        {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": timezone.localdate().isoformat()},
-        content_type=J,
-    )
-    assert r.status_code == 201, r.content
-    return r.json()["id"]
-
-
-def _rh(c, pk, days=3, **extra):
-    at = (timezone.now() + datetime.timedelta(days=days)).isoformat()
-    r = c.post(
-        f"{URL}{pk}/hearings/", {"at": at, "court": "Phnom Penh court", "kind": "trial", **extra}, content_type=J
-    )
-    assert r.status_code == 201, r.content
-    return r.json()["id"]
 
 
 def test_close_leaves_attendance_on_home_page(world, login):
     lawyer = login(world.lawyer)
-    pk = _rp(world, lawyer)
-    h = _rh(lawyer, pk)
-    _rt(world, "given")
+    pk = _proceeding(world, lawyer)
+    h = _hearing(lawyer, pk, days=3)
+    testimony_consent(world, "given")
     assert (
         lawyer.post(
             f"{URL}{pk}/hearings/{h}/survivors/", {"case": str(world.case.pk), "granted": ["video"]}, content_type=J
@@ -165,14 +122,14 @@ def test_close_leaves_attendance_on_home_page(world, login):
 def test_resummon_after_withdrawal_realerts_confrontation(world, login):
     colleague, _ = make_user("colleague", world.agencies["JPC"], Role.LAWYER)
     lawyer = login(world.lawyer)
-    pk = _rp(world, lawyer)
-    h = _rh(lawyer, pk)
-    _rt(world, "given")
+    pk = _proceeding(world, lawyer)
+    h = _hearing(lawyer, pk, days=3)
+    testimony_consent(world, "given")
     s = f"{URL}{pk}/hearings/{h}/survivors/"
     lawyer.post(s, {"case": str(world.case.pk)}, content_type=J)  # unshielded -> alert 1
-    _rt(world, "withdrawn")
+    testimony_consent(world, "withdrawn")
     assert Attendance.objects.get().cancelled_at is not None
-    _rt(world, "given")
+    testimony_consent(world, "given")
     Notification.objects.all().delete()
     r = lawyer.post(s, {"case": str(world.case.pk)}, content_type=J)
     assert r.json()["survivors"][0]["confrontation"] is True
@@ -183,15 +140,15 @@ def test_resummon_after_withdrawal_realerts_confrontation(world, login):
 
 def test_idor_holds(world, login):
     lawyer = login(world.lawyer)
-    pk = _rp(world, lawyer)
-    pk2 = _rp(world, lawyer)
-    h2 = _rh(lawyer, pk2)
-    _rt(world, "given")
+    pk = _proceeding(world, lawyer)
+    pk2 = _proceeding(world, lawyer)
+    h2 = _hearing(lawyer, pk2, days=3)
+    testimony_consent(world, "given")
     assert (
         lawyer.post(f"{URL}{pk}/hearings/{h2}/survivors/", {"case": str(world.case.pk)}, content_type=J).status_code
         == 404
     )
-    h = _rh(lawyer, pk)
+    h = _hearing(lawyer, pk, days=3)
     r = lawyer.post(f"/legal/{pk}/summon/", {"summon-hearing": h2, "summon-case": str(world.case.pk)})
     assert r.status_code == 400 and not Attendance.objects.exists()
     for who in ("social_worker", "police", "privacy_officer"):
@@ -214,7 +171,7 @@ def test_her_case_page_shows_her_consent_and_next_hearing_to_those_who_prepare_h
     lawyer = login(world.lawyer)
     pk = _proceeding(world, lawyer)
     hearing = _hearing(lawyer, pk, days=4, room="Room 3")
-    _testimony(world, "given")
+    testimony_consent(world, "given")
     lawyer.post(
         f"{URL}{pk}/hearings/{hearing}/survivors/", {"case": str(world.case.pk), "granted": ["video"]}, content_type=J
     )

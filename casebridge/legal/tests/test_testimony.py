@@ -10,24 +10,11 @@ import uuid
 
 from django.utils import timezone
 
-from casebridge.consents.actions import do_record_consent
 from casebridge.legal.models import Attendance, Hearing
 from casebridge.legal.models import TestimonySession as Session
+from casebridge.legal.tests.helpers import testimony_consent
 
 J = "application/json"
-
-
-def _consent(world, decision="given"):  # type: ignore[no-untyped-def]
-    do_record_consent(
-        world.case,
-        actor=world.social_worker,
-        purpose="testimony",
-        decision=decision,
-        given_by="guardian",
-        child_assent=decision == "given",
-        decided_on=timezone.localdate(),
-        language="khm",
-    )
 
 
 def test_she_is_prepared_only_with_her_consent_and_her_notes_stay_with_the_agency(world, login):
@@ -42,7 +29,7 @@ def test_she_is_prepared_only_with_her_consent_and_her_notes_stay_with_the_agenc
     worker = login(world.social_worker)
     refused = worker.post(url, body, content_type=J)
     assert refused.status_code == 400 and "consent" in refused.json()["errors"]["kind"][0]
-    _consent(world)
+    testimony_consent(world)
     made = worker.post(url, body, content_type=J)
     assert made.status_code == 201, made.content
     assert made.json()["readiness"] == body["readiness"]
@@ -61,7 +48,7 @@ def test_she_is_prepared_only_with_her_consent_and_her_notes_stay_with_the_agenc
 
 
 def test_the_readiness_notes_are_withheld_from_another_agency(world, login):
-    _consent(world)
+    testimony_consent(world)
     url = f"/api/v1/cases/{world.case.pk}/testimony/"
     body = {"kind": "preparation", "on": timezone.localdate().isoformat(), "staff": "JPC", "readiness": "Private"}
     assert login(world.social_worker).post(url, body, content_type=J).status_code == 201
@@ -72,7 +59,7 @@ def test_the_readiness_notes_are_withheld_from_another_agency(world, login):
 
 
 def test_she_is_accompanied_only_to_a_hearing_she_attended(world, login):
-    _consent(world)
+    testimony_consent(world)
     lawyer = login(world.lawyer)
     opened = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
     pk = lawyer.post(
