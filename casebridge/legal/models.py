@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casebridge.lib.fields import EncryptedTextField
 
@@ -252,7 +253,7 @@ class Measure(models.TextChoices):
     """Protective measures for a survivor who attends: she must never face the defendant."""
 
     WAITING_AREA = "waiting_area", _("Separate waiting area")
-    SCREEN = "screen", _("Screen")
+    SCREEN = "screen", pgettext_lazy("protective measure", "Screen")
     VIDEO = "video", _("Video testimony")
     SUPPORT_PERSON = "support_person", _("Support person present")
     CLOSED = "closed", _("Closed hearing")
