@@ -10,7 +10,7 @@ BENCH_PG_URL ?= postgres://postgres@%2Fvar%2Frun%2Fpostgresql/casebridge_bench
 BENCH_ENV := CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_LOG_LEVEL=ERROR
 DEMO_ENV := CASEBRIDGE_DEMO=1 CASEBRIDGE_KEY_FILE=var/keys.json CASEBRIDGE_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench bench-pages bench-search bench-crisis messages lock clean
+.PHONY: demo serve totp manage test lint test-sqlite test-postgres test-browser bench bench-pages bench-search bench-crisis bench-legal messages lock clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -96,6 +96,12 @@ bench-crisis: $(BIN)/.installed messages var/keys.json
 		|| createdb -h 127.0.0.1 -U postgres casebridge_bench
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py migrate --verbosity 0
 	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py bench_crisis $(ARGS)
+
+bench-legal: $(BIN)/.installed messages var/keys.json
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'casebridge_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres casebridge_bench
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py migrate --verbosity 0
+	$(BENCH_ENV) CASEBRIDGE_DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python manage.py bench_legal $(ARGS)
 
 # Re-pin dependencies after editing requirements/*.in.
 lock: $(BIN)/.installed

@@ -54,20 +54,27 @@ if TYPE_CHECKING:
 EARLIEST = datetime.date(2008, 2, 15)  # the 2008 law's promulgation
 
 
-def item(actor: User, row: Any, kind: str) -> Item:
-    """An audit item for a compartment record, acting as the actor's legal role."""
-    proceeding = row if isinstance(row, Proceeding) else row.proceeding
-    lawyers = [m for m in actor.active_memberships() if m.role in LEGAL_ROLES]
-    own = [m for m in lawyers if m.agency_id == proceeding.lead_agency_id]
-    # A lawyer of the lead agency acts for it; counsel granted the proceeding, for their own.
-    acting = next(iter(own or lawyers), None)
-    via = ("legal",) if own else ("counsel",)
-    agency_id = acting.agency_id if acting is not None else None
-    return Item(f"legal_{kind}", str(row.pk), None, (), via, agency_id, acting.role if acting is not None else "")
-
-
 def audited(actor: User, action: str, rows: Iterable[Any], kind: str) -> None:
-    record(actor, action, [item(actor, row, kind) for row in rows])
+    """Audit items of the compartment, each as the actor's legal role: a lawyer of the lead agency
+    acts for it; counsel granted the proceeding, for their own agency. One read of the rows'
+    proceedings, whatever their number."""
+    rows = list(rows)
+    if not rows:
+        return
+    leads = {r.pk: r.lead_agency_id for r in rows if isinstance(r, Proceeding)}
+    missing = {r.proceeding_id for r in rows if not isinstance(r, Proceeding)} - set(leads)
+    leads.update(Proceeding.objects.filter(pk__in=missing).values_list("pk", "lead_agency_id"))
+    lawyers = [m for m in actor.active_memberships() if m.role in LEGAL_ROLES]
+    items = []
+    for row in rows:
+        lead = leads[row.pk if isinstance(row, Proceeding) else row.proceeding_id]
+        own = [m for m in lawyers if m.agency_id == lead]
+        acting = next(iter(own or lawyers), None)
+        via = ("legal",) if own else ("counsel",)
+        agency_id = acting.agency_id if acting is not None else None
+        role = acting.role if acting is not None else ""
+        items.append(Item(f"legal_{kind}", str(row.pk), None, (), via, agency_id, role))
+    record(actor, action, items)
 
 
 def _lead(actor: User, proceeding: Proceeding) -> Proceeding:

@@ -154,3 +154,33 @@ def test_a_lawyer_of_the_lead_agency_recovers_an_item_whose_holder_left(world, l
     body = {"receiver": "third", "location": "JPC safe", "purpose": "Recovered from her desk after she left JPC"}
     assert lawyer.post(chain, body, content_type=J).status_code == 201
     assert Handoff.objects.count() == 2
+
+
+def test_the_page_and_the_register_cost_the_same_queries_for_more_items(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_user("colleague", world.agencies["JPC"], Role.LAWYER)
+    lawyer = login(world.lawyer)
+    pk = _proceeding(world, lawyer)
+    paths = [f"/legal/{pk}/", f"{URL}{pk}/evidence/", f"{URL}{pk}/defendants/"]
+
+    def add(n):  # type: ignore[no-untyped-def]
+        for _ in range(n):
+            item = _item(lawyer, pk).json()["id"]
+            chain = f"{URL}{pk}/evidence/{item}/handoffs/"
+            lawyer.post(chain, {"receiver": "colleague", "location": "Registry"}, content_type=J)
+            lawyer.post(f"{URL}{pk}/defendants/", {"name": "Fictional"}, content_type=J)
+
+    def counts():  # type: ignore[no-untyped-def]
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert lawyer.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    add(2)
+    few = counts()
+    add(5)
+    assert counts() == few
