@@ -613,8 +613,10 @@ def do_record_session(
         )
     elif kind == SessionKind.ACCOMPANIMENT:
         held = attendance is not None and attendance.case_id == case.pk and attendance.cancelled_at is None
-        if not held or attendance is None or attendance.hearing.at > timezone.now():
+        if not held or attendance is None or attendance.hearing.cancelled_at or attendance.hearing.at > timezone.now():
             errors["attendance"] = _("Choose a hearing she attended.")
+        else:
+            _day(errors, "on", on, timezone.localtime(attendance.hearing.at).date())
     _day(errors, "on", on)
     who = checked_text(errors, "staff", staff, 300, required=True)
     notes = checked_text(errors, "readiness", readiness, 2000)
@@ -631,3 +633,24 @@ def do_record_session(
     )
     record(actor, Action.CREATE, [Item.on(access, "legal_testimony", session.pk, case.pk, [section])])
     return session
+
+
+def as_read(user: User, access: Any, sessions: list[TestimonySession]) -> list[TestimonySession]:
+    """What each reader learns of her sessions: the recording agency and who took part only when
+    the reader may learn that agency is on her team (a shelter named would say where she lives);
+    the hearing she was accompanied to only when the reader reaches her attendance; her readiness
+    notes only for the recording agency's staff."""
+    seen = set(
+        Attendance.objects.visible_to(user)
+        .filter(pk__in=[s.attendance_id for s in sessions if s.attendance_id])
+        .values_list("pk", flat=True)
+    )
+    mine = {m.agency_id for m in user.active_memberships()}
+    for session in sessions:
+        known = access.sees_agency(session.agency_id)
+        session.shown_agency = session.agency if known else None  # type: ignore[attr-defined]
+        session.shown_staff = session.staff if known else None  # type: ignore[attr-defined]
+        hearing = session.attendance.hearing if session.attendance_id in seen and session.attendance else None
+        session.shown_hearing = hearing  # type: ignore[attr-defined]
+        session.shown_readiness = session.readiness if session.agency_id in mine else None  # type: ignore[attr-defined]
+    return sessions

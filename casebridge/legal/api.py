@@ -132,13 +132,12 @@ class DefendantSerializer(ModelSerializer):
             "name",
             "sex",
             "birth_year",
-            "subject",
             "added_at",
             "custody",
             "custody_overdue",
             "compensation",
         ]
-        extra_kwargs = {"birth_year": NULLABLE, "subject": {"allow_null": True, "read_only": True}}
+        extra_kwargs = {"birth_year": NULLABLE}
 
     def get_custody_overdue(self, defendant: Defendant) -> bool:
         steps = list(defendant.custody.all())
@@ -928,15 +927,17 @@ class CalendarFeedFile(FileView):
 
 class StageFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     stage = serializers.ChoiceField(choices=Stage.choices)
-    proceedings = serializers.IntegerField(help_text="Proceedings that went through the stage or are in it.")
-    in_stage_now = serializers.IntegerField()
+    proceedings = serializers.IntegerField(
+        allow_null=True, help_text="Proceedings that went through the stage or are in it (None: one or two)."
+    )
+    in_stage_now = serializers.IntegerField(allow_null=True, help_text="None: one or two.")
     median_days = serializers.IntegerField(allow_null=True, help_text="None for fewer than three proceedings.")
     p90_days = serializers.IntegerField(allow_null=True, help_text="Nine in ten spent at most this many days.")
 
 
 class ClosureFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     closed_as = serializers.ChoiceField(choices=Closure.choices)
-    proceedings = serializers.IntegerField()
+    proceedings = serializers.IntegerField(allow_null=True, help_text="None: one or two.")
 
 
 class StageDurationsSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -966,10 +967,12 @@ class TestimonySessionSerializer(serializers.Serializer):  # type: ignore[type-a
     id = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     on = serializers.DateField()
-    hearing_at = serializers.DateTimeField(allow_null=True, help_text="The hearing she was accompanied to.")
+    hearing_at = serializers.DateTimeField(
+        allow_null=True, help_text="The hearing she was accompanied to, for those who reach her attendance."
+    )
     court = serializers.CharField(allow_null=True)
-    staff = serializers.CharField()
-    agency = serializers.CharField(help_text="The recording agency's code.")
+    staff = serializers.CharField(allow_null=True, help_text="Only when you may learn the recording agency.")
+    agency = serializers.CharField(allow_null=True, help_text="The recording agency's code, when you may learn it.")
     readiness = serializers.CharField(allow_null=True, help_text="Only for the recording agency's staff.")
 
 
@@ -981,17 +984,17 @@ class TestimonyInput(StrictSerializer):
     readiness = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-def _session(session: TestimonySession, mine: set[int]) -> dict[str, Any]:
-    hearing = session.attendance.hearing if session.attendance is not None else None
+def _session(session: Any) -> dict[str, Any]:
+    hearing, agency = session.shown_hearing, session.shown_agency
     return {
         "id": session.pk,
         "kind": session.kind,
         "on": session.on,
         "hearing_at": hearing.at if hearing else None,
         "court": hearing.court if hearing else None,
-        "staff": session.staff,
-        "agency": session.agency.code,
-        "readiness": session.readiness if session.agency_id in mine else None,
+        "staff": session.shown_staff,
+        "agency": agency.code if agency else None,
+        "readiness": session.shown_readiness,
     }
 
 
@@ -1016,8 +1019,7 @@ class TestimonyView(APIView):
         user = acting_user(request)
         section = Section.CARE_PLAN if access.can(Section.CARE_PLAN) else Section.LEGAL
         record(user, Action.LIST, [Item.on(access, "legal_testimony", s.pk, case.pk, [section]) for s in rows])
-        mine = {m.agency_id for m in user.active_memberships()}
-        return [TestimonySessionSerializer(_session(s, mine)).data for s in rows]
+        return [TestimonySessionSerializer(_session(s)).data for s in actions.as_read(user, access, rows)]
 
     def _rows(self, request: Request, case: Any) -> Any:
         rows = TestimonySession.objects.visible_to(acting_user(request)).filter(case=case)
@@ -1048,7 +1050,7 @@ class TestimonyView(APIView):
             if "attendance_hearing" in data:
                 attendance = (
                     Attendance.objects.visible_to(user)
-                    .filter(case=case, hearing_id=data.pop("attendance_hearing"))
+                    .filter(case=case, hearing_id=data.pop("attendance_hearing"), hearing__cancelled_at__isnull=True)
                     .select_related("hearing")
                     .first()
                 )

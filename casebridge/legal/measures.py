@@ -1,6 +1,6 @@
 """How long proceedings take: for a manager (or lawyer) of agencies that lead proceedings, the
 days spent in each stage of criminal procedure across their agencies' proceedings, and how they
-ended. Aggregates only, never a proceeding, a reference or a name; a figure of fewer than three
+ended. Aggregates only, never a proceeding, a reference or a name; a figure of one or two
 proceedings is withheld."""
 
 from __future__ import annotations
@@ -20,10 +20,19 @@ FEWEST = 3  # fewer proceedings than this: no figure
 
 
 def measured_agencies(user: User) -> set[int]:
-    """The agencies whose proceedings' durations the user sees: where they manage or practise."""
+    """The agencies whose proceedings' durations the user sees: where they manage or practise,
+    and that lead proceedings."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    return {m.agency_id for m in user.active_memberships() if m.role in MEASURING_ROLES}
+    agencies = {m.agency_id for m in user.active_memberships() if m.role in MEASURING_ROLES}
+    return agencies and set(
+        Proceeding.objects.filter(lead_agency_id__in=agencies).values_list("lead_agency_id", flat=True).distinct()
+    )
+
+
+def _count(n: int) -> int | None:
+    """A count of one or two proceedings is withheld: it would say what happened to one."""
+    return None if 0 < n < FEWEST else n
 
 
 def _percentile(values: list[int], share: float) -> int:
@@ -56,14 +65,14 @@ def stage_durations(agencies: set[int]) -> dict[str, Any]:
         stages.append(
             {
                 "stage": stage,
-                "proceedings": len(spent),
-                "in_stage_now": now,
+                "proceedings": _count(len(spent)),
+                "in_stage_now": _count(now),
                 "median_days": int(statistics.median(spent)) if shown else None,
                 "p90_days": _percentile(spent, 0.9) if shown else None,
             }
         )
     closures = [
-        {"closed_as": value, "proceedings": sum(1 for p in proceedings if p.closed_as == value)}
+        {"closed_as": value, "proceedings": _count(sum(1 for p in proceedings if p.closed_as == value))}
         for value in Closure.values
     ]
     return {"proceedings": len(proceedings), "stages": stages, "closures": closures}

@@ -42,7 +42,7 @@ class ChargeCode(models.Model):
         from django.utils.translation import get_language
 
         local = self.title_km if (get_language() or "en").startswith("km") and self.title_km else self.title
-        return f"{_('Article')} {self.article}: {local}"
+        return str(_("Article %(article)s: %(title)s") % {"article": self.article, "title": local})
 
 
 class Stage(models.TextChoices):

@@ -440,9 +440,7 @@ def testimony(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     sessions = list(
         TestimonySession.objects.visible_to(user).filter(case=case).select_related("attendance__hearing", "agency")
     )
-    mine = {m.agency_id for m in user.active_memberships()}
-    for session in sessions:
-        session.shown_readiness = session.readiness if session.agency_id in mine else None  # type: ignore[attr-defined]
+    actions.as_read(user, access, sessions)
     record(user, Action.LIST, [Item.on(access, "legal_testimony", s.pk, case.pk, [section]) for s in sessions])
     context = {
         "case": case,

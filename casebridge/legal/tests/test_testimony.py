@@ -102,3 +102,51 @@ def test_she_is_accompanied_only_to_a_hearing_she_attended(world, login):
     }
     assert worker.post(f"/cases/{world.case.pk}/testimony/", form).status_code == 302
     assert Session.objects.count() == 2
+
+
+# Found by an independent review: another agency on her legal case learned, from her sessions,
+# which agency (her shelter) prepared her and the hearing she was accompanied to.
+def test_a_reader_learns_neither_an_agency_nor_a_hearing_they_may_not_know(world, login):
+    from casebridge.agencies.models import Role
+    from casebridge.cases import sections as sec
+    from casebridge.cases.models import TeamMember
+    from casebridge.cases.sections import Section
+    from casebridge.lib.testing import make_user, share_consent
+
+    testimony_consent(world)
+    share_consent(world, "OTH")
+    other, _ = make_user("oth_lawyer", world.agencies["OTH"], Role.LAWYER)
+    TeamMember.objects.create(
+        case=world.case,
+        agency=world.agencies["OTH"],
+        sections=sec.to_mask([Section.LEGAL]),
+        added_by=world.social_worker,
+    )
+    url = f"/api/v1/cases/{world.case.pk}/testimony/"
+    body = {"kind": "preparation", "on": timezone.localdate().isoformat(), "staff": "Shelter mother Dany"}
+    assert login(world.shelter_caseworker).post(url, body, content_type=J).status_code == 201
+    seen = login(other).get(url).json()[0]
+    assert seen["agency"] is None and seen["staff"] is None
+    page = login(other).get(f"/cases/{world.case.pk}/testimony/").content.decode()
+    assert "Safe Haven" not in page and "Dany" not in page and "another agency" in page
+    assert login(world.social_worker).get(url).json()[0]["agency"] == "SHS"  # the lead's case staff know
+
+
+def test_small_counts_of_time_in_court_are_withheld(world, login):
+    lawyer = login(world.lawyer)
+    made = lawyer.post(
+        "/api/v1/legal/proceedings/",
+        {"agency": "JPC", "cases": [str(world.case.pk)], "opened_on": timezone.localdate().isoformat()},
+        content_type=J,
+    )
+    pk = made.json()["id"]
+    today = timezone.localdate().isoformat()
+    lawyer.post(f"/api/v1/legal/proceedings/{pk}/stage/", {"closed_as": "settled", "on": today}, content_type=J)
+    figures = login(world.manager).get("/api/v1/legal/stage-durations/").json()
+    assert all(c["proceedings"] in (0, None) for c in figures["closures"])
+    assert next(c for c in figures["closures"] if c["closed_as"] == "settled")["proceedings"] is None
+    from casebridge.agencies.models import Role
+    from casebridge.lib.testing import make_user
+
+    shelter_manager, _ = make_user("shs_manager", world.agencies["SHS"], Role.PROGRAMME_MANAGER)
+    assert login(shelter_manager).get("/api/v1/legal/stage-durations/").status_code == 404
