@@ -202,10 +202,8 @@ class EvidenceSerializer(ModelSerializer):
 
     def _custody(self, item: Evidence) -> Any:
         if not hasattr(item, "_custody"):
-            handoffs = list(item.handoffs.all())
-            holder, pending = chain.custody_of(item, handoffs)
-            people = {h.receiver_id: h.receiver for h in handoffs} | {item.registered_by_id: item.registered_by}
-            item._custody = (people[holder].username, pending.receiver.username if pending else None)  # type: ignore[attr-defined]
+            holder, pending = chain.custody_of(item, list(item.handoffs.all()))
+            item._custody = (holder.username, pending.receiver.username if pending else None)  # type: ignore[attr-defined]
         return item._custody  # type: ignore[attr-defined]
 
     def get_custodian(self, item: Evidence) -> str:

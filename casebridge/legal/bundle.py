@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 
 from casebridge.audit.models import Action
 from casebridge.legal import evidence as chain
+from casebridge.legal import judgment as rulings
 from casebridge.legal.actions import audited, stage_days
-from casebridge.legal.models import Charge, Defendant, Evidence, Hearing, Proceeding, StageStep
+from casebridge.legal.models import Hearing, Proceeding, StageStep
 from casebridge.lib.pdf import render_pdf
 
 if TYPE_CHECKING:
@@ -28,25 +29,8 @@ def bundle_pdf(user: User, proceeding: Proceeding, hearing: Hearing, parts: list
     through its ``visible_to`` and the export audited."""
     chosen = [p for p in PARTS if p in parts] or list(PARTS)
     steps = list(StageStep.objects.visible_to(user).filter(proceeding=proceeding))
-    defendants = list(Defendant.objects.visible_to(user).filter(proceeding=proceeding).prefetch_related("custody"))
-    charges = list(Charge.objects.visible_to(user).filter(proceeding=proceeding).select_related("code", "judgment"))
-    for defendant in defendants:
-        defendant.shown_charges = [c for c in charges if c.defendant_id == defendant.pk]
-        for charge in defendant.shown_charges:
-            charge.decided = getattr(charge, "judgment", None)
-        steps_held = list(defendant.custody.all())
-        defendant.now = steps_held[-1] if steps_held else None
-    items = list(
-        Evidence.objects.visible_to(user)
-        .filter(proceeding=proceeding)
-        .select_related("registered_by")
-        .prefetch_related("handoffs__receipt", "handoffs__receiver", "handoffs__giver")
-    )
-    for item in items:
-        handoffs = list(item.handoffs.all())
-        holder, item.pending = chain.custody_of(item, handoffs)
-        people = {h.receiver_id: h.receiver for h in handoffs} | {item.registered_by_id: item.registered_by}
-        item.holder, item.chain = people[holder], handoffs
+    defendants, charges = rulings.charged(user, proceeding)
+    items = chain.register(user, proceeding)
     attending = [a for a in hearing.attendances.select_related("case").all() if a.cancelled_at is None]
     carried: list[tuple[list[Any], str]] = [([proceeding], "proceeding"), ([hearing], "hearing")]
     if "defendants" in chosen:

@@ -28,21 +28,36 @@ if TYPE_CHECKING:
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def custody_of(evidence: Evidence, handoffs: list[Handoff]) -> tuple[int, Handoff | None]:
+def custody_of(evidence: Evidence, handoffs: list[Handoff]) -> tuple[User, Handoff | None]:
     """Who holds the item (the receiver of its last confirmed hand-off, else who registered it),
     and the hand-off awaiting its receiver's confirmation, if the latest is one."""
-    holder = evidence.registered_by_id
+    holder = evidence.registered_by
     pending = None
     for handoff in sorted(handoffs, key=lambda h: h.at):
         if hasattr(handoff, "receipt"):
-            holder, pending = handoff.receiver_id, None
+            holder, pending = handoff.receiver, None
         else:
             pending = handoff
     return holder, pending
 
 
 def _chain(evidence: Evidence) -> list[Handoff]:
-    return list(Handoff.objects.filter(evidence=evidence).select_related("receipt").order_by("at"))
+    return list(Handoff.objects.filter(evidence=evidence).select_related("receipt", "receiver").order_by("at"))
+
+
+def register(user: User, proceeding: Proceeding) -> list[Any]:
+    """The proceeding's register as the user reads it, each item with its ``chain`` of hand-offs,
+    its ``holder`` and the hand-off ``pending`` its receiver's confirmation: one read of each."""
+    items = list(
+        Evidence.objects.visible_to(user)
+        .filter(proceeding=proceeding)
+        .select_related("registered_by")
+        .prefetch_related("handoffs__receipt", "handoffs__receiver", "handoffs__giver")
+    )
+    for item in items:
+        item.chain = list(item.handoffs.all())  # type: ignore[attr-defined]
+        item.holder, item.pending = custody_of(item, item.chain)  # type: ignore[attr-defined]
+    return items
 
 
 @transaction.atomic
@@ -104,7 +119,7 @@ def do_hand_off(evidence: Evidence, *, actor: User, receiver: User, location: st
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     holder, pending = custody_of(evidence, _chain(evidence))
     errors: dict[str, Any] = {}
-    if holder != actor.pk:
+    if holder.pk != actor.pk:
         if pending is not None and pending.receiver_id == actor.pk:
             raise Conflict(_("Confirm that you received it before you hand it on."))
         if not _gone(evidence, holder) or evidence.proceeding.lead_agency_id not in legal_agencies(actor):
@@ -131,12 +146,9 @@ def do_hand_off(evidence: Evidence, *, actor: User, receiver: User, location: st
     return handoff
 
 
-def _gone(evidence: Evidence, holder: int) -> bool:
+def _gone(evidence: Evidence, holder: User) -> bool:
     """The holder no longer reaches the item's proceeding."""
-    from casebridge.accounts.models import User
-
-    person = User.objects.filter(pk=holder).first()
-    return person is None or not Proceeding.objects.visible_to(person).filter(pk=evidence.proceeding_id).exists()
+    return not Proceeding.objects.visible_to(holder).filter(pk=evidence.proceeding_id).exists()
 
 
 @transaction.atomic

@@ -61,6 +61,24 @@ def _moment(errors: dict[str, Any], name: str, at: datetime.datetime | None, sin
         }
 
 
+def charged(user: User, proceeding: Proceeding) -> tuple[list[Any], list[Any]]:
+    """The proceeding's defendants and charges as the user reads them: each defendant with his
+    ``shown_charges`` and his custody ``now``, each charge with its judgment (``decided``)."""
+    defendants = list(
+        Defendant.objects.visible_to(user)
+        .filter(proceeding=proceeding)
+        .prefetch_related("custody", "compensation__payments", "compensation__case")
+    )
+    charges = list(Charge.objects.visible_to(user).filter(proceeding=proceeding).select_related("code", "judgment"))
+    for charge in charges:
+        charge.decided = getattr(charge, "judgment", None)  # type: ignore[attr-defined]
+    for defendant in defendants:
+        defendant.shown_charges = [c for c in charges if c.defendant_id == defendant.pk]  # type: ignore[attr-defined]
+        steps = list(defendant.custody.all())
+        defendant.now = steps[-1] if steps else None  # type: ignore[attr-defined]
+    return defendants, charges
+
+
 def current_custody(defendant: Defendant) -> CustodyStep | None:
     return CustodyStep.objects.filter(defendant=defendant).order_by("-since", "-at").first()
 

@@ -26,12 +26,9 @@ from casebridge.legal.access import LEGAL_ROLES, get_visible, legal_agencies, pr
 from casebridge.legal.actions import audited
 from casebridge.legal.models import (
     TRANSITIONS,
-    Charge,
     ChargeCode,
     Closure,
     Counsel,
-    Defendant,
-    Evidence,
     Hearing,
     Proceeding,
     ProceedingCase,
@@ -129,35 +126,15 @@ class Parts:
         from casebridge.investigations.models import SeizedItem, Subject
 
         mine = {"proceeding": proceeding}
-        self.defendants = list(
-            Defendant.objects.visible_to(user)
-            .filter(**mine)
-            .prefetch_related("custody", "compensation__payments", "compensation__case")
-        )
-        self.charges = list(Charge.objects.visible_to(user).filter(**mine).select_related("code", "judgment"))
+        self.defendants, self.charges = rulings.charged(user, proceeding)
         self.links = list(ProceedingCase.objects.visible_to(user).filter(**mine).select_related("case"))
         self.coming = list(
             Hearing.objects.visible_to(user).filter(**mine, cancelled_at__isnull=True, at__gt=timezone.now())
         )
-        self.evidence = list(
-            Evidence.objects.visible_to(user)
-            .filter(**mine)
-            .select_related("registered_by")
-            .prefetch_related("handoffs__receipt", "handoffs__receiver", "handoffs__giver")
-        )
+        self.evidence = chain.register(user, proceeding)
         names = {d.pk: d.name for d in self.defendants}
-        for defendant in self.defendants:
-            defendant.shown_charges = [c for c in self.charges if c.defendant_id == defendant.pk]
-            steps = list(defendant.custody.all())
-            defendant.now = steps[-1] if steps else None
         for charge in self.charges:
-            charge.decided = getattr(charge, "judgment", None)
             charge.label = f"{names.get(charge.defendant_id, '')} · {charge.code}"
-        for item in self.evidence:
-            handoffs = list(item.handoffs.all())
-            holder, item.pending = chain.custody_of(item, handoffs)
-            people = {h.receiver_id: h.receiver for h in handoffs} | {item.registered_by_id: item.registered_by}
-            item.holder, item.chain = people[holder], handoffs
         self.held = [i for i in self.evidence if i.holder.pk == user.pk]
         self.awaiting = [i.pending for i in self.evidence if i.pending is not None and i.pending.receiver_id == user.pk]
         self.compensation = [c for d in self.defendants for c in d.compensation.all()]
