@@ -5,9 +5,11 @@ control (no cell under 11); nothing here is shown as it is."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import TruncQuarter
+from django.utils import timezone
 
 from casebridge.agencies.models import OrgType
 from casebridge.cases.models import Case, ClosureReason
@@ -28,3 +30,67 @@ def government_led(before: datetime.date, among: Q | None = None) -> list[tuple[
         .order_by("quarter")
     )
     return [(r["quarter"], r["total"], r["government"]) for r in rows]
+
+
+# The intake facts a count about survivors is broken down by, as paths from a record's case.
+FACTS = {
+    "province": "province",
+    "agency": "lead_agency__code",
+    "age_band": "age_band",
+    "sex": "sex",
+    "nationality": "nationality",
+}
+Row = tuple[datetime.date, dict[str, Any], dict[str, int]]
+
+
+def moment(day: datetime.date) -> datetime.datetime:
+    """The first moment of ``day`` where the platform runs, to compare with a time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def by_facts(
+    records: QuerySet[Any],
+    when: Any,
+    case: str = "case",
+    facts: dict[str, str] | None = None,
+    group: dict[str, Any] | None = None,
+    **counts: Any,
+) -> list[Row]:
+    """(quarter of ``when``, the groups it falls in, ``counts``), one row for each that occur:
+    grouped counts of ``records``, for the indicators. The groups are her case's intake facts
+    (``case``: the path from a record to the survivor's case, "" for a case), or ``facts`` (name:
+    path), and the expressions of ``group`` (such as a number of days). Nothing else is read: no
+    name, no note, no row."""
+    prefix = f"{case}__" if case else ""
+    paths = {f"f_{name}": F(path) for name, path in (facts or {n: prefix + p for n, p in FACTS.items()}).items()}
+    paths |= {f"f_{name}": expression for name, expression in (group or {}).items()}
+    rows = (
+        records.annotate(quarter=TruncQuarter(when), **paths)
+        .values("quarter", *paths)
+        .annotate(**counts)
+        .order_by("quarter", *paths)
+    )
+    found = []
+    for r in rows:
+        day = r["quarter"]
+        day = timezone.localdate(day) if isinstance(day, datetime.datetime) else day
+        found.append((day, {k[2:]: "" if r[k] is None else r[k] for k in paths}, {k: r[k] for k in counts}))
+    return found
+
+
+class Days(Func):
+    """``Days(end, start)``: the whole calendar days from one date to another, in the database."""
+
+    output_field = IntegerField()
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )

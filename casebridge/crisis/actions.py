@@ -18,6 +18,7 @@ from casebridge.cases.access import CaseAccess, case_access
 from casebridge.cases.actions import add_event, lock_case
 from casebridge.cases.models import Audience, EventKind
 from casebridge.cases.sections import Section
+from casebridge.crisis.coverage import gaps
 from casebridge.crisis.models import (
     Assessment,
     CareItem,
@@ -311,6 +312,7 @@ def do_close_episode(
     episode.ended_at = ended_at
     episode.outcome = outcome
     episode.outcome_note = note or None
+    episode.covered = not gaps(episode, episode.shifts.all())
     episode.save()
     add_event(
         episode.case,

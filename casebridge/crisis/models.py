@@ -77,6 +77,9 @@ class Episode(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=EpisodeOutcome.choices, blank=True)
     outcome_note = EncryptedTextField(_("reason"), max_length=1000, blank=True, null=True)
+    # Whether the roster left no gap in her minimum window (or until she left), set when crisis
+    # care ends (its shifts are fixed from then on): what the indicators count.
+    covered = models.BooleanField(null=True, editable=False)
     # Whether her parents or guardian are told she is here, and why (a parent may be part of
     # the exploitation).
     guardian = models.CharField(

@@ -13,13 +13,46 @@ class IndicatorsConfig(AppConfig):
         from the cache after its numbers changed (``lib.measures``)."""
         from casebridge.agencies.models import Agency
         from casebridge.cases.models import Case
+        from casebridge.crisis import models as crisis
+        from casebridge.investigations import models as rescue
+        from casebridge.legal import models as legal
+        from casebridge.restoration import models as restore
         from casebridge.training.models import Participant, TrainingEvent
 
         sources: list[tuple[Any, tuple[str, ...]]] = [
             (Case, ("cases",)),
             (Participant, ("training",)),
             (TrainingEvent, ("training",)),
-            (Agency, ("cases", "training")),  # an agency's type (government-led) and name
+            # an agency's type (government-led), code and name
+            (Agency, ("cases", "training", "rescue", "crisis", "restore", "justice")),
+        ]
+        sources += [(m, ("rescue",)) for m in (rescue.Screening, rescue.Operation, rescue.Arrest, rescue.CaseLink)]
+        sources += [(m, ("crisis",)) for m in (crisis.Episode, crisis.Incident, restore.Placement)]
+        sources += [
+            (m, ("restore",))
+            for m in (
+                restore.Goal,
+                restore.Reintegration,
+                restore.ReintegrationStep,
+                restore.Enrolment,
+                restore.Livelihood,
+                restore.Outcome,
+            )
+        ]
+        sources += [
+            (m, ("justice",))
+            for m in (
+                legal.Proceeding,
+                legal.ProceedingCase,
+                legal.Defendant,
+                legal.Charge,
+                legal.Judgment,
+                legal.Compensation,
+                legal.Payment,
+                legal.Hearing,
+                legal.Attendance,
+                legal.TestimonySession,
+            )
         ]
         for model, names in sources:
 

@@ -325,7 +325,15 @@ COMPUTE: dict[str, Callable[..., Result]] = {
     "system.government_led_cases": government_led,
     "system.prevalence_of_minors": prevalence,
 }
-APP_OF = {"cases": "casebridge.cases", "training": "casebridge.training", "prevalence": "casebridge.prevalence"}
+APP_OF = {
+    "cases": "casebridge.cases",
+    "training": "casebridge.training",
+    "prevalence": "casebridge.prevalence",
+    "rescue": "casebridge.investigations",
+    "crisis": "casebridge.crisis",
+    "aftercare": "casebridge.restoration",
+    "legal": "casebridge.legal",
+}
 
 
 CACHE_VERSION = 3  # raise when what is published changes shape or rules
@@ -352,7 +360,9 @@ def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
 
 
 def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    compute = COMPUTE.get(indicator.code)
+    from casebridge.indicators.pillars import COMPUTE as PILLARS
+
+    compute = COMPUTE.get(indicator.code) or PILLARS.get(indicator.code)
     if compute is None or not apps.is_installed(APP_OF.get(indicator.needs, "-")):
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")

@@ -5,12 +5,32 @@ proceedings is withheld."""
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
 from casebridge.agencies.models import Role
+from casebridge.cases.measures import Days, Row, by_facts, moment
+from casebridge.investigations.models import Arrest, CaseLink
 from casebridge.legal.actions import stage_days
-from casebridge.legal.models import Closure, Proceeding, Stage, StageStep
+from casebridge.legal.models import (
+    Attendance,
+    Charge,
+    Closure,
+    Compensation,
+    Defendant,
+    Judgment,
+    Payment,
+    Proceeding,
+    ProceedingCase,
+    Stage,
+    StageStep,
+    TestimonySession,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -76,3 +96,80 @@ def stage_durations(agencies: set[int]) -> dict[str, Any]:
         for value in Closure.values
     ]
     return {"proceedings": len(proceedings), "stages": stages, "closures": closures}
+
+
+# Counts for the indicators (decision 11): over every agency's proceedings, aggregates only,
+# published through the indicators' disclosure control (no cell under 11).
+LEAD = {"agency": "proceeding__lead_agency__code"}
+
+
+def _first(records: Any, field: str) -> Subquery:
+    return Subquery(records.order_by(field).values(field)[:1])
+
+
+def defendants(before: datetime.date) -> dict[str, list[Row]]:
+    """Suspects charged (by the quarter of the first charge) and tried (by the quarter of the
+    first judgment, with those convicted of any charge), by the agency leading the proceeding;
+    and the whole days from the operation that found the survivors (or arrested him) to the
+    first charge and to the first judgment."""
+    charged_on = _first(Charge.objects.filter(defendant=OuterRef("pk")), "filed_on")
+    judged_on = _first(Judgment.objects.filter(charge__defendant=OuterRef("pk")), "on")
+    convicted = Judgment.objects.filter(charge__defendant=OuterRef("pk"), verdict=Verdict.CONVICTED)
+    arrested = Arrest.objects.standing().filter(subject=OuterRef("subject"), operation__carried_out_at__isnull=False)
+    cases = ProceedingCase.objects.filter(proceeding=OuterRef(OuterRef("proceeding"))).values("case")
+    found = CaseLink.objects.filter(case__in=cases, operation__carried_out_at__isnull=False)
+    operation = Coalesce(_first(arrested, "operation__carried_out_at"), _first(found, "operation__carried_out_at"))
+    records = Defendant.objects.annotate(charged_on=charged_on, judged_on=judged_on, operation_at=operation)
+    charged = records.filter(charged_on__lt=before)
+    tried = records.filter(judged_on__lt=before)
+    since = records.filter(operation_at__isnull=False)
+    return {
+        "charged": by_facts(charged, "charged_on", facts=LEAD, n=Count("id")),
+        "tried": by_facts(
+            tried, "judged_on", facts=LEAD, n=Count("id"), convicted=Count("id", filter=Q(Exists(convicted)))
+        ),
+        "to_charge": by_facts(
+            since.filter(charged_on__lt=before),
+            "charged_on",
+            facts=LEAD,
+            group={"days": Days("charged_on", TruncDate("operation_at"))},
+            n=Count("id"),
+        ),
+        "to_verdict": by_facts(
+            since.filter(judged_on__lt=before),
+            "judged_on",
+            facts=LEAD,
+            group={"days": Days("judged_on", TruncDate("operation_at"))},
+            n=Count("id"),
+        ),
+    }
+
+
+def participation(before: datetime.date) -> list[Row]:
+    """Survivors in a proceeding (each proceeding she is in), by the quarter her case joined it,
+    and those who took part: at a hearing that was held, or prepared to testify."""
+    attended = Attendance.objects.filter(
+        case=OuterRef("case"),
+        proceeding=OuterRef("proceeding"),
+        cancelled_at__isnull=True,
+        hearing__cancelled_at__isnull=True,
+        hearing__at__lt=moment(before),
+    )
+    prepared = TestimonySession.objects.filter(case=OuterRef("case"), on__lt=before)
+    records = ProceedingCase.objects.filter(added_at__lt=moment(before))
+    return by_facts(
+        records, "added_at", n=Count("id"), took_part=Count("id", filter=Q(Exists(attended)) | Q(Exists(prepared)))
+    )
+
+
+def compensation(before: datetime.date) -> list[Row]:
+    """Survivors awarded compensation (by the quarter of the first order), and those paid
+    something of it."""
+    paid = Payment.objects.filter(compensation__case=OuterRef("case"), paid_on__lt=before)
+    records = Compensation.objects.filter(ordered_on__lt=before)
+    return by_facts(
+        records,
+        "ordered_on",
+        n=Count("case", distinct=True),
+        paid=Count("case", distinct=True, filter=Q(Exists(paid))),
+    )
