@@ -43,7 +43,7 @@ def test_a_report_from_request_to_download(world):
     assert book.sheetnames == ["Indicators", "Series", "Definitions", "Small numbers"]
     rows = {r[1]: r for r in book["Indicators"].iter_rows(values_only=True)}
     assert rows["system.officials_trained"][3] == "19"
-    assert rows["rescue.victims_identified"][4].startswith("Not available yet")
+    assert rows["rescue.victims_identified"][4] == "No data yet."
     series = [r for r in book["Series"].iter_rows(values_only=True) if r[0] == "system.officials_trained"]
     assert ("system.officials_trained", "By sex, all years", "Male", "<11") in series
     assert AuditEvent.objects.filter(action="download", object_type="indicator_report").count() == 2

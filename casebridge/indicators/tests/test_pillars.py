@@ -1,0 +1,331 @@
+"""The indicators of rescue, restoration and justice, computed from the records each app keeps:
+the figures a small world gives, its groups, its hidden cells and the filters."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from casebridge.cases.models import Case
+from casebridge.crisis.models import Episode, Incident
+from casebridge.indicators import compute
+from casebridge.indicators.definitions import BY_CODE, Indicator
+from casebridge.indicators.tests.test_indicators import _cases, _indicators
+from casebridge.investigations.models import Arrest, CaseLink, Encounter, Operation, Screening, Subject
+from casebridge.legal.models import (
+    Charge,
+    ChargeCode,
+    Compensation,
+    Defendant,
+    Judgment,
+    Payment,
+    Proceeding,
+    ProceedingCase,
+    TestimonySession as Preparation,
+)
+from casebridge.people.models import Person
+from casebridge.restoration.models import (
+    CarePlan,
+    Enrolment,
+    Goal,
+    Livelihood,
+    Outcome,
+    Placement,
+    Reintegration,
+    ReintegrationStep,
+)
+
+DAY = datetime.date(2025, 2, 10)
+AT = timezone.make_aware(datetime.datetime(2025, 2, 10, 9))
+numbers = itertools.count(1)
+
+
+def _new_cases(world, count, agency="JPC", actor=None):  # type: ignore[no-untyped-def]
+    before = set(Case.objects.values_list("pk", flat=True))
+    _cases(world, agency, actor or world.social_worker, count)
+    return list(Case.objects.exclude(pk__in=before).order_by("opened_on", "pk"))
+
+
+def _operation(world, at=AT):  # type: ignore[no-untyped-def]
+    return Operation.objects.create(
+        agency=world.agencies["AHTJP"],
+        lead_unit=world.agencies["AHTJP"],
+        name="Op",
+        planned_for=at,
+        carried_out_at=at,
+        state="carried_out",
+        created_by=world.police,
+    )
+
+
+def _found(world, cases, minors, at=AT):  # type: ignore[no-untyped-def]
+    """Each case opened from a screening in one operation; the first ``minors`` under 18."""
+    operation = _operation(world, at)
+    for n, case in enumerate(cases):
+        encounter = Encounter.objects.create(
+            operation=operation, number=next(numbers), recorded_by=world.police, removed=True
+        )
+        Screening.objects.create(
+            encounter=encounter,
+            minor="yes" if n < minors else "no",
+            status="ActualVictimOfTrafficking",
+            decided_by="Police",
+            outcome="case",
+            case=case,
+            screened_by=world.police,
+        )
+        CaseLink.objects.create(reference=f"R{next(numbers)}", case=case, operation=operation)
+    return operation
+
+
+def test_victims_identified_and_the_minors_among_them(world):
+    found = _new_cases(world, 110)
+    _found(world, found, minors=80)
+    shown = _indicators(world.manager)
+    victims = shown["rescue.victims_identified"]
+    assert victims["available"] is True and victims["value"] == 110.0 and victims["text"] == "110"
+    by_province = {p["period"]: p["text"] for p in victims["breakdowns"]["By province, all years"]}
+    # every province, zeros too; Phnom Penh's 110 beside the total would say the others had none
+    assert by_province["Phnom Penh"] == "·" and len(by_province) == 25
+    assert {t for p, t in by_province.items() if p != "Phnom Penh"} == {"<11"}
+    minors = shown["rescue.minors_identified"]
+    assert minors["years"] == [
+        {"period": "2025", "value": 0.73, "text": "73%"},
+        {"period": "2026", "value": None, "text": "·"},
+    ]
+    # narrowed to one group: its own share, from the same rows
+    girls = _indicators(world.manager, "?sex=female&year_to=2025")["rescue.minors_identified"]
+    assert girls["text"] == "73%" and "Sex: Female." in girls["summary"]
+    boys = _indicators(world.manager, "?sex=male")["rescue.minors_identified"]
+    assert boys["value"] is None and boys["text"] == "·"
+
+
+def test_a_small_count_is_hidden_and_so_is_what_would_give_it_away(world):
+    _found(world, _new_cases(world, 14), minors=14)
+    _found(world, _new_cases(world, 4, agency="DOSVY", actor=world.gov_social_worker), minors=4)
+    victims = _indicators(world.manager)["rescue.victims_identified"]
+    assert victims["text"] == "18"
+    by_agency = {p["period"]: p["text"] for p in victims["breakdowns"]["By agency, all years"]}
+    # JPC has 11 or more and is named; DOSVY's 4 are among the others, under 11, and JPC's 14
+    # beside the total of 18 would give them away: it is withheld.
+    assert by_agency == {"Justice Partners Cambodia": "·", "Others together": "<11"}
+    dosvy = _indicators(world.manager, "?agency=DOSVY")["rescue.victims_identified"]
+    assert dosvy["text"] == "<11" and all(p["text"] == "<11" for p in dosvy["years"])
+
+
+def _episode(world, case, hours_with_her, incident=False, placed_after_days=None):  # type: ignore[no-untyped-def]
+    episode = Episode.objects.create(
+        case=case,
+        agency=world.agencies["JPC"],
+        place_kind="assessment_centre",
+        place="Room",
+        starts_at=AT,
+        supervisor=world.social_worker,
+        created_by=world.social_worker,
+    )
+    episode.shifts.create(
+        staff=world.social_worker,
+        agency=world.agencies["JPC"],
+        role="social_worker",
+        starts_at=AT,
+        ends_at=AT + datetime.timedelta(hours=hours_with_her),
+        created_by=world.social_worker,
+    )
+    if incident:
+        Incident.objects.create(episode=episode, kind="held_in_cell", occurred_at=AT, reported_by=world.social_worker)
+    return episode
+
+
+def test_crisis_care_windows_incidents_and_days_to_placement(world, django_capture_on_commit_callbacks):
+    from casebridge.crisis.actions import do_close_episode
+
+    cases = _new_cases(world, 100)
+    for n, case in enumerate(cases):
+        episode = _episode(world, case, hours_with_her=48 if n < 70 else 20, incident=n < 30)
+        with django_capture_on_commit_callbacks(execute=True):
+            do_close_episode(
+                episode,
+                actor=world.social_worker,
+                outcome="returned_home",
+                note="home",
+                ended_at=AT + datetime.timedelta(days=3),
+            )
+        if n < 20:
+            Placement.objects.create(
+                case=case,
+                agency=world.agencies["SHS"],
+                place="Shelter",
+                started_at=AT + datetime.timedelta(days=n % 5 + 2),
+                episode=episode,
+                decided_by=world.social_worker,
+            )
+    assert Episode.objects.filter(covered=True).count() == 70  # recorded when crisis care ended
+    shown = _indicators(world.manager)
+    assert shown["restore.crisis_windows_covered"]["years"][0] == {"period": "2025", "value": 0.7, "text": "70%"}
+    incidents = shown["restore.safeguard_incidents"]
+    # all 30 in one quarter: shown as the total, withheld in the quarter (the others are 0)
+    assert incidents["text"] == "30" and incidents["quarters"][0] == {"period": "2025 Q1", "value": None, "text": "·"}
+    days = shown["restore.days_to_placement"]
+    # 20 placements 2 to 6 days after crisis care started, four of each
+    assert days["years"][0] == {"period": "2025", "value": 4.0, "text": "median 4 days, 90th percentile 6"}
+    assert days["years"][1]["value"] is None and "fewer than 11" in days["years"][1]["text"]
+
+
+def test_care_plan_goals_by_domain_and_life_after_reintegration(world):
+    cases = _new_cases(world, 120)
+    for n, case in enumerate(cases):
+        plan = CarePlan.objects.create(case=case, review_every_days=30, created_by=world.social_worker)
+        for domain, met in (("education", n < 90), ("medical", n % 3 == 0)):
+            Goal.objects.create(
+                case=case,
+                plan=plan,
+                domain=domain,
+                target_on=DAY,
+                agency=world.agencies["JPC"],
+                status="met" if met else "not_met",
+                created_by=world.social_worker,
+            )
+        reintegration = Reintegration.objects.create(
+            case=case, stage="integration", stage_since=DAY, started_by=world.social_worker
+        )
+        ReintegrationStep.objects.create(
+            case=case, reintegration=reintegration, stage="integration", on=DAY, by=world.social_worker
+        )
+        if n < 40:
+            Enrolment.objects.create(
+                case=case, kind="school", started_on=DAY, status="enrolled", recorded_by=world.social_worker
+            )
+        elif n < 60:
+            Livelihood.objects.create(
+                case=case, month=DAY.replace(day=1), income=50, savings=0, recorded_by=world.social_worker
+            )
+        if n < 12:
+            Outcome.objects.create(
+                case=case,
+                reintegration=reintegration,
+                moment="reintegration",
+                scored_on=DAY,
+                safety=2,
+                wellbeing=2,
+                education_income=2,
+                legal_status=2,
+                retrafficked=True,
+                by=world.social_worker,
+            )
+    shown = _indicators(world.manager, "?year_to=2025")
+    goals = shown["restore.care_plan_goals_met"]
+    assert goals["text"] == "54%"  # 90 + 40 of 240
+    assert goals["breakdowns"]["By domain, all years"] == [
+        {"period": "Education, vocational training and life skills", "value": 0.75, "text": "75%"},
+        {"period": "Medical", "value": 0.33, "text": "33%"},
+    ]
+    assert shown["restore.enrolment_income"]["text"] == "50%"  # 40 in school and 20 earning, of 120
+    assert shown["restore.re_trafficking"]["text"] == "10%"
+
+
+def _defendant(world, proceeding, n, convicted, judged=True, subject=None):  # type: ignore[no-untyped-def]
+    code = ChargeCode.objects.get_or_create(article="8", defaults={"title": "Procuring prostitution"})[0]
+    defendant = Defendant.objects.create(proceeding=proceeding, name=f"D{n}", added_by=world.lawyer, subject=subject)
+    charge = Charge.objects.create(
+        proceeding=proceeding,
+        defendant=defendant,
+        code=code,
+        filed_on=DAY + datetime.timedelta(days=10 + n % 3),
+        added_by=world.lawyer,
+    )
+    if judged:
+        Judgment.objects.create(
+            charge=charge,
+            proceeding=proceeding,
+            verdict="convicted" if convicted else "acquitted",
+            on=DAY + datetime.timedelta(days=200),
+            years=5 if convicted else None,
+            recorded_by=world.lawyer,
+        )
+    return defendant
+
+
+def test_suspects_by_stage_the_conviction_rate_and_the_days_to_justice(world):
+    cases = _new_cases(world, 20)
+    _found(world, cases, minors=20)
+    proceeding = Proceeding.objects.create(
+        reference="P-1", lead_agency=world.agencies["JPC"], stage="verdict", stage_since=DAY, created_by=world.lawyer
+    )
+    for case in cases:
+        ProceedingCase.objects.create(proceeding=proceeding, case=case, added_by=world.lawyer)
+    operation = _operation(world)
+    for n in range(120):
+        subject = None
+        if n < 15:
+            person = Person.objects.create(
+                kind="suspect", registered_by_agency=world.agencies["AHTJP"], created_by=world.police
+            )
+            subject = Subject.objects.create(agency=world.agencies["AHTJP"], person=person, created_by=world.police)
+            Arrest.objects.create(operation=operation, subject=subject, recorded_by=world.police)
+        _defendant(world, proceeding, n, convicted=n < 90, judged=n < 110, subject=subject)
+    shown = _indicators(world.manager)
+    suspects = shown["justice.suspects"]
+    stages = {p["period"]: p["text"] for p in suspects["breakdowns"]["By stage, in the period"]}
+    assert stages == {"arrested": "15", "charged": "120", "tried": "110", "convicted": "90"}
+    assert suspects["text"] == "90"
+    assert shown["justice.conviction_rate"]["years"][0]["text"] == "82%"  # 90 of 110
+    days = shown["justice.days_to_charge_and_verdict"]
+    assert days["text"] == "median 11 days, 90th percentile 12"
+    assert days["breakdowns"]["To the verdict"][0] == {
+        "period": "To the verdict",
+        "value": 200.0,
+        "text": "median 200 days, 90th percentile 200",
+    }
+    # by province: not how justice is counted
+    assert _indicators(world.manager, "?province=KH-12")["justice.suspects"]["message"].startswith(
+        "Not counted by province"
+    )
+
+
+def test_survivors_taking_part_and_compensation(world):
+    cases = _new_cases(world, 110)
+    proceeding = Proceeding.objects.create(
+        reference="P-2", lead_agency=world.agencies["JPC"], stage="verdict", stage_since=DAY, created_by=world.lawyer
+    )
+    defendant = _defendant(world, proceeding, 1, convicted=True)
+    for n, case in enumerate(cases):
+        ProceedingCase.objects.create(proceeding=proceeding, case=case, added_by=world.lawyer)
+        if n < 55:
+            Preparation.objects.create(
+                case=case, agency=world.agencies["JPC"], kind="preparation", on=DAY, recorded_by=world.social_worker
+            )
+        if n < 30:
+            compensation = Compensation.objects.create(
+                proceeding=proceeding,
+                defendant=defendant,
+                case=case,
+                amount=4_000_000,
+                ordered_on=DAY,
+                recorded_by=world.lawyer,
+            )
+            if n < 12:
+                Payment.objects.create(
+                    proceeding=proceeding,
+                    compensation=compensation,
+                    amount=1_000_000,
+                    paid_on=DAY,
+                    recorded_by=world.lawyer,
+                )
+    ProceedingCase.objects.update(added_at=AT)
+    assert _indicators(world.manager, "?year_to=2025")["justice.survivor_participation"]["text"] == "50%"
+    shown = _indicators(world.manager)
+    awarded = shown["justice.compensation"]
+    assert awarded["text"] == "30"
+    # by year: 12 paid in 2025 and none in 2026, so 2025's is withheld beside the total
+    assert [p["text"] for p in awarded["breakdowns"]["Paid something of it, by year"]] == ["·", "<11"]
+
+
+def test_an_indicator_whose_records_are_still_to_come_says_so(world):
+    future = Indicator(
+        **{**BY_CODE["rescue.victims_identified"].__dict__, "code": "exchange.sent", "needs": "exchange"}
+    )
+    found = compute.result(future, (None, None), None, world.manager)
+    assert found.available is False and found.value is None and found.text == ""
+    assert found.message.startswith("Not available yet")
