@@ -35,6 +35,7 @@ from casebridge.consents.models import Decision, GivenBy, Purpose
 from casebridge.demo import fake
 from casebridge.demo.care import create_care
 from casebridge.demo.crisis import create_crisis_care
+from casebridge.demo.history import create_history
 from casebridge.demo.investigations import create_investigations
 from casebridge.demo.legal import create_proceedings
 from casebridge.demo.names import STAFF_NAMES
@@ -264,6 +265,7 @@ def load(
     create_referrals(agencies, users, world.cases)
     create_care(agencies, users, world.cases)
     create_proceedings(agencies, users, world.cases)
+    create_history(agencies, users, world.cases, today)
     _read_the_past()
     return world
 

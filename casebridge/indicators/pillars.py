@@ -504,7 +504,7 @@ def participation(indicator: Indicator, years: Years, facet: Facet, user: User) 
         _rows("participation", ("justice",), measure),
         "took_part",
         lambda y, s: (
-            _("Of the survivors in a proceeding since %(year)s, %(share)s took part.") % {"year": y, "share": s}
+            _("Of the survivors who joined a proceeding in %(year)s, %(share)s took part.") % {"year": y, "share": s}
         ),
     )
 
