@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from casebridge.indicators.compute import (
     publish_counts,
     through,
 )
-from casebridge.indicators.definitions import DISAGGREGATIONS, SEXES, Indicator
+from casebridge.indicators.definitions import BY_CODE, DISAGGREGATIONS, SEXES, Indicator
 from casebridge.indicators.disclosure import SMALL, Shown
 from casebridge.indicators.forms import Facet
 
@@ -93,24 +92,52 @@ def _labels(name: str, groups: list[str]) -> dict[str, str]:
 Publication = tuple[dict[Cell, Shown], list[datetime.date], dict[str, list[str]]]
 
 
-def publication(rows: list[Row], key: str, facets: tuple[str, ...]) -> Publication | None:
-    """One count's whole publication from the measure's rows (``key``: which of its counts),
-    by every facet the indicator is broken down by, protected as one system."""
-    rows = [(q, facts, counts) for q, facts, counts in rows if counts[key]]
-    if not rows:
-        return None
+Parts = dict[str, Callable[[dict[str, int]], int]]
+PART = "part"
+
+
+def publication(rows: list[Row], facets: tuple[str, ...], parts: Parts | None = None) -> Publication | None:
+    """One count's whole publication from the measure's rows, by every facet the indicator is
+    broken down by, protected as one system. ``parts``: how the people counted divide (minors
+    and adults; paid and not yet): each part's count is a cell of the same system (the total is
+    their sum), so that no part can be worked out from the total and the others; without them,
+    the count is each row's ``n``."""
+    split: Parts = parts or {"": lambda counts: counts["n"]}
     totals: dict[str, dict[str, int]] = {f: {} for f in facets}
-    for _q, facts, counts in rows:
-        for f in facets:
-            g = _grouped(f, facts[f])
-            totals[f][g] = totals[f].get(g, 0) + counts[key]
-    options = {f: _options(f, totals[f]) for f in facets}
+    found: list[tuple[datetime.date, dict[str, str], dict[str, int]]] = []
+    for q, facts, counts in rows:
+        groups = {f: _grouped(f, facts[f]) for f in facets}
+        numbers = {name: get(counts) for name, get in split.items()}
+        if any(numbers.values()):
+            found.append((q, groups, numbers))
+        for f, g in groups.items():
+            totals[f][g] = totals[f].get(g, 0) + sum(numbers.values())
+    if not found:
+        return None
+    options = {f: _options(f, totals[f]) for f in facets} | ({PART: list(split)} if parts else {})
     cube = [
-        (q, {f: g if (g := _grouped(f, facts[f])) in options[f] else OTHERS for f in facets}, counts[key])
-        for q, facts, counts in rows
+        (q, {f: g if g in options[f] else OTHERS for f, g in groups.items()} | ({PART: name} if parts else {}), n)
+        for q, groups, numbers in found
+        for name, n in numbers.items()
+        if n
     ]
     cells, quarters = publish_counts(cube, options, _last())
     return cells, quarters, options
+
+
+def part_years(found: Publication, years: Years, part: str) -> list[tuple[int, Shown]]:
+    """One part's cells by year (the years asked for)."""
+    cells, quarters, _options = found
+    return [(y, cells[(PART, part, y)]) for y in sorted({q.year for q in quarters if _in(years, q.year)})]
+
+
+def part_total(found: Publication, years: Years, part: str) -> tuple[float | None, str]:
+    """One part's figure for the years asked for: its cell over all years, or the sum of its
+    years when each is shown."""
+    if years == (None, None):
+        cell = found[0][(PART, part)]
+        return (None if cell.value is None else float(cell.value)), cell.text
+    return _sum_of([c for _y, c in part_years(found, years, part)])
 
 
 def count_result(
@@ -119,19 +146,19 @@ def count_result(
     facet: Facet,
     found: Publication | None,
     summary: Callable[[str], str],
-    labels: dict[str, dict[str, str]] | None = None,
+    parts: dict[str, str] | None = None,
 ) -> Result:
     """A count indicator as shown: the period's figure, by quarter (or, within a group, by year),
-    and by each group over all years."""
+    and by each group over all years (``parts``: the labels of its parts, if it has them)."""
     if found is None:
         return Result(indicator, True, _("No data yet."))
     cells, quarters, options = found
     chosen = sorted({q.year for q in quarters if _in(years, q.year)})
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
-    labels = labels or {f: _labels(f, groups) for f, groups in options.items()}
+    labels = {f: _labels(f, groups) for f, groups in options.items()} | {PART: parts or {}}
     breakdowns = {
-        _("By %(facet)s, all years") % {"facet": DISAGGREGATIONS.get(f, f)}: [
+        _("By %(facet)s, all years") % {"facet": DISAGGREGATIONS[f]} if f != PART else _("Of whom, all years"): [
             (labels[f].get(g, g), None if (c := cells[(f, g)]).value is None else float(c.value), c.text)
             for g in groups
         ]
@@ -305,35 +332,80 @@ def _rows(name: str, sources: tuple[str, ...], measure: Measure) -> Any:
     return kept(f"rows:{name}", ("cases", *sources), lambda: measure(through()))
 
 
-def _published(name: str, sources: tuple[str, ...], measure: Measure, key: str, facets: tuple[str, ...]) -> Any:
+def _published(
+    name: str, sources: tuple[str, ...], measure: Measure, facets: tuple[str, ...], parts: Parts | None = None
+) -> Any:
     """A count's publication from a measure's rows, kept as they are."""
-    return kept(
-        f"pub:{name}:{key}", ("cases", *sources), lambda: publication(_rows(name, sources, measure), key, facets)
+    return kept(f"pub:{name}", ("cases", *sources), lambda: publication(_rows(name, sources, measure), facets, parts))
+
+
+MINORS: Parts = {"minors": lambda c: c["minors"], "adults": lambda c: c["n"] - c["minors"]}
+
+
+def _identified(indicator: Indicator) -> Any:
+    from casebridge.investigations.measures import identified
+
+    return _published(
+        "identified", ("rescue",), identified, BY_CODE["rescue.victims_identified"].disaggregations, MINORS
     )
 
 
 def victims_identified(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.investigations.measures import identified
-
     return count_result(
         indicator,
         years,
         facet,
-        _published("identified", ("rescue",), identified, "n", indicator.disaggregations),
+        _identified(indicator),
         lambda n: _("%(count)s victims identified in operations and removed to safety in the period.") % {"count": n},
+        parts={"minors": _("minors"), "adults": _("adults")},
+    )
+
+
+def part_share(
+    indicator: Indicator,
+    years: Years,
+    found: Publication | None,
+    part: str,
+    of: list[str],
+    summary: Callable[[int, str], str],
+) -> Result:
+    """A share of a count publication's parts, by year: ``part`` over the sum of ``of``, shown
+    when each of them is (they are cells of the one publication: nothing new is given away)."""
+    if found is None:
+        return Result(indicator, True, _("No data yet."))
+    shown: dict[str, list[tuple[int, Shown]]] = {p: part_years(found, years, p) for p in of}
+    if not shown[part]:
+        return Result(indicator, True, _("No data in these years."))
+    points: list[Point] = []
+    for i, (year, _cell) in enumerate(shown[part]):
+        cells = [shown[p][i][1] for p in of]
+        whole = sum(c.value or 0 for c in cells)
+        value = (
+            None
+            if any(c.value is None for c in cells) or not whole
+            else round((shown[part][i][1].value or 0) / whole, 2)
+        )
+        points.append((str(year), value, _percent(value, 0, "·")))
+    latest = points[-1]
+    return Result(
+        indicator,
+        True,
+        value=latest[1],
+        text=latest[2],
+        years=points,
+        summary=summary(int(latest[0]), latest[2]),
     )
 
 
 def minors_identified(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.investigations.measures import identified
-
-    rows = _rows("identified", ("rescue",), identified)
-    return share_result(
+    if found := _no_breakdown(indicator, facet):
+        return found
+    return part_share(
         indicator,
         years,
-        facet,
-        rows,
+        _identified(indicator),
         "minors",
+        ["minors", "adults"],
         lambda y, s: _("In %(year)s, %(share)s of the victims identified were minors.") % {"year": y, "share": s},
     )
 
@@ -361,7 +433,7 @@ def safeguard_incidents(indicator: Indicator, years: Years, facet: Facet, user: 
         indicator,
         years,
         facet,
-        _published("incidents", ("crisis",), incidents, "n", indicator.disaggregations),
+        _published("incidents", ("crisis",), incidents, indicator.disaggregations),
         lambda n: _("%(count)s safeguard incidents in crisis care in the period.") % {"count": n},
     )
 
@@ -426,6 +498,11 @@ def re_trafficking(indicator: Indicator, years: Years, facet: Facet, user: User)
 
 
 JUSTICE = ("rescue", "justice")
+VERDICTS: Parts = {
+    "awaiting": lambda c: c["n"] - c["judged"],
+    "acquitted": lambda c: c["judged"] - c["convicted"],
+    "convicted": lambda c: c["convicted"],
+}
 
 
 def _defendants(before: datetime.date) -> dict[str, list[Row]]:
@@ -439,44 +516,61 @@ def _justice() -> dict[str, list[Row]]:
     return _rows("defendants", JUSTICE, _defendants)
 
 
+def _charged() -> Publication | None:
+    """Defendants by the quarter of their first charge and the lead agency, divided by where
+    they are now: awaiting judgment, acquitted, convicted of any charge."""
+    return kept("pub:charged", ("cases", *JUSTICE), lambda: publication(_justice()["charged"], ("agency",), VERDICTS))
+
+
+def _verdicts() -> dict[str, str]:
+    return {"awaiting": _("awaiting judgment"), "acquitted": _("acquitted"), "convicted": _("convicted")}
+
+
 def suspects(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     if found := _no_breakdown(indicator, facet):
         return found
-    stages = [
-        ("arrested", "n", _("arrested")),
-        ("charged", "n", _("charged")),
-        ("tried", "n", _("tried")),
-        ("tried", "convicted", _("convicted")),
+    arrests = kept("pub:arrested", ("cases", *JUSTICE), lambda: publication(_justice()["arrested"], ("agency",)))
+    arrested = count_result(indicator, years, None, arrests, lambda n: n)
+    published = _charged()
+    charged = count_result(indicator, years, None, published, lambda n: n, parts=_verdicts())
+    if published is None or charged.message:
+        return charged
+    part = {p: part_total(published, years, p) for p in VERDICTS}
+    (acquitted, _a), (convicted, convicted_text) = part["acquitted"], part["convicted"]
+    tried = (
+        (None, "·")
+        if acquitted is None or convicted is None
+        else (acquitted + convicted, f"{acquitted + convicted:,.0f}")
+    )
+    stages: list[Point] = [
+        (_("arrested"), arrested.value, arrested.text or "—"),
+        (_("charged"), charged.value, charged.text),
+        (_("tried"), *tried),
+        (_("convicted"), convicted, convicted_text),
     ]
-    shown = []
-    for part, key, label in stages:
-        found = kept(
-            f"pub:suspects:{part}:{key}",
-            ("cases", *JUSTICE),
-            partial(lambda p, k: publication(_justice()[p], k, ("agency",)), part, key),
-        )
-        shown.append((label, count_result(indicator, years, facet, found, lambda n: n)))
-    convicted = shown[-1][1]
-    if convicted.message:
-        return convicted
-    convicted.breakdowns = {_("By stage, in the period"): [(label, r.value, r.text or "0") for label, r in shown]}
-    convicted.summary = _("Suspects in the period: %(stages)s.") % {
-        "stages": ", ".join(f"{label} {r.text or '0'}" for label, r in shown)
-    } + _group(facet)
-    return convicted
+    return Result(
+        indicator,
+        True,
+        value=convicted,
+        text=convicted_text,
+        years=[_shown(str(y), c) for y, c in part_years(published, years, "convicted")],
+        breakdowns={_("By stage, in the period"): stages} | charged.breakdowns,
+        summary=_("Suspects in the period: %(stages)s.")
+        % {"stages": ", ".join(f"{label} {text}" for label, _v, text in stages)},
+    )
 
 
 def conviction_rate(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     if found := _no_breakdown(indicator, facet):
         return found
-    return share_result(
+    return part_share(
         indicator,
         years,
-        facet,
-        _justice()["tried"],
+        _charged(),
         "convicted",
+        ["acquitted", "convicted"],
         lambda y, s: (
-            _("In %(year)s, %(share)s of the defendants whose trial ended were convicted.") % {"year": y, "share": s}
+            _("Of the defendants charged in %(year)s and judged, %(share)s were convicted.") % {"year": y, "share": s}
         ),
     )
 
@@ -509,27 +603,20 @@ def participation(indicator: Indicator, years: Years, facet: Facet, user: User) 
     )
 
 
+PAID: Parts = {"paid": lambda c: c["paid"], "unpaid": lambda c: c["n"] - c["paid"]}
+
+
 def compensation(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     from casebridge.legal.measures import compensation as measure
 
-    by = indicator.disaggregations
-    awarded = count_result(
+    return count_result(
         indicator,
         years,
         facet,
-        _published("compensation", ("justice",), measure, "n", by),
+        _published("compensation", ("justice",), measure, indicator.disaggregations, PAID),
         lambda n: _("%(count)s survivors awarded compensation in the period.") % {"count": n},
+        parts={"paid": _("paid something of it"), "unpaid": _("not paid yet")},
     )
-    paid = count_result(
-        indicator,
-        years,
-        facet,
-        _published("compensation", ("justice",), measure, "paid", by),
-        lambda n: n,
-    )
-    if awarded.available and not awarded.message:
-        awarded.breakdowns = {_("Paid something of it, by year"): paid.years} | awarded.breakdowns
-    return awarded
 
 
 COMPUTE: dict[str, Callable[..., Result]] = {

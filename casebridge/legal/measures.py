@@ -108,28 +108,31 @@ def _first(records: Any, field: str) -> Subquery:
 
 
 def defendants(before: datetime.date) -> dict[str, list[Row]]:
-    """Suspects charged (by the quarter of the first charge) and tried (by the quarter of the
-    first judgment, with those convicted of any charge), by the agency leading the proceeding;
+    """Defendants charged, by the quarter of their first charge and the agency leading the
+    proceeding, with those judged (at first instance) and those convicted of any charge so far;
     and the whole days from the operation that found the survivors (or arrested him) to the
     first charge and to the first judgment."""
     charged_on = _first(Charge.objects.filter(defendant=OuterRef("pk")), "filed_on")
     judged_on = _first(Judgment.objects.filter(charge__defendant=OuterRef("pk")), "on")
-    convicted = Judgment.objects.filter(charge__defendant=OuterRef("pk"), verdict=Verdict.CONVICTED)
+    convicted = Judgment.objects.filter(charge__defendant=OuterRef("pk"), verdict=Verdict.CONVICTED, on__lt=before)
     arrested = Arrest.objects.standing().filter(subject=OuterRef("subject"), operation__carried_out_at__isnull=False)
     cases = ProceedingCase.objects.filter(proceeding=OuterRef(OuterRef("proceeding"))).values("case")
     found = CaseLink.objects.filter(case__in=cases, operation__carried_out_at__isnull=False)
     operation = Coalesce(_first(arrested, "operation__carried_out_at"), _first(found, "operation__carried_out_at"))
     records = Defendant.objects.annotate(charged_on=charged_on, judged_on=judged_on, operation_at=operation)
     charged = records.filter(charged_on__lt=before)
-    tried = records.filter(judged_on__lt=before)
-    since = records.filter(operation_at__isnull=False)
+    since = charged.filter(operation_at__isnull=False)
     return {
-        "charged": by_facts(charged, "charged_on", facts=LEAD, n=Count("id")),
-        "tried": by_facts(
-            tried, "judged_on", facts=LEAD, n=Count("id"), convicted=Count("id", filter=Q(Exists(convicted)))
+        "charged": by_facts(
+            charged,
+            "charged_on",
+            facts=LEAD,
+            n=Count("id"),
+            judged=Count("id", filter=Q(judged_on__lt=before)),
+            convicted=Count("id", filter=Q(Exists(convicted))),
         ),
         "to_charge": by_facts(
-            since.filter(charged_on__lt=before),
+            since,
             "charged_on",
             facts=LEAD,
             group={"days": Days("charged_on", TruncDate("operation_at"))},
