@@ -17,19 +17,17 @@ from casebridge.cases.models import Case, ClosureReason
 GOVERNMENT = (OrgType.CENTRAL_GOVERNMENT, OrgType.LOCAL_GOVERNMENT)
 
 
-def government_led(before: datetime.date, among: Q | None = None) -> list[tuple[datetime.date, int, int]]:
-    """(quarter, cases opened in it, of which led now by a government agency), by quarter, over
-    every case opened before ``before`` but those closed as duplicates of another; ``among``:
-    only the cases with these intake facts (province, age band, sex, nationality)."""
-    rows = (
-        Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE)
-        .filter(among or Q(), opened_on__lt=before)
-        .annotate(quarter=TruncQuarter("opened_on"))
-        .values("quarter")
-        .annotate(total=Count("id"), government=Count("id", filter=Q(lead_agency__org_type__in=GOVERNMENT)))
-        .order_by("quarter")
+def government_led(before: datetime.date) -> list[Row]:
+    """Cases opened before ``before`` (but those closed as duplicates of another), by the quarter
+    they were opened and their intake facts, and those led now by a government agency."""
+    cases = Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE).filter(opened_on__lt=before)
+    return by_facts(
+        cases,
+        "opened_on",
+        case="",
+        n=Count("id"),
+        government=Count("id", filter=Q(lead_agency__org_type__in=GOVERNMENT)),
     )
-    return [(r["quarter"], r["total"], r["government"]) for r in rows]
 
 
 # The intake facts a count about survivors is broken down by, as paths from a record's case.

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from casebridge.cases.measures import Row
 from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, SEXES, Indicator
 from casebridge.indicators.disclosure import SMALL, Relation, Shown, protect, share
 from casebridge.indicators.forms import Facet
@@ -146,185 +146,11 @@ def _no_breakdown(indicator: Indicator, facet: Facet) -> Result | None:
     )
 
 
-def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.agencies.models import Agency
-    from casebridge.training.measures import trained
-    from casebridge.training.models import OfficialRole
-
-    if found := _no_breakdown(indicator, facet):
-        return found
-
-    def build() -> tuple[dict[Cell, Shown], list[datetime.date], dict[str, list[str]]] | None:
-        rows = trained(through())
-        if not rows:
-            return None
-        cube = [(q, {"role": role, "sex": _sex(sex), "agency": agency}, n) for q, role, sex, agency, n in rows]
-        # The agencies with someone trained: listing every agency would add a cell of 0 for
-        # each year of each, and protecting them all would hide nearly everything. That an
-        # agency trained nobody is published; which officials were trained is not.
-        agencies = sorted({a for _q, _r, _s, a, _n in rows})
-        options = {"role": list(OfficialRole.values), "sex": list(SEXES), "agency": agencies}
-        cells, quarters = publish_counts(cube, options, through() - datetime.timedelta(days=1))
-        return cells, quarters, options
-
-    publication = kept("trained", ("training",), build)
-    if publication is None:
-        return Result(indicator, True, _("No data yet."))
-    cells, quarters, options = publication
-    chosen = sorted({q.year for q in quarters if _in(years, q.year)})
-    if not chosen:
-        return Result(indicator, True, _("No data in these years."))
-    names = dict(Agency.objects.filter(code__in=options["agency"]).values_list("code", "name")) | {
-        "": _("Other organisations")
-    }
-    labels: dict[str, dict[str, Any]] = {"role": dict(OfficialRole.choices), "sex": SEXES, "agency": names}
-    breakdowns = {
-        str(title): [_point(str(labels[f][g]), cells[(f, g)]) for g in options[f]]
-        for f, title in [
-            ("role", _("By role, all years")),
-            ("sex", _("By sex, all years")),
-            ("agency", _("By agency, all years")),
-        ]
-    }
-    if facet is not None:
-        group = facet[1]
-        # (an agency made since the publication was has nobody in it: each of its cells is 0)
-        shown = [cells.get((facet[0], group, y), Shown(None, "small")) for y in chosen]
-        whole = cells.get((facet[0], group), Shown(None, "small")) if years == (None, None) else None
-        value, text = (whole.value, whole.text) if whole else _sum_of(shown)
-        points = [_point(str(y), s) for y, s in zip(chosen, shown, strict=True)]
-        return Result(
-            indicator,
-            True,
-            value=None if value is None else float(value),
-            text=text,
-            years=points,
-            breakdowns=breakdowns,
-            summary=_("%(count)s officials trained in the period (%(facet)s: %(group)s).")
-            % {"count": text, "facet": DISAGGREGATIONS[facet[0]], "group": labels[facet[0]].get(group, group)},
-        )
-    whole = cells[("all",)] if years == (None, None) else None
-    value, text = (whole.value, whole.text) if whole else _sum_of([cells[("year", y)] for y in chosen])
-    return Result(
-        indicator,
-        True,
-        value=None if value is None else float(value),
-        text=text,
-        quarters=[_point(quarter(q), cells[("quarter", q)]) for q in quarters if _in(years, q.year)],
-        years=[_point(str(y), cells[("year", y)]) for y in chosen],
-        breakdowns=breakdowns,
-        summary=_("%(count)s officials trained in the period.") % {"count": text},
-    )
-
-
 def _sex(value: str) -> str:
     """A recorded sex or gender as the filter's group (definitions.SEXES)."""
     return {"female": "female", "Feminine": "female", "male": "male", "Masculine": "male"}.get(value, "other")
 
 
-def _group_text(facet: Facet) -> str:
-    """The filter's group, said after a summary (" Province: Kandal.")."""
-    if facet is None:
-        return ""
-    from casebridge.lib.places import province_name
-
-    name, group = facet
-    label = province_name(group) if name == "province" else SEXES.get(group, group) if name == "sex" else group
-    return " " + _("%(facet)s: %(group)s.") % {"facet": str(DISAGGREGATIONS[name]).capitalize(), "group": label}
-
-
-def _among(facet: Facet) -> Q | None:
-    """The cases of the filter's group, by their intake facts."""
-    if facet is None:
-        return None
-    name, group = facet
-    if name == "sex":
-        known = Q(sex="Feminine") | Q(sex="Masculine")
-        return Q(sex="Feminine") if group == "female" else Q(sex="Masculine") if group == "male" else ~known
-    if name == "age_band":
-        return Q(age_band="" if group == "unknown" else group)
-    return Q(**{name: group})
-
-
-def government_led(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.cases.measures import government_led as counts
-
-    if found := _no_breakdown(indicator, facet):
-        return found
-    every = kept("led", ("cases",), lambda: counts(through()))
-    if not every:
-        return Result(indicator, True, _("No data yet."))
-    rows = (
-        every
-        if facet is None
-        else kept(f"led:{facet[0]}:{facet[1]}", ("cases",), lambda: counts(through(), _among(facet)))
-    )
-    # Every year of the whole publication, in a group too: a group's years with nobody in them
-    # are "<11" like any small one, not left out (which would say there was nobody).
-    by_year = {
-        y: [0, 0] for y in range(min(q.year for q, _t, _g in every), (through() - datetime.timedelta(days=1)).year + 1)
-    }
-    for q, t, g in rows:
-        by_year[q.year][0] += t
-        by_year[q.year][1] += g
-    chosen = [y for y in by_year if _in(years, y)]
-    if not chosen:
-        return Result(indicator, True, _("No data in these years."))
-    year_shares = {y: _whole(g, t) for y, (t, g) in by_year.items()}
-    latest = chosen[-1]
-    return Result(
-        indicator,
-        True,
-        value=year_shares[latest],
-        text=_percent(year_shares[latest], 0, "·"),
-        # By year only: a year's share is made of its quarters', and shares by quarter beside
-        # it could be taken apart by someone who learnt the number of cases elsewhere.
-        years=[(str(y), year_shares[y], _percent(year_shares[y], 0, "·")) for y in chosen],
-        summary=_("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
-        % {"year": latest, "share": _percent(year_shares[latest], 0, "·")}
-        + _group_text(facet),
-    )
-
-
-def prevalence(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.prevalence.actions import read_estimate
-    from casebridge.prevalence.models import Study
-
-    if nothing := _no_breakdown(indicator, facet):
-        return nothing
-    points: list[Point] = []
-    for study in Study.objects.visible_to(user).order_by("starts_on"):
-        if not _in(years, study.ends_on.year):
-            continue
-        found = read_estimate(study, actor=user)
-        minors = found["minors"]
-        enough = found["minors_observed"] >= SMALL and found["persons"] - found["minors_observed"] >= SMALL
-        if minors is not None and not enough:
-            points.append((study.title, None, _("<11 minors observed: no estimate published")))
-        elif minors is not None:
-            text = _("%(share)s (95%% interval %(low)s to %(high)s)") % {
-                "share": _percent(minors["estimate"]),
-                "low": _percent(minors["ci_low"]),
-                "high": _percent(minors["ci_high"]),
-            }
-            points.append((study.title, _rounded(minors["estimate"]), text))
-    if not points:
-        return Result(indicator, True, _("No prevalence study with an estimate that you can see in these years."))
-    return Result(
-        indicator,
-        True,
-        value=points[-1][1],
-        text=points[-1][2],
-        years=points,
-        summary=_("The latest study, %(title)s, found %(text)s.") % {"title": points[-1][0], "text": points[-1][2]},
-    )
-
-
-COMPUTE: dict[str, Callable[..., Result]] = {
-    "system.officials_trained": officials_trained,
-    "system.government_led_cases": government_led,
-    "system.prevalence_of_minors": prevalence,
-}
 APP_OF = {
     "cases": "casebridge.cases",
     "training": "casebridge.training",
@@ -359,10 +185,320 @@ def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
     return found
 
 
-def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.indicators.pillars import COMPUTE as PILLARS
+OTHERS = "*"  # the groups too small to list, together
 
-    compute = COMPUTE.get(indicator.code) or PILLARS.get(indicator.code)
+
+def _last() -> datetime.date:
+    return through() - datetime.timedelta(days=1)
+
+
+def _grouped(name: str, value: Any) -> str:
+    """A recorded fact as the filter's group."""
+    if name == "sex":
+        return _sex(value)
+    if name == "age_band":
+        return value or "unknown"
+    return str(value)
+
+
+def _options(name: str, totals: dict[str, int]) -> list[str]:
+    """A facet's groups: every province, age band, sex and official's role (a group with nobody
+    is a cell of 0); of agencies and nationalities, those with 11 or more people over all years,
+    the rest counted together as others (so that none is named by a count under 11)."""
+    from casebridge.cases.models import AgeBand
+    from casebridge.lib.places import PROVINCE_CODES
+    from casebridge.training.models import OfficialRole
+
+    fixed = {
+        "province": list(PROVINCE_CODES),
+        "age_band": ["unknown", *[v for v in AgeBand.values if v]],
+        "sex": list(SEXES),
+        "role": list(OfficialRole.values),
+    }
+    if name in fixed:
+        return fixed[name] + ([OTHERS] if set(totals) - set(fixed[name]) else [])
+    return [*sorted(g for g, n in totals.items() if n >= SMALL), OTHERS]
+
+
+def _labels(name: str, groups: list[str]) -> dict[str, str]:
+    from casebridge.agencies.models import Agency
+    from casebridge.lib.codes import country_name
+    from casebridge.lib.places import province_name
+
+    found: dict[str, str]
+    if name == "province":
+        found = {g: province_name(g) for g in groups}
+    elif name == "agency":
+        found = dict(Agency.objects.filter(code__in=groups).values_list("code", "name"))
+        found[""] = _("Other organisations")  # (officials trained from outside the platform)
+    elif name == "sex":
+        found = {k: str(v) for k, v in SEXES.items()}
+    elif name == "role":
+        from casebridge.training.models import OfficialRole
+
+        found = {k: str(v) for k, v in OfficialRole.choices}
+    elif name == "age_band":
+        found = {g: g for g in groups} | {"unknown": _("age unknown")}
+    elif name == "nationality":
+        found = {g: country_name(g) for g in groups if g != OTHERS}
+    else:
+        found = {g: g for g in groups}
+    return found | {OTHERS: _("Others together")}
+
+
+Publication = tuple[dict[Cell, Shown], list[datetime.date], dict[str, list[str]]]
+
+
+Parts = dict[str, Callable[[dict[str, int]], int]]
+PART = "part"
+
+
+def publication(rows: list[Row], facets: tuple[str, ...], parts: Parts | None = None) -> Publication | None:
+    """One count's whole publication from the measure's rows, by every facet the indicator is
+    broken down by, protected as one system. ``parts``: how the people counted divide (minors
+    and adults; paid and not yet): each part's count is a cell of the same system (the total is
+    their sum), so that no part can be worked out from the total and the others; without them,
+    the count is each row's ``n``."""
+    split: Parts = parts or {"": lambda counts: counts["n"]}
+    totals: dict[str, dict[str, int]] = {f: {} for f in facets}
+    found: list[tuple[datetime.date, dict[str, str], dict[str, int]]] = []
+    for q, facts, counts in rows:
+        groups = {f: _grouped(f, facts[f]) for f in facets}
+        numbers = {name: get(counts) for name, get in split.items()}
+        if any(numbers.values()):
+            found.append((q, groups, numbers))
+        for f, g in groups.items():
+            totals[f][g] = totals[f].get(g, 0) + sum(numbers.values())
+    if not found:
+        return None
+    options = {f: _options(f, totals[f]) for f in facets} | ({PART: list(split)} if parts else {})
+    cube = [
+        (q, {f: g if g in options[f] else OTHERS for f, g in groups.items()} | ({PART: name} if parts else {}), n)
+        for q, groups, numbers in found
+        for name, n in numbers.items()
+        if n
+    ]
+    cells, quarters = publish_counts(cube, options, _last())
+    return cells, quarters, options
+
+
+def part_years(found: Publication, years: Years, part: str) -> list[tuple[int, Shown]]:
+    """One part's cells by year (the years asked for)."""
+    cells, quarters, _options = found
+    return [(y, cells[(PART, part, y)]) for y in sorted({q.year for q in quarters if _in(years, q.year)})]
+
+
+def part_total(found: Publication, years: Years, part: str) -> tuple[float | None, str]:
+    """One part's figure for the years asked for: its cell over all years, or the sum of its
+    years when each is shown."""
+    if years == (None, None):
+        cell = found[0][(PART, part)]
+        return (None if cell.value is None else float(cell.value)), cell.text
+    return _sum_of([c for _y, c in part_years(found, years, part)])
+
+
+def hidden_summary() -> str:
+    return _("The period's figure is not shown: it is under 11, or would let a number under 11 be worked out.")
+
+
+def count_result(
+    indicator: Indicator,
+    years: Years,
+    facet: Facet,
+    found: Publication | None,
+    summary: Callable[[str], str],
+    parts: dict[str, str] | None = None,
+) -> Result:
+    """A count indicator as shown: the period's figure, by quarter (or, within a group, by year),
+    and by each group over all years (``parts``: the labels of its parts, if it has them)."""
+    if found is None:
+        return Result(indicator, True, _("No data yet."))
+    cells, quarters, options = found
+    chosen = sorted({q.year for q in quarters if _in(years, q.year)})
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    labels = {f: _labels(f, groups) for f, groups in options.items()} | {PART: parts or {}}
+    breakdowns = {
+        _("By %(facet)s, all years") % {"facet": DISAGGREGATIONS[f]} if f != PART else _("Of whom, all years"): [
+            (labels[f].get(g, g), None if (c := cells[(f, g)]).value is None else float(c.value), c.text)
+            for g in groups
+        ]
+        for f, groups in options.items()
+    }
+    if facet is not None:
+        shown = [cells.get((facet[0], facet[1], y), Shown(None, "small")) for y in chosen]
+        whole = cells.get((facet[0], facet[1]), Shown(None, "small")) if years == (None, None) else None
+        value, text = (whole.value, whole.text) if whole else _sum_of(shown)
+        return Result(
+            indicator,
+            True,
+            value=None if value is None else float(value),
+            text=text,
+            years=[
+                (str(y), None if s.value is None else float(s.value), s.text)
+                for y, s in zip(chosen, shown, strict=True)
+            ],
+            breakdowns=breakdowns,
+            summary=(summary(text) if value is not None else hidden_summary()) + _group(facet),
+        )
+    whole = cells[("all",)] if years == (None, None) else None
+    value, text = (whole.value, whole.text) if whole else _sum_of([cells[("year", y)] for y in chosen])
+    return Result(
+        indicator,
+        True,
+        value=None if value is None else float(value),
+        text=text,
+        quarters=[_point(quarter(q), cells[("quarter", q)]) for q in quarters if _in(years, q.year)],
+        years=[_point(str(y), cells[("year", y)]) for y in chosen],
+        breakdowns=breakdowns,
+        summary=summary(text) if value is not None else hidden_summary(),
+    )
+
+
+def _mine(facts: dict[str, Any], facet: Facet) -> bool:
+    return facet is None or _grouped(facet[0], facts[facet[0]]) == facet[1]
+
+
+def _first_year(rows: list[Row]) -> int | None:
+    return min((q.year for q, _f, _c in rows), default=None)
+
+
+def share_result(
+    indicator: Indicator,
+    years: Years,
+    facet: Facet,
+    rows: list[Row],
+    counted: str,
+    summary: Callable[[int, str], str],
+    by: tuple[str, str, dict[str, str]] | None = None,
+) -> Result:
+    """A share indicator as shown: by year (the numerator ``counted`` over ``n``), of the
+    filter's group; and ``by`` a group of the measure (its name, the table's title and its
+    groups' labels: the care-plan domains), over all years."""
+    first = _first_year(rows)
+    if first is None:
+        return Result(indicator, True, _("No data yet."))
+    by_year = {y: [0, 0] for y in range(first, _last().year + 1)}
+    groups: dict[str, list[int]] = {}
+    for q, facts, counts in rows:
+        if _mine(facts, facet):
+            by_year[q.year][0] += counts["n"]
+            by_year[q.year][1] += counts[counted]
+        if by and facet is None:
+            mine = groups.setdefault(facts[by[0]], [0, 0])
+            mine[0] += counts["n"]
+            mine[1] += counts[counted]
+    chosen = [y for y in by_year if _in(years, y)]
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    shares = {y: _whole(k, n) for y, (n, k) in by_year.items()}
+    breakdowns = {}
+    if by:
+        breakdowns[by[1]] = [
+            (by[2].get(g, g), s := _whole(k, n), _percent(s, 0, "·")) for g, (n, k) in sorted(groups.items())
+        ]
+    found = Result(
+        indicator,
+        True,
+        years=[(str(y), shares[y], _percent(shares[y], 0, "·")) for y in chosen],
+        breakdowns=breakdowns,
+    )
+    return latest(found, summary, facet)
+
+
+def latest(found: Result, summary: Callable[[int, str], str], facet: Facet = None) -> Result:
+    """A share's figure and summary: its latest year shown (a share hidden in a year says so)."""
+    shown = [p for p in found.years if p[1] is not None]
+    if not shown:
+        found.text = "·"
+        found.summary = _("No year in the period has enough people to show this share safely.") + _group(facet)
+        return found
+    year, found.value, found.text = shown[-1]
+    found.summary = summary(int(year), found.text) + _group(facet)
+    return found
+
+
+def _group(facet: Facet) -> str:
+    """The filter's group, said after a summary (" Province: Kandal.")."""
+    if facet is None:
+        return ""
+    name = _labels(facet[0], [facet[1]]).get(facet[1], facet[1])
+    return " " + _("%(facet)s: %(group)s.") % {"facet": str(DISAGGREGATIONS[facet[0]]).capitalize(), "group": name}
+
+
+def _quantile(histogram: dict[int, int], share: float) -> int:
+    """The value below which ``share`` of the people fall (the nearest rank), from counts by value."""
+    rank = max(1, -(-share * sum(histogram.values()) // 1))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise ValueError("empty")
+
+
+def _days(histogram: dict[int, int]) -> tuple[float | None, str]:
+    if sum(histogram.values()) < SMALL:
+        return None, _("fewer than 11: not shown")
+    median, p90 = _quantile(histogram, 0.5), _quantile(histogram, 0.9)
+    return float(median), _("median %(median)s days, 90th percentile %(p90)s") % {"median": median, "p90": p90}
+
+
+def days_result(
+    indicator: Indicator, years: Years, facet: Facet, parts: list[tuple[str, list[Row]]], summary: Callable[[str], str]
+) -> Result:
+    """Days (median and 90th percentile) by year, of the filter's group, for each part (such as
+    to the charge and to the verdict): the first part is the indicator's figure, the others are
+    shown beside it. Over fewer than 11 people, nothing is shown."""
+    first = min((y for _t, rows in parts if (y := _first_year(rows)) is not None), default=None)
+    if first is None:
+        return Result(indicator, True, _("No data yet."))
+    chosen = [y for y in range(first, _last().year + 1) if _in(years, y)]
+    if not chosen:
+        return Result(indicator, True, _("No data in these years."))
+    tables: list[tuple[str, list[Point], Point]] = []
+    for title, rows in parts:
+        by_year: dict[int, dict[int, int]] = {y: {} for y in chosen}
+        for q, facts, counts in rows:
+            if q.year in by_year and _mine(facts, facet):
+                by_year[q.year][facts["days"]] = by_year[q.year].get(facts["days"], 0) + counts["n"]
+        period: dict[int, int] = {}
+        for histogram in by_year.values():
+            for d, n in histogram.items():
+                period[d] = period.get(d, 0) + n
+        tables.append((title, [(str(y), *_days(by_year[y])) for y in chosen], (title, *_days(period))))
+    (_title, points, (_t, value, text)), *others = tables
+    return Result(
+        indicator,
+        True,
+        value=value,
+        text=text,
+        years=points,
+        breakdowns={title: [whole, *points] for title, points, whole in others},
+        summary=summary(text) + _group(facet),
+    )
+
+
+Measure = Callable[[datetime.date], Any]
+
+
+def _rows(name: str, sources: tuple[str, ...], measure: Measure) -> Any:
+    """A measure's rows, from the cache while its sources (and the cases' intake facts) are
+    unchanged."""
+    return kept(f"rows:{name}", ("cases", *sources), lambda: measure(through()))
+
+
+def _published(
+    name: str, sources: tuple[str, ...], measure: Measure, facets: tuple[str, ...], parts: Parts | None = None
+) -> Any:
+    """A count's publication from a measure's rows, kept as they are."""
+    return kept(f"pub:{name}", ("cases", *sources), lambda: publication(_rows(name, sources, measure), facets, parts))
+
+
+def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
+    from casebridge.indicators.pillars import COMPUTE
+
+    compute = COMPUTE.get(indicator.code)
     if compute is None or not apps.is_installed(APP_OF.get(indicator.needs, "-")):
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")

@@ -21,6 +21,7 @@ DISAGGREGATIONS = {
     "age_band": _("age band"),
     "sex": _("sex"),
     "nationality": _("nationality"),
+    "role": _("role"),  # of an official trained (a breakdown, not a filter)
 }
 CASE_FACETS = ("province", "agency", "age_band", "sex", "nationality")
 # The sex filter, over both the survivors' recorded gender (HTCDS) and the officials trained:

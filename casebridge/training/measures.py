@@ -6,20 +6,16 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count
-from django.db.models.functions import TruncQuarter
 
+from casebridge.cases.measures import Row, by_facts
 from casebridge.training.models import Participant
 
 
-def trained(before: datetime.date) -> list[tuple[datetime.date, str, str, str, int]]:
-    """(quarter of the event's first day, role, sex, agency code or "" for an organisation
-    that is not an agency here, participants who attended), one row for each that occur, of the
-    events that started before ``before``."""
-    rows = (
-        Participant.objects.filter(attended=True, event__starts_on__lt=before)
-        .annotate(quarter=TruncQuarter("event__starts_on"))
-        .values("quarter", "role", "sex", "agency__code")
-        .annotate(n=Count("id"))
-        .order_by("quarter", "role", "sex", "agency__code")
+def trained(before: datetime.date) -> list[Row]:
+    """Participants who attended, by the quarter of the event's first day, their role, sex and
+    agency (its code, or "" for an organisation that is not an agency here), of the events that
+    started before ``before``."""
+    attended = Participant.objects.filter(attended=True, event__starts_on__lt=before)
+    return by_facts(
+        attended, "event__starts_on", facts={"role": "role", "sex": "sex", "agency": "agency__code"}, n=Count("id")
     )
-    return [(r["quarter"], r["role"], r["sex"], r["agency__code"] or "", r["n"]) for r in rows]
