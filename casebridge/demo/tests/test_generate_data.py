@@ -173,3 +173,28 @@ def test_two_writers_make_one_consistent_world(committed_world, monkeypatch):
     batches = AuditEvent.objects.filter(object_type="generated_batch").count()
     assert batches == 8
     assert verify().ok
+
+
+def test_the_records_behind_the_cases_for_the_indicators(db, world, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from casebridge.crisis.models import Episode
+    from casebridge.indicators import compute
+    from casebridge.investigations.models import Screening
+    from casebridge.legal.models import Defendant
+
+    printed = _generate("--cases", "200", "--batch", "200", "--seed", "5", "--history")
+    assert "Wrote the records behind 200 cases" in printed
+    found = Screening.objects.count()
+    assert 80 < found < 160  # about 60% of the cases were found in an operation
+    assert Screening.objects.filter(case__in=_cases()).count() == found
+    # encrypted fields are sealed to their rows: they read back
+    assert Episode.objects.first().place == "Assessment centre"  # type: ignore[union-attr]
+    assert Defendant.objects.exists() and Defendant.objects.first().name == "Defendant"  # type: ignore[union-attr]
+    # written once: a second run adds nothing
+    assert "Wrote the records behind 0 cases" in _generate("--cases", "1", "--history")
+    assert Screening.objects.count() == found
+    cache.clear()
+    shown = {r.indicator.code: r for r in compute.dashboard((None, None), None, world.manager)}
+    assert shown["rescue.victims_identified"].value == found  # all years shown, and no future ones
+    assert shown["restore.care_plan_goals_met"].years and shown["justice.suspects"].available

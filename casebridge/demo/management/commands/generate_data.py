@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casebridge.accounts.models import User
 from casebridge.demo import generator
+from casebridge.demo.generated_history import write_history
 from casebridge.lib.measures import changed
 
 
@@ -37,6 +39,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=None, help="Writing processes (default: 2 on PostgreSQL for big runs)."
         )
         parser.add_argument(
+            "--history",
+            action="store_true",
+            help="Also write the programme's records behind the generated cases (operations, crisis care, care "
+            "plans, reintegration, prosecutions), once, for the indicators' benchmark.",
+        )
+        parser.add_argument(
             "--plain-names",
             action="store_true",
             help="PostgreSQL: also keep a plaintext copy of the generated names (the benchmark's pg_trgm reference).",
@@ -51,6 +59,7 @@ class Command(BaseCommand):
         member: list[str],
         workers: int | None,
         plain_names: bool,
+        history: bool,
         **options: Any,
     ) -> None:
         # A million fictional survivors must never mix with real ones.
@@ -82,3 +91,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {result.cases:,} cases in {result.elapsed:.1f} s: {result.rate:,.0f} cases/second."
         )
+        if history:
+            started = time.monotonic()
+            read = write_history(
+                generator.ensure_cast(member), progress=lambda n: self.stderr.write(f"  history: {n:,} cases")
+            )
+            self.stdout.write(f"Wrote the records behind {read:,} cases in {time.monotonic() - started:.1f} s.")
