@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from casebridge.indicators.tests.test_pillars import _found, _new_cases
 from casebridge.lib.testing import run_ready_tasks
 from casebridge.training import actions as training
 from tests.browser.test_journeys import go, sign_in
@@ -33,6 +34,7 @@ def test_the_dashboard_with_a_filter(page, live_world):
         for n in range(26)
     ]
     training.do_add_participants(event, actor=live_world.trainer, rows=rows)
+    _found(live_world, _new_cases(live_world, 30), minors=22)  # girls found in an operation
     sign_in(page, live_world, "manager")
     go(page, "Indicators")
     page.wait_for_url("**/indicators/")
@@ -54,13 +56,17 @@ def test_the_dashboard_with_a_filter(page, live_world):
     card.locator("summary:has-text('Definition')").click()
     assert "Participants who attended a training" in card.text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    victims = page.locator("article#rescue\\.victims_identified")
+    assert victims.locator(".value").text_content() == "30" and victims.locator("svg.chart").count() == 1
+    victims.locator("summary:has-text('Table')").click()
+    assert "minors" in victims.text_content() and "adults" in victims.text_content()
 
     # One group: the women trained, by year.
     page.select_option("#id_sex", "female")
     page.click("form.filters button.primary")
     page.wait_for_url("**sex=female**")
     assert card.locator(".value").text_content() == "·"  # beside six men: withheld
-    assert "officials trained in the period (sex: Female)." in card.text_content()
+    assert "The period's figure is not shown" in card.text_content() and "Sex: Female." in card.text_content()
     assert "Not counted by sex" in page.locator("article#system\\.prevalence_of_minors").text_content()
 
     # The period's report, with these filters, made in the background.
