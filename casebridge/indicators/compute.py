@@ -15,8 +15,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -162,14 +164,15 @@ APP_OF = {
 }
 
 
-CACHE_VERSION = 3  # raise when what is published changes shape or rules
+CACHE_VERSION = 5  # raise when what is published changes shape or rules
 CACHE_SECONDS = 24 * 3600
 
 
 def through() -> datetime.date:
-    """The first day not counted: the indicators count what happened before this month, so that
-    one record added today cannot be read as the difference between two days' figures."""
-    return timezone.localdate().replace(day=1)
+    """The first day not counted: the indicators count what happened, and was recorded, before
+    this month, so that one record added today cannot be read as the difference between two
+    days' figures. In the platform's time zone (``TIME_ZONE``), whoever reads."""
+    return timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE)).replace(day=1)
 
 
 def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
@@ -215,6 +218,8 @@ def _options(name: str, totals: dict[str, int]) -> list[str]:
         "sex": list(SEXES),
         "role": list(OfficialRole.values),
     }
+    if name == "province":  # always: were it listed only when someone is in it, that would say so
+        return [*fixed[name], OTHERS]
     if name in fixed:
         return fixed[name] + ([OTHERS] if set(totals) - set(fixed[name]) else [])
     return [*sorted(g for g, n in totals.items() if n >= SMALL), OTHERS]
@@ -437,10 +442,19 @@ def _quantile(histogram: dict[int, int], share: float) -> int:
     raise ValueError("empty")
 
 
+# The fewest people a median of days, and a 90th percentile, is shown over: each is one person's
+# days (the nearest rank), and over a few people it would be hers.
+MEDIAN_OVER, P90_OVER = 20, 50
+
+
 def _days(histogram: dict[int, int]) -> tuple[float | None, str]:
-    if sum(histogram.values()) < SMALL:
-        return None, _("fewer than 11: not shown")
-    median, p90 = _quantile(histogram, 0.5), _quantile(histogram, 0.9)
+    people = sum(histogram.values())
+    if people < MEDIAN_OVER:
+        return None, _("fewer than 20: not shown")
+    median = _quantile(histogram, 0.5)
+    if people < P90_OVER:
+        return float(median), _("median %(median)s days") % {"median": median}
+    p90 = _quantile(histogram, 0.9)
     return float(median), _("median %(median)s days, 90th percentile %(p90)s") % {"median": median, "p90": p90}
 
 
@@ -466,7 +480,11 @@ def days_result(
         for histogram in by_year.values():
             for d, n in histogram.items():
                 period[d] = period.get(d, 0) + n
-        tables.append((title, [(str(y), *_days(by_year[y])) for y in chosen], (title, *_days(period))))
+        points = [(str(y), *_days(by_year[y])) for y in chosen]
+        # the period over its years only when each of them is shown: a hidden year's few
+        # people would otherwise be read back from the period beside the years shown
+        whole = _days(period) if all(p[1] is not None for p in points) else (None, "·")
+        tables.append((title, points, (title, *whole)))
     (_title, points, (_t, value, text)), *others = tables
     return Result(
         indicator,
@@ -503,7 +521,10 @@ def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Resu
         return Result(
             indicator, False, _("Not available yet: its records are kept by a part of casebridge still to come.")
         )
-    return compute(indicator, years, facet, user)
+    # Quarters, days and the month counted are the platform's, never the reader's own time
+    # zone: figures computed in two zones would differ by the records near a boundary.
+    with timezone.override(settings.TIME_ZONE):
+        return compute(indicator, years, facet, user)
 
 
 def dashboard(years: Years, facet: Facet, user: User) -> list[Result]:

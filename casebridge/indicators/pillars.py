@@ -232,7 +232,7 @@ def _share(
 
 JUSTICE = ("rescue", "justice")
 VERDICTS: Parts = {
-    "awaiting": lambda c: c["n"] - c["judged"],
+    "unjudged": lambda c: c["n"] - c["judged"],
     "acquitted": lambda c: c["judged"] - c["convicted"],
     "convicted": lambda c: c["convicted"],
 }
@@ -256,7 +256,11 @@ def _charged() -> Publication | None:
 
 
 def _verdicts() -> dict[str, str]:
-    return {"awaiting": _("awaiting judgment"), "acquitted": _("acquitted"), "convicted": _("convicted")}
+    return {
+        "unjudged": _("not judged (awaiting judgment, or every charge dropped)"),
+        "acquitted": _("acquitted"),
+        "convicted": _("convicted"),
+    }
 
 
 def suspects(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:

@@ -9,12 +9,12 @@ import datetime
 import statistics
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 
 from casebridge.agencies.models import Role
 from casebridge.cases.measures import Days, Row, by_facts, moment
-from casebridge.investigations.models import Arrest, CaseLink
+from casebridge.investigations.models import CaseLink
 from casebridge.legal.actions import stage_days
 from casebridge.legal.models import (
     Attendance,
@@ -109,40 +109,44 @@ def _first(records: Any, field: str) -> Subquery:
 
 def defendants(before: datetime.date) -> dict[str, list[Row]]:
     """Defendants charged, by the quarter of their first charge and the agency leading the
-    proceeding, with those judged (at first instance) and those convicted of any charge so far;
-    and the whole days from the operation that found the survivors (or arrested him) to the
-    first charge and to the first judgment."""
-    charged_on = _first(Charge.objects.filter(defendant=OuterRef("pk")), "filed_on")
-    judged_on = _first(Judgment.objects.filter(charge__defendant=OuterRef("pk")), "on")
-    convicted = Judgment.objects.filter(charge__defendant=OuterRef("pk"), verdict=Verdict.CONVICTED, on__lt=before)
-    arrested = Arrest.objects.standing().filter(subject=OuterRef("subject"), operation__carried_out_at__isnull=False)
+    proceeding, with those judged at first instance and those convicted of any charge (the rest
+    await judgment, or every charge against them was dropped); and the whole days from the operation that found
+    the proceeding's survivors to the first charge and to the first judgment. Only charges and
+    judgments entered before ``before`` count (a record entered this month counts from next)."""
+    start = moment(before)
+    charges = Charge.objects.filter(defendant=OuterRef("pk"), added_at__lt=start, filed_on__lt=before)
+    judgments = Judgment.objects.filter(charge__defendant=OuterRef("pk"), recorded_at__lt=start, on__lt=before)
     cases = ProceedingCase.objects.filter(proceeding=OuterRef(OuterRef("proceeding"))).values("case")
     found = CaseLink.objects.filter(case__in=cases, operation__carried_out_at__isnull=False)
-    operation = Coalesce(_first(arrested, "operation__carried_out_at"), _first(found, "operation__carried_out_at"))
-    records = Defendant.objects.annotate(charged_on=charged_on, judged_on=judged_on, operation_at=operation)
-    charged = records.filter(charged_on__lt=before)
-    since = charged.filter(operation_at__isnull=False)
+    records = Defendant.objects.annotate(
+        charged_on=_first(charges, "filed_on"),
+        judged_on=_first(judgments, "on"),
+        operation_on=TruncDate(_first(found, "operation__carried_out_at")),
+    )
+    charged = records.filter(charged_on__isnull=False)
+    since = charged.filter(operation_on__isnull=False)
     return {
         "charged": by_facts(
             charged,
             "charged_on",
             facts=LEAD,
             n=Count("id"),
-            judged=Count("id", filter=Q(judged_on__lt=before)),
-            convicted=Count("id", filter=Q(Exists(convicted))),
+            judged=Count("id", filter=Q(judged_on__isnull=False)),
+            convicted=Count("id", filter=Q(Exists(judgments.filter(verdict=Verdict.CONVICTED)))),
         ),
+        # (an operation after the charge is not the one that led to it)
         "to_charge": by_facts(
-            since,
+            since.filter(charged_on__gte=F("operation_on")),
             "charged_on",
             facts=LEAD,
-            group={"days": Days("charged_on", TruncDate("operation_at"))},
+            group={"days": Days("charged_on", "operation_on")},
             n=Count("id"),
         ),
         "to_verdict": by_facts(
-            since.filter(judged_on__lt=before),
+            since.filter(judged_on__isnull=False, judged_on__gte=F("operation_on")),
             "judged_on",
             facts=LEAD,
-            group={"days": Days("judged_on", TruncDate("operation_at"))},
+            group={"days": Days("judged_on", "operation_on")},
             n=Count("id"),
         ),
     }
@@ -150,29 +154,33 @@ def defendants(before: datetime.date) -> dict[str, list[Row]]:
 
 def participation(before: datetime.date) -> list[Row]:
     """Survivors in a proceeding (each proceeding she is in), by the quarter her case joined it,
-    and those who took part: at a hearing that was held, or prepared to testify."""
+    and those who took part: at a hearing of it that was held (her attendance not cancelled), or
+    prepared to testify (a preparation session on her case). Only what was entered before
+    ``before`` counts."""
+    start = moment(before)
     attended = Attendance.objects.filter(
         case=OuterRef("case"),
         proceeding=OuterRef("proceeding"),
         cancelled_at__isnull=True,
         hearing__cancelled_at__isnull=True,
-        hearing__at__lt=moment(before),
+        hearing__at__lt=start,
+        created_at__lt=start,
     )
-    prepared = TestimonySession.objects.filter(case=OuterRef("case"), on__lt=before)
-    records = ProceedingCase.objects.filter(added_at__lt=moment(before))
+    prepared = TestimonySession.objects.filter(case=OuterRef("case"), on__lt=before, recorded_at__lt=start)
+    records = ProceedingCase.objects.filter(added_at__lt=start)
     return by_facts(
         records, "added_at", n=Count("id"), took_part=Count("id", filter=Q(Exists(attended)) | Q(Exists(prepared)))
     )
 
 
 def compensation(before: datetime.date) -> list[Row]:
-    """Survivors awarded compensation (by the quarter of the first order), and those paid
-    something of it."""
-    paid = Payment.objects.filter(compensation__case=OuterRef("case"), paid_on__lt=before)
-    records = Compensation.objects.filter(ordered_on__lt=before)
-    return by_facts(
-        records,
-        "ordered_on",
-        n=Count("case", distinct=True),
-        paid=Count("case", distinct=True, filter=Q(Exists(paid))),
+    """Survivors awarded compensation, once each, by the quarter of her first order; and those
+    paid something of any order. Only orders and payments entered before ``before`` count."""
+    start = moment(before)
+    orders = Compensation.objects.filter(ordered_on__lt=before, recorded_at__lt=start)
+    earlier = orders.filter(case=OuterRef("case")).filter(
+        Q(ordered_on__lt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__lt=OuterRef("pk"))
     )
+    paid = Payment.objects.filter(compensation__case=OuterRef("case"), paid_on__lt=before, recorded_at__lt=start)
+    first = orders.exclude(Exists(earlier))
+    return by_facts(first, "ordered_on", n=Count("id"), paid=Count("id", filter=Q(Exists(paid))))

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from casebridge.cases.measures import Row, by_facts
+from casebridge.cases.measures import Row, by_facts, moment
 from casebridge.restoration.models import (
     Enrolment,
     EnrolmentStatus,
@@ -24,7 +24,9 @@ from casebridge.restoration.models import (
 def goals(before: datetime.date) -> list[Row]:
     """Care-plan goals reviewed (met or not met), by the quarter of their target date and their
     domain, and those met."""
-    records = Goal.objects.filter(status__in=[GoalStatus.MET, GoalStatus.NOT_MET], target_on__lt=before)
+    records = Goal.objects.filter(
+        status__in=[GoalStatus.MET, GoalStatus.NOT_MET], target_on__lt=before, created_at__lt=moment(before)
+    )
     return by_facts(
         records,
         "target_on",
@@ -37,14 +39,25 @@ def goals(before: datetime.date) -> list[Row]:
 def reintegrated(before: datetime.date) -> list[Row]:
     """Survivors reintegrated (her reintegration reached the integration stage), by the quarter
     it did; those in school or training (enrolled or completed) or earning (a month with an
-    income); and those trafficked again (an outcome scored so)."""
-    integrated_on = ReintegrationStep.objects.filter(reintegration=OuterRef("pk"), stage=Stage.INTEGRATION)
-    records = Reintegration.objects.annotate(integrated_on=Subquery(integrated_on.order_by("on").values("on")[:1]))
-    enrolled = Enrolment.objects.filter(
-        case=OuterRef("case"), status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]
+    income) since a year before it, up to the end of the month counted; and those trafficked
+    again (an outcome scored so by then). Only records entered before ``before`` count."""
+    start = moment(before)
+    integrated_on = ReintegrationStep.objects.filter(
+        reintegration=OuterRef("pk"), stage=Stage.INTEGRATION, at__lt=start
     )
-    earning = Livelihood.objects.filter(case=OuterRef("case"), income__gt=0)
-    again = Outcome.objects.filter(reintegration=OuterRef("pk"), retrafficked=True)
+    records = Reintegration.objects.annotate(integrated_on=Subquery(integrated_on.order_by("on").values("on")[:1]))
+    since = OuterRef("integrated_on") - datetime.timedelta(days=365)
+    enrolled = Enrolment.objects.filter(
+        case=OuterRef("case"),
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED],
+        started_on__lt=before,
+        started_on__gte=since,
+        recorded_at__lt=start,
+    )
+    earning = Livelihood.objects.filter(
+        case=OuterRef("case"), income__gt=0, month__lt=before, month__gte=since, recorded_at__lt=start
+    )
+    again = Outcome.objects.filter(reintegration=OuterRef("pk"), retrafficked=True, scored_on__lt=before, at__lt=start)
     return by_facts(
         records.filter(integrated_on__lt=before),
         "integrated_on",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import zoneinfo
 
+import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -41,6 +43,19 @@ from casebridge.restoration.models import (
 )
 
 DAY = datetime.date(2025, 2, 10)
+NEXT_MONTH = datetime.date(2027, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _a_month_later(monkeypatch):  # type: ignore[no-untyped-def]
+    """The dashboard as read next month: what a test records now was entered in the month under
+    way, which is counted only once it is over."""
+    from casebridge.indicators import compute, pillars
+
+    for module in (compute, pillars):
+        monkeypatch.setattr(module, "through", lambda: NEXT_MONTH)
+
+
 AT = timezone.make_aware(datetime.datetime(2025, 2, 10, 9))
 numbers = itertools.count(1)
 
@@ -91,7 +106,8 @@ def test_victims_identified_and_the_minors_among_them(world):
     assert victims["available"] is True and victims["value"] == 110.0 and victims["text"] == "110"
     by_province = {p["period"]: p["text"] for p in victims["breakdowns"]["By province, all years"]}
     # every province, zeros too; Phnom Penh's 110 beside the total would say the others had none
-    assert by_province["Phnom Penh"] == "·" and len(by_province) == 25
+    # (and the others together, always listed: listed only when someone is in it, it would say so)
+    assert by_province["Phnom Penh"] == "·" and len(by_province) == 26
     assert {t for p, t in by_province.items() if p != "Phnom Penh"} == {"<11"}
     # the minors and the adults are parts of the same publication: 80 and 30 of 110
     of_whom = {p["period"]: p["text"] for p in victims["breakdowns"]["Of whom, all years"]}
@@ -178,9 +194,12 @@ def test_crisis_care_windows_incidents_and_days_to_placement(world, django_captu
     # all 30 in one quarter: shown as the total, withheld in the quarter (the others are 0)
     assert incidents["text"] == "30" and incidents["quarters"][0] == {"period": "2025 Q1", "value": None, "text": "·"}
     days = shown["restore.days_to_placement"]
-    # 20 placements 2 to 6 days after crisis care started, four of each
-    assert days["years"][0] == {"period": "2025", "value": 4.0, "text": "median 4 days, 90th percentile 6"}
-    assert days["years"][1]["value"] is None and "fewer than 11" in days["years"][1]["text"]
+    # 20 placements 2 to 6 days after crisis care started, four of each: a median (over 20 or
+    # more), no 90th percentile (over 50 or more: over fewer, it is one girl's days)
+    assert days["years"][0] == {"period": "2025", "value": 4.0, "text": "median 4 days"}
+    assert days["years"][1]["value"] is None and "fewer than 20" in days["years"][1]["text"]
+    # the period over both years: not while one of them is hidden
+    assert days["value"] is None and days["text"] == "·"
 
 
 def test_care_plan_goals_by_domain_and_life_after_reintegration(world):
@@ -280,15 +299,20 @@ def test_suspects_by_stage_the_conviction_rate_and_the_days_to_justice(world):
     stages = {p["period"]: p["text"] for p in suspects["breakdowns"]["By stage, in the period"]}
     assert stages == {"arrested": "15", "charged": "120", "tried": "100", "convicted": "80"}
     of_whom = {p["period"]: p["text"] for p in suspects["breakdowns"]["Of whom, all years"]}
-    assert of_whom == {"awaiting judgment": "20", "acquitted": "20", "convicted": "80"}
+    assert of_whom == {
+        "not judged (awaiting judgment, or every charge dropped)": "20",
+        "acquitted": "20",
+        "convicted": "80",
+    }
     assert suspects["text"] == "80"
     # by the year of the charge, from the parts' cells: with nobody charged in 2026, 2025's
     # parts are withheld (the parts' totals would give them), and so is the rate
     assert [p["text"] for p in shown["justice.conviction_rate"]["years"]] == ["·", "·"]
     days = shown["justice.days_to_charge_and_verdict"]
-    assert days["text"] == "median 11 days, 90th percentile 12"
-    assert days["breakdowns"]["To the verdict"][0] == {
-        "period": "To the verdict",
+    assert days["years"][0]["text"] == "median 11 days, 90th percentile 12"
+    assert days["text"] == "·"  # the whole period: not while 2026 (nobody) is hidden
+    assert days["breakdowns"]["To the verdict"][1] == {
+        "period": "2025",
         "value": 200.0,
         "text": "median 200 days, 90th percentile 200",
     }
@@ -344,3 +368,55 @@ def test_an_indicator_whose_records_are_still_to_come_says_so(world):
     found = compute.result(future, (None, None), None, world.manager)
     assert found.available is False and found.value is None and found.text == ""
     assert found.message.startswith("Not available yet")
+
+
+def _victims(world):  # type: ignore[no-untyped-def]
+    cache.clear()
+    return compute.result(BY_CODE["rescue.victims_identified"], (None, None), None, world.manager)
+
+
+def test_the_figures_are_the_platforms_whatever_the_readers_time_zone(world):
+    """An operation at 03:00 on New Year's Day in Phnom Penh is in 2025 for every reader: were
+    the quarters a reader's own, two readers' figures would differ by the children found then."""
+    new_year = timezone.make_aware(datetime.datetime(2025, 1, 1, 3), zoneinfo.ZoneInfo("Asia/Phnom_Penh"))
+    _found(world, _new_cases(world, 40), minors=20, at=new_year)
+    here = _victims(world)
+    with timezone.override("America/Los_Angeles"):
+        there = _victims(world)
+    assert here.years == there.years and [p[0] for p in here.years] == ["2025", "2026"]
+    assert here.quarters[0][0] == "2025 Q1"
+
+
+def test_what_is_entered_this_month_counts_from_next_month(world, monkeypatch):
+    """A case opened today from last month's operation does not move this month's figures."""
+    from casebridge.indicators import pillars
+
+    _found(world, _new_cases(world, 30), minors=20)
+    for module in (compute, pillars):
+        monkeypatch.setattr(module, "through", lambda: timezone.localdate().replace(day=1))
+    assert _victims(world).message == "No data yet."
+    for module in (compute, pillars):
+        monkeypatch.setattr(module, "through", lambda: NEXT_MONTH)
+    assert _victims(world).text == "30"
+
+
+def test_a_survivor_awarded_twice_is_counted_once(world):
+    cases = _new_cases(world, 30)
+    proceeding = Proceeding.objects.create(
+        reference="P-3", lead_agency=world.agencies["JPC"], stage="verdict", stage_since=DAY, created_by=world.lawyer
+    )
+    defendant = _defendant(world, proceeding, 1, convicted=True)
+    for case in cases:
+        for months in (0, 7):  # two orders, in two quarters
+            Compensation.objects.create(
+                proceeding=proceeding,
+                defendant=defendant,
+                case=case,
+                amount=1_000_000,
+                ordered_on=DAY + datetime.timedelta(days=30 * months),
+                recorded_by=world.lawyer,
+            )
+    cache.clear()
+    awarded = compute.result(BY_CODE["justice.compensation"], (None, None), None, world.manager)
+    assert awarded.text == "30" and awarded.quarters[0] == ("2025 Q1", None, "·")  # her first order's quarter
+    assert awarded.quarters[2] == ("2025 Q3", None, "<11")  # not again at her second
