@@ -389,6 +389,8 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
         case_id = uuid.uuid4()
         person_of[case_id] = plan["person"]
         opened_at = timezone.make_aware(datetime.datetime.combine(plan["opened_on"], datetime.time(9)))
+        # entered when she came, as a case is (the indicators count what was on record by then)
+        entered = min(opened_at, now)
         cases.add(
             id=case_id,
             number=number,
@@ -398,8 +400,8 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
             owner_id=cast.users[lead.code],
             opened_on=plan["opened_on"],
             created_by_id=cast.users[lead.code],
-            created_at=now,
-            updated_at=now,
+            created_at=entered,
+            updated_at=entered,
             **plan["status"],
             **plan["facets"],
         )
@@ -414,7 +416,7 @@ def _write_batch(job: _Job) -> tuple[int, str, str]:
             role=lead.role,
             data={"agency": lead.name},
         )
-        order = {"opened_on": plan["opened_on"], "case_created_at": now}
+        order = {"opened_on": plan["opened_on"], "case_created_at": entered}
         reach.add(case_id=case_id, agency_id=cast.agencies[lead.code], path=access.LEAD, sections=sec.ALL_MASK, **order)
         for code, mask in ((plan["shelter"], SHELTER_MASK), (plan["office"], OFFICE_MASK)):
             if code:

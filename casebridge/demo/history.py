@@ -10,6 +10,7 @@ import datetime
 import random
 from typing import Any
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from casebridge.accounts.models import User
@@ -228,8 +229,45 @@ def create_history(agencies: dict[str, Agency], users: dict[str, User], cases: l
         if rows:
             type(rows[0]).objects.bulk_create(rows)
     _prosecutions(agencies, police, lawyer, arrested, today, rng)
+    _entered_then(older)
     changed("cases", "rescue", "crisis", "restore", "justice")
     return len(older)
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _entered_then(cases: list[Case]) -> None:
+    """Written today in bulk, the history is dated when it happened: the times records were
+    entered (which the indicators read: a record counts once it was on record before the month
+    counted) follow the events, and the case's ways in keep their order."""
+    from casebridge.cases.models import Reach
+
+    for case in cases:
+        Case.objects.filter(pk=case.pk).update(created_at=_at(case.opened_on))
+        Reach.objects.filter(case_id=case.pk).update(case_created_at=_at(case.opened_on))
+    ids = [c.pk for c in cases]
+    entered = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("created_at")[:1])
+    stamps: list[tuple[Any, str]] = [
+        (Episode, "created_at"),
+        (Placement, "decided_at"),
+        (CarePlan, "created_at"),
+        (Goal, "created_at"),
+        (ReintegrationStep, "at"),
+        (Enrolment, "recorded_at"),
+        (Livelihood, "recorded_at"),
+        (Outcome, "at"),
+    ]
+    for model, field in stamps:
+        model.objects.filter(case_id__in=ids).update(**{field: entered})
+    Incident.objects.filter(episode__case_id__in=ids).update(reported_at=F("occurred_at"))
+
+
+def _dated(record: Any, field: str, day: datetime.date) -> Any:
+    """A record made now, dated as entered on ``day``."""
+    type(record).objects.filter(pk=record.pk).update(**{field: _at(day)})
+    return record
 
 
 def _prosecutions(
@@ -246,8 +284,8 @@ def _prosecutions(
     operations: dict[Any, tuple[Operation, list[Case]]] = {}
     for operation, case in arrested:
         operations.setdefault(operation.pk, (operation, []))[1].append(case)
-    for n, (operation, girls) in enumerate(operations.values()):
-        if n % 2 or code is None:
+    for operation, girls in operations.values():
+        if code is None:
             continue
         day = operation.carried_out_at.date() if operation.carried_out_at else today
         proceeding = Proceeding.objects.create(
@@ -262,22 +300,26 @@ def _prosecutions(
             ProceedingCase(proceeding=proceeding, case=c, added_by=lawyer) for c in girls
         )
         ProceedingCase.objects.filter(proceeding=proceeding).update(added_at=operation.carried_out_at)
-        for k in range(rng.choice([1, 2, 3])):
+        for k in range(rng.choice([2, 3, 4])):
             person = Person.objects.create(kind="suspect", registered_by_agency=agencies["AHTJP"], created_by=police)
             subject = Subject.objects.create(agency=agencies["AHTJP"], person=person, created_by=police)
-            Arrest.objects.create(operation=operation, subject=subject, recorded_by=police)
+            _dated(Arrest.objects.create(operation=operation, subject=subject, recorded_by=police), "recorded_at", day)
             defendant = Defendant.objects.create(
                 proceeding=proceeding, name=f"Defendant {day:%Y%m}-{k}", sex="male", subject=subject, added_by=lawyer
             )
             filed = day + D(days=rng.randint(3, 40))
-            charge = Charge.objects.create(
-                proceeding=proceeding, defendant=defendant, code=code, filed_on=filed, added_by=lawyer
+            charge = _dated(
+                Charge.objects.create(
+                    proceeding=proceeding, defendant=defendant, code=code, filed_on=filed, added_by=lawyer
+                ),
+                "added_at",
+                filed,
             )
             judged = filed + D(days=rng.randint(120, 420))
             if judged >= today - D(days=14):
                 continue
             convicted = rng.random() < 0.8
-            Judgment.objects.create(
+            judgment = Judgment.objects.create(
                 charge=charge,
                 proceeding=proceeding,
                 verdict="convicted" if convicted else "acquitted",
@@ -285,6 +327,7 @@ def _prosecutions(
                 years=rng.randint(5, 15) if convicted else None,
                 recorded_by=lawyer,
             )
+            _dated(judgment, "recorded_at", judged)
             if convicted and k == 0:
                 for girl in girls[:2]:
                     ordered = Compensation.objects.create(
@@ -295,16 +338,19 @@ def _prosecutions(
                         ordered_on=judged,
                         recorded_by=lawyer,
                     )
+                    _dated(ordered, "recorded_at", judged)
                     if rng.random() < 0.4 and judged + D(days=60) < today:
-                        Payment.objects.create(
+                        payment = Payment.objects.create(
                             proceeding=proceeding,
                             compensation=ordered,
                             amount=ordered.amount // 2,
                             paid_on=judged + D(days=60),
                             recorded_by=lawyer,
                         )
+                        _dated(payment, "recorded_at", judged + D(days=60))
         for girl in girls:
             if rng.random() < 0.6 and day + D(days=60) < today:
-                TestimonySession.objects.create(
+                prepared = TestimonySession.objects.create(
                     case=girl, agency=agencies["JPC"], kind="preparation", on=day + D(days=60), recorded_by=lawyer
                 )
+                _dated(prepared, "recorded_at", day + D(days=60))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -175,17 +176,38 @@ def through() -> datetime.date:
     return timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE)).replace(day=1)
 
 
+# Set while the background worker computes the indicators afresh (``tasks.refresh``).
+REFRESHING: ContextVar[bool] = ContextVar("indicators_refreshing", default=False)
+
+
 def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
     """What ``build`` makes (a publication or its counts), from the cache while its sources'
     stamps (``lib.measures``) and the month counted are unchanged: every choice of years,
-    language and group is then read from it, not computed again."""
-    stamps = ".".join(stamp(s) for s in sources)
-    key = f"indicators:{CACHE_VERSION}:" + hashlib.sha256(f"{name}|{through()}|{stamps}".encode()).hexdigest()
+    language and group is then read from it, not computed again.
+
+    Once its sources change, a reader is given the month's last one while the background worker
+    computes it afresh (over a million cases that takes tens of seconds, and a case is saved
+    every minute); only the month's first reading waits for it. Both are publications of the
+    same month, each protected whole."""
+    month = f"indicators:{CACHE_VERSION}:" + hashlib.sha256(f"{name}|{through()}".encode()).hexdigest()
+    key = month + ":" + hashlib.sha256(".".join(stamp(s) for s in sources).encode()).hexdigest()
     found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, CACHE_SECONDS)
+    if found is not None:
+        return found
+    if not REFRESHING.get() and (last := cache.get(month)) is not None:
+        _refresh_soon()
+        return last
+    found = build()
+    cache.set_many({key: found, month: found}, CACHE_SECONDS)
     return found
+
+
+def _refresh_soon() -> None:
+    """Ask the background worker to compute the indicators afresh, once a minute at most."""
+    from casebridge.indicators.tasks import refresh
+
+    if cache.add("indicators:refresh-asked", True, 60):
+        refresh.enqueue()  # the database queue: with the reading's transaction
 
 
 OTHERS = "*"  # the groups too small to list, together

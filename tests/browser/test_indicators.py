@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from casebridge.cases.models import Case
 from casebridge.indicators.tests.test_pillars import _found, _new_cases
 from casebridge.lib.testing import run_ready_tasks
 from casebridge.training import actions as training
@@ -34,7 +36,9 @@ def test_the_dashboard_with_a_filter(page, live_world):
         for n in range(26)
     ]
     training.do_add_participants(event, actor=live_world.trainer, rows=rows)
-    _found(live_world, _new_cases(live_world, 30), minors=22)  # girls found in an operation
+    girls = _new_cases(live_world, 30)
+    _found(live_world, girls, minors=22)  # girls found in an operation, on record since last year
+    Case.objects.filter(pk__in=[g.pk for g in girls]).update(created_at=timezone.now() - datetime.timedelta(days=400))
     sign_in(page, live_world, "manager")
     go(page, "Indicators")
     page.wait_for_url("**/indicators/")
