@@ -68,6 +68,7 @@ TARGETS = {
         "search index / trigram index size": 3.0,
         # Issue: "Strengthen and measure": the whole dashboard uncached, then cached by period.
         "indicators dashboard first request ms": 1000.0,
+        "indicators computed afresh ms": 1000.0,
         "indicators dashboard uncached p95 ms": 1000.0,
         "indicators dashboard one province uncached ms": 1000.0,
         "indicators dashboard cached p95 ms": 100.0,
@@ -136,10 +137,16 @@ def manager_token() -> str:
     return issue_token(user)
 
 
-def dashboard(say: Callable[[str], None]) -> tuple[float, float, Timing, Timing]:
-    """The whole indicators dashboard through the API: uncached (the sources' stamps renewed
-    before each request, as a write would), for all cases and for one province; then cached."""
+def dashboard(say: Callable[[str], None]) -> tuple[float, float, float, Timing, Timing]:
+    """The whole indicators dashboard through the API: the month's first reading (nothing in
+    the cache: computed while the reader waits); every indicator computed afresh, as the
+    background worker does once the sources change; readings after a change (the sources'
+    stamps renewed before each request, as a write would: the month's last figures, while the
+    worker computes), for all cases and for one province; then cached."""
+    from django.core.cache import cache
+
     from casebridge.demo.generated_history import has_history, write_history
+    from casebridge.indicators.tasks import refresh
     from casebridge.lib.measures import changed
 
     client = Client()
@@ -156,13 +163,18 @@ def dashboard(say: Callable[[str], None]) -> tuple[float, float, Timing, Timing]
         say(f"  written for {read:,} cases in {time.monotonic() - started:.0f} s")
 
     say(f"The indicators dashboard, {2 * DASHBOARD_REQUESTS + 2} requests...")
+    cache.clear()
     first = cold("/api/v1/indicators/")
+    changed("cases", "training", "rescue", "crisis", "restore", "justice")
+    started = time.perf_counter()
+    refresh.call()
+    afresh = (time.perf_counter() - started) * 1000
     uncached = Timing("indicators dashboard uncached")
     uncached.samples.extend(cold("/api/v1/indicators/") for _ in range(DASHBOARD_REQUESTS))
     province = cold("/api/v1/indicators/?province=KH-12")
     cached = Timing("indicators dashboard cached")
     cached.samples.extend(_time(client, "/api/v1/indicators/", headers) for _ in range(DASHBOARD_REQUESTS))
-    return first, province, uncached, cached
+    return first, afresh, province, uncached, cached
 
 
 def sample_cases(user: User, count: int, rng: random.Random) -> list[str]:
@@ -396,8 +408,9 @@ def run(
         timings[name] = with_audit[name].summary()
         timings[f"{name} without the audit write"] = without[name].summary()
         figures[f"{name} p95 ms"] = timings[name]["p95"]
-    first, province, uncached, cached = dashboard(say)
+    first, afresh, province, uncached, cached = dashboard(say)
     figures["indicators dashboard first request ms"] = round(first, 1)
+    figures["indicators computed afresh ms"] = round(afresh, 1)
     figures["indicators dashboard one province uncached ms"] = round(province, 1)
     for board in (uncached, cached):
         timings[board.name] = board.summary()
