@@ -172,7 +172,7 @@ INDICATORS = [
         "justice",
         _("Days from operation to charge and to verdict"),
         _(
-            "Days from the operation that found the survivors (or arrested him) to a defendant's first charge"
+            "Days from the operation that found the proceeding's survivors to a defendant's first charge"
             " and to his first judgment (median and 90th percentile)"
         ),
         None,
