@@ -11,6 +11,7 @@ import datetime
 import random
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -67,6 +68,22 @@ class _Table(_Rows):
         self.add(**values)
 
 
+@dataclass(frozen=True)
+class Staff:
+    """Who the records are of (ids): the police unit and its officer, the social affairs office,
+    the NGO that gives crisis care and leads the prosecutions, its social worker and lawyer, the
+    shelter; and how the operations are named."""
+
+    police: int
+    office: int
+    ngo: int
+    shelter: int
+    officer: int
+    worker: int
+    lawyer: int
+    name: str = MARK
+
+
 def has_history() -> bool:
     return Operation.objects.filter(name__startswith=MARK).exists()
 
@@ -78,7 +95,8 @@ def write_history(
     if has_history():
         return 0
     rng = random.Random(seed)
-    code = ChargeCode.objects.filter(active=True).order_by("article").first()
+    a, u = cast.agencies, cast.users
+    staff = Staff(a["GPL1"], a["GDS12"], a["GNG1"], a["GSH1"], u["GPL1"], u["GNG1"], u["GNG1"])
     cases = Case.objects.filter(lead_agency_id__in=cast.agencies.values()).order_by("id")
     last: Any = None
     done = 0
@@ -89,7 +107,7 @@ def write_history(
             break
         last = found[-1][0]
         with transaction.atomic():
-            _write(found, cast, rng, code)
+            write_records(found, staff, rng)
         done += len(found)
         if progress:
             progress(done)
@@ -100,8 +118,19 @@ def write_history(
     return done
 
 
-def _write(found: list[tuple[Any, datetime.date]], cast: Cast, rng: random.Random, code: Any) -> None:
+def write_records(
+    found: list[tuple[Any, datetime.date]],
+    staff: Staff,
+    rng: random.Random,
+    *,
+    rescued: float = 0.6,
+    prosecuted: float = 0.3,
+) -> None:
+    """The records behind each case (its id and the day it was opened), at a national
+    programme's rates: ``rescued`` of them found in an operation, most of those in crisis care;
+    ``prosecuted`` of the operations brought to court."""
     today = timezone.localdate()
+    code = ChargeCode.objects.filter(active=True).order_by("article").first()
     tables: dict[Any, _Table] = {
         m: _Table(m)
         for m in (
@@ -138,11 +167,11 @@ def _write(found: list[tuple[Any, datetime.date]], cast: Cast, rng: random.Rando
         tables[model].put(at, **values)
         return values["id"]
 
-    police, office, ngo, shelter = (cast.agencies[c] for c in ("GPL1", "GDS12", "GNG1", "GSH1"))
-    officer, worker, lawyer = (cast.users[c] for c in ("GPL1", "GNG1", "GNG1"))
+    police, office, ngo, shelter = staff.police, staff.office, staff.ngo, staff.shelter
+    officer, worker, lawyer = staff.officer, staff.worker, staff.lawyer
     raid: list[tuple[Any, datetime.datetime, list[Any]]] = []  # the open operation and its girls
     for case_id, opened_on in found:
-        if rng.random() >= 0.6 or opened_on >= today:
+        if rng.random() >= rescued or opened_on >= today:
             continue
         at = timezone.make_aware(datetime.datetime.combine(opened_on, datetime.time(21)))
         if not raid or len(raid[-1][2]) >= 10 or raid[-1][1].date() != opened_on:
@@ -151,7 +180,7 @@ def _write(found: list[tuple[Any, datetime.date]], cast: Cast, rng: random.Rando
                 at,
                 agency_id=police,
                 lead_unit_id=police,
-                name=f"{MARK} {opened_on:%Y-%m-%d}",
+                name=f"{staff.name} {opened_on:%Y-%m-%d}",
                 planned_for=at,
                 carried_out_at=at,
                 state="closed",
@@ -288,7 +317,7 @@ def _write(found: list[tuple[Any, datetime.date]], cast: Cast, rng: random.Rando
             )
     if code is not None:
         for operation, at, girls in raid:
-            if rng.random() < 0.3:
+            if rng.random() < prosecuted:
                 _prosecute(put, tables, operation, at, girls, code.pk, ngo, police, officer, lawyer, rng, today)
     for table in tables.values():
         table.write()

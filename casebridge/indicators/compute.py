@@ -382,47 +382,55 @@ def count_result(
     )
 
 
-def _mine(facts: dict[str, Any], facet: Facet) -> bool:
-    return facet is None or _grouped(facet[0], facts[facet[0]]) == facet[1]
-
-
 def _first_year(rows: list[Row]) -> int | None:
     return min((q.year for q, _f, _c in rows), default=None)
+
+
+def _keys(facts: dict[str, Any], facets: tuple[str, ...]) -> list[tuple[str, str] | None]:
+    """Where a row counts: in the whole, and in its group of each facet."""
+    return [None, *[(f, _grouped(f, facts[f])) for f in facets]]
+
+
+def share_digest(rows: list[Row], counted: str, facets: tuple[str, ...], by: str | None = None) -> dict[str, Any]:
+    """A share indicator's rows summed once (kept with them, so that a reading is a lookup):
+    by year for the whole and for each group of each facet, ``n`` and ``counted``; and, ``by``
+    a group of the measure, over all years."""
+    years: dict[Any, dict[int, list[int]]] = {}
+    groups: dict[str, list[int]] = {}
+    for q, facts, counts in rows:
+        for key in _keys(facts, facets):
+            mine = years.setdefault(key, {}).setdefault(q.year, [0, 0])
+            mine[0] += counts["n"]
+            mine[1] += counts[counted]
+        if by:
+            mine = groups.setdefault(facts[by], [0, 0])
+            mine[0] += counts["n"]
+            mine[1] += counts[counted]
+    return {"first": _first_year(rows), "years": years, "by": groups}
 
 
 def share_result(
     indicator: Indicator,
     years: Years,
     facet: Facet,
-    rows: list[Row],
-    counted: str,
+    digest: dict[str, Any],
     summary: Callable[[int, str], str],
-    by: tuple[str, str, dict[str, str]] | None = None,
+    by: tuple[str, dict[str, str]] | None = None,
 ) -> Result:
-    """A share indicator as shown: by year (the numerator ``counted`` over ``n``), of the
-    filter's group; and ``by`` a group of the measure (its name, the table's title and its
-    groups' labels: the care-plan domains), over all years."""
-    first = _first_year(rows)
-    if first is None:
+    """A share indicator as shown: by year, of the filter's group (from ``share_digest``); and
+    by a group of the measure (the table's title and its groups' labels: the care-plan
+    domains), over all years."""
+    if digest["first"] is None:
         return Result(indicator, True, _("No data yet."))
-    by_year = {y: [0, 0] for y in range(first, _last().year + 1)}
-    groups: dict[str, list[int]] = {}
-    for q, facts, counts in rows:
-        if _mine(facts, facet):
-            by_year[q.year][0] += counts["n"]
-            by_year[q.year][1] += counts[counted]
-        if by and facet is None:
-            mine = groups.setdefault(facts[by[0]], [0, 0])
-            mine[0] += counts["n"]
-            mine[1] += counts[counted]
-    chosen = [y for y in by_year if _in(years, y)]
+    mine = digest["years"].get(facet, {})
+    chosen = [y for y in range(digest["first"], _last().year + 1) if _in(years, y)]
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
-    shares = {y: _whole(k, n) for y, (n, k) in by_year.items()}
+    shares = {y: _whole(*reversed(mine.get(y, [0, 0]))) for y in chosen}
     breakdowns = {}
-    if by:
-        breakdowns[by[1]] = [
-            (by[2].get(g, g), s := _whole(k, n), _percent(s, 0, "·")) for g, (n, k) in sorted(groups.items())
+    if by and facet is None:
+        breakdowns[by[0]] = [
+            (by[1].get(g, g), s := _whole(k, n), _percent(s, 0, "·")) for g, (n, k) in sorted(digest["by"].items())
         ]
     found = Result(
         indicator,
@@ -480,24 +488,36 @@ def _days(histogram: dict[int, int]) -> tuple[float | None, str]:
     return float(median), _("median %(median)s days, 90th percentile %(p90)s") % {"median": median, "p90": p90}
 
 
+def days_digest(rows: list[Row], facets: tuple[str, ...]) -> dict[Any, dict[int, dict[int, int]]]:
+    """Days' rows summed once: people by number of days, by year, for the whole and for each
+    group of each facet."""
+    found: dict[Any, dict[int, dict[int, int]]] = {}
+    for q, facts, counts in rows:
+        for key in _keys(facts, facets):
+            histogram = found.setdefault(key, {}).setdefault(q.year, {})
+            histogram[facts["days"]] = histogram.get(facts["days"], 0) + counts["n"]
+    return found
+
+
 def days_result(
-    indicator: Indicator, years: Years, facet: Facet, parts: list[tuple[str, list[Row]]], summary: Callable[[str], str]
+    indicator: Indicator,
+    years: Years,
+    facet: Facet,
+    parts: list[tuple[str, dict[Any, dict[int, dict[int, int]]]]],
+    summary: Callable[[str], str],
 ) -> Result:
     """Days (median and 90th percentile) by year, of the filter's group, for each part (such as
-    to the charge and to the verdict): the first part is the indicator's figure, the others are
-    shown beside it. Over fewer than 11 people, nothing is shown."""
-    first = min((y for _t, rows in parts if (y := _first_year(rows)) is not None), default=None)
+    to the charge and to the verdict; from ``days_digest``): the first part is the indicator's
+    figure, the others are shown beside it. Over too few people, nothing is shown."""
+    first = min((y for _t, d in parts for y in d.get(None, {})), default=None)
     if first is None:
         return Result(indicator, True, _("No data yet."))
     chosen = [y for y in range(first, _last().year + 1) if _in(years, y)]
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
     tables: list[tuple[str, list[Point], Point]] = []
-    for title, rows in parts:
-        by_year: dict[int, dict[int, int]] = {y: {} for y in chosen}
-        for q, facts, counts in rows:
-            if q.year in by_year and _mine(facts, facet):
-                by_year[q.year][facts["days"]] = by_year[q.year].get(facts["days"], 0) + counts["n"]
+    for title, digest in parts:
+        by_year = {y: digest.get(facet, {}).get(y, {}) for y in chosen}
         period: dict[int, int] = {}
         for histogram in by_year.values():
             for d, n in histogram.items():

@@ -33,12 +33,14 @@ from casebridge.indicators.compute import (
     _rounded,
     _rows,
     count_result,
+    days_digest,
     days_result,
     kept,
     latest,
     part_total,
     part_years,
     publication,
+    share_digest,
     share_result,
     through,
 )
@@ -72,12 +74,12 @@ def government_led(indicator: Indicator, years: Years, facet: Facet, user: User)
         return found
     # By year only: a year's share is made of its quarters', and shares by quarter beside it
     # could be taken apart by someone who learnt the number of cases elsewhere.
+    by = indicator.disaggregations
     return share_result(
         indicator,
         years,
         facet,
-        kept("led", ("cases",), lambda: measure(through())),
-        "government",
+        kept("led", ("cases",), lambda: share_digest(measure(through()), "government", by)),
         lambda y, s: (
             _("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
             % {"year": y, "share": s}
@@ -194,12 +196,13 @@ def safeguard_incidents(indicator: Indicator, years: Years, facet: Facet, user: 
 def days_to_placement(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     from casebridge.crisis.measures import days_to_placement as measure
 
-    rows = _rows("placement", ("crisis",), measure)
+    by = indicator.disaggregations
+    digest = kept("days:placement", ("cases", "crisis"), lambda: days_digest(measure(through()), by))
     return days_result(
         indicator,
         years,
         facet,
-        [(_("To the first placement"), rows)],
+        [(_("To the first placement"), digest)],
         lambda t: _("From crisis care to the first placement: %(text)s.") % {"text": t},
     )
 
@@ -208,14 +211,14 @@ def goals_met(indicator: Indicator, years: Years, facet: Facet, user: User) -> R
     from casebridge.restoration.measures import goals
     from casebridge.restoration.models import CareDomain
 
+    by = indicator.disaggregations
     return share_result(
         indicator,
         years,
         facet,
-        _rows("goals", ("restore",), goals),
-        "met",
+        kept("share:goals", ("cases", "restore"), lambda: share_digest(goals(through()), "met", by, "domain")),
         lambda y, s: _("In %(year)s, %(share)s of the care-plan goals reviewed were met.") % {"year": y, "share": s},
-        by=("domain", _("By domain, all years"), {k: str(v) for k, v in CareDomain.choices}),
+        by=(_("By domain, all years"), {k: str(v) for k, v in CareDomain.choices}),
     )
 
 
@@ -225,7 +228,12 @@ def _share(
     """An indicator that is a share of a measure's rows (``measure``: its dotted path)."""
 
     def compute(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-        return share_result(indicator, years, facet, _rows(name, sources, import_string(measure)), counted, summary)
+        digest = kept(
+            f"share:{name}:{counted}",
+            ("cases", *sources),
+            lambda: share_digest(_rows(name, sources, import_string(measure)), counted, indicator.disaggregations),
+        )
+        return share_result(indicator, years, facet, digest, summary)
 
     return compute
 
@@ -315,12 +323,17 @@ def conviction_rate(indicator: Indicator, years: Years, facet: Facet, user: User
 def days_to_justice(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     if found := _no_breakdown(indicator, facet):
         return found
-    rows = _justice()
+    by = indicator.disaggregations
+    digests = kept(
+        "days:justice",
+        ("cases", *JUSTICE),
+        lambda: {part: days_digest(_justice()[part], by) for part in ("to_charge", "to_verdict")},
+    )
     return days_result(
         indicator,
         years,
         facet,
-        [(_("To the charge"), rows["to_charge"]), (_("To the verdict"), rows["to_verdict"])],
+        [(_("To the charge"), digests["to_charge"]), (_("To the verdict"), digests["to_verdict"])],
         lambda t: _("From the operation to the charge: %(text)s.") % {"text": t},
     )
 
