@@ -102,7 +102,10 @@ CORE = {
     "people/management/commands/reindex_people.py",
     # Aggregate counts for measurement, never rows; published only through indicators.disclosure.
     "cases/measures.py",
-    "training/measures.py",  # an operator's rebuild of every person's index words
+    "training/measures.py",
+    "investigations/measures.py",
+    "crisis/measures.py",
+    "restoration/measures.py",
     # The investigations compartment's access module: each visible_to is built from it.
     "investigations/access.py",
     "crisis/alerts.py",  # the alert worker: every open episode's roster, to alert its supervisor
