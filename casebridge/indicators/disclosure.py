@@ -161,16 +161,31 @@ def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[A
             shown = sorted((c for c in cells if c not in small), key=order)
             if shown:
                 withheld.add(shown[0])
+
+    def beside(k: Any) -> list[tuple[int, list[Any]]]:
+        """The sums nearest ``k`` that still show a cell, each with how many of its cells are
+        hidden and those shown (finest first): the sums holding it, or, where every cell of
+        those is hidden already, the sums holding those hidden cells, and so on outwards."""
+        seen, frontier = {k}, [k]
+        while frontier:
+            sums = [cells for c in frontier for cells in holding[c]]
+            tight = [
+                (sum(1 for c in cells if c in small or c in withheld), shown)
+                for cells in sums
+                if (shown := sorted((c for c in cells if c not in small and c not in withheld), key=order))
+            ]
+            if tight:
+                return tight
+            frontier = sorted({c for cells in sums for c in cells if c not in seen}, key=str)
+            seen |= set(frontier)
+        return []
+
     while found := exposed(values, relations, small, withheld):
         added: set[Any] = set()
         for k in found:
             # In the sum that holds it most tightly (the fewest cells hidden), the finest cell
-            # still shown.
-            tight = [
-                (sum(1 for c in cells if c in small or c in withheld), shown)
-                for cells in holding[k]
-                if (shown := sorted((c for c in cells if c not in small and c not in withheld), key=order))
-            ]
+            # still shown; where its sums show nothing more, in the nearest sums that do.
+            tight = beside(k)
             if not tight or any(c in added for _n, shown in tight for c in shown):
                 continue  # nothing to withhold here, or something beside it was: play again first
             added.add(min(tight, key=lambda t: (t[0], order(t[1][0])))[1][0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -420,3 +421,37 @@ def test_a_survivor_awarded_twice_is_counted_once(world):
     awarded = compute.result(BY_CODE["justice.compensation"], (None, None), None, world.manager)
     assert awarded.text == "30" and awarded.quarters[0] == ("2025 Q1", None, "·")  # her first order's quarter
     assert awarded.quarters[2] == ("2025 Q3", None, "<11")  # not again at her second
+
+
+def test_a_small_part_does_not_blank_the_whole_publication():
+    """Adults found in one year under 11, their cell's sums all hidden already and still too
+    narrow: the cell withheld is sought in the sums beyond (it once gave up and hid everything),
+    and the attacker still cannot pin the small one."""
+    from collections import defaultdict
+
+    from casebridge.indicators.compute import PART, publication
+    from casebridge.indicators.pillars import MINORS
+    from casebridge.indicators.tests.test_disclosure import _check
+
+    rows = []
+    true: dict[Any, int] = defaultdict(int)
+    for year, (minors, adults) in {2024: (70, 24), 2025: (80, 5), 2026: (50, 14)}.items():
+        for province, share in (("KH-12", 0.6), ("KH-8", 0.3), ("KH-17", 0.1)):
+            facts = {"province": province, "agency": "JPC", "age_band": "15-17", "sex": "Feminine", "nationality": "KH"}
+            m, n = round(minors * share), round((minors + adults) * share)
+            day = datetime.date(year, 4, 1)
+            rows.append((day, facts, {"n": n, "minors": m}))
+            groups = [("province", province), ("agency", "JPC"), ("age_band", "15-17"), ("sex", "female")]
+            groups += [("nationality", "KH")]
+            for part, count in (("minors", m), ("adults", n - m)):
+                for key in [("all",), ("year", year), ("quarter", day), (PART, part), (PART, part, year)]:
+                    true[key] += count
+                for f, g in groups:
+                    true[(f, g)] += count
+                    true[(f, g, year)] += count
+    found = publication(rows, ("province", "agency", "age_band", "sex", "nationality"), MINORS)
+    assert found is not None
+    cells = found[0]
+    assert cells[("all",)].text == f"{true[('all',)]:,}"
+    assert cells[(PART, "adults", 2025)].text == "<11"
+    _check(cells, true)
