@@ -114,6 +114,9 @@ CORE = {
     "legal/evidence.py",  # the actions of the evidence register (as actions.py)
     "legal/judgment.py",  # the actions of custody, judgments and compensation (as actions.py)
     "legal/measures.py",  # days per stage across an agency's proceedings: aggregates, never rows
+    # The indicators' tallies (decision 12): the measures' sums and what each case adds to them,
+    # read only to publish sums through indicators.disclosure.
+    "indicators/tally.py",
     "legal/bundle.py",  # reads only through visible_to; listed for its custody reading (as evidence.py)
     "legal/calendar.py",  # the secret calendar address: finds its user by the digest of its token
     "restoration/care.py",  # the actions of her care (as actions.py): each write checks the writer first

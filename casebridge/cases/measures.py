@@ -17,7 +17,7 @@ from casebridge.cases.models import Case, ClosureReason
 GOVERNMENT = (OrgType.CENTRAL_GOVERNMENT, OrgType.LOCAL_GOVERNMENT)
 
 
-def government_led(before: datetime.date) -> list[Row]:
+def government_led(before: datetime.date, within: Within = None) -> list[Row]:
     """Cases opened before ``before`` (but those closed as duplicates of another), by the quarter
     they were opened and their intake facts, and those led now by a government agency."""
     cases = Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE).filter(opened_on__lt=before)
@@ -25,6 +25,7 @@ def government_led(before: datetime.date) -> list[Row]:
         cases,
         "opened_on",
         case="",
+        entity=("id", within),
         n=Count("id"),
         government=Count("id", filter=Q(lead_agency__org_type__in=GOVERNMENT)),
     )
@@ -39,6 +40,10 @@ FACTS = {
     "nationality": "nationality",
 }
 Row = tuple[datetime.date, dict[str, Any], dict[str, int]]
+# Which records a measure counts, by the one they belong to (a survivor's case, a proceeding, a
+# suspect: ``indicators.tally`` keeps what each adds): all (None), those of a list of ids, or of
+# the ids from one to another (inclusive).
+Within = list[Any] | tuple[Any, Any] | None
 
 
 def moment(day: datetime.date) -> datetime.datetime:
@@ -52,16 +57,25 @@ def by_facts(
     case: str = "case",
     facts: dict[str, str] | None = None,
     group: dict[str, Any] | None = None,
+    entity: tuple[str, Within] | None = None,
     **counts: Any,
 ) -> list[Row]:
     """(quarter of ``when``, the groups it falls in, ``counts``), one row for each that occur:
     grouped counts of ``records``, for the indicators. The groups are her case's intake facts
     (``case``: the path from a record to the survivor's case, "" for a case), or ``facts`` (name:
-    path), and the expressions of ``group`` (such as a number of days). Nothing else is read: no
-    name, no note, no row."""
+    path), and the expressions of ``group`` (such as a number of days); with ``entity`` (the path
+    to the id of what a record belongs to, and which of those to count), also by that id, as
+    the group "entity". Nothing else is read: no name, no note, no row."""
     prefix = f"{case}__" if case else ""
     paths = {f"f_{name}": F(path) for name, path in (facts or {n: prefix + p for n, p in FACTS.items()}).items()}
     paths |= {f"f_{name}": expression for name, expression in (group or {}).items()}
+    if entity:
+        path, within = entity
+        paths["f_entity"] = F(path)
+        if isinstance(within, tuple):
+            records = records.filter(**{f"{path}__gte": within[0], f"{path}__lte": within[1]})
+        elif within is not None:
+            records = records.filter(**{f"{path}__in": within})
     rows = (
         records.annotate(quarter=TruncQuarter(when), **paths)
         .values("quarter", *paths)

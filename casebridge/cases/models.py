@@ -55,14 +55,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def update(self, **kwargs: Any) -> int:
         """A bulk change of lead agency moves the lead's way in too (see WayInQuerySet); any bulk
         change gives the cases' measures a new stamp (``lib.measures``: signals see only saves)."""
+        from casebridge.indicators.tally import mark
         from casebridge.lib.measures import changed as measured
 
         measured("cases")
+        case_ids = list(self.values_list("pk", flat=True))
+        mark(f"case:{pk}" for pk in case_ids)  # (the indicators' tallies take them in again)
         if "lead_agency" not in kwargs and "lead_agency_id" not in kwargs:
             return super().update(**kwargs)
         from casebridge.cases.access import sync_reach
 
-        case_ids = list(self.values_list("pk", flat=True))
         changed = super().update(**kwargs)
         for case_id in case_ids:
             sync_reach(case_id)

@@ -68,8 +68,8 @@ TARGETS = {
         "search index / trigram index size": 3.0,
         # Issue: "Strengthen and measure": the whole dashboard uncached, then cached by period.
         "indicators dashboard first request ms": 1000.0,
-        "indicators computed afresh ms": 1000.0,
         "indicators dashboard uncached p95 ms": 1000.0,
+        "indicators dashboard after a change p95 ms": 1000.0,
         "indicators dashboard one province uncached ms": 1000.0,
         "indicators dashboard cached p95 ms": 100.0,
     },
@@ -137,23 +137,27 @@ def manager_token() -> str:
     return issue_token(user)
 
 
-def dashboard(say: Callable[[str], None]) -> tuple[float, float, float, Timing, Timing]:
-    """The whole indicators dashboard through the API: the month's first reading (nothing in
-    the cache: computed while the reader waits); every indicator computed afresh, as the
-    background worker does once the sources change; readings after a change (the sources'
-    stamps renewed before each request, as a write would: the month's last figures, while the
-    worker computes), for all cases and for one province; then cached."""
+def dashboard(say: Callable[[str], None]) -> dict[str, Any]:
+    """The whole indicators dashboard through the API, over the tallies (``indicators.tally``):
+    counted again as the worker does at the start of each month (when not counted for this
+    month yet); read with nothing in the cache (once the server has loaded its modules; then
+    each of ``DASHBOARD_REQUESTS`` with the cache cleared); read after a change (twenty cases
+    marked as writes mark them, their records counted afresh by the reader; then folded in, as
+    the worker does); for one province; and cached. Returns the figures and the timings."""
     from django.core.cache import cache
 
     from casebridge.demo.generated_history import has_history, write_history
+    from casebridge.indicators import compute, tally
+    from casebridge.indicators.models import Pending
     from casebridge.indicators.tasks import refresh
     from casebridge.lib.measures import changed
 
     client = Client()
     headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {manager_token()}"}
+    url = "/api/v1/indicators/"
 
     def cold(url: str) -> float:
-        changed("cases", "training", "rescue", "crisis", "restore", "justice")  # outside a transaction: at once
+        cache.clear()
         return _time(client, url, headers)
 
     if not has_history():
@@ -161,20 +165,36 @@ def dashboard(say: Callable[[str], None]) -> tuple[float, float, float, Timing, 
         started = time.monotonic()
         read = write_history(generator.ensure_cast(), progress=lambda n: say(f"  {n:,} cases read"))
         say(f"  written for {read:,} cases in {time.monotonic() - started:.0f} s")
-
-    say(f"The indicators dashboard, {2 * DASHBOARD_REQUESTS + 2} requests...")
-    cache.clear()
-    first = cold("/api/v1/indicators/")
-    changed("cases", "training", "rescue", "crisis", "restore", "justice")
-    started = time.perf_counter()
-    refresh.call()
-    afresh = (time.perf_counter() - started) * 1000
+    figures: dict[str, float] = {}
+    if tally.month() != compute.through() or Pending.objects.filter(key=tally.ALL).exists():
+        say("The indicators' tallies counted again, as the worker does each month...")
+        started = time.monotonic()
+        refresh.call()
+        figures["indicators tallies counted again s"] = round(time.monotonic() - started, 1)
+    say(f"The indicators dashboard, {3 * DASHBOARD_REQUESTS + 3} requests...")
+    cold(url)  # (the server's first request: its modules loaded)
+    figures["indicators dashboard first request ms"] = round(cold(url), 1)
     uncached = Timing("indicators dashboard uncached")
-    uncached.samples.extend(cold("/api/v1/indicators/") for _ in range(DASHBOARD_REQUESTS))
-    province = cold("/api/v1/indicators/?province=KH-12")
+    uncached.samples.extend(cold(url) for _ in range(DASHBOARD_REQUESTS))
+    cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[: DASHBOARD_REQUESTS * 20])
+    changed_ = Timing("indicators dashboard after a change")
+    folds = Timing("indicators fold of 20 marked cases")
+    for i in range(DASHBOARD_REQUESTS):
+        tally.mark(f"case:{pk}" for pk in cases[i * 20 : (i + 1) * 20])  # (as twenty writes do)
+        changed("cases")  # (as their commits do)
+        changed_.samples.append(_time(client, url, headers))
+        started = time.perf_counter()
+        tally.fold()  # (the worker, asked by the reading)
+        folds.samples.append((time.perf_counter() - started) * 1000)
+    figures["indicators dashboard one province uncached ms"] = round(cold(url + "?province=KH-12"), 1)
+    _time(client, url, headers)  # (the whole dashboard in the cache)
     cached = Timing("indicators dashboard cached")
-    cached.samples.extend(_time(client, "/api/v1/indicators/", headers) for _ in range(DASHBOARD_REQUESTS))
-    return first, afresh, province, uncached, cached
+    cached.samples.extend(_time(client, url, headers) for _ in range(DASHBOARD_REQUESTS))
+    timings = {}
+    for board in (uncached, changed_, folds, cached):
+        timings[board.name] = board.summary()
+        figures[f"{board.name} p95 ms"] = timings[board.name]["p95"]
+    return {"figures": figures, "timings": timings}
 
 
 def sample_cases(user: User, count: int, rng: random.Random) -> list[str]:
@@ -408,13 +428,10 @@ def run(
         timings[name] = with_audit[name].summary()
         timings[f"{name} without the audit write"] = without[name].summary()
         figures[f"{name} p95 ms"] = timings[name]["p95"]
-    first, afresh, province, uncached, cached = dashboard(say)
-    figures["indicators dashboard first request ms"] = round(first, 1)
-    figures["indicators computed afresh ms"] = round(afresh, 1)
-    figures["indicators dashboard one province uncached ms"] = round(province, 1)
-    for board in (uncached, cached):
-        timings[board.name] = board.summary()
-        figures[f"{board.name} p95 ms"] = timings[board.name]["p95"]
+    if connection.vendor == "postgresql":
+        board = dashboard(say)
+        figures |= board["figures"]
+        timings |= board["timings"]
     figures["audit cost p50 ms"] = round(
         statistics.median(
             a - b for a, b in zip(with_audit["case detail"].samples, without["case detail"].samples, strict=True)

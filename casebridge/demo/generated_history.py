@@ -20,6 +20,7 @@ from django.utils import timezone
 from casebridge.cases.models import Case
 from casebridge.crisis.models import Episode, Incident, Shift
 from casebridge.demo.generator import Cast, _Rows
+from casebridge.indicators.tally import ALL, mark
 from casebridge.investigations.models import Arrest, CaseLink, Encounter, Operation, Screening, Subject
 from casebridge.legal.models import (
     Charge,
@@ -112,6 +113,7 @@ def write_history(
         if progress:
             progress(done)
     changed("cases", "rescue", "crisis", "restore", "justice")
+    mark([ALL])  # (written past the signals: the indicators' tallies are counted again)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -17,6 +17,7 @@ from casebridge.agencies.models import Agency
 from casebridge.cases.models import Case, Reach
 from casebridge.crisis.models import Episode
 from casebridge.demo.generated_history import Staff, write_records
+from casebridge.indicators.tally import ALL, mark
 from casebridge.investigations.models import CaseLink, Screening
 from casebridge.legal.models import ProceedingCase
 from casebridge.lib.measures import changed
@@ -54,4 +55,5 @@ def create_history(agencies: dict[str, Agency], users: dict[str, User], cases: l
     # (the demo's older cases came from operations, as the seeds' do, and most went to court)
     write_records([(c.pk, c.opened_on) for c in older], staff, random.Random(14), rescued=1.0, prosecuted=0.8)
     changed("cases", "rescue", "crisis", "restore", "justice")
+    mark([ALL])  # (written past the signals: the indicators' tallies are counted again)
     return len(older)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -25,10 +24,10 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from casebridge.cases.measures import Row
 from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, SEXES, Indicator
 from casebridge.indicators.disclosure import SMALL, Relation, Shown, protect, share
 from casebridge.indicators.forms import Facet
+from casebridge.indicators.tally import Marg, marginals
 from casebridge.lib.measures import stamp
 
 if TYPE_CHECKING:
@@ -100,27 +99,31 @@ Cell = tuple[Any, ...]
 
 
 def publish_counts(
-    cube: list[tuple[datetime.date, dict[str, str], int]], options: dict[str, list[str]], last: datetime.date
+    quarterly: dict[datetime.date, int],
+    groups: dict[str, dict[str, dict[int, int]]],
+    options: dict[str, list[str]],
+    last: datetime.date,
 ) -> tuple[dict[Cell, Shown], list[datetime.date]]:
-    """One count indicator's whole publication from its rows (quarter, the group it falls in
-    for each facet, people), protected as one system: the total; by year, each the sum of its
-    quarters; by each facet's groups, all years; and by year within each group. ``options``:
-    each facet's groups (those with nobody are cells of 0); ``last``: the last day counted. The
-    quarters run from the first of the first year to the one of ``last`` (where the data start
-    and end is no clue). Returns the cells and the quarters."""
-    first = datetime.date(min(q for q, _f, _n in cube).year, 1, 1)
+    """One count indicator's whole publication, protected as one system: the total; by year,
+    each the sum of its quarters (``quarterly``: people by quarter); by each facet's groups, all
+    years; and by year within each group (``groups``: facet → group → year → people; each
+    group's years sum to the total). ``options``: each facet's groups (those with nobody are
+    cells of 0); ``last``: the last day counted. The quarters run from the first of the first
+    year to the one of ``last`` (where the data start and end is no clue). Returns the cells
+    and the quarters."""
+    first = datetime.date(min(q for q, n in quarterly.items() if n).year, 1, 1)
     quarters = _quarters_between(first, datetime.date(last.year, (last.month - 1) // 3 * 3 + 1, 1))
     years = sorted({q.year for q in quarters})
     values: dict[Cell, int] = {("all",): 0}
     values |= {("year", y): 0 for y in years} | {("quarter", q): 0 for q in quarters}
-    for facet, groups in options.items():
-        values |= {(facet, g): 0 for g in groups} | {(facet, g, y): 0 for g in groups for y in years}
-    for q, facts, n in cube:
-        for cell in [("all",), ("year", q.year), ("quarter", q)]:
+    for q, n in quarterly.items():
+        for cell in [("all",), ("year", q.year), ("quarter", q)] if n else []:
             values[cell] += n
-        for facet, g in facts.items():
-            values[(facet, g)] += n
-            values[(facet, g, q.year)] += n
+    for facet, named in options.items():
+        for g in named:
+            by_year = groups.get(facet, {}).get(g, {})
+            values[(facet, g)] = sum(by_year.values())
+            values |= {(facet, g, y): by_year.get(y, 0) for y in years}
     relations: list[Relation] = [(("all",), [("year", y) for y in years])]
     relations += [(("year", y), [("quarter", q) for q in quarters if q.year == y]) for y in years]
     for facet, groups in options.items():
@@ -149,11 +152,6 @@ def _no_breakdown(indicator: Indicator, facet: Facet) -> Result | None:
     )
 
 
-def _sex(value: str) -> str:
-    """A recorded sex or gender as the filter's group (definitions.SEXES)."""
-    return {"female": "female", "Feminine": "female", "male": "male", "Masculine": "male"}.get(value, "other")
-
-
 APP_OF = {
     "cases": "casebridge.cases",
     "training": "casebridge.training",
@@ -176,54 +174,38 @@ def through() -> datetime.date:
     return timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE)).replace(day=1)
 
 
-# Set while the background worker computes the indicators afresh (``tasks.refresh``).
-REFRESHING: ContextVar[bool] = ContextVar("indicators_refreshing", default=False)
-
-
 def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
-    """What ``build`` makes (a publication or its counts), from the cache while its sources'
+    """What ``build`` makes (a publication or its sums), from the cache while its sources'
     stamps (``lib.measures``) and the month counted are unchanged: every choice of years,
-    language and group is then read from it, not computed again.
-
-    Once its sources change, a reader is given the month's last one while the background worker
-    computes it afresh (over a million cases that takes tens of seconds, and a case is saved
-    every minute); only the month's first reading waits for it. Both are publications of the
-    same month, each protected whole."""
+    language and group is then read from it, not computed again. Built from the tallies
+    (``tally``), it takes a fraction of a second over a million cases."""
     month = f"indicators:{CACHE_VERSION}:" + hashlib.sha256(f"{name}|{through()}".encode()).hexdigest()
     key = month + ":" + hashlib.sha256(".".join(stamp(s) for s in sources).encode()).hexdigest()
     found = cache.get(key)
-    if found is not None:
-        return found
-    if not REFRESHING.get() and (last := cache.get(month)) is not None:
-        _refresh_soon()
-        return last
-    found = build()
-    cache.set_many({key: found, month: found}, CACHE_SECONDS)
+    if found is None:
+        found = build()
+        cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def _refresh_soon() -> None:
-    """Ask the background worker to compute the indicators afresh, once a minute at most."""
+    """Ask the background worker to fold the marked into the tallies, or to count the new
+    month, once a minute at most."""
     from casebridge.indicators.tasks import refresh
 
     if cache.add("indicators:refresh-asked", True, 60):
         refresh.enqueue()  # the database queue: with the reading's transaction
 
 
+def sums(name: str) -> tuple[Marg, datetime.date]:
+    """A measure's sums (``tally.marginals``) and the first day they do not count."""
+    found, before, ask = marginals(name, through())
+    if ask:
+        _refresh_soon()
+    return found, before
+
+
 OTHERS = "*"  # the groups too small to list, together
-
-
-def _last() -> datetime.date:
-    return through() - datetime.timedelta(days=1)
-
-
-def _grouped(name: str, value: Any) -> str:
-    """A recorded fact as the filter's group."""
-    if name == "sex":
-        return _sex(value)
-    if name == "age_band":
-        return value or "unknown"
-    return str(value)
 
 
 def _options(name: str, totals: dict[str, int]) -> list[str]:
@@ -280,32 +262,43 @@ Parts = dict[str, Callable[[dict[str, int]], int]]
 PART = "part"
 
 
-def publication(rows: list[Row], facets: tuple[str, ...], parts: Parts | None = None) -> Publication | None:
-    """One count's whole publication from the measure's rows, by every facet the indicator is
-    broken down by, protected as one system. ``parts``: how the people counted divide (minors
-    and adults; paid and not yet): each part's count is a cell of the same system (the total is
-    their sum), so that no part can be worked out from the total and the others; without them,
-    the count is each row's ``n``."""
+def publication(
+    found: tuple[Marg, datetime.date], facets: tuple[str, ...], parts: Parts | None = None
+) -> Publication | None:
+    """One count's whole publication from the measure's sums (``sums``), by every facet the
+    indicator is broken down by, protected as one system. ``parts``: how the people counted
+    divide (minors and adults; paid and not yet): each part's count is a cell of the same system
+    (the total is their sum), so that no part can be worked out from the total and the others;
+    without them, the count is ``n``."""
+    marg, before = found
     split: Parts = parts or {"": lambda counts: counts["n"]}
-    totals: dict[str, dict[str, int]] = {f: {} for f in facets}
-    found: list[tuple[datetime.date, dict[str, str], dict[str, int]]] = []
-    for q, facts, counts in rows:
-        groups = {f: _grouped(f, facts[f]) for f in facets}
-        numbers = {name: get(counts) for name, get in split.items()}
-        if any(numbers.values()):
-            found.append((q, groups, numbers))
-        for f, g in groups.items():
-            totals[f][g] = totals[f].get(g, 0) + sum(numbers.values())
-    if not found:
+    quarterly: dict[datetime.date, int] = {}
+    groups: dict[str, dict[str, dict[int, int]]] = {PART: {}} if parts else {}
+    for q, counts in marg.get(("", "", ""), {}).items():
+        for name, get in split.items():
+            n = get(counts)
+            quarterly[q] = quarterly.get(q, 0) + n
+            if parts:
+                mine = groups[PART].setdefault(name, {})
+                mine[q.year] = mine.get(q.year, 0) + n
+    if not any(quarterly.values()):
         return None
+    totals: dict[str, dict[str, int]] = {f: {} for f in facets}
+    people: dict[str, dict[str, dict[int, int]]] = {f: {} for f in facets}
+    for (f, g, extra), periods in marg.items():
+        if f in totals and not extra:
+            for period, counts in periods.items():
+                n = sum(get(counts) for get in split.values())
+                totals[f][g] = totals[f].get(g, 0) + n
+                people[f].setdefault(g, {})[period.year] = n
     options = {f: _options(f, totals[f]) for f in facets} | ({PART: list(split)} if parts else {})
-    cube = [
-        (q, {f: g if g in options[f] else OTHERS for f, g in groups.items()} | ({PART: name} if parts else {}), n)
-        for q, groups, numbers in found
-        for name, n in numbers.items()
-        if n
-    ]
-    cells, quarters = publish_counts(cube, options, _last())
+    for f, named in people.items():
+        mine = groups.setdefault(f, {})
+        for g, by_year in named.items():
+            into = mine.setdefault(g if g in options[f] else OTHERS, {})
+            for year, n in by_year.items():
+                into[year] = into.get(year, 0) + n
+    cells, quarters = publish_counts(quarterly, groups, options, before - datetime.timedelta(days=1))
     return cells, quarters, options
 
 
@@ -382,31 +375,33 @@ def count_result(
     )
 
 
-def _first_year(rows: list[Row]) -> int | None:
-    return min((q.year for q, _f, _c in rows), default=None)
+def _by_group(marg: Marg, facets: tuple[str, ...]) -> Iterable[tuple[tuple[str, str] | None, str, int, Any]]:
+    """The sums as (None for all, or a facet's group; days or ""; year; counts)."""
+    for (f, g, extra), periods in marg.items():
+        if not f or f in facets:
+            for period, counts in periods.items():
+                yield ((f, g) if f else None), extra, period.year, counts
 
 
-def _keys(facts: dict[str, Any], facets: tuple[str, ...]) -> list[tuple[str, str] | None]:
-    """Where a row counts: in the whole, and in its group of each facet."""
-    return [None, *[(f, _grouped(f, facts[f])) for f in facets]]
-
-
-def share_digest(rows: list[Row], counted: str, facets: tuple[str, ...], by: str | None = None) -> dict[str, Any]:
-    """A share indicator's rows summed once (kept with them, so that a reading is a lookup):
-    by year for the whole and for each group of each facet, ``n`` and ``counted``; and, ``by``
-    a group of the measure, over all years."""
+def share_digest(
+    found: tuple[Marg, datetime.date], counted: str, facets: tuple[str, ...], by: str | None = None
+) -> dict[str, Any]:
+    """A share indicator's sums by year for the whole and for each group of each facet, ``n``
+    and ``counted``; and, ``by`` a group of the measure, over all years."""
+    marg, before = found
     years: dict[Any, dict[int, list[int]]] = {}
+    for key, _extra, year, counts in _by_group(marg, facets):
+        mine = years.setdefault(key, {}).setdefault(year, [0, 0])
+        mine[0] += counts["n"]
+        mine[1] += counts[counted]
     groups: dict[str, list[int]] = {}
-    for q, facts, counts in rows:
-        for key in _keys(facts, facets):
-            mine = years.setdefault(key, {}).setdefault(q.year, [0, 0])
+    for key, _extra, _year, counts in _by_group(marg, (by,) if by else ()):
+        if key is not None:
+            mine = groups.setdefault(key[1], [0, 0])
             mine[0] += counts["n"]
             mine[1] += counts[counted]
-        if by:
-            mine = groups.setdefault(facts[by], [0, 0])
-            mine[0] += counts["n"]
-            mine[1] += counts[counted]
-    return {"first": _first_year(rows), "years": years, "by": groups}
+    first = min((y for y, (n, _k) in years.get(None, {}).items() if n), default=None)
+    return {"first": first, "last": (before - datetime.timedelta(days=1)).year, "years": years, "by": groups}
 
 
 def share_result(
@@ -423,7 +418,7 @@ def share_result(
     if digest["first"] is None:
         return Result(indicator, True, _("No data yet."))
     mine = digest["years"].get(facet, {})
-    chosen = [y for y in range(digest["first"], _last().year + 1) if _in(years, y)]
+    chosen = [y for y in range(digest["first"], digest["last"] + 1) if _in(years, y)]
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
     shares = {y: _whole(*reversed(mine.get(y, [0, 0]))) for y in chosen}
@@ -488,36 +483,37 @@ def _days(histogram: dict[int, int]) -> tuple[float | None, str]:
     return float(median), _("median %(median)s days, 90th percentile %(p90)s") % {"median": median, "p90": p90}
 
 
-def days_digest(rows: list[Row], facets: tuple[str, ...]) -> dict[Any, dict[int, dict[int, int]]]:
-    """Days' rows summed once: people by number of days, by year, for the whole and for each
-    group of each facet."""
-    found: dict[Any, dict[int, dict[int, int]]] = {}
-    for q, facts, counts in rows:
-        for key in _keys(facts, facets):
-            histogram = found.setdefault(key, {}).setdefault(q.year, {})
-            histogram[facts["days"]] = histogram.get(facts["days"], 0) + counts["n"]
-    return found
+def days_digest(found: tuple[Marg, datetime.date], facets: tuple[str, ...]) -> dict[str, Any]:
+    """Days' sums: people by number of days, by year, for the whole and for each group of each
+    facet."""
+    marg, before = found
+    histograms: dict[Any, dict[int, dict[int, int]]] = {}
+    for key, extra, year, counts in _by_group(marg, facets):
+        if extra and counts["n"]:
+            histogram = histograms.setdefault(key, {}).setdefault(year, {})
+            histogram[int(extra)] = histogram.get(int(extra), 0) + counts["n"]
+    return {"last": (before - datetime.timedelta(days=1)).year, "years": histograms}
 
 
 def days_result(
     indicator: Indicator,
     years: Years,
     facet: Facet,
-    parts: list[tuple[str, dict[Any, dict[int, dict[int, int]]]]],
+    parts: list[tuple[str, dict[str, Any]]],
     summary: Callable[[str], str],
 ) -> Result:
     """Days (median and 90th percentile) by year, of the filter's group, for each part (such as
     to the charge and to the verdict; from ``days_digest``): the first part is the indicator's
     figure, the others are shown beside it. Over too few people, nothing is shown."""
-    first = min((y for _t, d in parts for y in d.get(None, {})), default=None)
+    first = min((y for _t, d in parts for y in d["years"].get(None, {})), default=None)
     if first is None:
         return Result(indicator, True, _("No data yet."))
-    chosen = [y for y in range(first, _last().year + 1) if _in(years, y)]
+    chosen = [y for y in range(first, parts[0][1]["last"] + 1) if _in(years, y)]
     if not chosen:
         return Result(indicator, True, _("No data in these years."))
     tables: list[tuple[str, list[Point], Point]] = []
     for title, digest in parts:
-        by_year = {y: digest.get(facet, {}).get(y, {}) for y in chosen}
+        by_year = {y: digest["years"].get(facet, {}).get(y, {}) for y in chosen}
         period: dict[int, int] = {}
         for histogram in by_year.values():
             for d, n in histogram.items():
@@ -539,20 +535,9 @@ def days_result(
     )
 
 
-Measure = Callable[[datetime.date], Any]
-
-
-def _rows(name: str, sources: tuple[str, ...], measure: Measure) -> Any:
-    """A measure's rows, from the cache while its sources (and the cases' intake facts) are
-    unchanged."""
-    return kept(f"rows:{name}", ("cases", *sources), lambda: measure(through()))
-
-
-def _published(
-    name: str, sources: tuple[str, ...], measure: Measure, facets: tuple[str, ...], parts: Parts | None = None
-) -> Any:
-    """A count's publication from a measure's rows, kept as they are."""
-    return kept(f"pub:{name}", ("cases", *sources), lambda: publication(_rows(name, sources, measure), facets, parts))
+def _published(name: str, sources: tuple[str, ...], facets: tuple[str, ...], parts: Parts | None = None) -> Any:
+    """A count's publication from a measure's sums, kept while its sources are unchanged."""
+    return kept(f"pub:{name}", ("cases", *sources), lambda: publication(sums(name), facets, parts))
 
 
 def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:

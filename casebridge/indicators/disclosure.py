@@ -52,10 +52,19 @@ class Shown:
 
 # The fewest whole numbers a small cell may still be, given everything published.
 RANGE = 3
+# Directions besides "all high" and "all low" in which possible points are sought at first.
+DIRECTIONS = 8
 
 
-def exposed(values: Mapping[Any, int], relations: Sequence[Relation], small: set[Any], withheld: set[Any]) -> list[Any]:
-    """The small cells that the published ones narrow to fewer than ``RANGE`` whole numbers."""
+def exposed(
+    values: Mapping[Any, int],
+    relations: Sequence[Relation],
+    small: set[Any],
+    withheld: set[Any],
+    safe: frozenset[Any] = frozenset(),
+) -> list[Any]:
+    """The small cells that the published ones narrow to fewer than ``RANGE`` whole numbers
+    (``safe``: small cells known to keep their range, not worked out again)."""
     hidden = small | withheld
     names = sorted(hidden, key=str)
     if not names:
@@ -77,6 +86,22 @@ def exposed(values: Mapping[Any, int], relations: Sequence[Relation], small: set
     # (which cell is withheld is chosen by place, not value; that one must be is decided by
     # the values, which a reader who knows this rule can use: see docs/indicators.md).
     bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None) for k in names}
+    limits = [bounds[k] for k in names]
+    # Points known to be possible: the true values, and those with the small cells all as high,
+    # then all as low, as they can be (one programme each over the whole system). A small cell
+    # that takes values far enough apart among them keeps its range whatever its least and most
+    # are: most do, and are spared the two programmes of their own.
+    everyone = list(range(len(names)))
+    equations = _equations(rows, everyone)
+    points = [np.array([values[k] for k in names], dtype=float)]
+    signs = np.random.default_rng(len(names)).choice([-1.0, 1.0], size=(DIRECTIONS, len(names)))
+    for direction in [np.full(len(names), -1.0), np.full(len(names), 1.0), *signs]:
+        objective = np.where([k in small for k in names], direction, 0.0)
+        if (extreme := linprog(objective, bounds=limits, method="highs", **equations)).status == 0:
+            points.append(extreme.x)
+    doubtful = [i for i in everyone if names[i] in small and names[i] not in safe and not _wide(points, i)]
+    if not doubtful:
+        return []
     # Cells tied by no equation to each other are worked out apart: far smaller problems.
     parent = list(range(len(names)))
 
@@ -90,27 +115,46 @@ def exposed(values: Mapping[Any, int], relations: Sequence[Relation], small: set
         first, *others = row
         for other in others:
             parent[root(other)] = root(first)
+    members_of = {root(members[0]): members for members in _groups([root(i) for i in everyone])}
     found = []
-    for members in _groups([root(i) for i in range(len(names))]):
-        column = {i: c for c, i in enumerate(members)}
-        mine = [(row, rhs) for row, rhs in rows if root(next(iter(row))) == root(members[0])]
-        matrix = lil_matrix((len(mine), len(members)))
-        for r, (row, _rhs) in enumerate(mine):
-            for i, coefficient in row.items():
-                matrix[r, column[i]] = coefficient
-        equations = {"A_eq": matrix.tocsr(), "b_eq": np.array([rhs for _row, rhs in mine])} if mine else {}
-        limits = [bounds[names[i]] for i in members]
-        for i in members:
-            if names[i] not in small:
-                continue
-            objective = np.zeros(len(members))
-            objective[column[i]] = 1.0
-            low = linprog(objective, bounds=limits, method="highs", **equations)
-            high = linprog(-objective, bounds=limits, method="highs", **equations)
-            # (infeasible cannot happen with the true values; were it to, call it exposed)
-            if low.status == 2 or math.floor(-high.fun + 1e-7) - math.ceil(low.fun - 1e-7) + 1 < RANGE:
-                found.append(names[i])
+    for i in doubtful:
+        if _wide(points, i):  # (by the points the programmes of cells before it found)
+            continue
+        members = members_of[root(i)]
+        mine = [(row, rhs) for row, rhs in rows if root(next(iter(row))) == root(i)]
+        equations = _equations(mine, members)
+        objective = np.zeros(len(members))
+        objective[members.index(i)] = 1.0
+        limits = [bounds[names[m]] for m in members]
+        low = linprog(objective, bounds=limits, method="highs", **equations)
+        high = linprog(-objective, bounds=limits, method="highs", **equations)
+        # (infeasible cannot happen with the true values; were it to, call it exposed)
+        if low.status == 2 or math.floor(-high.fun + 1e-7) - math.ceil(low.fun - 1e-7) + 1 < RANGE:
+            found.append(names[i])
+        for solved in (low, high):
+            if solved.status == 0:  # a point possible for this part, the true values elsewhere
+                point = points[0].copy()
+                point[members] = solved.x
+                points.append(point)
     return found
+
+
+def _wide(points: list[Any], i: int) -> bool:
+    """Whether cell ``i`` takes values at least ``RANGE`` whole numbers apart among ``points``."""
+    seen = [p[i] for p in points]
+    return math.floor(max(seen) + 1e-7) - math.ceil(min(seen) - 1e-7) + 1 >= RANGE
+
+
+def _equations(rows: list[tuple[dict[int, float], float]], members: list[int]) -> dict[str, Any]:
+    """The sums ``rows`` over the cells ``members`` (their columns in that order), for linprog."""
+    if not rows:
+        return {}
+    column = {i: c for c, i in enumerate(members)}
+    matrix = lil_matrix((len(rows), len(members)))
+    for r, (row, _rhs) in enumerate(rows):
+        for i, coefficient in row.items():
+            matrix[r, column[i]] = coefficient
+    return {"A_eq": matrix.tocsr(), "b_eq": np.array([rhs for _row, rhs in rows])}
 
 
 def _groups(roots: list[int]) -> list[list[int]]:
@@ -180,7 +224,11 @@ def _protect(values: Mapping[Any, int], relations: Sequence[Relation]) -> dict[A
             seen |= set(frontier)
         return []
 
-    while found := exposed(values, relations, small, withheld):
+    # A small cell that keeps its range keeps it once more cells are withheld (each withheld
+    # cell only adds to what is unknown): only those exposed are worked out again.
+    safe: frozenset[Any] = frozenset()
+    while found := exposed(values, relations, small, withheld, safe):
+        safe = frozenset(small - set(found))
         added: set[Any] = set()
         for k in found:
             # In the sum that holds it most tightly (the fewest cells hidden), the finest cell

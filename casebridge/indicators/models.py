@@ -45,3 +45,49 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Contribution(models.Model):
+    """What one survivor's case, one proceeding or one suspect adds to the indicators' measures
+    as of the month counted (``tally``): each measure's grouped rows for it (the quarter, the
+    coarse intake facts kept in plain columns, the counts; never a name or a note). Read only by
+    ``tally``, to take it back out of the tallies when its records change."""
+
+    key = models.CharField(max_length=60, primary_key=True)  # "case:<id>", "proceeding:<id>", "subject:<id>"
+    rows = models.JSONField()
+
+
+class Tally(models.Model):
+    """One measure's count summed over every case (or proceeding, or suspect): for all, or for
+    one group of one facet (``facet``, ``grp``), by quarter (all) or by year (a group), and by
+    number of days where the measure counts days (``extra``)."""
+
+    measure = models.CharField(max_length=30)
+    facet = models.CharField(max_length=30, blank=True)
+    grp = models.CharField(max_length=64, blank=True)
+    extra = models.CharField(max_length=16, blank=True)
+    period = models.DateField()
+    name = models.CharField(max_length=30)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "facet", "grp", "extra", "period", "name"], name="indicators_tally_cell"
+            )
+        ]
+
+
+class Pending(models.Model):
+    """A case, proceeding or suspect whose records changed since the tallies last took it in."""
+
+    key = models.CharField(max_length=60, primary_key=True)
+    marked_at = models.DateTimeField()
+
+
+class TallyState(models.Model):
+    """The tallies' month (the first day they do not count) and version (one row)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    month = models.DateField(null=True)
+    version = models.PositiveBigIntegerField(default=0)

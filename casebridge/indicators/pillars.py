@@ -5,18 +5,16 @@ the group only choosing what is shown).
 
 Counts go through :func:`compute.publish_counts` (no cell under 11, complementary suppression);
 shares are shown by year, over at least 100 people with 11 or more on each side, to the whole
-percentage point; days (median and 90th percentile) by year, only over 11 people or more."""
+percentage point; days (median and 90th percentile) by year, the median over 20 people or more
+and the 90th percentile over 50 or more."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from casebridge.cases.measures import Row
 from casebridge.indicators.compute import (
     SMALL,
     Parts,
@@ -31,7 +29,6 @@ from casebridge.indicators.compute import (
     _point,
     _published,
     _rounded,
-    _rows,
     count_result,
     days_digest,
     days_result,
@@ -42,10 +39,12 @@ from casebridge.indicators.compute import (
     publication,
     share_digest,
     share_result,
+    sums,
     through,
 )
 from casebridge.indicators.definitions import BY_CODE, Indicator
 from casebridge.indicators.forms import Facet
+from casebridge.indicators.tally import marginalise
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -62,14 +61,16 @@ def officials_trained(indicator: Indicator, years: Years, facet: Facet, user: Us
         indicator,
         years,
         facet,
-        kept("trained", ("training",), lambda: publication(trained(through()), ("role", "sex", "agency"))),
+        kept(
+            "trained",
+            ("training",),
+            lambda: publication((marginalise(trained(through())), through()), ("role", "sex", "agency")),
+        ),
         lambda n: _("%(count)s officials trained in the period.") % {"count": n},
     )
 
 
 def government_led(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.cases.measures import government_led as measure
-
     if found := _no_breakdown(indicator, facet):
         return found
     # By year only: a year's share is made of its quarters', and shares by quarter beside it
@@ -79,7 +80,7 @@ def government_led(indicator: Indicator, years: Years, facet: Facet, user: User)
         indicator,
         years,
         facet,
-        kept("led", ("cases",), lambda: share_digest(measure(through()), "government", by)),
+        kept("led", ("cases",), lambda: share_digest(sums("led"), "government", by)),
         lambda y, s: (
             _("In %(year)s, %(share)s of the cases opened were led by a government agency by now.")
             % {"year": y, "share": s}
@@ -125,11 +126,7 @@ MINORS: Parts = {"minors": lambda c: c["minors"], "adults": lambda c: c["n"] - c
 
 
 def _identified(indicator: Indicator) -> Any:
-    from casebridge.investigations.measures import identified
-
-    return _published(
-        "identified", ("rescue",), identified, BY_CODE["rescue.victims_identified"].disaggregations, MINORS
-    )
+    return _published("identified", ("rescue",), BY_CODE["rescue.victims_identified"].disaggregations, MINORS)
 
 
 def victims_identified(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
@@ -182,22 +179,18 @@ def minors_identified(indicator: Indicator, years: Years, facet: Facet, user: Us
 
 
 def safeguard_incidents(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.crisis.measures import incidents
-
     return count_result(
         indicator,
         years,
         facet,
-        _published("incidents", ("crisis",), incidents, indicator.disaggregations),
+        _published("incidents", ("crisis",), indicator.disaggregations),
         lambda n: _("%(count)s safeguard incidents in crisis care in the period.") % {"count": n},
     )
 
 
 def days_to_placement(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.crisis.measures import days_to_placement as measure
-
     by = indicator.disaggregations
-    digest = kept("days:placement", ("cases", "crisis"), lambda: days_digest(measure(through()), by))
+    digest = kept("days:placement", ("cases", "crisis"), lambda: days_digest(sums("placement"), by))
     return days_result(
         indicator,
         years,
@@ -208,7 +201,6 @@ def days_to_placement(indicator: Indicator, years: Years, facet: Facet, user: Us
 
 
 def goals_met(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.restoration.measures import goals
     from casebridge.restoration.models import CareDomain
 
     by = indicator.disaggregations
@@ -216,22 +208,20 @@ def goals_met(indicator: Indicator, years: Years, facet: Facet, user: User) -> R
         indicator,
         years,
         facet,
-        kept("share:goals", ("cases", "restore"), lambda: share_digest(goals(through()), "met", by, "domain")),
+        kept("share:goals", ("cases", "restore"), lambda: share_digest(sums("goals"), "met", by, "domain")),
         lambda y, s: _("In %(year)s, %(share)s of the care-plan goals reviewed were met.") % {"year": y, "share": s},
         by=(_("By domain, all years"), {k: str(v) for k, v in CareDomain.choices}),
     )
 
 
-def _share(
-    name: str, sources: tuple[str, ...], measure: str, counted: str, summary: Callable[[int, str], str]
-) -> Compute:
-    """An indicator that is a share of a measure's rows (``measure``: its dotted path)."""
+def _share(name: str, sources: tuple[str, ...], counted: str, summary: Callable[[int, str], str]) -> Compute:
+    """An indicator that is a share of a measure's sums."""
 
     def compute(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
         digest = kept(
             f"share:{name}:{counted}",
             ("cases", *sources),
-            lambda: share_digest(_rows(name, sources, import_string(measure)), counted, indicator.disaggregations),
+            lambda: share_digest(sums(name), counted, indicator.disaggregations),
         )
         return share_result(indicator, years, facet, digest, summary)
 
@@ -246,21 +236,10 @@ VERDICTS: Parts = {
 }
 
 
-def _defendants(before: datetime.date) -> dict[str, list[Row]]:
-    from casebridge.investigations.measures import arrested
-    from casebridge.legal.measures import defendants
-
-    return defendants(before) | {"arrested": arrested(before)}
-
-
-def _justice() -> dict[str, list[Row]]:
-    return _rows("defendants", JUSTICE, _defendants)
-
-
 def _charged() -> Publication | None:
     """Defendants by the quarter of their first charge and the lead agency, divided by where
     they are now: awaiting judgment, acquitted, convicted of any charge."""
-    return kept("pub:charged", ("cases", *JUSTICE), lambda: publication(_justice()["charged"], ("agency",), VERDICTS))
+    return kept("pub:charged", ("cases", *JUSTICE), lambda: publication(sums("charged"), ("agency",), VERDICTS))
 
 
 def _verdicts() -> dict[str, str]:
@@ -274,7 +253,7 @@ def _verdicts() -> dict[str, str]:
 def suspects(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
     if found := _no_breakdown(indicator, facet):
         return found
-    arrests = kept("pub:arrested", ("cases", *JUSTICE), lambda: publication(_justice()["arrested"], ("agency",)))
+    arrests = kept("pub:arrested", ("cases", *JUSTICE), lambda: publication(sums("arrested"), ("agency",)))
     arrested = count_result(indicator, years, None, arrests, lambda n: n)
     published = _charged()
     charged = count_result(indicator, years, None, published, lambda n: n, parts=_verdicts())
@@ -327,7 +306,7 @@ def days_to_justice(indicator: Indicator, years: Years, facet: Facet, user: User
     digests = kept(
         "days:justice",
         ("cases", *JUSTICE),
-        lambda: {part: days_digest(_justice()[part], by) for part in ("to_charge", "to_verdict")},
+        lambda: {part: days_digest(sums(part), by) for part in ("to_charge", "to_verdict")},
     )
     return days_result(
         indicator,
@@ -342,13 +321,11 @@ PAID: Parts = {"paid": lambda c: c["paid"], "unpaid": lambda c: c["n"] - c["paid
 
 
 def compensation(indicator: Indicator, years: Years, facet: Facet, user: User) -> Result:
-    from casebridge.legal.measures import compensation as measure
-
     return count_result(
         indicator,
         years,
         facet,
-        _published("compensation", ("justice",), measure, indicator.disaggregations, PAID),
+        _published("compensation", ("justice",), indicator.disaggregations, PAID),
         lambda n: _("%(count)s survivors awarded compensation in the period.") % {"count": n},
         parts={"paid": _("paid something of it"), "unpaid": _("not paid yet")},
     )
@@ -363,7 +340,6 @@ COMPUTE: dict[str, Compute] = {
     "restore.crisis_windows_covered": _share(
         "windows",
         ("crisis",),
-        "casebridge.crisis.measures.windows",
         "covered",
         lambda y, s: (
             _("In %(year)s, %(share)s of crisis-care windows had someone with her throughout.")
@@ -376,7 +352,6 @@ COMPUTE: dict[str, Compute] = {
     "restore.enrolment_income": _share(
         "reintegrated",
         ("restore",),
-        "casebridge.restoration.measures.reintegrated",
         "occupied",
         lambda y, s: (
             _("In %(year)s, %(share)s of the survivors reintegrated were in school, in training or earning.")
@@ -386,7 +361,6 @@ COMPUTE: dict[str, Compute] = {
     "restore.re_trafficking": _share(
         "reintegrated",
         ("restore",),
-        "casebridge.restoration.measures.reintegrated",
         "again",
         lambda y, s: (
             _("Of the survivors reintegrated in %(year)s, %(share)s were trafficked again.") % {"year": y, "share": s}
@@ -398,7 +372,6 @@ COMPUTE: dict[str, Compute] = {
     "justice.survivor_participation": _share(
         "participation",
         ("justice",),
-        "casebridge.legal.measures.participation",
         "took_part",
         lambda y, s: (
             _("Of the survivors who joined a proceeding in %(year)s, %(share)s took part.") % {"year": y, "share": s}

@@ -1,26 +1,33 @@
-"""The indicators computed afresh in the background, once their sources changed: the readers
-meanwhile see the month's last figures (``compute.kept``)."""
+"""The indicators' tallies kept up in the background (``tally``): the records marked since they
+were last taken in are folded into the sums, and at the start of each month everything is
+counted again as of the new month. Readers ask for a run when they find either to do; each run
+queues the next month's."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django_tasks import task
+
+from casebridge.lib import schedule
 
 
 @task()
 def refresh() -> int:
-    """Every cached indicator of the month, computed afresh; returns how many."""
-    from casebridge.indicators import compute
-    from casebridge.indicators.definitions import INDICATORS
-    from casebridge.indicators.pillars import COMPUTE
+    """Returns how many cases, proceedings and suspects were counted or folded."""
+    from casebridge.indicators import compute, tally
 
-    token = compute.REFRESHING.set(True)
     try:
-        done = 0
-        for indicator in INDICATORS:
-            # (the prevalence estimates are read per reader, from the studies each may see)
-            if indicator.code in COMPUTE and indicator.needs != "prevalence":
-                compute.result(indicator, (None, None), None, None)  # type: ignore[arg-type]
-                done += 1
+        before = compute.through()
+        done = tally.rebuild(before) if tally.month() != before else 0
+        for _round in range(10):  # (marked while folding: taken the next round, or the next run)
+            folded = tally.fold()
+            done += folded
+            if not folded:
+                break
         return done
     finally:
-        compute.REFRESHING.reset(token)
+        following = (compute.through() + datetime.timedelta(days=31)).replace(day=1)
+        start = timezone.make_aware(datetime.datetime.combine(following, datetime.time(0, 5)))
+        schedule.schedule(refresh, after=max(start - timezone.now(), datetime.timedelta(0)), running=True)

@@ -8,12 +8,12 @@ import datetime
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from casebridge.cases.measures import Row, by_facts, moment
+from casebridge.cases.measures import Row, Within, by_facts, moment
 from casebridge.cases.models import ClosureReason
 from casebridge.investigations.models import Arrest, Minor, Outcome, Screening
 
 
-def identified(before: datetime.date) -> list[Row]:
+def identified(before: datetime.date, within: Within = None) -> list[Row]:
     """Victims identified and removed to safety (a survivor case opened from her screening, not
     closed as a duplicate), by the quarter of the operation and her case's intake facts, with
     the minors among them (under 18 or borderline, as the screening found). Only what was on
@@ -27,15 +27,25 @@ def identified(before: datetime.date) -> list[Row]:
         .filter(found_at__lt=moment(before))
     )
     return by_facts(
-        records, "found_at", n=Count("id"), minors=Count("id", filter=Q(minor__in=[Minor.YES, Minor.BORDERLINE]))
+        records,
+        "found_at",
+        entity=("case_id", within),
+        n=Count("id"),
+        minors=Count("id", filter=Q(minor__in=[Minor.YES, Minor.BORDERLINE])),
     )
 
 
-def arrested(before: datetime.date) -> list[Row]:
+def arrested(before: datetime.date, within: Within = None) -> list[Row]:
     """Arrests standing at ``before`` (recorded before it, not withdrawn before it), by the
     quarter of the operation and its agency; a suspect arrested in two quarters counts in each."""
     start = moment(before)
     when = Coalesce("operation__carried_out_at", "recorded_at")
     standing = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=start)
     records = Arrest.objects.filter(standing, recorded_at__lt=start).annotate(at=when).filter(at__lt=start)
-    return by_facts(records, "at", facts={"agency": "operation__agency__code"}, n=Count("subject", distinct=True))
+    return by_facts(
+        records,
+        "at",
+        facts={"agency": "operation__agency__code"},
+        entity=("subject_id", within),
+        n=Count("subject", distinct=True),
+    )

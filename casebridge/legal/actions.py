@@ -316,9 +316,11 @@ def do_close(proceeding: Proceeding, *, actor: User, closed_as: str, on: datetim
     # Its hearings to come, and her attendances at them, end with it.
     now = timezone.now()
     coming = Hearing.objects.filter(proceeding=proceeding, cancelled_at__isnull=True, at__gt=now)
-    Attendance.objects.filter(hearing__in=coming, cancelled_at__isnull=True).update(
-        cancelled_at=now, cancelled_reason="proceeding closed"
-    )
+    from casebridge.indicators.tally import mark
+
+    cancelled = Attendance.objects.filter(hearing__in=coming, cancelled_at__isnull=True)
+    mark(f"case:{c}" for c in cancelled.values_list("case_id", flat=True))  # (the indicators' tallies)
+    cancelled.update(cancelled_at=now, cancelled_reason="proceeding closed")
     audited(actor, Action.UPDATE, list(coming), "hearing")
     coming.update(cancelled_at=now)
     StageStep.objects.create(

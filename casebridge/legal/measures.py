@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
 from casebridge.agencies.models import Role
-from casebridge.cases.measures import Days, Row, by_facts, moment
+from casebridge.cases.measures import Days, Row, Within, by_facts, moment
 from casebridge.investigations.models import CaseLink
 from casebridge.legal.actions import stage_days
 from casebridge.legal.models import (
@@ -107,7 +107,7 @@ def _first(records: Any, field: str) -> Subquery:
     return Subquery(records.order_by(field).values(field)[:1])
 
 
-def defendants(before: datetime.date) -> dict[str, list[Row]]:
+def defendants(before: datetime.date, within: Within = None) -> dict[str, list[Row]]:
     """Defendants charged, by the quarter of their first charge and the agency leading the
     proceeding, with those judged at first instance and those convicted of any charge (the rest
     await judgment, or every charge against them was dropped); and the whole days from the operation that found
@@ -124,12 +124,14 @@ def defendants(before: datetime.date) -> dict[str, list[Row]]:
         operation_on=TruncDate(_first(found, "operation__carried_out_at")),
     )
     charged = records.filter(charged_on__isnull=False)
+    entity = ("proceeding_id", within)
     since = charged.filter(operation_on__isnull=False)
     return {
         "charged": by_facts(
             charged,
             "charged_on",
             facts=LEAD,
+            entity=entity,
             n=Count("id"),
             judged=Count("id", filter=Q(judged_on__isnull=False)),
             convicted=Count("id", filter=Q(Exists(judgments.filter(verdict=Verdict.CONVICTED)))),
@@ -140,6 +142,7 @@ def defendants(before: datetime.date) -> dict[str, list[Row]]:
             "charged_on",
             facts=LEAD,
             group={"days": Days("charged_on", "operation_on")},
+            entity=entity,
             n=Count("id"),
         ),
         "to_verdict": by_facts(
@@ -147,12 +150,13 @@ def defendants(before: datetime.date) -> dict[str, list[Row]]:
             "judged_on",
             facts=LEAD,
             group={"days": Days("judged_on", "operation_on")},
+            entity=entity,
             n=Count("id"),
         ),
     }
 
 
-def participation(before: datetime.date) -> list[Row]:
+def participation(before: datetime.date, within: Within = None) -> list[Row]:
     """Survivors in a proceeding (each proceeding she is in), by the quarter her case joined it,
     and those who took part: at a hearing of it that was held (her attendance not cancelled), or
     prepared to testify (a preparation session on her case). Only what was entered before
@@ -169,11 +173,15 @@ def participation(before: datetime.date) -> list[Row]:
     prepared = TestimonySession.objects.filter(case=OuterRef("case"), on__lt=before, recorded_at__lt=start)
     records = ProceedingCase.objects.filter(added_at__lt=start)
     return by_facts(
-        records, "added_at", n=Count("id"), took_part=Count("id", filter=Q(Exists(attended)) | Q(Exists(prepared)))
+        records,
+        "added_at",
+        entity=("case_id", within),
+        n=Count("id"),
+        took_part=Count("id", filter=Q(Exists(attended)) | Q(Exists(prepared))),
     )
 
 
-def compensation(before: datetime.date) -> list[Row]:
+def compensation(before: datetime.date, within: Within = None) -> list[Row]:
     """Survivors awarded compensation, once each, by the quarter of her first order; and those
     paid something of any order. Only orders and payments entered before ``before`` count."""
     start = moment(before)
@@ -183,4 +191,6 @@ def compensation(before: datetime.date) -> list[Row]:
     )
     paid = Payment.objects.filter(compensation__case=OuterRef("case"), paid_on__lt=before, recorded_at__lt=start)
     first = orders.exclude(Exists(earlier))
-    return by_facts(first, "ordered_on", n=Count("id"), paid=Count("id", filter=Q(Exists(paid))))
+    return by_facts(
+        first, "ordered_on", entity=("case_id", within), n=Count("id"), paid=Count("id", filter=Q(Exists(paid)))
+    )

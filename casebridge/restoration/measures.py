@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from casebridge.cases.measures import Row, by_facts, moment
+from casebridge.cases.measures import Row, Within, by_facts, moment
 from casebridge.restoration.models import (
     Enrolment,
     EnrolmentStatus,
@@ -21,7 +21,7 @@ from casebridge.restoration.models import (
 )
 
 
-def goals(before: datetime.date) -> list[Row]:
+def goals(before: datetime.date, within: Within = None) -> list[Row]:
     """Care-plan goals reviewed (met or not met), by the quarter of their target date and their
     domain, and those met."""
     records = Goal.objects.filter(
@@ -31,12 +31,13 @@ def goals(before: datetime.date) -> list[Row]:
         records,
         "target_on",
         group={"domain": F("domain")},
+        entity=("case_id", within),
         n=Count("id"),
         met=Count("id", filter=Q(status=GoalStatus.MET)),
     )
 
 
-def reintegrated(before: datetime.date) -> list[Row]:
+def reintegrated(before: datetime.date, within: Within = None) -> list[Row]:
     """Survivors reintegrated (her reintegration reached the integration stage), by the quarter
     it did; those in school or training (enrolled or completed) or earning (a month with an
     income) since a year before it, up to the end of the month counted; and those trafficked
@@ -61,6 +62,7 @@ def reintegrated(before: datetime.date) -> list[Row]:
     return by_facts(
         records.filter(integrated_on__lt=before),
         "integrated_on",
+        entity=("case_id", within),
         n=Count("id"),
         occupied=Count("id", filter=Q(Exists(enrolled)) | Q(Exists(earning))),
         again=Count("id", filter=Q(Exists(again))),

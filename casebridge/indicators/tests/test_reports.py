@@ -32,7 +32,7 @@ def test_a_report_from_request_to_download(world):
     waiting = client.get(asked.url).content.decode()
     assert 'http-equiv="refresh"' in waiting and "<progress" in waiting
     assert client.get(reverse("indicators:report_file", args=[report.pk, "pdf"])).status_code == 404  # not yet
-    assert run_ready_tasks() == 1
+    assert run_ready_tasks() == 2  # the report, and the tallies' first count (asked by the reading)
     report.refresh_from_db()
     assert (report.status, report.progress) == ("done", 100)
     pdf = client.get(reverse("indicators:report_file", args=[report.pk, "pdf"]))

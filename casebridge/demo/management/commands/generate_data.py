@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casebridge.accounts.models import User
 from casebridge.demo import generator
 from casebridge.demo.generated_history import write_history
+from casebridge.indicators.tally import ALL, mark
 from casebridge.lib.measures import changed
 
 
@@ -87,7 +88,8 @@ class Command(BaseCommand):
             progress=progress,
             plain_names=plain_names,
         )
-        changed("cases")  # written in bulk, past the signals: the indicators' cache starts again
+        changed("cases")  # written in bulk, past the signals: the indicators' cache starts again,
+        mark([ALL])  # and their tallies are counted again (by the worker, when asked)
         self.stdout.write(
             f"Generated {result.cases:,} cases in {result.elapsed:.1f} s: {result.rate:,.0f} cases/second."
         )
