@@ -18,9 +18,12 @@ GOVERNMENT = (OrgType.CENTRAL_GOVERNMENT, OrgType.LOCAL_GOVERNMENT)
 
 
 def government_led(before: datetime.date, within: Within = None) -> list[Row]:
-    """Cases opened before ``before`` (but those closed as duplicates of another), by the quarter
-    they were opened and their intake facts, and those led now by a government agency."""
-    cases = Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE).filter(opened_on__lt=before)
+    """Cases opened and entered before ``before`` (but those closed as duplicates of another), by
+    the quarter they were opened and their intake facts, and those led now by a government
+    agency."""
+    cases = Case.objects.exclude(closure_reason=ClosureReason.DUPLICATE).filter(
+        opened_on__lt=before, created_at__lt=moment(before)
+    )
     return by_facts(
         cases,
         "opened_on",

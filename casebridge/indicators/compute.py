@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from casebridge.indicators.definitions import DISAGGREGATIONS, INDICATORS, SEXES, Indicator
 from casebridge.indicators.disclosure import SMALL, Relation, Shown, protect, share
 from casebridge.indicators.forms import Facet
-from casebridge.indicators.tally import Marg, marginals
+from casebridge.indicators.tally import Marg, NotCounted, marginals
 from casebridge.lib.measures import stamp
 
 if TYPE_CHECKING:
@@ -183,9 +184,22 @@ def kept(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
     key = month + ":" + hashlib.sha256(".".join(stamp(s) for s in sources).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = build()
-        cache.set(key, found, CACHE_SECONDS)
+        stale: list[bool] = []
+        token = _STALE.set(stale)
+        try:
+            found = build()
+        finally:
+            _STALE.reset(token)
+        if not stale:
+            cache.set(key, found, CACHE_SECONDS)
+        elif (outer := _STALE.get()) is not None:
+            outer.append(True)
     return found
+
+
+# Set while ``kept`` builds: whether what it read was not the records as they stand (the month
+# before's sums while the worker counts the new month, or without the marked): not kept then.
+_STALE: ContextVar[list[bool] | None] = ContextVar("indicators_stale", default=None)
 
 
 def _refresh_soon() -> None:
@@ -199,10 +213,12 @@ def _refresh_soon() -> None:
 
 def sums(name: str) -> tuple[Marg, datetime.date]:
     """A measure's sums (``tally.marginals``) and the first day they do not count."""
-    found, before, ask = marginals(name, through())
-    if ask:
+    found = marginals(name, through())
+    if found.ask:
         _refresh_soon()
-    return found, before
+    if not found.current and (stale := _STALE.get()) is not None:
+        stale.append(True)
+    return found.marg, found.before
 
 
 OTHERS = "*"  # the groups too small to list, together
@@ -551,7 +567,13 @@ def result(indicator: Indicator, years: Years, facet: Facet, user: User) -> Resu
     # Quarters, days and the month counted are the platform's, never the reader's own time
     # zone: figures computed in two zones would differ by the records near a boundary.
     with timezone.override(settings.TIME_ZONE):
-        return compute(indicator, years, facet, user)
+        try:
+            return compute(indicator, years, facet, user)
+        except NotCounted:
+            _refresh_soon()
+            return Result(
+                indicator, True, _("Being counted for the first time: this takes a few minutes. Come back soon.")
+            )
 
 
 def dashboard(years: Years, facet: Facet, user: User) -> list[Result]:

@@ -79,9 +79,11 @@ class Tally(models.Model):
 
 
 class Pending(models.Model):
-    """A case, proceeding or suspect whose records changed since the tallies last took it in."""
+    """A case, proceeding or suspect whose records changed since the tallies last took it in:
+    one row per write, only ever added by writers (so that no two writes wait for each other
+    over it) and removed by the worker once taken in."""
 
-    key = models.CharField(max_length=60, primary_key=True)
+    key = models.CharField(max_length=60)
     marked_at = models.DateTimeField()
 
 

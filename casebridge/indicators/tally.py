@@ -17,9 +17,8 @@ indicators publish it through their disclosure control."""
 from __future__ import annotations
 
 import datetime
-import functools
 import json
-import operator
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -42,6 +41,12 @@ Marg = dict[Key, dict[datetime.date, Counter[str]]]
 ALL = "all:"  # a pending mark that changes every contribution (an agency's code or type)
 PENDING_AT_MOST = 1000  # more marked than this: readers read the sums as they are meanwhile
 CHUNK = 20_000  # entities counted at once when everything is counted again
+LIVE_AT_MOST = 50_000  # never counted, and more cases than this: readers wait for the worker
+
+
+class NotCounted(Exception):
+    """The tallies were never counted, and there are too many records to count while a reader
+    waits."""
 
 
 @dataclass(frozen=True)
@@ -240,18 +245,16 @@ def rebuild(before: datetime.date) -> int:
 
 
 def fold() -> int:
-    """The marked entities taken into the sums (the worker); returns how many."""
-    from casebridge.lib.measures import changed
-
+    """The marked entities taken into the sums (the worker); returns how many marks."""
     with transaction.atomic():
         state = _lock()
         if state.month is None:
             return 0
-        marks = list(Pending.objects.order_by("marked_at").values_list("key", "marked_at")[:10_000])
+        marks = list(Pending.objects.order_by("pk").values_list("pk", "key")[:10_000])
         if not marks:
             return 0
-        keys = [k for k, _at in marks if k != ALL]
-        if len(keys) < len(marks):
+        keys = sorted({k for _id, k in marks if k != ALL})
+        if any(k == ALL for _id, k in marks):
             rebuild(state.month)
         else:
             delta, now = _changes(keys, state.month)
@@ -260,20 +263,26 @@ def fold() -> int:
             _write(delta)
             state.version += 1
             state.save()
-        for start in range(0, len(marks), 500):  # (unless marked again since)
-            taken = [Q(key=key, marked_at=at) for key, at in marks[start : start + 500]]
-            Pending.objects.filter(functools.reduce(operator.or_, taken)).delete()
-        if len(marks) > PENDING_AT_MOST:  # readers read the sums without them: now they are in
-            changed(*SOURCE_STAMPS)
+        taken = [pk for pk, _key in marks]  # (those marked since stay, for the next fold)
+        for start in range(0, len(taken), 500):
+            Pending.objects.filter(pk__in=taken[start : start + 500]).delete()
         return len(marks)
 
 
 def mark(keys: Iterable[str]) -> None:
     """Entities whose records changed, in the writer's transaction (``ALL``: every one)."""
     now = timezone.now()
-    found = [Pending(key=k, marked_at=now) for k in set(keys)]
+    found = [Pending(key=_canonical(k), marked_at=now) for k in set(keys)]
     if found:
-        Pending.objects.bulk_create(found, update_conflicts=True, unique_fields=["key"], update_fields=["marked_at"])
+        Pending.objects.bulk_create(found)
+
+
+def _canonical(key: str) -> str:
+    """ "case:<id>" with the id as Django writes a UUID (a hex id given would be another key)."""
+    if key == ALL:
+        return key
+    kind, _colon, id_ = key.partition(":")
+    return f"{kind}:{uuid.UUID(str(id_))}"
 
 
 def _read(name: str) -> Marg:
@@ -299,27 +308,42 @@ def _plus(marg: Marg, delta: Marg) -> Marg:
 _CHANGES: dict[Any, dict[str, Marg]] = {}
 
 
-def marginals(name: str, before: datetime.date) -> tuple[Marg, datetime.date, bool]:
-    """A measure's sums as its records stand (the marked ones counted afresh), the first day
-    they do not count, and whether the worker should be asked to fold or count again. Never
-    counted yet: counted here, over every record."""
+@dataclass
+class Sums:
+    """A measure's sums as read: ``before``, the first day they do not count; ``current``,
+    whether they are the records as they stand (else the month before's, or without the marked:
+    not to be kept in the cache); ``ask``, whether the worker has work to do."""
+
+    marg: Marg
+    before: datetime.date
+    current: bool
+    ask: bool
+
+
+def marginals(name: str, before: datetime.date) -> Sums:
+    """A measure's sums as its records stand (the marked ones counted afresh). Never counted
+    yet: counted here, over every record (or, over too many, ``NotCounted``)."""
     source = _source(name)
     for _attempt in range(3):
         state = TallyState.objects.filter(pk=1).values_list("month", "version").first()
         if state is None or state[0] is None:
-            return marginalise(_rows(source, before, None)[name]), before, True
+            if apps.get_model(ENTITIES["case"]).objects.count() > LIVE_AT_MOST:
+                raise NotCounted
+            return Sums(marginalise(_rows(source, before, None)[name]), before, True, True)
         counted, version = state
         sums = _read(name)
-        marks = list(Pending.objects.order_by("key").values_list("key", "marked_at")[: PENDING_AT_MOST + 1])
-        if any(k.startswith(f"{source.kind}:") for k, _at in marks) and len(marks) <= PENDING_AT_MOST:
+        marks = list(Pending.objects.order_by("pk").values_list("pk", "key")[: PENDING_AT_MOST + 1])
+        current = counted == before and len(marks) <= PENDING_AT_MOST and all(k != ALL for _id, k in marks)
+        if current and any(k.startswith(f"{source.kind}:") for _id, k in marks):
             signature = (counted, version, tuple(marks))
-            if signature not in _CHANGES and ALL not in dict(marks):
+            if (changes := _CHANGES.get(signature)) is None:
+                changes = _changes(sorted({k for _id, k in marks}), counted)[0]
                 _CHANGES.clear()  # (what the marked add is worked out once for every measure)
-                _CHANGES[signature] = _changes([k for k, _at in marks], counted)[0]
-            _plus(sums, _CHANGES.get(signature, {}).get(name, {}))
+                _CHANGES[signature] = changes
+            _plus(sums, changes.get(name, {}))
         if TallyState.objects.filter(pk=1, version=version).exists():  # (not folded meanwhile)
-            return sums, counted, bool(marks) or counted != before
-    return sums, counted, True
+            return Sums(sums, counted, current, bool(marks) or counted != before)
+    return Sums(sums, counted, False, True)
 
 
 # Every source stamp (lib.measures) that a change of the tallies renews.

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from casebridge.api.authentication import issue_token
 from casebridge.cases.actions import do_open_case
+from casebridge.indicators import compute
 from casebridge.indicators.definitions import INDICATORS
 from casebridge.people.actions import clean_identity
 from casebridge.training import actions as training
@@ -112,9 +113,10 @@ def test_a_period_shows_numbers_of_the_one_publication_never_new_ones(world):
     assert everything["text"] == "25" and later["text"] == "·" and earlier["text"] == "<11"
 
 
-def test_the_share_of_cases_led_by_government(world):
+def test_the_share_of_cases_led_by_government(world, monkeypatch):  # type: ignore[no-untyped-def]
     _cases(world, "DOSVY", world.gov_social_worker, 60)
     _cases(world, "JPC", world.social_worker, 45)
+    monkeypatch.setattr(compute, "through", lambda: datetime.date(2027, 1, 1))  # (entered this month)
     led = _indicators(world.manager, "?year_from=2025&year_to=2025")["system.government_led_cases"]
     assert led["value"] == 0.57 and led["text"] == "57%"  # 60 of 105, to the whole point
     assert led["years"] == [{"period": "2025", "value": 0.57, "text": "57%"}]
@@ -150,10 +152,11 @@ def test_the_chart_has_a_title_a_table_and_a_summary(world):
     assert "25 officials trained in the period." in card and "<caption>By quarter</caption>" in card
 
 
-def test_a_filter_narrows_to_one_group_of_the_same_publication(world):
+def test_a_filter_narrows_to_one_group_of_the_same_publication(world, monkeypatch):  # type: ignore[no-untyped-def]
     _cases(world, "DOSVY", world.gov_social_worker, 60)
     _cases(world, "JPC", world.social_worker, 45)
     _cases(world, "JPC", world.social_worker, 3, province="KH-3")
+    monkeypatch.setattr(compute, "through", lambda: datetime.date(2027, 1, 1))  # (entered this month)
     _trained(world, 14)
     _trained(world, 5, sex="male")
     shown = _indicators(world.manager, "?province=KH-12&year_to=2025")
