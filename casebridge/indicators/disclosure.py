@@ -126,16 +126,21 @@ def exposed(
         objective = np.zeros(len(members))
         objective[members.index(i)] = 1.0
         limits = [bounds[names[m]] for m in members]
-        low = linprog(objective, bounds=limits, method="highs", **equations)
-        high = linprog(-objective, bounds=limits, method="highs", **equations)
-        # (infeasible cannot happen with the true values; were it to, call it exposed)
-        if low.status == 2 or math.floor(-high.fun + 1e-7) - math.ceil(low.fun - 1e-7) + 1 < RANGE:
+        exposed_ = False
+        for direction in (1.0, -1.0):  # its least, then (unless that was enough) its most
+            solved = linprog(direction * objective, bounds=limits, method="highs", **equations)
+            if solved.status != 0:  # (infeasible cannot happen with the true values; were it to, call it exposed)
+                exposed_ = True
+                break
+            point = points[0].copy()  # a point possible for this part, the true values elsewhere
+            point[members] = solved.x
+            points.append(point)
+            if _wide(points, i):
+                break
+        else:
+            exposed_ = True  # (its least and its most found, fewer than RANGE apart)
+        if exposed_:
             found.append(names[i])
-        for solved in (low, high):
-            if solved.status == 0:  # a point possible for this part, the true values elsewhere
-                point = points[0].copy()
-                point[members] = solved.x
-                points.append(point)
     return found
 
 
