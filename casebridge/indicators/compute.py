@@ -127,10 +127,10 @@ def publish_counts(
             values |= {(facet, g, y): by_year.get(y, 0) for y in years}
     relations: list[Relation] = [(("all",), [("year", y) for y in years])]
     relations += [(("year", y), [("quarter", q) for q in quarters if q.year == y]) for y in years]
-    for facet, groups in options.items():
-        relations.append((("all",), [(facet, g) for g in groups]))
-        relations += [((facet, g), [(facet, g, y) for y in years]) for g in groups]
-        relations += [(("year", y), [(facet, g, y) for g in groups]) for y in years]
+    for facet, named in options.items():
+        relations.append((("all",), [(facet, g) for g in named]))
+        relations += [((facet, g), [(facet, g, y) for y in years]) for g in named]
+        relations += [(("year", y), [(facet, g, y) for g in named]) for y in years]
     return protect(values, relations), quarters
 
 
@@ -308,11 +308,11 @@ def publication(
                 totals[f][g] = totals[f].get(g, 0) + n
                 people[f].setdefault(g, {})[period.year] = n
     options = {f: _options(f, totals[f]) for f in facets} | ({PART: list(split)} if parts else {})
-    for f, named in people.items():
-        mine = groups.setdefault(f, {})
-        for g, by_year in named.items():
-            into = mine.setdefault(g if g in options[f] else OTHERS, {})
-            for year, n in by_year.items():
+    for f, counted in people.items():
+        facet = groups.setdefault(f, {})
+        for g, years_of in counted.items():
+            into = facet.setdefault(g if g in options[f] else OTHERS, {})
+            for year, n in years_of.items():
                 into[year] = into.get(year, 0) + n
     cells, quarters = publish_counts(quarterly, groups, options, before - datetime.timedelta(days=1))
     return cells, quarters, options

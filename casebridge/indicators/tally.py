@@ -326,11 +326,11 @@ def marginals(name: str, before: datetime.date) -> Sums:
     source = _source(name)
     for _attempt in range(3):
         state = TallyState.objects.filter(pk=1).values_list("month", "version").first()
-        if state is None or state[0] is None:
+        counted, version = state or (None, 0)
+        if counted is None:
             if apps.get_model(ENTITIES["case"]).objects.count() > LIVE_AT_MOST:
                 raise NotCounted
             return Sums(marginalise(_rows(source, before, None)[name]), before, True, True)
-        counted, version = state
         sums = _read(name)
         marks = list(Pending.objects.order_by("pk").values_list("pk", "key")[: PENDING_AT_MOST + 1])
         current = counted == before and len(marks) <= PENDING_AT_MOST and all(k != ALL for _id, k in marks)
@@ -343,7 +343,7 @@ def marginals(name: str, before: datetime.date) -> Sums:
             _plus(sums, changes.get(name, {}))
         if TallyState.objects.filter(pk=1, version=version).exists():  # (not folded meanwhile)
             return Sums(sums, counted, current, bool(marks) or counted != before)
-    return Sums(sums, counted, False, True)
+    return Sums(sums, counted or before, False, True)
 
 
 # Every source stamp (lib.measures) that a change of the tallies renews.
