@@ -50,7 +50,8 @@ class Report(models.Model):
 class Contribution(models.Model):
     """What one survivor's case, one proceeding or one suspect adds to the indicators' measures
     as of the month counted (``tally``): each measure's grouped rows for it (the quarter, the
-    coarse intake facts kept in plain columns, the counts; never a name or a note). Read only by
+    coarse intake facts kept in plain columns — those all its rows share kept once —, the
+    counts; never a name or a note). Read only by
     ``tally``, to take it back out of the tallies when its records change."""
 
     key = models.CharField(max_length=60, primary_key=True)  # "case:<id>", "proceeding:<id>", "subject:<id>"

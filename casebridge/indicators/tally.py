@@ -156,7 +156,7 @@ def _changes(keys: list[str], before: datetime.date) -> tuple[dict[str, Marg], d
             now |= contributions(kind, before, found[start : start + 500])
     delta: dict[str, Marg] = {}
     for rows in Contribution.objects.filter(key__in=keys).values_list("rows", flat=True):
-        _add(delta, rows, -1)
+        _add(delta, _unpacked(rows), -1)
     for rows in now.values():
         _add(delta, rows, 1)
     return delta, now
@@ -193,15 +193,30 @@ def _write(delta: dict[str, Marg]) -> None:
     Tally.objects.filter(value=0).delete()
 
 
+def _packed(rows: dict[str, list[list[Any]]]) -> dict[str, Any]:
+    """An entity's rows as stored: the facts all its rows share (her case's intake facts) once."""
+    facts = [set(f.items()) for each in rows.values() for _q, f, _c in each]
+    shared = dict(set.intersection(*facts)) if facts else {}
+    own = {m: [[q, {k: v for k, v in f.items() if k not in shared}, c] for q, f, c in each] for m, each in rows.items()}
+    return {"facts": shared, "rows": own}
+
+
+def _unpacked(stored: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    shared = stored["facts"]
+    return {m: [[q, shared | f, c] for q, f, c in each] for m, each in stored["rows"].items()}
+
+
 def _store(found: dict[str, Any]) -> None:
     """Contributions written (by COPY on PostgreSQL: a million of them each month)."""
     if connection.vendor != "postgresql":
-        Contribution.objects.bulk_create([Contribution(key=k, rows=v) for k, v in found.items()], batch_size=2000)
+        Contribution.objects.bulk_create(
+            [Contribution(key=k, rows=_packed(v)) for k, v in found.items()], batch_size=2000
+        )
         return
     table = connection.ops.quote_name(Contribution._meta.db_table)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} (key, rows) FROM STDIN") as copy:
         for key, rows in found.items():
-            copy.write_row((key, json.dumps(rows)))
+            copy.write_row((key, json.dumps(_packed(rows), separators=(",", ":"))))
 
 
 def _entities(kind: str) -> Iterable[tuple[Any, Any]]:
