@@ -21,13 +21,14 @@ people not counted are at least 11; their counts are not shown.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import lil_matrix
 
 SMALL = 11
 Relation = tuple[Any, Sequence[Any]]  # a cell and the cells it is the sum of
@@ -85,20 +86,18 @@ def exposed(
     # What a reader knows of a hidden cell: a small one is 0 to 10, a withheld one 11 or more
     # (which cell is withheld is chosen by place, not value; that one must be is decided by
     # the values, which a reader who knows this rule can use: see docs/indicators.md).
-    bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), None) for k in names}
-    limits = [bounds[k] for k in names]
+    bounds = {k: (0.0, 10.0) if k in small else (float(SMALL), math.inf) for k in names}
     # Points known to be possible: the true values, and those with the small cells all as high,
-    # then all as low, as they can be (one programme each over the whole system). A small cell
-    # that takes values far enough apart among them keeps its range whatever its least and most
-    # are: most do, and are spared the two programmes of their own.
+    # then all as low, as they can be, and so on in a few more directions (over the whole
+    # system). A small cell that takes values far enough apart among them keeps its range
+    # whatever its least and most are: most do, and are spared the programmes of their own.
     everyone = list(range(len(names)))
-    equations = _equations(rows, everyone)
+    whole = _Programme(rows, everyone, [bounds[k] for k in names])
     points = [np.array([values[k] for k in names], dtype=float)]
     signs = np.random.default_rng(len(names)).choice([-1.0, 1.0], size=(DIRECTIONS, len(names)))
     for direction in [np.full(len(names), -1.0), np.full(len(names), 1.0), *signs]:
-        objective = np.where([k in small for k in names], direction, 0.0)
-        if (extreme := linprog(objective, bounds=limits, method="highs", **equations)).status == 0:
-            points.append(extreme.x)
+        if (extreme := whole.least(np.where([k in small for k in names], direction, 0.0))) is not None:
+            points.append(extreme)
     doubtful = [i for i in everyone if names[i] in small and names[i] not in safe and not _wide(points, i)]
     if not doubtful:
         return []
@@ -116,24 +115,25 @@ def exposed(
         for other in others:
             parent[root(other)] = root(first)
     members_of = {root(members[0]): members for members in _groups([root(i) for i in everyone])}
+    programmes: dict[int, _Programme] = {}
     found = []
     for i in doubtful:
         if _wide(points, i):  # (by the points the programmes of cells before it found)
             continue
         members = members_of[root(i)]
-        mine = [(row, rhs) for row, rhs in rows if root(next(iter(row))) == root(i)]
-        equations = _equations(mine, members)
+        if (programme := programmes.get(root(i))) is None:
+            mine = [(row, rhs) for row, rhs in rows if root(next(iter(row))) == root(i)]
+            programme = programmes[root(i)] = _Programme(mine, members, [bounds[names[m]] for m in members])
         objective = np.zeros(len(members))
         objective[members.index(i)] = 1.0
-        limits = [bounds[names[m]] for m in members]
         exposed_ = False
         for direction in (1.0, -1.0):  # its least, then (unless that was enough) its most
-            solved = linprog(direction * objective, bounds=limits, method="highs", **equations)
-            if solved.status != 0:  # (infeasible cannot happen with the true values; were it to, call it exposed)
+            solved = programme.least(direction * objective)
+            if solved is None:  # (infeasible cannot happen with the true values; were it to, call it exposed)
                 exposed_ = True
                 break
             point = points[0].copy()  # a point possible for this part, the true values elsewhere
-            point[members] = solved.x
+            point[members] = solved
             points.append(point)
             if _wide(points, i):
                 break
@@ -150,16 +150,64 @@ def _wide(points: list[Any], i: int) -> bool:
     return math.floor(max(seen) + 1e-7) - math.ceil(min(seen) - 1e-7) + 1 >= RANGE
 
 
-def _equations(rows: list[tuple[dict[int, float], float]], members: list[int]) -> dict[str, Any]:
-    """The sums ``rows`` over the cells ``members`` (their columns in that order), for linprog."""
-    if not rows:
-        return {}
-    column = {i: c for c, i in enumerate(members)}
-    matrix = lil_matrix((len(rows), len(members)))
-    for r, (row, _rhs) in enumerate(rows):
-        for i, coefficient in row.items():
-            matrix[r, column[i]] = coefficient
-    return {"A_eq": matrix.tocsr(), "b_eq": np.array([rhs for _row, rhs in rows])}
+class _Programme:
+    """Sums over some hidden cells (``rows``, over the cells ``members`` in that order), with
+    what a reader knows of each (``limits``), as one linear programme that HiGHS solves for one
+    objective after another, each from the last one's basis."""
+
+    def __init__(self, rows: list[tuple[dict[int, float], float]], members: list[int], limits: list[Any]) -> None:
+        column = {i: c for c, i in enumerate(members)}
+        starts, index, value = [0], [], []
+        for row, _rhs in rows:
+            for i, coefficient in row.items():
+                index.append(column[i])
+                value.append(coefficient)
+            starts.append(len(index))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(members), len(rows)
+        lp.col_cost_ = np.zeros(len(members))
+        lp.col_lower_ = np.array([low for low, _high in limits], dtype=float)
+        lp.col_upper_ = np.array([highspy.kHighsInf if math.isinf(high) else high for _low, high in limits])
+        lp.row_lower_ = lp.row_upper_ = np.array([rhs for _row, rhs in rows], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        self.size = len(members)
+        self.highs = _highs()
+        self.highs.passModel(lp)
+
+    def least(self, objective: Any) -> Any:
+        """The point where ``objective`` is least (None: no point at all)."""
+        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.asarray(objective, dtype=float))
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.array(self.highs.getSolution().col_value)
+
+
+def _highs() -> Any:
+    """A silent HiGHS (its banner, printed once per process as the first is made, kept off the
+    server's output)."""
+    global _BANNER_SHOWN
+    if not _BANNER_SHOWN:
+        _BANNER_SHOWN = True
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as quiet:
+                os.dup2(quiet.fileno(), 1)
+                found = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    else:
+        found = highspy.Highs()
+    found.setOptionValue("output_flag", False)
+    return found
+
+
+_BANNER_SHOWN = False
 
 
 def _groups(roots: list[int]) -> list[list[int]]:
