@@ -78,7 +78,8 @@ def test_the_dashboard_with_a_filter(page, live_world):
     page.wait_for_url("**/indicators/reports/*/")
     assert page.locator("progress").count() == 1
     assert run_ready_tasks() == 2  # the report, and the tallies' first count (asked by the reading)
-    page.reload()
+    # (the waiting page reloads itself every 3 s; a reload of ours could cross one of its own)
+    page.wait_for_selector("a:has-text('PDF')", timeout=15_000)
     with page.expect_download() as download:
         page.click("a:has-text('PDF')")
     assert download.value.suggested_filename.endswith(".pdf")
