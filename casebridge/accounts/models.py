@@ -7,10 +7,24 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from casebridge.lib.compiled import Compiled, Slot
 
 if TYPE_CHECKING:
     from casebridge.agencies.models import Membership
+
+
+def _build_memberships(shape: None) -> QuerySet[Membership]:
+    from casebridge.agencies.models import Membership
+
+    rows = Membership.objects.filter(user_id=Slot("user", models.BigIntegerField()), is_active=True)
+    return rows.filter(agency__is_active=True).select_related("agency")
+
+
+# On every request: compiled once (lib.compiled).
+_memberships: Compiled[Membership] = Compiled(_build_memberships)
 
 
 class User(AbstractUser):
@@ -30,8 +44,10 @@ class User(AbstractUser):
             # in_force(), decided here for the few rows a user has: a simpler query on every request.
             from casebridge.agencies.models import APPROVED_ROLES
 
-            rows = self.memberships.filter(is_active=True, agency__is_active=True).select_related("agency")
+            rows = _memberships(user=self.pk)
             cached = [m for m in rows if m.approved_at is not None or m.role not in APPROVED_ROLES]
+            for membership in cached:
+                membership.user = self
             self._active_memberships = cached
         return cached
 

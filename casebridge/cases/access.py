@@ -31,17 +31,18 @@ from uuid import UUID
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from casebridge.agencies.models import Role
 from casebridge.cases import sections as sec
 from casebridge.cases.sections import Section
+from casebridge.lib.compiled import Compiled, Rows, Slot
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Membership
-    from casebridge.cases.models import Case, Reach, TeamMember
+    from casebridge.cases.models import Case, Reach, TeamMember, TimelineEvent
 
 S = Section
 ROLE_DEFAULT: dict[str, frozenset[Section]] = {
@@ -386,12 +387,31 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     )
 
 
-def _rows_for(user: User, case_ids: list[Any]) -> dict[Any, list[Reach]]:
+def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reach]:
     from casebridge.cases.models import Reach
 
-    agencies = [m.agency_id for m in user.active_memberships()]
+    cases, agencies, with_case = shape
+    found = Reach.objects.filter(case__id__in=[Slot(f"c{i}", models.UUIDField()) for i in range(cases)])
+    mine = Q(user__id=Slot("user", models.BigIntegerField()))
+    if agencies:
+        mine |= Q(agency__id__in=[Slot(f"a{i}", models.BigIntegerField()) for i in range(agencies)])
+    found = found.filter(mine)
+    if with_case is not None:
+        found = found.select_related("case", *(f"case__{name}" for name in with_case))
+    return found
+
+
+# On every request that reads a case: compiled once per shape (lib.compiled).
+_ways_in: Compiled[Reach] = Compiled(_build_rows)
+
+
+def _rows_for(user: User, case_ids: list[Any], *, with_case: tuple[str, ...] | None = None) -> dict[Any, list[Reach]]:
+    """The user's ways into each of ``case_ids``; with ``with_case``, each row carries its case
+    (and the case's ``with_case`` relations), read in the same query."""
+    agencies = sorted({m.agency_id for m in user.active_memberships()})
     rows: dict[Any, list[Reach]] = {pk: [] for pk in case_ids}
-    for row in Reach.objects.filter(case_id__in=case_ids).filter(Q(agency_id__in=agencies) | Q(user_id=user.pk)):
+    values = {f"c{i}": pk for i, pk in enumerate(rows)} | {f"a{i}": pk for i, pk in enumerate(agencies)}
+    for row in _ways_in((len(rows), len(agencies), with_case), user=user.pk, **values):
         rows[row.case_id].append(row)
     return rows
 
@@ -420,36 +440,96 @@ def visible_team(case: Case, access: CaseAccess) -> list[TeamMember]:
 
 def visible_teams(cases: Iterable[Case], accesses: dict[Any, CaseAccess]) -> dict[Any, list[TeamMember]]:
     """:func:`visible_team` for a page of cases: one query whatever their number."""
-    from casebridge.cases.models import TeamMember
 
     teams: dict[Any, list[TeamMember]] = {case.pk: [] for case in cases}
     managed = [pk for pk in teams if accesses[pk].sections and accesses[pk].can_manage]
     partner = [pk for pk in teams if accesses[pk].sections and not accesses[pk].can_manage]
-    shown = Q(case_id__in=managed)
+    if not managed and not partner:
+        return teams
+    values: dict[str, Any] = {f"m{i}": pk for i, pk in enumerate(managed)}
+    values |= {f"p{i}": pk for i, pk in enumerate(partner)}
+    agencies: list[int] = []
     if partner:
         own = accesses[partner[0]]  # one reader: the same agencies and id on every case
-        shown |= Q(case_id__in=partner) & (Q(agency_id__in=own.agency_ids) | Q(user_id=own.user_id))
-    members = TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
-    for member in members:
+        agencies = sorted(own.agency_ids)
+        values |= {f"a{i}": pk for i, pk in enumerate(agencies)} | {"user": own.user_id}
+    for member in _team((len(managed), len(partner), len(agencies)), **values):
         teams[member.case_id].append(member)
     return teams
 
 
-def case_timeline_q(case: Case, access: CaseAccess) -> Q:
-    """One case's timeline entries as ``access`` may see them: :func:`timeline_q` for one case."""
+def _build_team(shape: tuple[int, int, int]) -> QuerySet[TeamMember]:
+    from casebridge.cases.models import TeamMember
+
+    managed, partner, agencies = shape
+
+    def slots(prefix: str, count: int, field: models.Field) -> list[Slot]:  # type: ignore[type-arg]
+        return [Slot(f"{prefix}{i}", field) for i in range(count)]
+
+    shown = Q(case__id__in=slots("m", managed, models.UUIDField()))
+    if partner:
+        own = Q(user__id=Slot("user", models.BigIntegerField()))
+        if agencies:
+            own |= Q(agency__id__in=slots("a", agencies, models.BigIntegerField()))
+        shown |= Q(case__id__in=slots("p", partner, models.UUIDField())) & own
+    return TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
+
+
+# On every case page: compiled once per shape (lib.compiled).
+_team: Compiled[TeamMember] = Compiled(_build_team)
+
+
+def _timeline_rule(case: Any, sections: Iterable[str], can_manage: bool, agencies: list[Any], emergency: bool) -> Q:
+    """The rule of :func:`case_timeline_q`, on values or on slots (``timeline_page``)."""
     from casebridge.cases.models import Audience
 
+    in_reach = Q(section__in=["", *sections])
+    shown = Q(audience=Audience.SECTION) & in_reach
+    if can_manage:
+        shown |= Q(audience=Audience.PARTNER) & in_reach
+    elif agencies:
+        shown |= Q(audience=Audience.PARTNER, about_agency__id__in=agencies) & in_reach
+    if emergency:
+        shown |= Q(audience=Audience.LEAD)
+    return Q(case__id=case) & shown
+
+
+def case_timeline_q(case: Case, access: CaseAccess) -> Q:
+    """One case's timeline entries as ``access`` may see them: :func:`timeline_q` for one case."""
     if not access.reaches:
         return Q(pk__in=[])
-    in_reach = Q(section__in=["", *access.sections])
-    shown = Q(audience=Audience.SECTION) & in_reach
-    if access.can_manage:
-        shown |= Q(audience=Audience.PARTNER) & in_reach
-    else:
-        shown |= Q(audience=Audience.PARTNER, about_agency_id__in=access.agency_ids) & in_reach
-    if access.sees_emergency_access:
-        shown |= Q(audience=Audience.LEAD)
-    return Q(case=case) & shown
+    agencies = sorted(access.agency_ids)
+    return _timeline_rule(case.pk, access.sections, access.can_manage, agencies, access.sees_emergency_access)
+
+
+def _build_timeline(shape: tuple[tuple[str, ...], bool, int, bool, bool]) -> QuerySet[TimelineEvent]:
+    from casebridge.cases.models import TimelineEvent
+
+    sections, can_manage, agencies, emergency, one_section = shape
+    agency_slots = [Slot(f"a{i}", models.BigIntegerField()) for i in range(agencies)]
+    rule = _timeline_rule(Slot("case", models.UUIDField()), sections, can_manage, agency_slots, emergency)
+    events = TimelineEvent.objects.filter(rule).current()
+    if one_section:
+        events = events.filter(section=Slot("section", models.CharField()))
+    return events.select_related("actor", "agency")
+
+
+# The timeline's page and count: compiled once per shape (lib.compiled).
+_timeline: Compiled[TimelineEvent] = Compiled(_build_timeline)
+
+
+def timeline_page(case: Case, access: CaseAccess, section: str | None = None) -> Rows[TimelineEvent] | list[Any]:
+    """The case's current timeline entries ``access`` may see (``section``: of that section only),
+    newest first, as a sequence a Paginator pages through: the same rows as
+    ``TimelineEvent.objects.on_case(case, access).current()``."""
+    if not access.reaches:
+        return []
+    agencies = sorted(access.agency_ids)
+    shape = (tuple(sorted(access.sections)), access.can_manage, len(agencies), access.sees_emergency_access)
+    values: dict[str, Any] = {"case": case.pk} | {f"a{i}": pk for i, pk in enumerate(agencies)}
+    if section is not None:
+        values["section"] = section
+    return Rows(_timeline, (*shape, section is not None), **values)
 
 
 def case_consent_q(case: Case, access: CaseAccess) -> Q:
@@ -544,17 +624,21 @@ def sync_reach(case_id: Any) -> None:
     refresh_ways(case_id)  # the search index reads only people the user may reach
 
 
-def get_case(user: User, case_id: Any) -> tuple[Case, CaseAccess]:
-    """The case ``case_id`` and what ``user`` reaches of it, or ``Case.DoesNotExist`` if they reach
-    nothing of it, the same as for a case that does not exist. Two indexed queries: the user's
-    ways into it, then the case."""
+def get_case(
+    user: User, case_id: Any, related: tuple[str, ...] = ("lead_agency", "survivor", "owner")
+) -> tuple[Case, CaseAccess]:
+    """The case ``case_id`` (with its ``related`` rows) and what ``user`` reaches of it, or
+    ``Case.DoesNotExist`` if they reach nothing of it, the same as for a case that does not exist.
+    One indexed query: the user's ways into it, each with the case."""
     from casebridge.cases.models import Case
 
     case_id = Case._meta.pk.to_python(case_id)  # type: ignore[union-attr]
-    rows = _rows_for(user, [case_id])[case_id] if user.is_authenticated and user.is_active else []
+    if not user.is_authenticated or not user.is_active:
+        raise Case.DoesNotExist
+    rows = _rows_for(user, [case_id], with_case=related)[case_id]
     if not rows:
         raise Case.DoesNotExist
-    case = Case.objects.select_related("lead_agency", "survivor", "owner").get(pk=case_id)
+    case = rows[0].case
     access = _access_from(user, case.lead_agency_id, rows, timezone.now())
     if not access.reaches:
         raise Case.DoesNotExist
@@ -748,11 +832,20 @@ class ReachableCases:
             return [to_python(row[0]) for row in cursor.fetchall()]
 
     def __getitem__(self, key: slice) -> list[Case]:
-        from casebridge.cases.models import Case
-
         if not isinstance(key, slice) or key.step not in (None, 1):
             raise TypeError("ReachableCases is paged by slices")
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         ids = self.ids(start, stop - start)
-        found = Case.objects.select_related("lead_agency", "survivor", "owner").in_bulk(ids)
+        found = {case.pk: case for case in _cases(len(ids), **{f"c{i}": pk for i, pk in enumerate(ids)})}
         return [found[pk] for pk in ids if pk in found]
+
+
+def _build_cases(count: int) -> QuerySet[Case]:
+    from casebridge.cases.models import Case
+
+    cases = Case.objects.filter(id__in=[Slot(f"c{i}", models.UUIDField()) for i in range(count)])
+    return cases.select_related("lead_agency", "survivor", "owner").order_by()
+
+
+# A list page's cases: compiled once per page length (lib.compiled).
+_cases: Compiled[Case] = Compiled(_build_cases)

@@ -36,6 +36,7 @@ from casebridge.cases.access import (
     case_access,
     case_accesses,
     get_case,
+    timeline_page,
     visible_team,
     visible_teams,
 )
@@ -392,9 +393,9 @@ class CaseViewSet(
     def get_queryset(self) -> Any:
         return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor", "owner")
 
-    def _case(self) -> tuple[Case, CaseAccess]:
+    def _case(self, related: tuple[str, ...] = ("lead_agency", "survivor", "owner")) -> tuple[Case, CaseAccess]:
         try:
-            case, access = get_case(acting_user(self.request), self.kwargs["pk"])
+            case, access = get_case(acting_user(self.request), self.kwargs["pk"], related)
         except (Case.DoesNotExist, ValidationError):
             raise Http404 from None
         self.check_object_permissions(self.request, case)
@@ -501,14 +502,11 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         """The case's entries you may see, newest first; a corrected note as its newest version."""
-        case, access = self._case()
-        events = TimelineEvent.objects.on_case(case, access).current().select_related("actor", "agency")
-        if "section" in request.query_params:
-            section = request.query_params["section"]
-            if section not in access.sections:
-                raise serializers.ValidationError({"section": [_("Give one of the sections you can see.")]})
-            events = events.filter(section=section)
-        page = self.paginate_queryset(events)
+        case, access = self._case(related=())
+        section = request.query_params.get("section")
+        if section is not None and section not in access.sections:
+            raise serializers.ValidationError({"section": [_("Give one of the sections you can see.")]})
+        page: list[TimelineEvent] | None = self.paginate_queryset(timeline_page(case, access, section))  # type: ignore[arg-type]
         record(
             acting_user(request),
             Action.LIST,

@@ -1,0 +1,164 @@
+"""Querysets compiled once per process, for the few queries every request runs.
+
+Django compiles a queryset to SQL each time it runs it; for the queries on every request (the
+token, the memberships, the ways into a case with the case, its team) that compiling costs more
+than the database's answer (decision 0013). :class:`Compiled` compiles a queryset once per
+database and *shape*, and later runs the same SQL with new values, building the model instances
+as the ORM would (related rows, annotations, field converters such as decryption on access).
+
+The queryset is built by a function that takes only the shape (for instance the length of an
+``__in`` list). Every value that differs between calls must be a :class:`Slot`, never a Python
+value captured at build time: that value would be kept in the compiled query. Constants (a role,
+``is_active=True``) may be written as usual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+
+M = TypeVar("M", bound=Model)
+
+
+class _Value:
+    """Where a slot's value goes among a compiled query's parameters."""
+
+    __slots__ = ("field", "name")
+
+    def __init__(self, name: str, field: Field) -> None:  # type: ignore[type-arg]
+        self.name, self.field = name, field
+
+
+class Slot(Expression):
+    """A value given when the compiled query runs: ``filter(pk=Slot("pk", models.UUIDField()))``.
+    The field prepares the value for the database as a lookup's own field would."""
+
+    def __init__(self, name: str, output_field: Field) -> None:  # type: ignore[type-arg]
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [_Value(self.name, self.output_field)]
+
+
+class _Plan:
+    """One compiled query: its SQL, where the values go, and (``count=False``) how rows become
+    instances. ``count=True``: the number of rows the queryset holds."""
+
+    def __init__(self, queryset: QuerySet[Any], alias: str, *, count: bool = False) -> None:
+        self.alias, self.count = alias, count
+        self.empty = False
+        try:
+            self._compile(queryset, alias, count)
+        except EmptyResultSet:  # (``pk__in=[]``): nothing, whatever the values
+            self.empty = True
+
+    def _compile(self, queryset: QuerySet[Any], alias: str, count: bool) -> None:
+        if count:
+            compiler = queryset.order_by().values("pk").query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            self.sql = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 (SQL the ORM compiled)
+        else:
+            compiler = queryset.query.get_compiler(using=alias)
+            self.sql, params = compiler.as_sql()
+            select, klass_info = compiler.select, compiler.klass_info
+            assert klass_info is not None, "a model queryset"
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, alias)
+            self.annotations = dict(compiler.annotation_col_map or {})
+            self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+            self.compiler = compiler
+        self.params = list(params)
+        self.slots = [i for i, p in enumerate(self.params) if isinstance(p, _Value)]
+
+    def _execute(self, cursor: Any, values: dict[str, Any], limit: int | None, offset: int) -> None:
+        connection = connections[self.alias]
+        params = list(self.params)
+        for i in self.slots:
+            slot: _Value = params[i]
+            params[i] = slot.field.get_db_prep_value(values[slot.name], connection, prepared=False)
+        sql = self.sql
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        cursor.execute(sql, params)
+
+    def run(self, values: dict[str, Any], limit: int | None = None, offset: int = 0) -> Any:
+        if self.empty:
+            return 0 if self.count else []
+        with connections[self.alias].cursor() as cursor:
+            self._execute(cursor, values, limit, offset)
+            rows: Any = cursor.fetchall()
+        if self.count:
+            return int(rows[0][0])
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        found = []
+        for row in rows:
+            obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for attr, at in self.annotations.items():
+                setattr(obj, attr, row[at])
+            found.append(obj)
+        return found
+
+
+class Compiled(Generic[M]):
+    """``build(shape)`` compiled once per database and shape; calling it runs the query with the
+    slots' values and returns the instances (``limit`` and ``offset``: a page of them, in the
+    queryset's order). ``shape`` must be hashable and decide everything about the SQL but the
+    slots' values."""
+
+    def __init__(self, build: Callable[[Any], QuerySet[M]]) -> None:
+        self.build = build
+        self._plans: dict[tuple[str, Hashable, bool], _Plan] = {}
+        self._lock = threading.Lock()
+
+    def _plan(self, shape: Hashable, using: str, count: bool) -> _Plan:
+        key = (f"{connections[using].vendor}:{using}", shape, count)
+        plan = self._plans.get(key)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(key) or _Plan(self.build(shape), using, count=count)
+                self._plans[key] = plan
+        return plan
+
+    def __call__(
+        self, shape: Hashable = None, *, limit: int | None = None, offset: int = 0, using: str = "default", **v: Any
+    ) -> list[M]:
+        return self._plan(shape, using, False).run(v, limit, offset)  # type: ignore[no-any-return]
+
+    def count(self, shape: Hashable = None, *, using: str = "default", **values: Any) -> int:
+        return self._plan(shape, using, True).run(values)  # type: ignore[no-any-return]
+
+
+class Rows(Generic[M]):
+    """A compiled query with its values, as a sequence a Paginator pages through (the count, then
+    the page's slice), each a compiled query."""
+
+    ordered = True  # (the queryset's own order; Paginator asks)
+
+    def __init__(self, compiled: Compiled[M], shape: Hashable, **values: Any) -> None:
+        self.compiled, self.shape, self.values = compiled, shape, values
+
+    def count(self) -> int:
+        return self.compiled.count(self.shape, **self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[M]:
+        if not isinstance(key, slice) or key.step not in (None, 1) or key.stop is None:
+            raise TypeError("Rows are read by slices with an end")
+        start = key.start or 0
+        return self.compiled(self.shape, limit=max(0, key.stop - start), offset=start, **self.values)
