@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from casebridge.audit.context import current_origin
 from casebridge.audit.models import AuditChainHead, AuditEvent
+from casebridge.lib.compiled import execute_prepared
 from casebridge.lib.crypto import audit_mac
 
 if TYPE_CHECKING:
@@ -172,8 +173,8 @@ def _append(conn: Any, events: list[AuditEvent]) -> None:
     head_table, table = quote(AuditChainHead._meta.db_table), quote(AuditEvent._meta.db_table)
     lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
     with conn.cursor() as cursor:
-        cursor.execute(f"SELECT last_hash, last_event_id FROM {head_table} WHERE id = 1{lock}")  # noqa: S608
-        row = cursor.fetchone()
+        found = execute_prepared(cursor, f"SELECT last_hash, last_event_id FROM {head_table} WHERE id = 1{lock}", [])  # noqa: S608
+        row = found[0] if found else None
         if row is None:
             # The migration creates the head; it is re-created only on an emptied database, and a
             # chain restarted that way fails verification at its first event.
@@ -195,7 +196,9 @@ def _append(conn: Any, events: list[AuditEvent]) -> None:
         update = f"UPDATE {head_table} SET last_hash = %s, last_event_id = %s WHERE id = 1"  # noqa: S608
         if conn.vendor == "postgresql" and len(rows) == 1:
             # One round trip for both: the head moves only if the event went in.
-            cursor.execute(f"WITH added AS ({insert} RETURNING 1) {update}", [*rows[0], previous, events[-1].pk])
+            execute_prepared(
+                cursor, f"WITH added AS ({insert} RETURNING 1) {update}", [*rows[0], previous, events[-1].pk]
+            )
         elif conn.vendor == "postgresql":
             # A page of rows (a list, a search): COPY sends them in one stream.
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]

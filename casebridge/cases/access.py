@@ -387,6 +387,19 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     )
 
 
+# The lists an agency or a user row carries (JSON): a case page never shows them, and decoding
+# them cost more than the rest of the row; they are read if ever asked for.
+_UNSHOWN = {
+    "agency": ("services", "staff_languages", "sexes", "nationalities", "special_needs"),
+    "user": ("spoken_languages",),
+}
+
+
+def _unshown(**paths: str) -> list[str]:
+    """``defer()`` arguments for the agencies and users at ``paths`` (``lead_agency="agency"``)."""
+    return [f"{path}__{name}" for path, kind in paths.items() for name in _UNSHOWN[kind]]
+
+
 def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reach]:
     from casebridge.cases.models import Reach
 
@@ -398,6 +411,8 @@ def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reac
     found = found.filter(mine)
     if with_case is not None:
         found = found.select_related("case", *(f"case__{name}" for name in with_case))
+        kinds = {"lead_agency": "agency", "owner": "user"}
+        found = found.defer(*_unshown(**{f"case__{name}": kinds[name] for name in with_case if name in kinds}))
     return found
 
 
@@ -472,7 +487,8 @@ def _build_team(shape: tuple[int, int, int]) -> QuerySet[TeamMember]:
         if agencies:
             own |= Q(agency__id__in=slots("a", agencies, models.BigIntegerField()))
         shown |= Q(case__id__in=slots("p", partner, models.UUIDField())) & own
-    return TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
+    members = TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
+    return members.defer(*_unshown(user="user", agency="agency"))
 
 
 # On every case page: compiled once per shape (lib.compiled).
@@ -754,6 +770,7 @@ class ReachableCases:
         self.section = section
         self.terms = terms(user, section)
         self.now = timezone.now()
+        self.accesses: dict[Any, CaseAccess] = {}  # of the cases read, by id
 
     def _branches(self, columns: str, *, for_order: bool) -> tuple[list[str], list[Any]]:
         from casebridge.cases.models import Case, Reach
@@ -821,10 +838,16 @@ class ReachableCases:
         # distinct cases is among the first offset + limit rows of any branch that holds it
         # (every branch sorts by the same key, the case's own).
         bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
-        sql = (
-            f"SELECT case_id FROM ({' UNION ALL '.join(bounded)}) w "  # noqa: S608
-            f"GROUP BY case_id, {', '.join(names)} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
+        merged = " UNION ALL ".join(bounded)
+        if connection.vendor == "postgresql":
+            # DISTINCT ON is never hashed: the branches, each read in order off its index, are
+            # merged and the merge stops at the page's last row (a GROUP BY may be planned as a
+            # hash of every branch's rows, then a sort).
+            distinct = ", ".join([*names, "case_id"])
+            sql = f"SELECT DISTINCT ON ({distinct}) case_id FROM ({merged}) w ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        else:
+            grouped = ", ".join(["case_id", *names])
+            sql = f"SELECT case_id FROM ({merged}) w GROUP BY {grouped} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
         values = [value for branch in params for value in [*branch, offset + limit]]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*values, limit, offset])
@@ -836,16 +859,13 @@ class ReachableCases:
             raise TypeError("ReachableCases is paged by slices")
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         ids = self.ids(start, stop - start)
-        found = {case.pk: case for case in _cases(len(ids), **{f"c{i}": pk for i, pk in enumerate(ids)})}
-        return [found[pk] for pk in ids if pk in found]
-
-
-def _build_cases(count: int) -> QuerySet[Case]:
-    from casebridge.cases.models import Case
-
-    cases = Case.objects.filter(id__in=[Slot(f"c{i}", models.UUIDField()) for i in range(count)])
-    return cases.select_related("lead_agency", "survivor", "owner").order_by()
-
-
-# A list page's cases: compiled once per page length (lib.compiled).
-_cases: Compiled[Case] = Compiled(_build_cases)
+        # The page's cases read with the user's ways into them, in one query: what the user
+        # reaches of each is kept in ``accesses`` (as case_accesses would compute it).
+        ways_in = _rows_for(self.user, ids, with_case=("lead_agency", "survivor", "owner"))
+        page = []
+        for pk in ids:
+            if ways_in[pk]:
+                case = ways_in[pk][0].case
+                self.accesses[pk] = _access_from(self.user, case.lead_agency_id, ways_in[pk], self.now)
+                page.append(case)
+        return page

@@ -34,7 +34,6 @@ from casebridge.cases.access import (
     CaseAccess,
     ReachableCases,
     case_access,
-    case_accesses,
     get_case,
     timeline_page,
     visible_team,
@@ -413,7 +412,7 @@ class CaseViewSet(
         check_filters(request, form)
         cases = ReachableCases(acting_user(request), filters=form.filters(), sort=form.ordering())
         rows: list[Case] = list(self.paginate_queryset(cases) or [])  # type: ignore[arg-type]
-        accesses = case_accesses(acting_user(request), rows)
+        accesses = cases.accesses
         context = {**self.get_serializer_context(), "accesses": accesses, "teams": visible_teams(rows, accesses)}
         data = CaseSerializer(rows, many=True, context=context).data
         record(

@@ -150,7 +150,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     cases = ReachableCases(request.user, filters=form.filters(), sort=form.ordering())
     page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
     rows: list[Case] = list(page.object_list)
-    accesses = case_accesses(request.user, rows)
+    accesses = cases.accesses
     named = {c.pk for c in rows if accesses[c.pk].can(Section.IDENTITY)}
     record(
         request.user,

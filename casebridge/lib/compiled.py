@@ -80,24 +80,21 @@ class _Plan:
         self.params = list(params)
         self.slots = [i for i, p in enumerate(self.params) if isinstance(p, _Value)]
 
-    def _execute(self, cursor: Any, values: dict[str, Any], limit: int | None, offset: int) -> None:
+    def _query(self, values: dict[str, Any], limit: int | None, offset: int) -> tuple[str, list[Any]]:
         connection = connections[self.alias]
         params = list(self.params)
         for i in self.slots:
             slot: _Value = params[i]
             params[i] = slot.field.get_db_prep_value(values[slot.name], connection, prepared=False)
-        sql = self.sql
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        cursor.execute(sql, params)
+        if limit is None:
+            return self.sql, params
+        return f"{self.sql} LIMIT %s OFFSET %s", [*params, limit, offset]
 
     def run(self, values: dict[str, Any], limit: int | None = None, offset: int = 0) -> Any:
         if self.empty:
             return 0 if self.count else []
         with connections[self.alias].cursor() as cursor:
-            self._execute(cursor, values, limit, offset)
-            rows: Any = cursor.fetchall()
+            rows: Any = execute_prepared(cursor, *self._query(values, limit, offset))
         if self.count:
             return int(rows[0][0])
         if self.converters:
@@ -111,6 +108,33 @@ class _Plan:
                 setattr(obj, attr, row[at])
             found.append(obj)
         return found
+
+
+def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> list[Any]:
+    """Run ``sql`` on ``cursor`` (a Django cursor) and return its rows (none for a statement that
+    returns none). On PostgreSQL as a prepared statement, planned once per connection: Django's
+    own cursors bind values on the client, which makes every query text new to the server. The
+    query still goes through Django's wrappers (the transaction's checks, query logging in tests)."""
+    connection = cursor.db
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    import psycopg
+
+    server = psycopg.Cursor(connection.connection)  # binds values on the server
+
+    def execute(sql: str, params: Any, many: bool, context: Any) -> None:
+        connection.validate_no_broken_transaction()
+        with connection.wrap_database_errors:
+            server.execute(sql, params, prepare=True)
+
+    with server:
+        if hasattr(cursor, "debug_sql"):  # (a test or DEBUG counting queries)
+            with cursor.debug_sql(sql, params):
+                cursor._execute_with_wrappers(sql, params, many=False, executor=execute)
+        else:
+            cursor._execute_with_wrappers(sql, params, many=False, executor=execute)
+        return server.fetchall() if server.description else []
 
 
 class Compiled(Generic[M]):
