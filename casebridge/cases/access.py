@@ -387,11 +387,12 @@ def _access_from(user: User, lead_agency_id: int, rows: Iterable[Reach], now: da
     )
 
 
-# The lists an agency or a user row carries (JSON): a case page never shows them, and decoding
-# them cost more than the rest of the row; they are read if ever asked for.
+# What case pages never show of an agency or a user: the JSON lists an agency serves, a user's
+# password and sign-in dates. Left unread (decoding them cost more than the rest of a row; a
+# timestamp is decoded in Python), and read if ever asked for.
 _UNSHOWN = {
-    "agency": ("services", "staff_languages", "sexes", "nationalities", "special_needs"),
-    "user": ("spoken_languages",),
+    "agency": ("services", "staff_languages", "sexes", "nationalities", "special_needs", "created_at"),
+    "user": ("spoken_languages", "password", "last_login", "date_joined", "is_superuser", "is_staff"),
 }
 
 
@@ -408,7 +409,8 @@ def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reac
     mine = Q(user__id=Slot("user", models.BigIntegerField()))
     if agencies:
         mine |= Q(agency__id__in=[Slot(f"a{i}", models.BigIntegerField()) for i in range(agencies)])
-    found = found.filter(mine)
+    # (a way's sort keys are for the list's SQL alone)
+    found = found.filter(mine).defer("opened_on", "case_created_at")
     if with_case is not None:
         found = found.select_related("case", *(f"case__{name}" for name in with_case))
         kinds = {"lead_agency": "agency", "owner": "user"}

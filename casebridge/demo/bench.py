@@ -5,7 +5,8 @@ generated capital's social affairs office (``generator.BENCH_USER``, whose reach
 and the NGOs' cases it is on the team of):
 
 * in-process server time (Django's test client: the whole middleware, DRF, token auth and
-  ATOMIC_REQUESTS) of the case detail, its timeline, the case list's first page and a later one,
+  ATOMIC_REQUESTS; the loaded application frozen for the garbage collector, as gunicorn's
+  workers freeze it) of the case detail, its timeline, the case list's first page and a later one,
   as p50/p95/max over the requests after a warm-up;
 * the audit's cost: the same requests with the audit write replaced by nothing, interleaved
   with the real ones;
@@ -273,6 +274,9 @@ def in_process(
 ) -> tuple[dict[str, Timing], dict[str, Timing]]:
     """Each URL ``requests`` times after ``warmup``, with and without the audit write, interleaved
     (which first alternating)."""
+    from casebridge.gunicorn_conf import post_worker_init
+
+    post_worker_init(None)  # (as each of the server's workers does once it has loaded the application)
     client = Client()
     headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token}"}
     with_audit = {name: Timing(name) for name in urls}
