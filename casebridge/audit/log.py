@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import connection as default_connection
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from casebridge.audit.context import current_origin
@@ -96,10 +96,25 @@ def canonical(stored: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
+@functools.cache
+def _converted() -> frozenset[str]:
+    """The columns whose values the database's driver is handed in another form (a datetime, a
+    UUID, an address); the others are stored as given (text, whole numbers, null)."""
+    kinds = (models.DateTimeField, models.UUIDField, models.GenericIPAddressField)
+    return frozenset(f.attname for f in _fields() if isinstance(f, kinds))
+
+
 def stored_values(event: AuditEvent, connection: Any = None) -> dict[str, Any]:
     """Each column of ``event`` (but the hash) as it is sent to, and stored by, the database."""
     connection = connection or default_connection
-    return {f.column: f.get_db_prep_save(getattr(event, f.attname), connection) for f in _fields()}
+    converted = _converted()
+    stored = {}
+    for f in _fields():
+        value = getattr(event, f.attname)
+        if f.attname in converted or type(value) not in (str, int, type(None)):
+            value = f.get_db_prep_save(value, connection)
+        stored[f.column] = value
+    return stored
 
 
 def record(
