@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,3 +31,16 @@ def set_origin(origin: Origin | None) -> object:
 
 def reset_origin(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+def client_address(remote: str | None) -> str | None:
+    """The client's address in the form the database gives back, so that an event's hash still
+    matches when it is read again: an IPv4 client of a server listening on IPv6
+    (``::ffff:10.0.0.1``) as its IPv4 address, IPv6 in its compressed form; None if none."""
+    try:
+        address = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)

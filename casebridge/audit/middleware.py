@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
 
-from casebridge.audit.context import Origin, reset_origin, set_origin
+from casebridge.audit.context import Origin, client_address, reset_origin, set_origin
 from casebridge.audit.log import flush
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get("X-Request-ID", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else str(uuid.uuid4())
-        token = set_origin(Origin(ip=request.META.get("REMOTE_ADDR") or None, request_id=request_id))
+        token = set_origin(Origin(ip=client_address(request.META.get("REMOTE_ADDR")), request_id=request_id))
         marked: list[Any] = [conn for conn in connections.all() if hasattr(conn, "audit_pending")]
         for conn in marked:
             conn.audit_defer_depth = len(conn.atomic_blocks)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from casebridge.agencies.models import Role
 from casebridge.cases import sections as sec
 from casebridge.cases.sections import Section
-from casebridge.lib.compiled import Compiled, Rows, Slot
+from casebridge.lib.compiled import Compiled, Rows, Slot, fill
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -427,8 +427,9 @@ def _rows_for(user: User, case_ids: list[Any], *, with_case: tuple[str, ...] | N
     (and the case's ``with_case`` relations), read in the same query."""
     agencies = sorted({m.agency_id for m in user.active_memberships()})
     rows: dict[Any, list[Reach]] = {pk: [] for pk in case_ids}
-    values = {f"c{i}": pk for i, pk in enumerate(rows)} | {f"a{i}": pk for i, pk in enumerate(agencies)}
-    for row in _ways_in((len(rows), len(agencies), with_case), user=user.pk, **values):
+    cases, by_case = fill("c", list(rows))
+    known, by_agency = fill("a", agencies)
+    for row in _ways_in((cases, known, with_case), user=user.pk, **by_case, **by_agency):
         rows[row.case_id].append(row)
     return rows
 
@@ -463,14 +464,15 @@ def visible_teams(cases: Iterable[Case], accesses: dict[Any, CaseAccess]) -> dic
     partner = [pk for pk in teams if accesses[pk].sections and not accesses[pk].can_manage]
     if not managed and not partner:
         return teams
-    values: dict[str, Any] = {f"m{i}": pk for i, pk in enumerate(managed)}
-    values |= {f"p{i}": pk for i, pk in enumerate(partner)}
-    agencies: list[int] = []
+    managed_count, values = fill("m", managed)
+    partner_count, by_partner = fill("p", partner)
+    values |= by_partner
+    agency_count = 0
     if partner:
         own = accesses[partner[0]]  # one reader: the same agencies and id on every case
-        agencies = sorted(own.agency_ids)
-        values |= {f"a{i}": pk for i, pk in enumerate(agencies)} | {"user": own.user_id}
-    for member in _team((len(managed), len(partner), len(agencies)), **values):
+        agency_count, by_agency = fill("a", sorted(own.agency_ids))
+        values |= by_agency | {"user": own.user_id}
+    for member in _team((managed_count, partner_count, agency_count), **values):
         teams[member.case_id].append(member)
     return teams
 
@@ -543,8 +545,9 @@ def timeline_page(case: Case, access: CaseAccess, section: str | None = None) ->
     if not access.reaches:
         return []
     agencies = sorted(access.agency_ids)
-    shape = (tuple(sorted(access.sections)), access.can_manage, len(agencies), access.sees_emergency_access)
-    values: dict[str, Any] = {"case": case.pk} | {f"a{i}": pk for i, pk in enumerate(agencies)}
+    count, values = fill("a", agencies)
+    shape = (tuple(sorted(access.sections)), access.can_manage, count, access.sees_emergency_access)
+    values["case"] = case.pk
     if section is not None:
         values["section"] = section
     return Rows(_timeline, (*shape, section is not None), **values)

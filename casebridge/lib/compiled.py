@@ -15,7 +15,7 @@ value captured at build time: that value would be kept in the compiled query. Co
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -110,23 +110,39 @@ class _Plan:
         return found
 
 
+# Beyond this many values a statement is not prepared: the server takes at most 65,535 values
+# bound to one statement, and a statement that long is rarely run twice.
+PREPARED_VALUES = 10_000
+
+
 def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> list[Any]:
     """Run ``sql`` on ``cursor`` (a Django cursor) and return its rows (none for a statement that
     returns none). On PostgreSQL as a prepared statement, planned once per connection: Django's
     own cursors bind values on the client, which makes every query text new to the server. The
-    query still goes through Django's wrappers (the transaction's checks, query logging in tests)."""
+    query still goes through Django's wrappers (the transaction's checks, query counts in tests)."""
     connection = cursor.db
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(params) > PREPARED_VALUES:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
     import psycopg
 
-    server = psycopg.Cursor(connection.connection)  # binds values on the server
+    raw = connection.connection
+    server = psycopg.Cursor(raw)  # binds values on the server
+    rows: list[Any] = []
 
     def execute(sql: str, params: Any, many: bool, context: Any) -> None:
         connection.validate_no_broken_transaction()
-        with connection.wrap_database_errors:
-            server.execute(sql, params, prepare=True)
+        # psycopg prepares only while its threshold is a number; it stays None (Django's
+        # default) otherwise, so that it keeps no count of Django's own query texts.
+        raw.prepare_threshold = 0
+        try:
+            with connection.wrap_database_errors:
+                server.execute(sql, params, prepare=True)
+                result = server.pgresult  # (``description`` would build every column's object)
+                if result is not None and result.status == psycopg.pq.ExecStatus.TUPLES_OK:
+                    rows.extend(server.fetchall())
+        finally:
+            raw.prepare_threshold = None
 
     with server:
         if hasattr(cursor, "debug_sql"):  # (a test or DEBUG counting queries)
@@ -134,7 +150,18 @@ def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> list[Any]:
                 cursor._execute_with_wrappers(sql, params, many=False, executor=execute)
         else:
             cursor._execute_with_wrappers(sql, params, many=False, executor=execute)
-        return server.fetchall() if server.description else []
+    return rows
+
+
+def fill(prefix: str, values: Sequence[Any]) -> tuple[int, dict[str, Any]]:
+    """``values`` as the slots ``prefix0``, ``prefix1``… of an ``__in`` list whose length is
+    rounded up to a power of two, the last value repeated (the list means the same): lists of any
+    length make a few shapes, so a few compiled and prepared statements, not one per length."""
+    if not values:
+        return 0, {}
+    size = 1 << (len(values) - 1).bit_length()
+    padded = [*values, *[values[-1]] * (size - len(values))]
+    return size, {f"{prefix}{i}": value for i, value in enumerate(padded)}
 
 
 class Compiled(Generic[M]):

@@ -88,10 +88,7 @@ def database_from_url(url: str) -> dict[str, Any]:
             },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
-        options: dict[str, Any] = dict(parse_qsl(parsed.query))
-        # Prepared statements for the queries compiled once per process (lib.compiled, decision
-        # 13); Django's own queries bind on the client and are never prepared.
-        options["prepare_threshold"] = int(options.get("prepare_threshold", 5))
+        options = dict(parse_qsl(parsed.query))
         return {
             "ENGINE": "casebridge.audit.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),

@@ -218,3 +218,29 @@ def test_a_page_of_events_written_at_once_verifies(world: World, client: Any) ->
     assert response.status_code == 200 and response.json()["count"] == 4
     assert AuditEvent.objects.count() == before + 4
     assert _verify().startswith("OK")
+
+
+@pytest.mark.parametrize(
+    ("remote", "stored"),
+    [
+        ("::ffff:10.0.0.1", "10.0.0.1"),
+        ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+        ("not an address", None),
+    ],
+)
+def test_the_client_address_is_stored_as_the_database_gives_it_back(
+    world: World, client: Any, remote: str, stored: str | None
+) -> None:
+    """A server listening on IPv6 reports an IPv4 client as ::ffff:10.0.0.1, which the database
+    gives back in another form than Python writes it: the event's hash must still verify."""
+    from casebridge.api.authentication import issue_token
+
+    response = client.get(
+        f"/api/v1/cases/{world.case.pk}/",
+        HTTP_AUTHORIZATION=f"Token {issue_token(world.social_worker)}",
+        REMOTE_ADDR=remote,
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None and event.action == "view" and event.ip == stored
+    assert _verify().startswith("OK")
