@@ -97,6 +97,7 @@ CORE = {
     "consents/ledger.py",  # takes a survivor the caller has already reached
     "audit/triggers.py",  # installs the append-only triggers
     "lib/testing.py",
+    "lib/compiled.py",  # runs querysets built, and scoped, where the rule is (cases/access.py)
     "notifications/tasks.py",  # the e-mail worker: the one notification its task was queued for
     "indicators/report.py",  # the report worker: the one report its task was queued for
     "people/management/commands/reindex_people.py",
