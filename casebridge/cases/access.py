@@ -37,7 +37,7 @@ from django.utils import timezone
 from casebridge.agencies.models import Role
 from casebridge.cases import sections as sec
 from casebridge.cases.sections import Section
-from casebridge.lib.compiled import Compiled, Rows, Slot, fill
+from casebridge.lib.compiled import Compiled, Rows, Slot, fill, slots
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -405,10 +405,10 @@ def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reac
     from casebridge.cases.models import Reach
 
     cases, agencies, with_case = shape
-    found = Reach.objects.filter(case__id__in=[Slot(f"c{i}", models.UUIDField()) for i in range(cases)])
+    found = Reach.objects.filter(case__id__in=slots("c", cases, models.UUIDField()))
     mine = Q(user__id=Slot("user", models.BigIntegerField()))
     if agencies:
-        mine |= Q(agency__id__in=[Slot(f"a{i}", models.BigIntegerField()) for i in range(agencies)])
+        mine |= Q(agency__id__in=slots("a", agencies, models.BigIntegerField()))
     # (a way's sort keys are for the list's SQL alone)
     found = found.filter(mine).defer("opened_on", "case_created_at")
     if with_case is not None:
@@ -458,7 +458,6 @@ def visible_team(case: Case, access: CaseAccess) -> list[TeamMember]:
 
 def visible_teams(cases: Iterable[Case], accesses: dict[Any, CaseAccess]) -> dict[Any, list[TeamMember]]:
     """:func:`visible_team` for a page of cases: one query whatever their number."""
-
     teams: dict[Any, list[TeamMember]] = {case.pk: [] for case in cases}
     managed = [pk for pk in teams if accesses[pk].sections and accesses[pk].can_manage]
     partner = [pk for pk in teams if accesses[pk].sections and not accesses[pk].can_manage]
@@ -481,10 +480,6 @@ def _build_team(shape: tuple[int, int, int]) -> QuerySet[TeamMember]:
     from casebridge.cases.models import TeamMember
 
     managed, partner, agencies = shape
-
-    def slots(prefix: str, count: int, field: models.Field) -> list[Slot]:  # type: ignore[type-arg]
-        return [Slot(f"{prefix}{i}", field) for i in range(count)]
-
     shown = Q(case__id__in=slots("m", managed, models.UUIDField()))
     if partner:
         own = Q(user__id=Slot("user", models.BigIntegerField()))
@@ -526,7 +521,7 @@ def _build_timeline(shape: tuple[tuple[str, ...], bool, int, bool, bool]) -> Que
     from casebridge.cases.models import TimelineEvent
 
     sections, can_manage, agencies, emergency, one_section = shape
-    agency_slots = [Slot(f"a{i}", models.BigIntegerField()) for i in range(agencies)]
+    agency_slots = slots("a", agencies, models.BigIntegerField())
     rule = _timeline_rule(Slot("case", models.UUIDField()), sections, can_manage, agency_slots, emergency)
     events = TimelineEvent.objects.filter(rule).current()
     if one_section:
@@ -645,9 +640,11 @@ def sync_reach(case_id: Any) -> None:
     refresh_ways(case_id)  # the search index reads only people the user may reach
 
 
-def get_case(
-    user: User, case_id: Any, related: tuple[str, ...] = ("lead_agency", "survivor", "owner")
-) -> tuple[Case, CaseAccess]:
+# What a case is read with on its pages and in its API (its lead agency, survivor and worker).
+CASE_RELATED = ("lead_agency", "survivor", "owner")
+
+
+def get_case(user: User, case_id: Any, related: tuple[str, ...] = CASE_RELATED) -> tuple[Case, CaseAccess]:
     """The case ``case_id`` (with its ``related`` rows) and what ``user`` reaches of it, or
     ``Case.DoesNotExist`` if they reach nothing of it, the same as for a case that does not exist.
     One indexed query: the user's ways into it, each with the case."""
@@ -866,7 +863,7 @@ class ReachableCases:
         ids = self.ids(start, stop - start)
         # The page's cases read with the user's ways into them, in one query: what the user
         # reaches of each is kept in ``accesses`` (as case_accesses would compute it).
-        ways_in = _rows_for(self.user, ids, with_case=("lead_agency", "survivor", "owner"))
+        ways_in = _rows_for(self.user, ids, with_case=CASE_RELATED)
         page = []
         for pk in ids:
             if ways_in[pk]:

@@ -31,6 +31,7 @@ from casebridge.audit.log import Item, record
 from casebridge.audit.models import Action, AuditEvent
 from casebridge.cases import actions
 from casebridge.cases.access import (
+    CASE_RELATED,
     CaseAccess,
     ReachableCases,
     case_access,
@@ -392,7 +393,7 @@ class CaseViewSet(
     def get_queryset(self) -> Any:
         return Case.objects.visible_to(acting_user(self.request)).select_related("lead_agency", "survivor", "owner")
 
-    def _case(self, related: tuple[str, ...] = ("lead_agency", "survivor", "owner")) -> tuple[Case, CaseAccess]:
+    def _case(self, related: tuple[str, ...] = CASE_RELATED) -> tuple[Case, CaseAccess]:
         try:
             case, access = get_case(acting_user(self.request), self.kwargs["pk"], related)
         except (Case.DoesNotExist, ValidationError):

@@ -31,6 +31,7 @@ from casebridge.cases.access import (
     can_hold_content,
     case_accesses,
     get_case,
+    timeline_page,
     visible_team,
 )
 from casebridge.cases.contacts import received_requests, sent_requests
@@ -297,12 +298,10 @@ def _map_identity_errors(form: IntakeForm, error: ValidationError) -> None:
 
 
 def _case_context(request: AuthedRequest, case: Case, access: CaseAccess) -> dict[str, object]:
-    events = TimelineEvent.objects.on_case(case, access).current().select_related("actor", "agency")
     asked = request.GET.get("section", "")
     shown_section = asked if asked in access.sections else ""
-    if shown_section:
-        events = events.filter(section=shown_section)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    events = timeline_page(case, access, shown_section or None)
+    page = Paginator(cast(Any, events), 50).get_page(request.GET.get("page"))
     page.object_list = show_authors(page.object_list, access)
     team = visible_team(case, access)
     consents = ConsentRecord.objects.on_case(case, access).select_related("shared_with")

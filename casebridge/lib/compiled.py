@@ -153,6 +153,12 @@ def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> list[Any]:
     return rows
 
 
+def slots(prefix: str, count: int, field: Field) -> list[Slot]:  # type: ignore[type-arg]
+    """``count`` slots ``prefix0``, ``prefix1``… for an ``__in`` list of a compiled query; their
+    values come from :func:`fill` with the same prefix."""
+    return [Slot(f"{prefix}{i}", field) for i in range(count)]
+
+
 def fill(prefix: str, values: Sequence[Any]) -> tuple[int, dict[str, Any]]:
     """``values`` as the slots ``prefix0``, ``prefix1``… of an ``__in`` list whose length is
     rounded up to a power of two, the last value repeated (the list means the same): lists of any
