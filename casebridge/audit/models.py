@@ -83,12 +83,23 @@ class AuditEvent(models.Model):
     inserted row breaks the chain at that point; ``verify_audit`` finds it."""
 
     at = models.DateTimeField()
-    # Indexed by audit_actor_time (actor first); every index costs each of the many appends.
+    # Indexed by audit_actor_time (actor first); every index costs each of the many appends. No
+    # foreign-key constraint in the database (PROTECT still holds in the application): its check
+    # at commit locks the user's and the agency's rows (FOR KEY SHARE) for every event, a row
+    # lock written to the log, shared by all of a user's concurrent requests. The username is
+    # stored beside the id, and a rewritten id breaks the chain.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     actor_username = models.CharField(max_length=150)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+", db_index=False, db_constraint=False
+    )
     role = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=40)

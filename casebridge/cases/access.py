@@ -178,13 +178,76 @@ def reach_q(
     user: User, section: Section | None = None, now: datetime.datetime | None = None, *, content: bool = False
 ) -> Q:
     """A filter on ``Reach``: the open ways in that give ``user`` ``section`` (see :func:`terms`)."""
-    found = Q(pk__in=[])
-    for term in terms(user, section, content=content):
-        condition = Q(**{term.column: term.principal, "path": term.path})
+    found = [(t.column, t.principal, t.path, t.mask) for t in terms(user, section, content=content)]
+    return reach_rule(found, now or timezone.now())
+
+
+def reach_rule(found: Iterable[tuple[str, Any, str, Any]], now: Any) -> Q:
+    """The filter of :func:`reach_q` for these terms (column, principal, path, mask or None) at
+    ``now``: values, or ``lib.compiled`` slots for a query compiled once."""
+    rule = Q(pk__in=[])
+    for column, principal, path, mask in found:
+        condition = Q(**{column: principal, "path": path})
+        if mask is not None:
+            condition &= Q(sections__anybit=mask)
+        rule |= condition
+    return rule & _open_at(now)
+
+
+Kinds = tuple[tuple[str, str, bool], ...]
+
+
+def compiled_rule(kinds: Kinds) -> Q:
+    """:func:`reach_rule` on ``lib.compiled`` slots, for terms of these kinds (column, path,
+    masked); their values come from :func:`rule_values`."""
+    ways = [
+        (
+            column,
+            Slot(f"p{i}", models.BigIntegerField()),
+            path,
+            Slot(f"m{i}", models.IntegerField()) if masked else None,
+        )
+        for i, (column, path, masked) in enumerate(kinds)
+    ]
+    return reach_rule(ways, Slot("now", models.DateTimeField()))
+
+
+def rule_values(user: User, section: Section | None = None) -> tuple[Kinds, dict[str, Any]]:
+    """The kinds of the user's terms (part of a compiled query's shape) and the values of the
+    slots of :func:`compiled_rule`."""
+    found = terms(user, section)
+    values: dict[str, Any] = {"now": timezone.now()}
+    for i, term in enumerate(found):
+        values[f"p{i}"] = term.principal
         if term.mask is not None:
-            condition &= Q(sections__anybit=term.mask)
-        found |= condition
-    return found & _open_at(now or timezone.now())
+            values[f"m{i}"] = term.mask
+    return tuple((t.column, t.path, t.mask is not None) for t in found), values
+
+
+def _build_cases_of(shape: tuple[Kinds, int, int]) -> QuerySet[Case]:
+    from casebridge.cases.models import Case, Reach
+
+    kinds, survivors, others = shape
+    linked = Q(survivor__id__in=slots("s", survivors, models.UUIDField()))
+    if others:
+        linked |= Q(pk__in=slots("o", others, models.UUIDField()))
+    reached = Exists(Reach.objects.filter(compiled_rule(kinds), case_id=OuterRef("pk")))
+    return Case.objects.filter(reached, linked).order_by("-opened_on", "-created_at")
+
+
+_cases_of: Compiled[Case] = Compiled(_build_cases_of)
+
+
+def cases_of(user: User, section: Section | None, survivors: list[Any], others: list[Any]) -> list[Case]:
+    """The cases where ``user`` reaches ``section`` whose survivor is one of ``survivors`` or that
+    are among ``others``, newest first: ``Case.objects.visible_to(user, section)`` so filtered,
+    compiled once per shape (a search's results)."""
+    kinds, values = rule_values(user, section)
+    count, survivor_values = fill("s", survivors)
+    more, other_values = fill("o", others)
+    if not kinds or not count:
+        return []
+    return _cases_of((kinds, count, more), **values, **survivor_values, **other_values)
 
 
 def case_q(user: User, section: Section | None = None, *, outer: str = "pk", content: bool = False) -> Q:

@@ -7,20 +7,21 @@ words (:class:`SearchEntry`, ``people/index.py``), never through the ciphertext.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.lib.codes import country_name, language_name
+from casebridge.lib.compiled import Compiled, fill
 from casebridge.lib.fields import (
     EncryptedDateField,
     EncryptedIntegerField,
     EncryptedJSONField,
     EncryptedTextField,
 )
-from casebridge.people.index import SearchWordsField
+from casebridge.people.index import Query, SearchWordsField
 
 if TYPE_CHECKING:
     from casebridge.accounts.models import User
@@ -64,14 +65,54 @@ class PersonQuerySet(models.QuerySet["Person"]):
 def visible_q(user: User) -> models.Q:
     """The filter of ``Person.objects.visible_to``, to negate where the question is who the user
     may not see. Correlated: a search asks it of its few candidates, never of everyone."""
-    from casebridge.cases.access import case_q
-    from casebridge.cases.models import Case
+    from casebridge.cases.access import reach_q
     from casebridge.cases.sections import Section
 
-    cases = Case.objects.filter(case_q(user, Section.IDENTITY))
+    return _visible_rule(reach_q(user, Section.IDENTITY))
+
+
+def _visible_rule(ways_in: models.Q) -> models.Q:
+    """People with a case (as its survivor or taking part) with one of ``ways_in`` (a filter on
+    ``Reach``: ``cases.access.reach_rule``)."""
+    from casebridge.cases.models import Case, Reach
+
+    reached = models.Exists(Reach.objects.filter(ways_in, case_id=models.OuterRef("pk")))
+    cases = Case.objects.filter(reached)
     return models.Q(models.Exists(cases.filter(survivor_id=models.OuterRef("pk")))) | models.Q(
         models.Exists(cases.filter(participants__person_id=models.OuterRef("pk")))
     )
+
+
+def _build_visible_people(shape: tuple[Any, int]) -> models.QuerySet[Person]:
+    from casebridge.cases.access import compiled_rule
+    from casebridge.lib.compiled import slots
+
+    kinds, count = shape
+    return Person.objects.filter(_visible_rule(compiled_rule(kinds)), pk__in=slots("id", count, models.UUIDField()))
+
+
+def visible_people(user: User, ids: list[Any]) -> list[Person]:
+    """The people of ``ids`` the user may see (``Person.objects.visible_to``), in the order of
+    ``ids``: one query compiled once per shape of the user's ways in (``lib.compiled``), for
+    a search's candidates."""
+    from casebridge.cases.access import rule_values
+    from casebridge.cases.sections import Section
+
+    count, values = fill("id", list(dict.fromkeys(ids)))
+    kinds, rule = rule_values(user, Section.IDENTITY)
+    if not count or not kinds:
+        return []
+    order = {pk: at for at, pk in enumerate(ids)}
+    people = _visible_people((kinds, count), **rule, **values)
+    return sorted(people, key=lambda person: order[person.pk])
+
+
+def found_by_words(user: User, wanted: Query, known: list[Any], most: int) -> list[Person]:
+    """At most ``most`` people the user may see whose index words match ``wanted`` (with the
+    user's ways-in words, ``people.index.user_ways``), not among ``known``. The index picks
+    them, then the exact rule checks those few (the ways-in words are a superset of it)."""
+    entries = SearchEntry.objects.filter(words__matches=wanted).exclude(person_id__in=known)
+    return visible_people(user, list(entries.values_list("person_id", flat=True)[:most]))
 
 
 class Person(models.Model):
@@ -181,3 +222,7 @@ class Romanisation(models.Model):
 
     key = models.BigIntegerField(primary_key=True)
     spellings = EncryptedJSONField()
+
+
+# A search's candidates checked against the exact rule: compiled once per shape (lib.compiled).
+_visible_people: Compiled[Person] = Compiled(_build_visible_people)

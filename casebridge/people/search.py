@@ -3,12 +3,14 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
@@ -16,7 +18,7 @@ from rapidfuzz import fuzz, process
 from casebridge.audit.log import Item
 from casebridge.lib.text import as_written, name_forms, normalise_phone, query_clauses, words_key
 from casebridge.people.index import Query, phone_word, user_ways
-from casebridge.people.models import Person
+from casebridge.people.models import Person, found_by_words
 from casebridge.people.romanisation import cached
 
 if TYPE_CHECKING:
@@ -59,13 +61,18 @@ def _person_forms(person: Person) -> list[_Form]:
     return [_Form(words, as_written(name), weight) for name, weight in names for words in name_forms(name, cached)]
 
 
+@functools.lru_cache(maxsize=8192)
+def _key(words: tuple[str, ...]) -> str:
+    return words_key(words)
+
+
 def _similarity(query: tuple[str, ...], form: tuple[str, ...]) -> float:
     """How alike two word sequences are, 0-100, in this order. The same spelling key (Sreypov /
     Sreypeou, Kunthea / Kanthea) scores at least KEY_EQUAL, closer letters higher; otherwise the
     letters as written (or with the spaces dropped: Srey Pov / Sreypov), helped by how alike the
     keys are, scaled to stay below the same key."""
     plain = max(fuzz.ratio(" ".join(query), " ".join(form)), fuzz.ratio("".join(query), "".join(form)))
-    query_key, form_key = words_key(query), words_key(form)
+    query_key, form_key = _key(query), _key(form)
     if query_key == form_key:
         return KEY_EQUAL + (100 - KEY_EQUAL) * plain / 100
     key = fuzz.ratio(query_key, form_key)
@@ -78,8 +85,9 @@ def _form_score(query: tuple[str, ...], form: tuple[str, ...]) -> float:
     two (keeping their order) at a small cost each."""
     best = _similarity(query, form)
     longer, shorter = (form, query) if len(form) > len(query) else (query, form)
-    if shorter and len(longer) <= 5:
-        left_out = len(longer) - len(shorter)
+    left_out = len(longer) - len(shorter)
+    # As many words each side: the only way of keeping them all is the comparison above.
+    if shorter and left_out and len(longer) <= 5:
         for kept in itertools.combinations(longer, len(shorter)):
             pair = (kept, shorter) if longer is query else (shorter, kept)
             best = max(best, _similarity(*pair) * LEFT_OUT**left_out)
@@ -101,9 +109,9 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
         keys = process.cdist(
             [words_key(q) for q in query_forms], [words_key(f.words) for _, f in flat], scorer=fuzz.ratio, workers=1
         )
-        for column, (person, form) in enumerate(flat):
-            value = max(float(letters[:, column].max()), float(keys[:, column].max())) * form.weight
-            coarse[person.pk] = max(coarse.get(person.pk, 0.0), value)
+        best = numpy.maximum(letters.max(axis=0), keys.max(axis=0)).tolist()
+        for (person, form), value in zip(flat, best, strict=True):
+            coarse[person.pk] = max(coarse.get(person.pk, 0.0), value * form.weight)
     shortlist = sorted(people, key=lambda p: -coarse.get(p.pk, 0.0))[:SHORTLIST]
     ranked = []
     for person in shortlist:
@@ -119,7 +127,9 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(people: Any, query: str, most: int = CANDIDATES, ways: list[str] | None = None) -> list[Person]:
+def _candidates(
+    people: Any, query: str, most: int = CANDIDATES, ways: list[str] | None = None, user: User | None = None
+) -> list[Person]:
     """Who may be meant, among ``people`` (those the user may see): those with every word of the
     query (by spelling key), then those with every word or one letter away, then those with all
     words but one. A later tier is asked only while fewer than ENOUGH are found (a common name
@@ -127,16 +137,21 @@ def _candidates(people: Any, query: str, most: int = CANDIDATES, ways: list[str]
     scope is checked in the same query; at most ``most`` are taken (in the database's order: of
     more people with every word, which ones is arbitrary), and at most ENOUGH of all but one word
     (any of them is as likely as another). With ``ways`` (``index.user_ways``), the index itself
-    reads only people reached by one of them."""
+    reads only people reached by one of them. With ``user`` (and the user's ``ways``) instead of
+    ``people``: those the user may see, checked once the index has picked them
+    (``models.found_by_words``: no scope to compile for every tier)."""
     found: dict[Any, Person] = {}
     for tier, clauses in enumerate(query_clauses(query, cached)):
         if len(found) >= ENOUGH:
             break
         wanted = Query.of(clauses, ways)
         if wanted:
-            more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))
             room = most - len(found) if tier < 2 else ENOUGH
-            found.update((p.pk, p) for p in more[:room])
+            if user is not None:
+                more = found_by_words(user, wanted, list(found), room)
+            else:
+                more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))[:room]
+            found.update((p.pk, p) for p in more)
     return list(found.values())
 
 
@@ -160,7 +175,7 @@ def query_problem(raw: str) -> str:
 def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     """People the user may see whose names match ``query`` in any script, best first: an exact
     match as written, then by similarity, then by closeness as written, then by record."""
-    return best_matches(query, Person.objects.visible_to(user), limit, ways=user_ways(user))
+    return best_matches(query, None, limit, ways=user_ways(user), user=user)
 
 
 def best_matches(
@@ -170,15 +185,17 @@ def best_matches(
     candidates: int = CANDIDATES,
     keep: Callable[[Person], bool] | None = None,
     ways: list[str] | None = None,
+    user: User | None = None,
 ) -> list[Hit]:
     """``search_people`` over the given scope: ``people`` is the Person queryset of those who may
-    be found (the caller's ``visible_to``), of whom at most ``candidates`` are taken, and of
-    those only whom ``keep`` keeps are ranked."""
+    be found (the caller's ``visible_to``; or, with ``user`` and their ``ways``, those the user
+    may see), of whom at most ``candidates`` are taken, and of those only whom ``keep`` keeps
+    are ranked."""
     query = query[:MAX_QUERY]
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    found = _candidates(people, query, candidates, ways)
+    found = _candidates(people, query, candidates, ways, user)
     ranked = _rank(query, [p for p in found if keep(p)] if keep else found)
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
     return [Hit(r[3], r[1]) for r in ranked[:limit]]
@@ -212,7 +229,7 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     """The people matching ``query`` with the cases of theirs the user reaches with the identity
     section, best first. With ``filters`` (``cases.access.CaseFilters``) only people with a
     matching case are kept, and only those cases shown."""
-    from casebridge.cases.access import case_q
+    from casebridge.cases.access import case_q, cases_of
     from casebridge.cases.models import Case, CaseParticipant
     from casebridge.cases.sections import Section
 
@@ -230,18 +247,23 @@ def search_with_cases(user: User, query: str, filters: Any = None) -> list[tuple
     else:
         hits = search_people(user, query, limit=CANDIDATES if narrowed else SHOWN)
     found_ids = [h.person.pk for h in hits]
-    cases = Case.objects.visible_to(user, Section.IDENTITY)
-    if phone is not None:
-        # Who has a number is how to reach her: only where the user also reaches the whereabouts.
-        cases = cases.filter(case_q(user, Section.WHEREABOUTS))
-    if narrowed:
-        cases = cases.filter(filters.as_q())
     # A survivor's cases, and the cases a guardian, relative or witness is part of (found by
     # their name, the child's case is what was found: it is recorded against that case).
     # Two lists, so that each side of the OR is one index (a subquery there reads every case).
     taking_part = list(CaseParticipant.objects.filter(person_id__in=found_ids).values_list("case_id", flat=True))
-    linked = cases.filter(Q(survivor_id__in=found_ids) | Q(pk__in=taking_part))
-    by_case = {c.pk: c for c in linked.order_by("-opened_on", "-created_at")}
+    if phone is None and not narrowed:
+        linked = cases_of(user, Section.IDENTITY, found_ids, taking_part)
+    else:
+        cases = Case.objects.visible_to(user, Section.IDENTITY)
+        if phone is not None:
+            # Who has a number is how to reach her: only where the user also reaches the whereabouts.
+            cases = cases.filter(case_q(user, Section.WHEREABOUTS))
+        if narrowed:
+            cases = cases.filter(filters.as_q())
+        linked = list(
+            cases.filter(Q(survivor_id__in=found_ids) | Q(pk__in=taking_part)).order_by("-opened_on", "-created_at")
+        )
+    by_case = {c.pk: c for c in linked}
     by_person: dict[Any, list[Any]] = {}
     for case in by_case.values():
         by_person.setdefault(case.survivor_id, []).append(case)
@@ -300,12 +322,13 @@ def ranked_for_intake(
     candidates: int = CANDIDATES,
     keep: Callable[[Person], bool] | None = None,
     ways: list[str] | None = None,
+    user: User | None = None,
 ) -> list[Hit]:
-    """People in scope whose name matches one of the identity's names at ``threshold`` or
-    better, best first (with ``keep``, among those it keeps)."""
+    """People in scope (``best_matches``) whose name matches one of the identity's names at
+    ``threshold`` or better, best first (with ``keep``, among those it keeps)."""
     best: dict[Any, Hit] = {}
     for name in identity_names(identity):
-        for hit in best_matches(name, people, SHOWN, candidates, keep, ways):
+        for hit in best_matches(name, people, SHOWN, candidates, keep, ways, user):
             if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
                 best[hit.person.pk] = hit
     return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))
@@ -317,7 +340,7 @@ def possible_people(user: User, identity: dict[str, Any]) -> list[tuple[Hit, lis
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
 
-    hits = ranked_for_intake(identity, Person.objects.visible_to(user), POSSIBLE, ways=user_ways(user))
+    hits = ranked_for_intake(identity, None, POSSIBLE, ways=user_ways(user), user=user)
     ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=ids).order_by("-opened_on")
     by_person: dict[Any, list[Any]] = {}

@@ -38,12 +38,13 @@ from casebridge.cases.access import (
     ReachableCases,
     case_access,
     case_accesses,
+    cases_of,
 )
 from casebridge.cases.models import BreakGlass, Case, CaseNumberSequence, ReferralGrant, TeamMember
 from casebridge.cases.sections import Section
 from casebridge.people.actions import write_search_entry
 from casebridge.people.index import user_ways
-from casebridge.people.models import Person, PersonKind, SearchEntry
+from casebridge.people.models import Person, PersonKind, SearchEntry, visible_people
 
 AGENCIES = 4
 PEOPLE = 6
@@ -274,6 +275,14 @@ def _check(world, s: Spec) -> None:
                         e.person_id: set(e.words.split()) for e in SearchEntry.objects.filter(person_id__in=seen)
                     }
                     assert all(indexed[pk] & ways for pk in seen), user.username
+                    # A search's compiled check of its candidates is the same rule.
+                    everyone = list(Person.objects.values_list("pk", flat=True))
+                    assert {p.pk for p in visible_people(user, everyone)} == seen, user.username
+                    # And its compiled read of the found people's cases.
+                    for section in (Section.IDENTITY, Section.WHEREABOUTS):
+                        by_survivor = {c.pk for c in cases_of(user, section, everyone, [])}
+                        by_case = {c.pk for c in cases_of(user, section, [everyone[0]], [c.pk for c in built.cases])}
+                        assert by_survivor == by_case == visible[section], (user.username, section)
                     for case in built.cases:
                         sections, header = _rules(user, case, at)
                         one = case_access(user, case)

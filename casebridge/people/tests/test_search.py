@@ -244,3 +244,28 @@ def test_an_htmx_search_pushes_the_address_of_its_results(world, login):
     assert response.status_code == 200 and "Srey Pov" in response.content.decode()
     assert response["HX-Push-Url"].startswith(reverse("people:search") + "?r=")
     assert "<html" not in response.content.decode()
+
+
+def test_a_query_of_several_clauses_finds_whom_its_clauses_find_one_by_one(world):
+    """On PostgreSQL each clause is its own index condition (people/index.py, Matches): joined,
+    they find exactly whom each finds alone, whichever the tier."""
+    from casebridge.lib.text import query_clauses
+    from casebridge.people.index import Query
+    from casebridge.people.models import Person
+
+    for names in [("Keo", "Sokha"), ("Kung", "Srey Oun"), ("Mai", "Ngoc Nhung"), ("Mai", "Ngoc Lan"), ("Kung", "Oun")]:
+        _open(world, family_name_latin=names[0], given_name_latin=names[1])
+    found_any = False
+    for query in ["Keo Sokhaa", "Kung Sreyoun", "Mai Ngoc Nhung", "Mai Nhung", "ស៊ុន ស្រីអូន"]:
+        for clauses in query_clauses(query):
+            if len(clauses) < 2:
+                continue
+            together = set(Person.objects.filter(search__words__matches=Query.of(clauses)).values_list("pk", flat=True))
+            one_by_one = set()
+            for clause in clauses:
+                one_by_one |= set(
+                    Person.objects.filter(search__words__matches=Query.of([clause])).values_list("pk", flat=True)
+                )
+            assert together == one_by_one
+            found_any = found_any or bool(together)
+    assert found_any
