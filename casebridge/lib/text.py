@@ -280,8 +280,10 @@ def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[list[Claus
     """The ways a query finds people, in three tiers to try in turn: every word's spelling key;
     every word but one by key and that one one letter away (or a single word as two: family and
     given name typed as one); all words but one (a missing middle name, a family name spelled
-    beyond recognition), one letter away. Order does not count; one-letter words are not
-    required. Each tier's clauses come most likely form first, each once."""
+    beyond recognition), those longer than four letters one letter away (a four-letter word's
+    keys one letter away are three letters long, shared by most names: Linh, Minh, Dinh, Vinh).
+    Order does not count; one-letter words are not required. Each tier's clauses come most
+    likely form first, each once."""
     exact: dict[Clause, None] = {}
     near: dict[Clause, None] = {}
     fewer: dict[Clause, None] = {}
@@ -293,7 +295,7 @@ def query_clauses(text: str, romaniser: Romaniser = romanise) -> list[list[Claus
         if len(words) > 1:
             for left_out in range(len(words)):
                 for segments in _segmentations(words[:left_out] + words[left_out + 1 :]):
-                    fewer[frozenset(_group(s, True) for s in segments)] = None
+                    fewer[frozenset(_group(s, len(s) > DELETION_MIN) for s in segments)] = None
         elif words:
             for pair in _splits(words[0]):
                 near.update(dict.fromkeys(_one_near(pair)))

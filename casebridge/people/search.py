@@ -114,11 +114,14 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
             coarse[person.pk] = max(coarse.get(person.pk, 0.0), value * form.weight)
     shortlist = sorted(people, key=lambda p: -coarse.get(p.pk, 0.0))[:SHORTLIST]
     ranked = []
+    # Each form compared once: people share names, and a name's orders and scripts share forms.
+    compared: dict[tuple[str, ...], float] = {}
     for person in shortlist:
         score = closeness = exact = 0.0
         for form in forms[person.pk]:
-            best = max((_form_score(q, form.words) for q in query_forms), default=0.0) * form.weight
-            score = max(score, best)
+            if form.words not in compared:
+                compared[form.words] = max((_form_score(q, form.words) for q in query_forms), default=0.0)
+            score = max(score, compared[form.words] * form.weight)
             # Diacritics and script kept: "Đặng Văn Hùng" typed as written is not "Đặng Văn Hưng".
             closeness = max(closeness, fuzz.ratio(written, form.written) * form.weight)
             exact = max(exact, float(written == form.written) * form.weight)
@@ -139,19 +142,23 @@ def _candidates(
     (any of them is as likely as another). With ``ways`` (``index.user_ways``), the index itself
     reads only people reached by one of them. With ``user`` (and the user's ``ways``) instead of
     ``people``: those the user may see, checked once the index has picked them
-    (``models.found_by_words``: no scope to compile for every tier)."""
+    (``models.found_by_words``: no scope to compile for every tier). The last tier's clauses
+    are asked one at a time until ENOUGH are found: each reads many people, and any will do."""
     found: dict[Any, Person] = {}
     for tier, clauses in enumerate(query_clauses(query, cached)):
         if len(found) >= ENOUGH:
             break
-        wanted = Query.of(clauses, ways)
-        if wanted:
-            room = most - len(found) if tier < 2 else ENOUGH
+        room = most - len(found) if tier < 2 else ENOUGH
+        for part in [clauses] if tier < 2 else [[clause] for clause in clauses]:
+            wanted = Query.of(part, ways)
+            if not wanted or room <= 0:
+                continue
             if user is not None:
                 more = found_by_words(user, wanted, list(found), room)
             else:
-                more = people.filter(search__words__matches=wanted).exclude(pk__in=list(found))[:room]
+                more = list(people.filter(search__words__matches=wanted).exclude(pk__in=list(found))[:room])
             found.update((p.pk, p) for p in more)
+            room -= len(more)
     return list(found.values())
 
 
