@@ -67,7 +67,6 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", anyascii(stripped).lower()).strip()
 
 
-@lru_cache(maxsize=65536)
 def as_written(text: str) -> str:
     """A name as written, only case and spacing made uniform: diacritics and script kept, so an
     exact match in the query's own script can rank above a transliterated one."""

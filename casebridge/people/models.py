@@ -110,9 +110,25 @@ def visible_people(user: User, ids: list[Any]) -> list[Person]:
 def found_by_words(user: User, wanted: Query, known: list[Any], most: int) -> list[Person]:
     """At most ``most`` people the user may see whose index words match ``wanted`` (with the
     user's ways-in words, ``people.index.user_ways``), not among ``known``. The index picks
-    them, then the exact rule checks those few (the ways-in words are a superset of it)."""
-    entries = SearchEntry.objects.filter(words__matches=wanted).exclude(person_id__in=known)
-    return visible_people(user, list(entries.values_list("person_id", flat=True)[:most]))
+    them, then the exact rule checks those few. The ways-in words are a superset of the rule (an
+    ended emergency access or referral stays until the case's ways in are rebuilt): whom the
+    rule turns down is passed over and more are read, so that nobody the user may not see takes
+    the place of someone they may."""
+    found: list[Person] = []
+    read = list(known)
+    passed_over = 0
+    while len(found) < most:
+        # Each round reads as many more as were passed over so far (a few rounds, however many).
+        asked = most - len(found) + passed_over
+        entries = SearchEntry.objects.filter(words__matches=wanted).exclude(person_id__in=read)
+        ids = list(entries.values_list("person_id", flat=True)[:asked])
+        seen = visible_people(user, ids)
+        passed_over += len(ids) - len(seen)
+        found += seen[: most - len(found)]
+        read += ids
+        if len(ids) < asked:
+            break
+    return found
 
 
 class Person(models.Model):

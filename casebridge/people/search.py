@@ -3,7 +3,6 @@ rapidfuzz re-rank them. Only people the user may see are ever candidates."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -61,18 +60,13 @@ def _person_forms(person: Person) -> list[_Form]:
     return [_Form(words, as_written(name), weight) for name, weight in names for words in name_forms(name, cached)]
 
 
-@functools.lru_cache(maxsize=8192)
-def _key(words: tuple[str, ...]) -> str:
-    return words_key(words)
-
-
 def _similarity(query: tuple[str, ...], form: tuple[str, ...]) -> float:
     """How alike two word sequences are, 0-100, in this order. The same spelling key (Sreypov /
     Sreypeou, Kunthea / Kanthea) scores at least KEY_EQUAL, closer letters higher; otherwise the
     letters as written (or with the spaces dropped: Srey Pov / Sreypov), helped by how alike the
     keys are, scaled to stay below the same key."""
     plain = max(fuzz.ratio(" ".join(query), " ".join(form)), fuzz.ratio("".join(query), "".join(form)))
-    query_key, form_key = _key(query), _key(form)
+    query_key, form_key = words_key(query), words_key(form)
     if query_key == form_key:
         return KEY_EQUAL + (100 - KEY_EQUAL) * plain / 100
     key = fuzz.ratio(query_key, form_key)

@@ -24,6 +24,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Either way: the table is copied afresh when the constraints go, and again when they return.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
         migrations.AlterField(
             model_name="auditevent",
             name="actor",

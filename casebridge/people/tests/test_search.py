@@ -269,3 +269,41 @@ def test_a_query_of_several_clauses_finds_whom_its_clauses_find_one_by_one(world
             assert together == one_by_one
             found_any = found_any or bool(together)
     assert found_any
+
+
+def test_people_the_user_no_longer_sees_do_not_take_the_place_of_those_they_do(world):
+    """An ended emergency access stays in the index's ways-in words until the case's are rebuilt:
+    more of those people than a search takes must not push out a survivor the user may see."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from casebridge.cases.models import BreakGlass, Case
+    from casebridge.people.actions import write_search_entry
+    from casebridge.people.models import Person, PersonKind
+    from casebridge.people.search import CANDIDATES, possible_people
+
+    worker, now, other = world.social_worker, timezone.now(), world.agencies["DOSVY"]
+    for i in range(CANDIDATES + 20):
+        person = Person.objects.create(
+            kind=PersonKind.SURVIVOR, registered_by_agency=other, created_by=worker, given_name_latin="Srey Pov"
+        )
+        write_search_entry(person)
+        case = Case.objects.create(
+            number=f"DOSVY-2026-{i:06d}", lead_agency=other, survivor=person, province="KH-12",
+            owner=worker, opened_on=now.date(), created_by=worker,
+        )  # fmt: skip
+        BreakGlass.objects.create(
+            case=case, user=worker, reason="Child at the station at night", started_at=now,
+            expires_at=now + datetime.timedelta(hours=1),
+        )  # fmt: skip
+    mine = _open(world, given_name_latin="Srey Pov")
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(hours=2)):
+        worker = type(worker).objects.get(pk=worker.pk)
+        found = [hit.person.pk for hit in search_people(worker, "Srey Pov")]
+        assert mine.survivor_id in found
+        assert set(found) <= set(Person.objects.visible_to(worker).values_list("pk", flat=True))
+        assert mine.survivor_id in [
+            hit.person.pk for hit, _cases in possible_people(worker, {"given_name_latin": "Srey Pov"})
+        ]
