@@ -898,10 +898,12 @@ class ReachableCases:
         inner = ", ".join(f"{key} {direction}" for key in (*keys, "r.case_id"))
         order = ", ".join(f"{name} {direction}" for name in (*names, "case_id"))
         selected = ", ".join(["r.case_id", *(f"{key} AS {name}" for key, name in zip(keys, names, strict=True))])
-        sqls, params = self._branches(selected, for_order=True)
+        # DISTINCT: one branch may hold a case more than once (emergency access asked twice, two
+        # team places of one agency), and a bound counted in rows would then miss cases.
+        sqls, params = self._branches(f"DISTINCT {selected}", for_order=True)
         # Each branch stops after the page's last row: a case among the first offset + limit
-        # distinct cases is among the first offset + limit rows of any branch that holds it
-        # (every branch sorts by the same key, the case's own).
+        # distinct cases is among the first offset + limit distinct rows of any branch that holds
+        # it (every branch sorts by the same key, the case's own).
         bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
         merged = " UNION ALL ".join(bounded)
         if connection.vendor == "postgresql":

@@ -194,3 +194,30 @@ def test_filters_cost_no_more_queries(world):
         asked = {"sex": "Feminine", "nationality": "KH", "status": "Active", "sort": "number"}
         assert len(_numbers(api.get("/api/v1/cases/", asked))) == 5
     assert len(narrowed.captured_queries) <= len(plain.captured_queries)
+
+
+def test_a_case_reached_twice_by_one_way_takes_one_place_on_every_page(world):
+    """Emergency access asked three times on one case is three ways in of one kind: each page of
+    the list still holds the cases in order, each once (a page read each kind of way only as far
+    as the page's last row, counted in rows, and missed the next case)."""
+    from casebridge.cases.access import ReachableCases
+    from casebridge.cases.models import BreakGlass
+
+    now = timezone.now()
+    newest, middle, oldest = (
+        _open(world, name, days_ago=days) for name, days in (("Dara", 1), ("Sokha", 2), ("Vanna", 3))
+    )
+    for case in (newest, newest, newest, middle, oldest):
+        BreakGlass.objects.create(
+            case=case, user=world.police, reason="Child at the station at night", started_at=now,
+            expires_at=now + datetime.timedelta(hours=1),
+        )  # fmt: skip
+    expected = list(
+        Case.objects.visible_to(world.police).order_by("-opened_on", "-created_at", "-pk").values_list("pk", flat=True)
+    )
+    assert [newest.pk, middle.pk, oldest.pk] == [pk for pk in expected if pk in {newest.pk, middle.pk, oldest.pk}]
+    listed = ReachableCases(world.police)
+    assert listed.count() == len(expected)
+    for size in (1, 2):
+        pages = [c.pk for start in range(0, len(expected), size) for c in listed[start : start + size]]
+        assert pages == expected, size
