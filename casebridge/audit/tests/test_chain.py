@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 import uuid
 from io import StringIO
@@ -19,8 +20,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from casebridge.audit.log import canonical, stored_values
+from casebridge.audit.log import _plain, canonical, stored_values
 from casebridge.audit.models import AuditChainHead, AuditEvent
 from casebridge.lib.testing import World
 
@@ -218,6 +221,43 @@ def test_a_page_of_events_written_at_once_verifies(world: World, client: Any) ->
     assert response.status_code == 200 and response.json()["count"] == 4
     assert AuditEvent.objects.count() == before + 4
     assert _verify().startswith("OK")
+
+
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "case_id": st.sampled_from([None, uuid.UUID(int=1), uuid.UUID(int=2)]),
+                "object_id": st.text(max_size=8),
+                "agency_id": st.none() | st.integers(1, 3),
+                "ip": st.sampled_from([None, "10.0.0.1", "::ffff:10.0.0.1", "2001:db8::1"]),
+                "reason": st.text(max_size=12),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_batch_is_stored_and_hashed_as_each_event_alone(db: Any, rows: list[dict[str, Any]]) -> None:
+    """The append keeps converted values for the next events of a batch (they share the moment,
+    the actor, the address): each event is still sent and hashed exactly as it would be alone."""
+    now = timezone.now()
+    events = [
+        AuditEvent(pk=i, at=now, actor_username="x", role="", action="view", object_type="case", **row)
+        for i, row in enumerate(rows, start=1)
+    ]
+    memo: dict[Any, Any] = {}
+    for event in events:
+        stored = stored_values(event, connection, memo)
+        assert stored == stored_values(event, connection)
+        assert canonical(stored) == json.dumps(
+            {k: _plain(v) for k, v in stored.items()},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        ).encode("utf-8")
 
 
 @pytest.mark.parametrize(
