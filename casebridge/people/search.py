@@ -124,31 +124,41 @@ def _rank(query: str, people: list[Person]) -> list[tuple[float, float, float, P
     return ranked
 
 
-def _candidates(
-    people: Any, query: str, most: int = CANDIDATES, ways: list[str] | None = None, user: User | None = None
-) -> list[Person]:
-    """Who may be meant, among ``people`` (those the user may see): those with every word of the
-    query (by spelling key), then those with every word or one letter away, then those with all
-    words but one. A later tier is asked only while fewer than ENOUGH are found (a common name
-    has many people with every word, and its words alone would be tens of thousands); the user's
-    scope is checked in the same query; at most ``most`` are taken (in the database's order: of
-    more people with every word, which ones is arbitrary), and at most ENOUGH of all but one word
-    (any of them is as likely as another). With ``ways`` (``index.user_ways``), the index itself
-    reads only people reached by one of them. With ``user`` (and the user's ``ways``) instead of
-    ``people``: those the user may see, checked once the index has picked them
-    (``models.found_by_words``: no scope to compile for every tier). The last tier's clauses
-    are asked one at a time until ENOUGH are found: each reads many people, and any will do."""
+@dataclass(frozen=True)
+class SeenBy:
+    """Those ``user`` may see, as a scope to search in: the index reads only people reached by
+    one of the user's ways in (``index.user_ways``), and the exact rule checks those it picked
+    (``models.found_by_words``): no scope to compile for every tier."""
+
+    user: User
+    ways: list[str]
+
+    @classmethod
+    def of(cls, user: User) -> SeenBy:
+        return cls(user, user_ways(user))
+
+
+def _candidates(people: Any, query: str, most: int = CANDIDATES) -> list[Person]:
+    """Who may be meant, among ``people`` (a Person queryset, or ``SeenBy`` a user): those with
+    every word of the query (by spelling key), then those with every word or one letter away,
+    then those with all words but one. A later tier is asked only while fewer than ENOUGH are
+    found (a common name has many people with every word, and its words alone would be tens of
+    thousands); at most ``most`` are taken (in the database's order: of more people with every
+    word, which ones is arbitrary), and at most ENOUGH of all but one word (any of them is as
+    likely as another). The last tier's clauses are asked one at a time until ENOUGH are found:
+    each reads many people, and any will do."""
+    seen_by = people if isinstance(people, SeenBy) else None
     found: dict[Any, Person] = {}
     for tier, clauses in enumerate(query_clauses(query, cached)):
         if len(found) >= ENOUGH:
             break
         room = most - len(found) if tier < 2 else ENOUGH
         for part in [clauses] if tier < 2 else [[clause] for clause in clauses]:
-            wanted = Query.of(part, ways)
+            wanted = Query.of(part, seen_by.ways if seen_by else None)
             if not wanted or room <= 0:
                 continue
-            if user is not None:
-                more = found_by_words(user, wanted, list(found), room)
+            if seen_by is not None:
+                more = found_by_words(seen_by.user, wanted, list(found), room)
             else:
                 more = list(people.filter(search__words__matches=wanted).exclude(pk__in=list(found))[:room])
             found.update((p.pk, p) for p in more)
@@ -176,7 +186,7 @@ def query_problem(raw: str) -> str:
 def search_people(user: User, query: str, limit: int = 20) -> list[Hit]:
     """People the user may see whose names match ``query`` in any script, best first: an exact
     match as written, then by similarity, then by closeness as written, then by record."""
-    return best_matches(query, None, limit, ways=user_ways(user), user=user)
+    return best_matches(query, SeenBy.of(user), limit)
 
 
 def best_matches(
@@ -185,18 +195,15 @@ def best_matches(
     limit: int,
     candidates: int = CANDIDATES,
     keep: Callable[[Person], bool] | None = None,
-    ways: list[str] | None = None,
-    user: User | None = None,
 ) -> list[Hit]:
-    """``search_people`` over the given scope: ``people`` is the Person queryset of those who may
-    be found (the caller's ``visible_to``; or, with ``user`` and their ``ways``, those the user
-    may see), of whom at most ``candidates`` are taken, and of those only whom ``keep`` keeps
-    are ranked."""
+    """``search_people`` over the given scope: ``people`` is those who may be found (a Person
+    queryset, or ``SeenBy`` a user), of whom at most ``candidates`` are taken, and of those only
+    whom ``keep`` keeps are ranked."""
     query = query[:MAX_QUERY]
     forms = name_forms(query, cached)
     if letters(query) < 2 or not forms:
         return []
-    found = _candidates(people, query, candidates, ways, user)
+    found = _candidates(people, query, candidates)
     ranked = _rank(query, [p for p in found if keep(p)] if keep else found)
     ranked.sort(key=lambda r: (-r[0], -round(r[1], 6), -r[2], str(r[3].pk)))
     return [Hit(r[3], r[1]) for r in ranked[:limit]]
@@ -322,14 +329,12 @@ def ranked_for_intake(
     threshold: float,
     candidates: int = CANDIDATES,
     keep: Callable[[Person], bool] | None = None,
-    ways: list[str] | None = None,
-    user: User | None = None,
 ) -> list[Hit]:
     """People in scope (``best_matches``) whose name matches one of the identity's names at
     ``threshold`` or better, best first (with ``keep``, among those it keeps)."""
     best: dict[Any, Hit] = {}
     for name in identity_names(identity):
-        for hit in best_matches(name, people, SHOWN, candidates, keep, ways, user):
+        for hit in best_matches(name, people, SHOWN, candidates, keep):
             if hit.score >= threshold and hit.score > best.get(hit.person.pk, Hit(hit.person, 0.0)).score:
                 best[hit.person.pk] = hit
     return sorted(best.values(), key=lambda h: (-h.score, str(h.person.pk)))
@@ -341,7 +346,7 @@ def possible_people(user: User, identity: dict[str, Any]) -> list[tuple[Hit, lis
     from casebridge.cases.models import Case
     from casebridge.cases.sections import Section
 
-    hits = ranked_for_intake(identity, None, POSSIBLE, ways=user_ways(user), user=user)
+    hits = ranked_for_intake(identity, SeenBy.of(user), POSSIBLE)
     ids = [h.person.pk for h in hits]
     cases = Case.objects.visible_to(user, Section.IDENTITY).filter(survivor_id__in=ids).order_by("-opened_on")
     by_person: dict[Any, list[Any]] = {}
