@@ -109,8 +109,9 @@ def _converted() -> frozenset[str]:
 
 def stored_values(event: AuditEvent, connection: Any = None, memo: dict[Any, Any] | None = None) -> dict[str, Any]:
     """Each column of ``event`` (but the hash) as it is sent to, and stored by, the database.
-    ``memo`` keeps converted values for the next events of a batch (they share the moment, the
-    actor, the address and often the case)."""
+    ``memo`` keeps the converted values for the next events of a batch, which share the very
+    objects of the moment, the address and often the case (by identity: an equal value is not
+    always the same one, a datetime an hour apart across a change of clocks compares equal)."""
     connection = connection or default_connection
     converted = _converted()
     memo = {} if memo is None else memo
@@ -118,13 +119,12 @@ def stored_values(event: AuditEvent, connection: Any = None, memo: dict[Any, Any
     for f in _fields():
         value = getattr(event, f.attname)
         if f.attname in converted or type(value) not in _AS_IS:
-            key = (f.attname, value)
-            try:
-                value = memo[key]
-            except KeyError:
-                value = memo[key] = f.get_db_prep_save(value, connection)
-            except TypeError:  # (not hashable)
-                value = f.get_db_prep_save(value, connection)
+            key = (f.attname, id(value))
+            kept = memo.get(key)
+            if kept is None or kept[0] is not value:
+                # (the value is kept with it: while the memo lives, its id is not reused)
+                kept = memo[key] = (value, f.get_db_prep_save(value, connection))
+            value = kept[1]
         stored[f.column] = value
     return stored
 

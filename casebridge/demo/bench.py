@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import http.client
+import itertools
 import json
 import os
 import random
@@ -300,7 +301,7 @@ def in_process(
     urls: dict[str, Callable[[int], str]], token: str, requests: int, warmup: int
 ) -> dict[str, dict[str, Timing]]:
     """Each URL ``requests`` times after ``warmup``, with and without the audit write (and the case
-    detail with a one-row write instead), interleaved, in an order that turns (the first of them
+    detail with a one-row write instead), interleaved, in every order in turn (the first of them
     meets colder caches: a name search's pages, above all, which must not count as the audit's)."""
     from casebridge.gunicorn_conf import post_worker_init
 
@@ -314,12 +315,13 @@ def in_process(
     try:
         for name, url in urls.items():
             variants = list(VARIANTS) if name == "case detail" else ["audited", "without"]
+            orders = list(itertools.permutations(variants))  # each goes first, and before each other, as often
             for variant in variants:
                 timings[variant][name] = Timing(name)
             for i in range(warmup):
                 _time(client, url(i), headers)
             for i in range(requests):
-                for variant in variants[i % len(variants) :] + variants[: i % len(variants)]:
+                for variant in orders[i % len(orders)]:
                     with VARIANTS[variant]():
                         timings[variant][name].samples.append(_time(client, url(i), headers))
     finally:

@@ -14,6 +14,7 @@ import re
 import uuid
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -23,7 +24,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebridge.audit.log import _plain, canonical, stored_values
+from casebridge.audit.log import _append, _plain, canonical, stored_values
 from casebridge.audit.models import AuditChainHead, AuditEvent
 from casebridge.lib.testing import World
 
@@ -223,15 +224,28 @@ def test_a_page_of_events_written_at_once_verifies(world: World, client: Any) ->
     assert _verify().startswith("OK")
 
 
+# Moments that compare equal but are not the same: one instant in two time zones, and the two
+# 01:30 of the night New York's clocks go back (equal as wall-clock times, an hour apart).
+_NOW = timezone.now()
+_TEXT = st.characters(codec="utf-8", exclude_characters="\x00")  # (PostgreSQL's text holds no NUL)
+_MOMENTS = [
+    _NOW,
+    _NOW.astimezone(ZoneInfo("Asia/Phnom_Penh")),
+    datetime.datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+    datetime.datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York"), fold=1),
+]
+
+
 @given(
     rows=st.lists(
         st.fixed_dictionaries(
             {
+                "at": st.sampled_from(_MOMENTS),
                 "case_id": st.sampled_from([None, uuid.UUID(int=1), uuid.UUID(int=2)]),
-                "object_id": st.text(max_size=8),
+                "object_id": st.text(_TEXT, max_size=8),
                 "agency_id": st.none() | st.integers(1, 3),
-                "ip": st.sampled_from([None, "10.0.0.1", "::ffff:10.0.0.1", "2001:db8::1"]),
-                "reason": st.text(max_size=12),
+                "ip": st.sampled_from([None, "10.0.0.1", "2001:db8::1"]),
+                "reason": st.text(_TEXT, max_size=12),
             }
         ),
         min_size=1,
@@ -241,23 +255,27 @@ def test_a_page_of_events_written_at_once_verifies(world: World, client: Any) ->
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_batch_is_stored_and_hashed_as_each_event_alone(db: Any, rows: list[dict[str, Any]]) -> None:
     """The append keeps converted values for the next events of a batch (they share the moment,
-    the actor, the address): each event is still sent and hashed exactly as it would be alone."""
-    now = timezone.now()
-    events = [
-        AuditEvent(pk=i, at=now, actor_username="x", role="", action="view", object_type="case", **row)
-        for i, row in enumerate(rows, start=1)
-    ]
+    the actor, the address): each event is still sent and hashed exactly as it would be alone,
+    and the batch verifies."""
+    events = [AuditEvent(actor_username="x", role="", action="view", object_type="case", **row) for row in rows]
     memo: dict[Any, Any] = {}
-    for event in events:
-        stored = stored_values(event, connection, memo)
-        assert stored == stored_values(event, connection)
-        assert canonical(stored) == json.dumps(
-            {k: _plain(v) for k, v in stored.items()},
+    for i, event in enumerate(events, start=1):
+        event.pk = i
+        batched, alone = stored_values(event, connection, memo), stored_values(event, connection)
+        assert [(type(v), repr(v)) for v in batched.values()] == [(type(v), repr(v)) for v in alone.values()]
+        assert canonical(batched) == json.dumps(
+            {k: _plain(v) for k, v in alone.items()},
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
             default=str,
         ).encode("utf-8")
+    with transaction.atomic():
+        _append(connection, events)
+    stored = {e.pk: e.at for e in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    utc = datetime.UTC
+    assert [stored[e.pk].astimezone(utc) for e in events] == [e.at.astimezone(utc) for e in events]
+    assert _verify().startswith("OK")
 
 
 @pytest.mark.parametrize(
