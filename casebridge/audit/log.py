@@ -119,11 +119,10 @@ def stored_values(event: AuditEvent, connection: Any = None, memo: dict[Any, Any
     for f in _fields():
         value = getattr(event, f.attname)
         if f.attname in converted or type(value) not in _AS_IS:
-            key = (f.attname, id(value))
-            kept = memo.get(key)
-            if kept is None or kept[0] is not value:
-                # (the value is kept with it: while the memo lives, its id is not reused)
-                kept = memo[key] = (value, f.get_db_prep_save(value, connection))
+            # (the value is kept beside its converted form: while the memo lives, its id is not reused)
+            kept = memo.get((f.attname, id(value)))
+            if kept is None:
+                kept = memo[f.attname, id(value)] = (value, f.get_db_prep_save(value, connection))
             value = kept[1]
         stored[f.column] = value
     return stored
