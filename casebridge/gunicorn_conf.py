@@ -18,9 +18,14 @@ workers = env_int("CASEBRIDGE_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1
 timeout = env_int("CASEBRIDGE_TIMEOUT", 30, minimum=5, maximum=600)
 graceful_timeout = timeout
 keepalive = 5
-# A worker is replaced now and then, so a slow leak cannot grow without end.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced now and then, so a slow leak cannot grow without end. The application is
+# loaded once, before the workers are forked (an upgrade needs a restart of the service, not a
+# HUP): a new worker starts in milliseconds instead of importing everything again, about a second
+# of processor time. Measured by `make bench` (4 clients, 2 cores): replacing workers every 2,000
+# requests each, without preloading, cut the throughput from about 740 to 400-640 requests a second.
+preload_app = True
+max_requests = 20000
+max_requests_jitter = 2000
 # No access log: a URL can carry a name (GET /api/v1/people/?q=). Errors go to standard error.
 accesslog = None
 errorlog = "-"
@@ -30,6 +35,14 @@ loglevel = "warning"
 # it as a service of its own (CASEBRIDGE_TASK_WORKER=0; README "Operations").
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 _worker: subprocess.Popen[bytes] | None = None
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """A database connection must never be shared by two processes: were loading the
+    application ever to open one, it is closed before a worker is forked (each opens its own)."""
+    from django.db import connections
+
+    connections.close_all()
 
 
 def post_worker_init(worker: object) -> None:
