@@ -550,7 +550,12 @@ def _build_team(shape: tuple[int, int, int]) -> QuerySet[TeamMember]:
             own |= Q(agency__id__in=slots("a", agencies, models.BigIntegerField()))
         shown |= Q(case__id__in=slots("p", partner, models.UUIDField())) & own
     members = TeamMember.objects.filter(shown, removed_at__isnull=True).select_related("user", "agency")
-    return members.defer(*_unshown(user="user", agency="agency"))
+    # Only what a team is shown with (the API's members, the case page's list): who, and the
+    # sections and day of their place.
+    return members.only(
+        "case_id", "sections", "added_at", "user__username", "user__first_name", "user__last_name",
+        "agency__code", "agency__name", "agency__name_km", "agency__name_vi",
+    )  # fmt: skip
 
 
 # On every case page: compiled once per shape (lib.compiled).

@@ -159,7 +159,7 @@ def key_id_of(token: str) -> str:
 def decrypt(token: str, aad: bytes) -> bytes:
     kid = key_id_of(token)
     try:
-        blob = base64.b64decode(token[len(kid) + 1 :], validate=True)
+        blob = binascii.a2b_base64(token[len(kid) + 1 :], strict_mode=True)
     except (binascii.Error, ValueError):
         raise DecryptionError("not a ciphertext: bad encoding") from None
     if len(blob) < NONCE_BYTES + 16:
