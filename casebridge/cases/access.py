@@ -897,41 +897,30 @@ class ReachableCases:
 
         if not self.terms or limit <= 0:
             return []
-        keys, sorted_by_case = SORTS[self.sort]
+        keys, _joined = SORTS[self.sort]
         direction = "DESC" if self.sort.startswith("-") else "ASC"
         names = [f"k{i}" for i in range(len(keys))]
         inner = ", ".join(f"{key} {direction}" for key in (*keys, "r.case_id"))
         order = ", ".join(f"{name} {direction}" for name in (*names, "case_id"))
         selected = ", ".join(["r.case_id", *(f"{key} AS {name}" for key, name in zip(keys, names, strict=True))])
-        _where, _values, narrowed_by_case = self.filters.conditions()
-        if connection.vendor == "postgresql" and not sorted_by_case and not narrowed_by_case:
-            # Each branch is read in the page's order straight off its index (its ORDER BY tells
-            # the planner so; without it, every branch was read whole): PostgreSQL merges them as
-            # they are read, and the merge stops at the page's last row. No branch needs a bound
-            # of its own, nor a DISTINCT (the DISTINCT ON below drops a case met twice). Measured
-            # at a million cases, page 200: 1.14 ms against 1.57 with bounded branches.
-            sqls, params = self._branches(selected, for_order=True)
-            merged = " UNION ALL ".join(f"SELECT * FROM ({sql} ORDER BY {inner}) b{i}" for i, sql in enumerate(sqls))  # noqa: S608
-            values = [value for branch in params for value in branch]
-        else:
-            # DISTINCT: one branch may hold a case more than once (emergency access asked twice,
-            # two team places of one agency), and a bound counted in rows would then miss cases.
-            sqls, params = self._branches(f"DISTINCT {selected}", for_order=True)
-            # Each branch stops after the page's last row: a case among the first offset + limit
-            # distinct cases is among the first offset + limit distinct rows of any branch that
-            # holds it (every branch sorts by the same key, the case's own).
-            bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
-            merged = " UNION ALL ".join(bounded)
-            values = [value for branch in params for value in [*branch, offset + limit]]
+        # DISTINCT: one branch may hold a case more than once (emergency access asked twice, two
+        # team places of one agency), and a bound counted in rows would then miss cases.
+        sqls, params = self._branches(f"DISTINCT {selected}", for_order=True)
+        # Each branch stops after the page's last row: a case among the first offset + limit
+        # distinct cases is among the first offset + limit distinct rows of any branch that holds
+        # it (every branch sorts by the same key, the case's own).
+        bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
+        merged = " UNION ALL ".join(bounded)
         if connection.vendor == "postgresql":
-            # DISTINCT ON is never hashed: the branches, each read in order, are merged and the
-            # merge stops at the page's last row (a GROUP BY may be planned as a hash of every
-            # branch's rows, then a sort).
+            # DISTINCT ON is never hashed: the branches, each read in order off its index, are
+            # merged and the merge stops at the page's last row (a GROUP BY may be planned as a
+            # hash of every branch's rows, then a sort).
             distinct = ", ".join([*names, "case_id"])
             sql = f"SELECT DISTINCT ON ({distinct}) case_id FROM ({merged}) w ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
         else:
             grouped = ", ".join(["case_id", *names])
             sql = f"SELECT case_id FROM ({merged}) w GROUP BY {grouped} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        values = [value for branch in params for value in [*branch, offset + limit]]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*values, limit, offset])
             to_python = Case._meta.pk.to_python  # type: ignore[union-attr]
