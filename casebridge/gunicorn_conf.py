@@ -38,17 +38,23 @@ _worker: subprocess.Popen[bytes] | None = None
 
 
 def pre_fork(server: object, worker: object) -> None:
-    """A database connection must never be shared by two processes: were loading the
-    application ever to open one, it is closed before a worker is forked (each opens its own)."""
+    """Before a worker is forked from the loaded application: a database connection must never be
+    shared by two processes (were loading the application ever to open one, it is closed; each
+    worker opens its own), and the application's objects are frozen here, in the master, so that
+    no worker's garbage collector walks them (walking them would write to each, and each worker
+    would end up with a copy of memory it could have shared)."""
     from django.db import connections
 
     connections.close_all()
+    gc.collect()
+    gc.freeze()
 
 
 def post_worker_init(worker: object) -> None:
-    """Once a worker has loaded the application, its objects (modules, settings, URL patterns)
-    live as long as it does: frozen, the garbage collector no longer walks them at each full
-    collection, and a page that makes many objects (the crisis board) pauses less."""
+    """Once a worker is running, the objects it has made so far (and, without preloading, the
+    application's modules, settings and URL patterns) live as long as it does: frozen, the garbage
+    collector no longer walks them at each full collection, and a page that makes many objects
+    (the crisis board) pauses less."""
     gc.collect()
     gc.freeze()
 

@@ -908,7 +908,10 @@ class ReachableCases:
         sqls, params = self._branches(f"DISTINCT {selected}", for_order=True)
         # Each branch stops after the page's last row: a case among the first offset + limit
         # distinct cases is among the first offset + limit distinct rows of any branch that holds
-        # it (every branch sorts by the same key, the case's own).
+        # it (every branch sorts by the same key, the case's own). The bound also keeps the plan
+        # a fast start: unbounded branches merged as they are read were 0.4 ms faster on page 200
+        # of a freshly vacuumed table, but with the visibility map out of date PostgreSQL sorted
+        # each branch whole (page 1 in 80 ms instead of 0.05).
         bounded = [f"SELECT * FROM ({sql} ORDER BY {inner} LIMIT %s) b{i}" for i, sql in enumerate(sqls)]  # noqa: S608
         merged = " UNION ALL ".join(bounded)
         if connection.vendor == "postgresql":
