@@ -464,10 +464,24 @@ def _unshown(**paths: str) -> list[str]:
     return [f"{path}__{name}" for path, kind in paths.items() for name in _UNSHOWN[kind]]
 
 
-def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reach]:
+# What a list of cases never shows of a row (the API's and the page's lists): left unread, and
+# read if ever asked for. A case's own page reads them (its crisis window, who registered her).
+_UNLISTED = (
+    "case__closure_note", "case__age_band", "case__sex", "case__nationality", "case__created_by_id",
+    "case__lead_agency__is_active", "case__lead_agency__is_platform", "case__lead_agency__min_age",
+    "case__lead_agency__max_age", "case__lead_agency__capacity", "case__lead_agency__phone",
+    "case__lead_agency__email", "case__lead_agency__crisis_window_hours", "case__lead_agency__crisis_alert_hours",
+    "case__lead_agency__female_officer_for_girls", "case__survivor__registered_by_agency_id",
+    "case__survivor__created_by_id", "case__survivor__created_at", "case__survivor__updated_at",
+    "case__survivor__age_estimated_on", "case__owner__email", "case__owner__is_active", "case__owner__language",
+    "case__owner__time_zone",
+)  # fmt: skip
+
+
+def _build_rows(shape: tuple[int, int, tuple[str, ...] | None, bool]) -> QuerySet[Reach]:
     from casebridge.cases.models import Reach
 
-    cases, agencies, with_case = shape
+    cases, agencies, with_case, listed = shape
     found = Reach.objects.filter(case__id__in=slots("c", cases, models.UUIDField()))
     mine = Q(user__id=Slot("user", models.BigIntegerField()))
     if agencies:
@@ -478,6 +492,8 @@ def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reac
         found = found.select_related("case", *(f"case__{name}" for name in with_case))
         kinds = {"lead_agency": "agency", "owner": "user"}
         found = found.defer(*_unshown(**{f"case__{name}": kinds[name] for name in with_case if name in kinds}))
+        if listed:
+            found = found.defer(*_UNLISTED)
     return found
 
 
@@ -485,14 +501,19 @@ def _build_rows(shape: tuple[int, int, tuple[str, ...] | None]) -> QuerySet[Reac
 _ways_in: Compiled[Reach] = Compiled(_build_rows)
 
 
-def _rows_for(user: User, case_ids: list[Any], *, with_case: tuple[str, ...] | None = None) -> dict[Any, list[Reach]]:
+def _rows_for(
+    user: User, case_ids: list[Any], *, with_case: tuple[str, ...] | None = None, listed: bool = False
+) -> dict[Any, list[Reach]]:
     """The user's ways into each of ``case_ids``; with ``with_case``, each row carries its case
-    (and the case's ``with_case`` relations), read in the same query."""
+    (and the case's ``with_case`` relations), read in the same query (``listed``: only what a
+    list shows of them)."""
     agencies = sorted({m.agency_id for m in user.active_memberships()})
     rows: dict[Any, list[Reach]] = {pk: [] for pk in case_ids}
     cases, by_case = fill("c", list(rows))
     known, by_agency = fill("a", agencies)
-    for row in _ways_in((cases, known, with_case), user=user.pk, **by_case, **by_agency):
+    for row in _ways_in(
+        (cases, known, with_case, listed and with_case == CASE_RELATED), user=user.pk, **by_case, **by_agency
+    ):
         rows[row.case_id].append(row)
     return rows
 
@@ -946,7 +967,7 @@ class ReachableCases:
         ids = self.ids(start, stop - start)
         # The page's cases read with the user's ways into them, in one query: what the user
         # reaches of each is kept in ``accesses`` (as case_accesses would compute it).
-        ways_in = _rows_for(self.user, ids, with_case=CASE_RELATED)
+        ways_in = _rows_for(self.user, ids, with_case=CASE_RELATED, listed=True)
         page = []
         for pk in ids:
             if ways_in[pk]:
