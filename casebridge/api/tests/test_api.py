@@ -8,6 +8,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from casebridge.api.authentication import issue_token
@@ -353,5 +355,26 @@ def test_the_hand_written_representations_are_what_drf_would_write(world, person
         drf.ModelSerializer.to_representation(agency, case.lead_agency)
     )
     for member in case.team.all():
-        team = TeamMemberSerializer()
-        assert team.to_representation(member) == dict(drf.ModelSerializer.to_representation(team, member))
+        for team in (TeamMemberSerializer(), TeamMemberSerializer(context={"zone": timezone.get_current_timezone()})):
+            assert team.to_representation(member) == dict(drf.ModelSerializer.to_representation(team, member))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime.datetime(1900, 1, 2), max_value=datetime.datetime(2100, 1, 1), timezones=st.timezones()
+    ),
+    zone=st.sampled_from(["UTC", "Asia/Phnom_Penh", "Asia/Ho_Chi_Minh", "America/New_York", "Asia/Kathmandu"]),
+)
+def test_a_moment_is_written_as_drf_writes_it_in_every_time_zone(moment, zone):
+    """``when`` given the time zone (a list writes many moments and looks it up once) writes what
+    DRF's DateTimeField writes in that zone: UTC as Z, the offset otherwise, either side of a
+    change of clocks."""
+    import zoneinfo
+
+    from rest_framework import serializers as drf
+
+    from casebridge.api.serializers import when
+
+    with timezone.override(zone):
+        assert when(moment, zoneinfo.ZoneInfo(zone)) == drf.DateTimeField().to_representation(moment)
