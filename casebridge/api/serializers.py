@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -72,7 +73,12 @@ def when(value: Any, zone: Any = None) -> str | None:
     from a caller that writes many (looking it up costs more than the rest)."""
     if value is None:
         return None
-    if zone is None or getattr(value, "tzinfo", None) is None or api_settings.DATETIME_FORMAT != ISO_8601:
+    if (
+        zone is None
+        or getattr(value, "tzinfo", None) is None
+        or api_settings.DATETIME_FORMAT != ISO_8601
+        or not settings.USE_TZ
+    ):
         return _WHEN.to_representation(value)
     text: str = value.astimezone(zone).isoformat()  # as DRF's enforce_timezone and to_representation
     return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -378,3 +378,29 @@ def test_a_moment_is_written_as_drf_writes_it_in_every_time_zone(moment, zone):
 
     with timezone.override(zone):
         assert when(moment, zoneinfo.ZoneInfo(zone)) == drf.DateTimeField().to_representation(moment)
+
+
+def test_a_list_and_a_case_write_their_moments_in_the_callers_time_zone(world, login):
+    """A page's moments are written in a time zone looked up once per page: it must be the
+    caller's own (New York here, twelve hours from the deployment's), on the list and the case,
+    the team's places included."""
+    import zoneinfo
+
+    from rest_framework import serializers as drf
+
+    world.social_worker.time_zone = "America/New_York"
+    world.social_worker.save()
+    client = login(world.social_worker)
+    case = Case.objects.get(pk=world.case.pk)
+    members = {m.pk: m for m in case.team.all()}
+    assert members, "the case has a team"
+    listed = next(c for c in client.get("/api/v1/cases/").json()["results"] if c["id"] == str(case.pk))
+    alone = client.get(f"/api/v1/cases/{case.pk}/").json()
+    with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
+        written = drf.DateTimeField().to_representation
+        for shown in (listed, alone):
+            assert (shown["created_at"], shown["updated_at"]) == (written(case.created_at), written(case.updated_at))
+            assert shown["created_at"].endswith(("-05:00", "-04:00"))
+            assert {m["id"]: m["added_at"] for m in shown["shared_with"]} == {
+                pk: written(m.added_at) for pk, m in members.items()
+            }
