@@ -104,10 +104,10 @@ def test_a_failed_note_says_so_and_takes_the_eye_there(page, live_world, languag
     _speak(page, language)
     page.select_option("#id_section", "crisis_care")
     page.click(".note-form button")  # an empty note: htmx gets a 400 and shows it in place
-    page.wait_for_selector("#timeline .error-summary")
     # The summary is focused once htmx has settled the swap (htmx:afterSettle, about 20 ms after
-    # it appears): wait for that rather than race it (this failed once in CI on a fast machine).
-    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')")
+    # it appears): wait for the focus rather than race it (checking at once failed in CI).
+    page.wait_for_selector("#timeline .error-summary:focus")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.title().startswith(_t(language, "Error:"))
     assert _t(language, "This field is required.") in page.text_content("#timeline .error-summary")
     page.click("#timeline .error-summary a[href='#id_body']")
